@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The connection options every tencent.cloud module shares, and their validation.
+
+PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
+Documented once, in the doc fragment tencent.cloud.tencent.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound
+
+from ansible_collections.tencent.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, parse_endpoint
+from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DEFAULT_QUOTAS
+
+MAX_RETRIES = 50
+
+
+def env_fallback_nonempty(*names):
+    """Like Ansible's env_fallback, but an empty value counts as unset.
+
+    AWX injects optional credential fields as empty strings; those must not shadow the next
+    source (or turn into an empty secret).
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip() != "":
+            return value
+    raise AnsibleFallbackNotFound
+
+
+def connection_argument_spec():
+    return dict(
+        secret_id=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_ID"])),
+        secret_key=dict(type="str", no_log=True, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_KEY"])),
+        session_token=dict(type="str", no_log=True, aliases=["token", "security_token"],
+                           fallback=(env_fallback_nonempty, ["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"])),
+        region=dict(type="str", fallback=(env_fallback_nonempty, ["TENCENTCLOUD_REGION"])),
+        endpoint=dict(type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])),
+        timeout=dict(type="float", default=10.0),
+        retries=dict(type="int", default=5),
+        validate_certs=dict(type="bool", default=True),
+        ca_path=dict(type="path"),
+        rate_limits=dict(type="dict"),
+    )
+
+
+def with_connection_spec(module_spec):
+    """The module's own argument spec plus the shared connection options."""
+    spec = connection_argument_spec()
+    spec.update(module_spec)
+    return spec
+
+
+def connection_problems(params):
+    """Every problem with the connection options, each naming the option and the fix."""
+    problems = []
+    if not params.get("secret_id"):
+        problems.append("secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID")
+    if not params.get("secret_key"):
+        problems.append("secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY")
+    try:
+        parse_endpoint(params.get("endpoint"))
+    except ValueError as exc:
+        problems.append(str(exc))
+    timeout = params.get("timeout")
+    if timeout is not None and not timeout > 0:
+        problems.append("timeout must be a number of seconds greater than 0, got %s" % timeout)
+    retries = params.get("retries")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES:
+        problems.append("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
+    problems.extend(rate_limit_problems(params.get("rate_limits")))
+    return problems
+
+
+def rate_limit_problems(rate_limits):
+    problems = []
+    for action, value in (rate_limits or {}).items():
+        if action not in DEFAULT_QUOTAS:
+            problems.append("rate_limits has an unknown action %r: use one of %s" % (action, ", ".join(sorted(DEFAULT_QUOTAS))))
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not number > 0:
+            problems.append("rate_limits.%s must be a number of requests per second greater than 0, got %r" % (action, value))
+    return problems
+
+
+def parsed_rate_limits(rate_limits):
+    return dict((action, float(value)) for action, value in (rate_limits or {}).items())

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Stream identities, input validation and the desired-state rules of tencent_live_stream.
+
+PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+STREAM_STATES = ("active", "inactive", "forbid")
+MAX_REASON_BYTES = 2048
+MAX_FORBID_DAYS = 90
+DEFAULT_REASON = "Forbidden by Ansible (tencent.cloud.tencent_live_stream)"
+
+
+class StateRule:
+    """How one desired state is reached: which action, when, and the state it leaves."""
+
+    def __init__(self, action, needs_action, resulting_state):
+        self.action = action
+        self.needs_action = needs_action
+        self._resulting_state = resulting_state
+
+    def resulting_state(self, current):
+        return self._resulting_state(current) if self.needs_action(current) else current
+
+
+STATE_RULES = {
+    # A resumed stream may push again; it reads inactive until its encoder reconnects.
+    "resumed": StateRule("ResumeLiveStream", lambda current: current == "forbid", lambda current: "inactive"),
+    "forbidden": StateRule("ForbidLiveStream", lambda current: current != "forbid", lambda current: "forbid"),
+    # Dropping cuts an active push; an inactive or forbidden stream has nothing to drop.
+    "dropped": StateRule("DropLiveStream", lambda current: current == "active", lambda current: "inactive"),
+}
+
+
+class StreamKey:
+    """domain + app + stream name: what identifies a stream in every Live call."""
+
+    __slots__ = ("domain_name", "app_name", "stream_name")
+
+    def __init__(self, domain_name, app_name, stream_name):
+        self.domain_name = domain_name
+        self.app_name = app_name
+        self.stream_name = stream_name
+
+    def api_params(self):
+        return {"DomainName": self.domain_name, "AppName": self.app_name, "StreamName": self.stream_name}
+
+    def as_dict(self):
+        return {"domain_name": self.domain_name, "app_name": self.app_name, "stream_name": self.stream_name}
+
+    def __str__(self):
+        return "%s/%s/%s" % (self.domain_name, self.app_name, self.stream_name)
+
+
+def name_problem(option, value):
+    """A problem with a domain, app or stream name, or None."""
+    if value is None or value.strip() == "":
+        return "%s must not be empty" % option
+    if value != value.strip():
+        return "%s %r has leading or trailing white space: remove it" % (option, value)
+    if option == "domain_name" and ("/" in value or ":" in value or " " in value):
+        return "domain_name %r must be a bare push domain such as 5000.livepush.myqcloud.com, not a URL" % value
+    return None
+
+
+def stream_names_problems(names):
+    if not names:
+        return ["stream_names must list at least one stream name"]
+    problems = []
+    for index, name in enumerate(names):
+        problem = name_problem("stream_names[%d]" % index, name)
+        if problem:
+            problems.append(problem)
+    seen, duplicates = set(), []
+    for name in names:
+        if name in seen and name not in duplicates:
+            duplicates.append(name)
+        seen.add(name)
+    if duplicates:
+        problems.append("stream_names lists %s more than once: give each stream once" % ", ".join(repr(name) for name in duplicates))
+    return problems
+
+
+_ISO_UTC = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_resume_time(value, now):
+    """Validate resume_time; returns (Tencent's UTC text, None) or (None, problem)."""
+    match = _ISO_UTC.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return None, "resume_time %r is not an ISO 8601 UTC time: write it like 2030-01-31T19:00:00Z" % (value,)
+    try:
+        when = datetime.datetime.strptime(
+            "%s %s:%s:%s" % (match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None, "resume_time %r is not a valid date and time: write it like 2030-01-31T19:00:00Z" % (value,)
+    zone = match.group("zone")
+    if not zone:
+        return None, "resume_time %r has no time zone: Tencent expects UTC, so end it with Z (for example %sZ)" % (
+            value, when.strftime("%Y-%m-%dT%H:%M:%S"))
+    if zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset:
+            utc = when - sign * offset
+            return None, "resume_time %r is not in UTC: give it in UTC, which is %s" % (value, utc.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    when = when.replace(tzinfo=datetime.timezone.utc)
+    if when <= now:
+        return None, "resume_time %r is in the past (now is %s UTC): give a future time" % (value, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if when > now + datetime.timedelta(days=MAX_FORBID_DAYS):
+        return None, "resume_time %r is more than %d days ahead: Tencent allows at most %s" % (
+            value, MAX_FORBID_DAYS, (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
+
+
+def reason_problem(reason):
+    size = len(reason.encode("utf-8"))
+    if size > MAX_REASON_BYTES:
+        return "reason is %d bytes long in UTF-8: Tencent allows at most %d bytes, shorten it" % (size, MAX_REASON_BYTES)
+    return None

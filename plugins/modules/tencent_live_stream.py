@@ -1,0 +1,395 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: tencent_live_stream
+short_description: Resume, forbid or drop Tencent Cloud Live (CSS) stream pushes
+version_added: 0.1.0
+description:
+  - Brings one Tencent Cloud Live stream, or a batch of them, to a desired push state.
+  - Reads each stream's state with C(DescribeLiveStreamState) first and calls C(ResumeLiveStream),
+    C(ForbidLiveStream) or C(DropLiveStream) only when the stream is not already in the desired state,
+    so the task reports C(changed) only when something really changed.
+  - A batch (O(stream_names)) runs concurrently, paced by client-side rate limits at Tencent's per-action
+    quotas, and reports every stream in input order.
+author:
+  - tencent.cloud contributors
+options:
+  domain_name:
+    description:
+      - The push domain of the streams, for example C(5000.livepush.myqcloud.com).
+    type: str
+    required: true
+  app_name:
+    description:
+      - The push path (AppName) of the streams, as in the push URL.
+    type: str
+    default: live
+  stream_name:
+    description:
+      - The name of one stream.
+      - Exactly one of O(stream_name) and O(stream_names) is required.
+    type: str
+  stream_names:
+    description:
+      - The names of several streams, handled as one batch. Each name may appear only once.
+      - Exactly one of O(stream_name) and O(stream_names) is required.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(resumed) lets a forbidden stream push again (C(ResumeLiveStream) only when the stream is C(forbid)).
+      - V(forbidden) forbids pushing (C(ForbidLiveStream) only when the stream is not already C(forbid)).
+      - V(dropped) cuts an active push (C(DropLiveStream) only when the stream is C(active)); the encoder may push again.
+    type: str
+    choices: [resumed, forbidden, dropped]
+    default: resumed
+  resume_time:
+    description:
+      - With O(state=forbidden) only, when the ban ends, as an ISO 8601 UTC time such as C(2030-01-31T19:00:00Z).
+      - Must be in the future and at most 90 days ahead. If not set, Tencent lifts the ban after 7 days.
+      - A stream that is already forbidden is left as it is, whatever its current resume time (the API does not
+        report it).
+    type: str
+  reason:
+    description:
+      - With O(state=forbidden) only, why the stream is forbidden (at most 2048 bytes in UTF-8).
+      - Tencent asks that a reason always be given; if not set, V(Forbidden by Ansible (tencent.cloud.tencent_live_stream)) is sent.
+    type: str
+  concurrency:
+    description:
+      - How many streams of a batch are worked on at once. Rate limits still apply (see O(rate_limits)).
+    type: int
+    default: 32
+extends_documentation_fragment:
+  - tencent.cloud.tencent
+attributes:
+  check_mode:
+    description: Reads the streams' states and reports what would change, without any write call.
+    support: full
+  diff_mode:
+    description: Shows the state of each stream that changes, before and after.
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Let stream1 push again
+  tencent.cloud.tencent_live_stream:
+    domain_name: 5000.livepush.myqcloud.com
+    stream_name: stream1
+    state: resumed
+
+- name: Forbid a stream until the end of January, saying why
+  tencent.cloud.tencent_live_stream:
+    domain_name: 5000.livepush.myqcloud.com
+    app_name: live
+    stream_name: stream1
+    state: forbidden
+    resume_time: "2030-01-31T19:00:00Z"
+    reason: Copyright complaint 4711
+
+- name: Cut the current push of a stream
+  tencent.cloud.tencent_live_stream:
+    domain_name: 5000.livepush.myqcloud.com
+    stream_name: stream1
+    state: dropped
+
+- name: Resume every stream of an incident list at once, credentials set once for the play
+  module_defaults:
+    group/tencent.cloud.all:
+      secret_id: "{{ tencent_secret_id }}"
+      secret_key: "{{ tencent_secret_key }}"
+  block:
+    - name: Resume the streams
+      tencent.cloud.tencent_live_stream:
+        domain_name: 5000.livepush.myqcloud.com
+        stream_names: "{{ incident_streams }}"
+        state: resumed
+      register: resumed
+
+    - name: Show how many were resumed
+      ansible.builtin.debug:
+        msg: "{{ resumed.counts.changed }} of {{ resumed.counts.total }} streams resumed"
+
+- name: Use the international site with credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY
+  tencent.cloud.tencent_live_stream:
+    endpoint: live.intl.tencentcloudapi.com
+    domain_name: push.example.com
+    stream_name: stream1
+"""
+
+RETURN = r"""
+stream:
+  description: The stream, when O(stream_name) was given.
+  returned: when O(stream_name) is given
+  type: dict
+  contains:
+    domain_name:
+      description: The push domain.
+      type: str
+      sample: 5000.livepush.myqcloud.com
+    app_name:
+      description: The push path.
+      type: str
+      sample: live
+    stream_name:
+      description: The stream name.
+      type: str
+      sample: stream1
+    previous_state:
+      description: The state read before acting, C(active), C(inactive) or C(forbid); null when the read failed.
+      type: str
+      sample: forbid
+    state:
+      description:
+        - The state after the task (in check mode, the state it would have); a resumed stream reads
+          C(inactive) until its encoder pushes again.
+      type: str
+      sample: inactive
+    changed:
+      description: Whether a write call was made (or, in check mode, would be made) for this stream.
+      type: bool
+      sample: true
+    failed:
+      description: Whether this stream failed.
+      type: bool
+      sample: false
+    request_ids:
+      description: The RequestId of each API call made for this stream, by action.
+      type: dict
+      sample: {"DescribeLiveStreamState": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1", "ResumeLiveStream": "0e4c3fd6-61b4-4ad3-a3c5-3c8ee1b4b0f0"}
+    error:
+      description: Why this stream failed (see RV(failure) for the fields).
+      type: dict
+      returned: when this stream failed
+      sample: {"kind": "api", "action": "ResumeLiveStream", "code": "InternalError", "message": "internal error",
+               "request_id": "0e4c3fd6-61b4-4ad3-a3c5-3c8ee1b4b0f0", "hint": "", "attempts": 1}
+streams:
+  description: Every stream of O(stream_names), in input order, each with the keys of RV(stream).
+  returned: when O(stream_names) is given
+  type: list
+  elements: dict
+  sample:
+    - {"domain_name": "5000.livepush.myqcloud.com", "app_name": "live", "stream_name": "a", "previous_state": "forbid",
+       "state": "inactive", "changed": true, "failed": false,
+       "request_ids": {"DescribeLiveStreamState": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1", "ResumeLiveStream": "0e4c3fd6-61b4-4ad3-a3c5-3c8ee1b4b0f0"}}
+    - {"domain_name": "5000.livepush.myqcloud.com", "app_name": "live", "stream_name": "b", "previous_state": "active",
+       "state": "active", "changed": false, "failed": false,
+       "request_ids": {"DescribeLiveStreamState": "93d0c1a4-5d1b-4b6e-8f57-6f3cf1d0a9e2"}}
+counts:
+  description: How many streams of the batch there were, changed, were already right, failed, and were not attempted.
+  returned: when O(stream_names) is given
+  type: dict
+  sample: {"total": 2, "changed": 1, "ok": 1, "failed": 0, "skipped": 0}
+failure:
+  description: Why the task failed.
+  returned: failure
+  type: dict
+  contains:
+    kind:
+      description: C(api) for a Tencent error answer, C(transport) when no valid answer came, C(skipped) for a stream not attempted.
+      type: str
+      sample: api
+    action:
+      description: The API action that failed.
+      type: str
+      sample: ResumeLiveStream
+    code:
+      description: Tencent's error code.
+      type: str
+      returned: when kind is api
+      sample: AuthFailure.SignatureFailure
+    message:
+      description: Tencent's error message, or what went wrong on the way.
+      type: str
+      sample: The provided credentials could not be validated.
+    request_id:
+      description: Tencent's RequestId of the failed call; quote it to Tencent support.
+      type: str
+      returned: when kind is api
+      sample: 6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1
+    hint:
+      description: What to do next.
+      type: str
+      returned: when kind is api
+      sample: "The signature did not match: check secret_key (or TENCENTCLOUD_SECRET_KEY) belongs to this secret_id."
+    attempts:
+      description: How many times the call was tried.
+      type: int
+      sample: 1
+"""
+
+import datetime
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tencent.cloud.plugins.module_utils._args import with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
+from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
+    DEFAULT_REASON,
+    STATE_RULES,
+    StreamKey,
+    name_problem,
+    parse_resume_time,
+    reason_problem,
+    stream_names_problems,
+)
+
+MAX_NAMES_IN_MESSAGE = 10
+
+
+class LiveStreamModule(TencentModule):
+    """Plan (read, decide) and act for each stream; report per stream and in total."""
+
+    def __init__(self, module):
+        super(LiveStreamModule, self).__init__(module, pool_size=module.params["concurrency"])
+        self.rule = STATE_RULES[module.params["state"]]
+        self.action_params = {}
+
+    def validate(self):
+        params = self.module.params
+        problems = [problem for problem in (name_problem("domain_name", params["domain_name"]),
+                                            name_problem("app_name", params["app_name"])) if problem]
+        if params["stream_names"] is not None:
+            problems.extend(stream_names_problems(params["stream_names"]))
+        else:
+            problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
+        if params["concurrency"] < 1:
+            problems.append("concurrency must be at least 1, got %d" % params["concurrency"])
+        problems.extend(self._forbid_problems())
+        self.fail_on_problems(problems)
+        self.check_connection()
+
+    def _forbid_problems(self):
+        params = self.module.params
+        if params["state"] != "forbidden":
+            return ["%s is only used with state=forbidden: remove it or set state: forbidden" % option
+                    for option in ("resume_time", "reason") if params[option] is not None]
+        problems = []
+        if params["resume_time"] is not None:
+            resume_time, problem = parse_resume_time(params["resume_time"], datetime.datetime.now(datetime.timezone.utc))
+            if problem:
+                problems.append(problem)
+            else:
+                self.action_params["ResumeTime"] = resume_time
+        reason = params["reason"] if params["reason"] is not None else DEFAULT_REASON
+        problem = reason_problem(reason)
+        if problem:
+            problems.append(problem)
+        self.action_params["Reason"] = reason
+        return problems
+
+    def keys(self):
+        params = self.module.params
+        names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
+        return [StreamKey(params["domain_name"], params["app_name"], name) for name in names]
+
+    def reconcile(self, key, stop):
+        """Read one stream, decide, and act unless in check mode."""
+        result = dict(key.as_dict(), previous_state=None, state=None, changed=False, failed=False, request_ids={})
+        try:
+            read = self.client.call("DescribeLiveStreamState", key.api_params())
+            result["request_ids"]["DescribeLiveStreamState"] = read.request_id
+            current = read.data.get("StreamState")
+            result["previous_state"] = current
+            result["state"] = self.rule.resulting_state(current)
+            if self.rule.needs_action(current):
+                if not self.module.check_mode:
+                    params = dict(key.api_params(), **self.action_params) if self.rule.action == "ForbidLiveStream" else key.api_params()
+                    written = self.client.call(self.rule.action, params)
+                    result["request_ids"][self.rule.action] = written.request_id
+                result["changed"] = True
+        except TencentError as error:
+            result.update(failed=True, state=result["previous_state"], error=error.failure(), msg="%s: %s" % (key.stream_name, error))
+            if error.fatal:
+                stop.stop("%s failed with an error that every stream would get (%s)" % (key.stream_name, error.failure().get("code", error.message)))
+        return result
+
+    @staticmethod
+    def not_started(key, reason):
+        return dict(key.as_dict(), previous_state=None, state=None, changed=False, failed=True, request_ids={},
+                    error={"kind": "skipped", "action": None, "message": "not attempted: " + reason, "attempts": 0},
+                    msg="%s: not attempted: %s" % (key.stream_name, reason))
+
+    def diff(self, results):
+        changing = [r for r in results if r["changed"]]
+        if self.module.params["stream_name"] is not None:
+            only = results[0]
+            return {"before": {"state": only["previous_state"]}, "after": {"state": only["state"]}}
+        return {"before": {"streams": dict((r["stream_name"], r["previous_state"]) for r in changing)},
+                "after": {"streams": dict((r["stream_name"], r["state"]) for r in changing)}}
+
+    def run(self):
+        self.validate()
+        keys = self.keys()
+        results = run_in_order(keys, self.reconcile, self.not_started, self.module.params["concurrency"])
+        self.finish(results)
+
+    def finish(self, results):
+        # Per-stream messages go into the task's msg only; each stream keeps its error dict.
+        messages = [r.pop("msg") for r in results if "msg" in r]
+        output = {"changed": any(r["changed"] for r in results)}
+        if self.module._diff:
+            output["diff"] = self.diff(results)
+        if self.module.params["stream_name"] is not None:
+            output["stream"] = results[0]
+            if messages:
+                self.module.fail_json(msg=messages[0], failure=results[0]["error"], **output)
+            self.module.exit_json(**output)
+        output["streams"] = results
+        output["counts"] = counts(results)
+        if messages:
+            first_error = next(r["error"] for r in results if r["failed"])
+            self.module.fail_json(msg=batch_failure_message(output["counts"], messages), failure=first_error, **output)
+        self.module.exit_json(**output)
+
+
+def counts(results):
+    total = len(results)
+    skipped = sum(1 for r in results if r["failed"] and r["error"]["kind"] == "skipped")
+    failed = sum(1 for r in results if r["failed"]) - skipped
+    changed = sum(1 for r in results if r["changed"] and not r["failed"])
+    return {"total": total, "changed": changed, "ok": total - changed - failed - skipped, "failed": failed, "skipped": skipped}
+
+
+def batch_failure_message(tally, messages):
+    shown = "; ".join(messages[:MAX_NAMES_IN_MESSAGE])
+    more = len(messages) - MAX_NAMES_IN_MESSAGE
+    if more > 0:
+        shown += "; and %d more (see streams)" % more
+    return ("%d of %d streams did not reach the desired state (%d failed, %d not attempted); %d succeeded "
+            "(%d changed, %d already right) and a re-run will only touch the rest. Failures: %s") % (
+        tally["failed"] + tally["skipped"], tally["total"], tally["failed"], tally["skipped"],
+        tally["changed"] + tally["ok"], tally["changed"], tally["ok"], shown)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=with_connection_spec(dict(
+            domain_name=dict(type="str", required=True),
+            app_name=dict(type="str", default="live"),
+            stream_name=dict(type="str"),
+            stream_names=dict(type="list", elements="str"),
+            state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
+            resume_time=dict(type="str"),
+            reason=dict(type="str"),
+            concurrency=dict(type="int", default=32),
+        )),
+        mutually_exclusive=[("stream_name", "stream_names")],
+        required_one_of=[("stream_name", "stream_names")],
+        supports_check_mode=True,
+    )
+    LiveStreamModule(module).run()
+
+
+if __name__ == "__main__":
+    main()
