@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
+from ansible_collections.tencent.cloud.plugins.module_utils._client import (
+    Credentials,
+    LiveClient,
+    decode_response,
+    parse_endpoint,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+
+NOW = 1700000000
+
+
+class FakeAnswer:
+    def __init__(self, status, content):
+        self.status_code = status
+        self.content = content if isinstance(content, bytes) else json.dumps(content).encode()
+
+
+class FakeSession:
+    """Plays back answers (or raises exceptions) and records what was sent."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.sent = []
+
+    def post(self, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=None):
+        self.sent.append(dict(url=url, data=data, headers=headers, timeout=timeout, verify=verify))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def ok(data=None, request_id="req-ok"):
+    return FakeAnswer(200, {"Response": dict(data or {}, RequestId=request_id)})
+
+
+def err(code, message="boom", request_id="req-err"):
+    return FakeAnswer(200, {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}})
+
+
+def make_client(session, retries=3, token=None, sleeps=None, **kwargs):
+    sleeps = sleeps if sleeps is not None else []
+    return LiveClient(Credentials("AKIDtest", "s3cr3t-key", token), endpoint=kwargs.pop("endpoint", "http://127.0.0.1:9"),
+                      retry_policy=RetryPolicy(retries=retries, rand=lambda: 0.5), session=session,
+                      rate_limits=RateLimits(sleep=lambda s: None), clock=lambda: NOW, sleep=sleeps.append, **kwargs)
+
+
+def test_success_decodes_data_and_request_id():
+    client = make_client(FakeSession(ok({"StreamState": "forbid"}, "rid-1")))
+    answer = client.call("DescribeLiveStreamState", {"DomainName": "d", "AppName": "live", "StreamName": "s"})
+    assert answer.data == {"StreamState": "forbid"} and answer.request_id == "rid-1" and answer.attempts == 1
+
+
+def test_sent_bytes_are_the_signed_bytes():
+    session = FakeSession(ok())
+    client = make_client(session, token="tmp-token", region="ap-guangzhou")
+    client.call("ResumeLiveStream", {"StreamName": u"\u76f4\u64ad-1", "DomainName": "d", "AppName": "live"})
+    sent = session.sent[0]
+    headers = sent["headers"]
+    assert json.loads(sent["data"].decode("utf-8"))["StreamName"] == u"\u76f4\u64ad-1"
+    expected = signer.authorization("AKIDtest", "s3cr3t-key", NOW, "live", headers, ("content-type", "host", "x-tc-action"), sent["data"])
+    assert headers["Authorization"] == expected
+    assert headers["Host"] == "127.0.0.1:9" and headers["X-TC-Version"] == "2018-08-01"
+    assert headers["X-TC-Token"] == "tmp-token" and headers["X-TC-Region"] == "ap-guangzhou"
+    assert headers["X-TC-RequestClient"].startswith("tencent.cloud/")
+    assert sent["url"] == "http://127.0.0.1:9/"
+
+
+def test_no_region_header_unless_set():
+    session = FakeSession(ok())
+    make_client(session).call("ResumeLiveStream", {})
+    assert "X-TC-Region" not in session.sent[0]["headers"] and "X-TC-Token" not in session.sent[0]["headers"]
+
+
+def test_error_envelope_becomes_api_error_with_request_id_and_hint():
+    client = make_client(FakeSession(err("AuthFailure.SignatureFailure", "bad sig", "rid-9")))
+    with pytest.raises(TencentApiError) as caught:
+        client.call("ResumeLiveStream", {})
+    error = caught.value
+    assert (error.code, error.request_id, error.action) == ("AuthFailure.SignatureFailure", "rid-9", "ResumeLiveStream")
+    assert "rid-9" in str(error) and "secret_key" in str(error) and error.fatal
+    assert error.failure()["code"] == "AuthFailure.SignatureFailure"
+
+
+@pytest.mark.parametrize("status, body, retryable", [
+    (502, b"<html>bad gateway</html>", True),
+    (429, b"slow down", True),
+    (403, b"forbidden", False),
+    (200, b"<html>not json</html>", True),
+    (200, b'{"NoResponse": 1}', False),
+])
+def test_non_envelope_answers_are_transport_errors(status, body, retryable):
+    with pytest.raises(TencentTransportError) as caught:
+        decode_response(status, body, "ResumeLiveStream")
+    assert caught.value.retryable is retryable
+
+
+@pytest.mark.parametrize("exception, text", [
+    (requests.exceptions.ConnectTimeout("timed out"), "within timeout=10.0s"),
+    (requests.exceptions.ReadTimeout("read timed out"), "within timeout=10.0s"),
+    (requests.exceptions.ConnectionError("Connection refused"), "could not reach http://127.0.0.1:9/"),
+])
+def test_transport_exceptions_are_retried_then_reported(exception, text):
+    sleeps = []
+    session = FakeSession(exception, exception, exception)
+    with pytest.raises(TencentTransportError) as caught:
+        make_client(session, retries=2, sleeps=sleeps).call("DescribeLiveStreamState", {})
+    assert text in str(caught.value) and caught.value.attempts == 3
+    assert len(session.sent) == 3 and len(sleeps) == 2
+
+
+def test_tls_failure_is_not_retried_and_says_what_to_do():
+    session = FakeSession(requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"))
+    with pytest.raises(TencentTransportError) as caught:
+        make_client(session).call("DescribeLiveStreamState", {})
+    assert "ca_path" in str(caught.value) and len(session.sent) == 1
+
+
+def test_throttling_is_retried_with_growing_backoff_until_success():
+    sleeps = []
+    session = FakeSession(err("RequestLimitExceeded"), err("RequestLimitExceeded.UinLimitExceeded"), ok(request_id="rid-3"))
+    answer = make_client(session, sleeps=sleeps).call("ResumeLiveStream", {})
+    assert answer.request_id == "rid-3" and answer.attempts == 3
+    assert len(sleeps) == 2 and sleeps[1] > sleeps[0]
+
+
+def test_retry_budget_is_bounded():
+    session = FakeSession(*[err("RequestLimitExceeded")] * 10)
+    with pytest.raises(TencentApiError) as caught:
+        make_client(session, retries=4).call("ResumeLiveStream", {})
+    assert caught.value.attempts == 5 and len(session.sent) == 5 and "after 5 attempts" in str(caught.value)
+
+
+def test_internal_error_retried_on_reads_not_on_writes():
+    read = FakeSession(err("InternalError.GetStreamInfoError"), ok({"StreamState": "active"}))
+    assert make_client(read).call("DescribeLiveStreamState", {}).data["StreamState"] == "active"
+    write = FakeSession(err("InternalError"), ok())
+    with pytest.raises(TencentApiError):
+        make_client(write).call("ResumeLiveStream", {})
+    assert len(write.sent) == 1
+
+
+def test_every_attempt_is_signed_again_with_the_same_body():
+    session = FakeSession(err("RequestLimitExceeded"), ok())
+    make_client(session).call("ResumeLiveStream", {"StreamName": "s"})
+    assert session.sent[0]["data"] == session.sent[1]["data"]
+
+
+def test_credentials_repr_hides_secrets():
+    text = repr(Credentials("AKIDvisible", "the-secret-key", "the-token"))
+    assert "AKIDvisible" in text and "the-secret-key" not in text and "the-token" not in text
+
+
+@pytest.mark.parametrize("value, url, host", [
+    ("live.tencentcloudapi.com", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
+    ("https://live.intl.tencentcloudapi.com", "https://live.intl.tencentcloudapi.com/", "live.intl.tencentcloudapi.com"),
+    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("https://Live.TencentCloudAPI.com:443", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
+])
+def test_parse_endpoint(value, url, host):
+    assert parse_endpoint(value) == (url, host)
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("", "empty"),
+    ("ftp://live.tencentcloudapi.com", "only http:// and https://"),
+    ("https://", "no valid host"),
+    ("http://127.0.0.1:99999", "not a valid host or URL"),
+    ("https://live.tencentcloudapi.com/v3", "must not have a path"),
+    ("https://user:pw@live.tencentcloudapi.com", "no valid host"),
+])
+def test_parse_endpoint_rejects_bad_values(value, fragment):
+    with pytest.raises(ValueError) as caught:
+        parse_endpoint(value)
+    assert fragment in str(caught.value)

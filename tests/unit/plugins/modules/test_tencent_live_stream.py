@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Planning and results of tencent_live_stream with a fake client (no HTTP)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import threading
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.tencent.cloud.plugins.module_utils import _base
+from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError
+from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream
+
+DOMAIN = "5000.livepush.myqcloud.com"
+CONNECTION = {"secret_id": "AKIDtest", "secret_key": "s3cr3t", "endpoint": "http://127.0.0.1:9"}
+
+
+class FakeClient:
+    """Keeps stream states in memory and records every call; errors can be planted per stream."""
+
+    def __init__(self, states, errors=None):
+        self.states = dict(states)
+        self.errors = dict(errors or {})
+        self.calls = []
+        self._lock = threading.Lock()
+
+    def call(self, action, params):
+        name = params["StreamName"]
+        with self._lock:
+            self.calls.append((action, name))
+            planted = self.errors.get((action, name))
+            if planted:
+                raise planted
+            if action == "DescribeLiveStreamState":
+                return ApiResponse({"StreamState": self.states.get(name, "inactive")}, "rid-%s-%d" % (name, len(self.calls)))
+            self.states[name] = {"ResumeLiveStream": "inactive", "ForbidLiveStream": "forbid", "DropLiveStream": "inactive"}[action]
+            self.params = params
+            return ApiResponse({}, "rid-%s-%s" % (action, name))
+
+    def writes(self):
+        return [call for call in self.calls if call[0] != "DescribeLiveStreamState"]
+
+
+@pytest.fixture(autouse=True)
+def no_tencent_environment(monkeypatch):
+    for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN",
+                 "TENCENTCLOUD_REGION", "TENCENTCLOUD_LIVE_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(monkeypatch, capsys, client, check_mode=False, diff=False, **args):
+    monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
+    module_args = dict(CONNECTION, domain_name=DOMAIN, _ansible_check_mode=check_mode, _ansible_diff=diff, **args)
+    try:
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:  # ansible-core < 2.19
+        patch_module_args = None
+    with pytest.raises(SystemExit):
+        if patch_module_args:
+            with patch_module_args(module_args):
+                tencent_live_stream.main()
+        else:
+            monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": module_args})))
+            tencent_live_stream.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("state, before, writes, after", [
+    ("resumed", "forbid", ["ResumeLiveStream"], "inactive"),
+    ("resumed", "active", [], "active"),
+    ("resumed", "inactive", [], "inactive"),
+    ("forbidden", "active", ["ForbidLiveStream"], "forbid"),
+    ("forbidden", "inactive", ["ForbidLiveStream"], "forbid"),
+    ("forbidden", "forbid", [], "forbid"),
+    ("dropped", "active", ["DropLiveStream"], "inactive"),
+    ("dropped", "inactive", [], "inactive"),
+    ("dropped", "forbid", [], "forbid"),
+])
+def test_each_state_writes_only_when_needed(monkeypatch, capsys, state, before, writes, after):
+    client = FakeClient({"s1": before})
+    result = run(monkeypatch, capsys, client, stream_name="s1", state=state)
+    assert [action for action, _ in client.writes()] == writes
+    assert result["changed"] is bool(writes)
+    assert result["stream"]["previous_state"] == before and result["stream"]["state"] == after
+    assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState"] + writes)
+
+
+def test_check_mode_reads_but_never_writes(monkeypatch, capsys):
+    client = FakeClient({"s1": "forbid"})
+    result = run(monkeypatch, capsys, client, check_mode=True, diff=True, stream_name="s1")
+    assert result["changed"] is True and client.writes() == [] and client.states["s1"] == "forbid"
+    assert result["diff"] == {"before": {"state": "forbid"}, "after": {"state": "inactive"}}
+
+
+def test_forbid_sends_resume_time_and_default_reason(monkeypatch, capsys):
+    client = FakeClient({"s1": "active"})
+    run(monkeypatch, capsys, client, stream_name="s1", state="forbidden")
+    assert client.params["Reason"].startswith("Forbidden by Ansible")
+    assert "ResumeTime" not in client.params
+
+
+def test_single_stream_failure_names_code_message_and_request_id(monkeypatch, capsys):
+    error = TencentApiError("InternalError", "backend down", "rid-77", action="ResumeLiveStream")
+    client = FakeClient({"s1": "forbid"}, {("ResumeLiveStream", "s1"): error})
+    result = run(monkeypatch, capsys, client, stream_name="s1")
+    assert result["failed"] is True
+    assert "InternalError" in result["msg"] and "backend down" in result["msg"] and "rid-77" in result["msg"]
+    assert result["failure"]["request_id"] == "rid-77" and result["stream"]["state"] == "forbid"
+
+
+def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(monkeypatch, capsys):
+    names = ["s%02d" % n for n in range(40)]
+    states = dict((name, "forbid" if n % 2 else "active") for n, name in enumerate(names))
+    client = FakeClient(states)
+    result = run(monkeypatch, capsys, client, diff=True, stream_names=names)
+    assert [s["stream_name"] for s in result["streams"]] == names
+    assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0}
+    assert sorted(name for _, name in client.writes()) == names[1::2]
+    assert sorted(result["diff"]["before"]["streams"]) == names[1::2]
+
+
+def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(monkeypatch, capsys):
+    names = ["a", "b", "c", "d"]
+    error = TencentApiError("InternalError", "try later", "rid-b", action="ResumeLiveStream")
+    client = FakeClient(dict((n, "forbid") for n in names), {("ResumeLiveStream", "b"): error})
+    result = run(monkeypatch, capsys, client, stream_names=names)
+    assert result["failed"] is True and result["counts"]["failed"] == 1 and result["counts"]["changed"] == 3
+    assert "b: ResumeLiveStream failed: InternalError: try later (RequestId: rid-b)" in result["msg"]
+    assert "3 succeeded" in result["msg"]
+    client.errors.clear()
+    client.calls = []
+    again = run(monkeypatch, capsys, client, stream_names=names)
+    assert client.writes() == [("ResumeLiveStream", "b")] and again["counts"]["changed"] == 1
+
+
+def test_batch_stops_starting_streams_after_an_authentication_error(monkeypatch, capsys):
+    names = ["n%03d" % n for n in range(50)]
+    error = TencentApiError("AuthFailure.SignatureFailure", "bad signature", "rid-a", action="DescribeLiveStreamState")
+    client = FakeClient({}, dict((("DescribeLiveStreamState", n), error) for n in names))
+    result = run(monkeypatch, capsys, client, stream_names=names, concurrency=1)
+    assert len(client.calls) == 1
+    assert result["counts"] == {"total": 50, "changed": 0, "ok": 0, "failed": 1, "skipped": 49}
+    assert "not attempted" in result["streams"][1]["error"]["message"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"stream_name": "s", "reason": "x"}, "reason is only used with state=forbidden"),
+    ({"stream_name": "s", "resume_time": "2099-01-01T00:00:00Z"}, "resume_time is only used with state=forbidden"),
+    ({"stream_name": "s", "state": "forbidden", "resume_time": "2000-01-01T00:00:00Z"}, "is in the past"),
+    ({"stream_name": "s", "state": "forbidden", "resume_time": "2999-01-01T00:00:00Z"}, "more than 90 days ahead"),
+    ({"stream_name": "s", "state": "forbidden", "resume_time": "tomorrow"}, "not an ISO 8601 UTC time"),
+    ({"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00+08:00"}, "which is 2030-01-01T00:00:00Z"),
+    ({"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00"}, "has no time zone"),
+    ({"stream_name": "s", "state": "forbidden", "reason": "x" * 2049}, "2049 bytes"),
+    ({"stream_name": " "}, "stream_name must not be empty"),
+    ({"stream_names": []}, "at least one stream name"),
+    ({"stream_names": ["a", "a"]}, "'a' more than once"),
+    ({"stream_names": ["a", ""]}, "stream_names[1] must not be empty"),
+    ({"stream_name": "s", "timeout": 0}, "timeout must be"),
+    ({"stream_name": "s", "retries": -1}, "retries must be"),
+    ({"stream_name": "s", "endpoint": "ftp://x"}, "only http:// and https://"),
+    ({"stream_name": "s", "secret_key": None}, "secret_key is not set"),
+    ({"stream_name": "s", "rate_limits": {"ResumeLiveStream": 0}}, "rate_limits.ResumeLiveStream"),
+])
+def test_bad_input_fails_before_any_call(monkeypatch, capsys, args, fragment):
+    client = FakeClient({})
+    result = run(monkeypatch, capsys, client, **args)
+    assert result["failed"] is True and fragment in result["msg"], result["msg"]
+    assert client.calls == []
