@@ -234,6 +234,13 @@ from ansible_collections.tencent.cloud.plugins.module_utils._args import with_co
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._results import (
+    first_error,
+    not_started_result,
+    pop_messages,
+    record_failure,
+    shorten,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     DEFAULT_REASON,
     STATE_RULES,
@@ -243,8 +250,6 @@ from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     reason_problem,
     stream_names_problems,
 )
-
-MAX_NAMES_IN_MESSAGE = 10
 
 
 class LiveStreamModule(TencentModule):
@@ -309,16 +314,13 @@ class LiveStreamModule(TencentModule):
                     result["request_ids"][self.rule.action] = written.request_id
                 result["changed"] = True
         except TencentError as error:
-            result.update(failed=True, state=result["previous_state"], error=error.failure(), msg="%s: %s" % (key.stream_name, error))
-            if error.fatal:
-                stop.stop("%s failed with an error that every stream would get (%s)" % (key.stream_name, error.failure().get("code", error.message)))
+            result["state"] = result["previous_state"]
+            record_failure(result, key, error, stop)
         return result
 
     @staticmethod
     def not_started(key, reason):
-        return dict(key.as_dict(), previous_state=None, state=None, changed=False, failed=True, request_ids={},
-                    error={"kind": "skipped", "action": None, "message": "not attempted: " + reason, "attempts": 0},
-                    msg="%s: not attempted: %s" % (key.stream_name, reason))
+        return not_started_result(key, reason, previous_state=None, state=None, changed=False)
 
     def diff(self, results):
         changing = [r for r in results if r["changed"]]
@@ -336,7 +338,7 @@ class LiveStreamModule(TencentModule):
 
     def finish(self, results):
         # Per-stream messages go into the task's msg only; each stream keeps its error dict.
-        messages = [r.pop("msg") for r in results if "msg" in r]
+        messages = pop_messages(results)
         output = {"changed": any(r["changed"] for r in results)}
         if self.module._diff:
             output["diff"] = self.diff(results)
@@ -348,8 +350,7 @@ class LiveStreamModule(TencentModule):
         output["streams"] = results
         output["counts"] = counts(results)
         if messages:
-            first_error = next(r["error"] for r in results if r["failed"])
-            self.module.fail_json(msg=batch_failure_message(output["counts"], messages), failure=first_error, **output)
+            self.module.fail_json(msg=batch_failure_message(output["counts"], messages), failure=first_error(results), **output)
         self.module.exit_json(**output)
 
 
@@ -362,14 +363,10 @@ def counts(results):
 
 
 def batch_failure_message(tally, messages):
-    shown = "; ".join(messages[:MAX_NAMES_IN_MESSAGE])
-    more = len(messages) - MAX_NAMES_IN_MESSAGE
-    if more > 0:
-        shown += "; and %d more (see streams)" % more
     return ("%d of %d streams did not reach the desired state (%d failed, %d not attempted); %d succeeded "
             "(%d changed, %d already right) and a re-run will only touch the rest. Failures: %s") % (
         tally["failed"] + tally["skipped"], tally["total"], tally["failed"], tally["skipped"],
-        tally["changed"] + tally["ok"], tally["changed"], tally["ok"], shown)
+        tally["changed"] + tally["ok"], tally["changed"], tally["ok"], shorten(messages))
 
 
 def main():
