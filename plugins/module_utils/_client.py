@@ -138,6 +138,10 @@ class LiveClient:
         self.session = session or self._new_session(pool_size)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
         self.verify = (ca_path or True) if validate_certs else False
+        if not validate_certs and HAS_REQUESTS:
+            # The module warns once in its result; urllib3's per-request warning would only repeat
+            # it on stderr, once per call of a batch.
+            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
 
     @staticmethod
     def _new_session(pool_size):

@@ -8,13 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import threading
 
 import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _base
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
@@ -51,28 +47,12 @@ class FakeClient:
         return [call for call in self.calls if call[0] != "DescribeLiveStreamState"]
 
 
-@pytest.fixture(autouse=True)
-def no_tencent_environment(monkeypatch):
-    for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN",
-                 "TENCENTCLOUD_REGION", "TENCENTCLOUD_LIVE_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(monkeypatch, capsys, client, check_mode=False, diff=False, **args):
-    monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
-    module_args = dict(CONNECTION, domain_name=DOMAIN, _ansible_check_mode=check_mode, _ansible_diff=diff, **args)
-    try:
-        from ansible.module_utils.testing import patch_module_args
-    except ImportError:  # ansible-core < 2.19
-        patch_module_args = None
-    with pytest.raises(SystemExit):
-        if patch_module_args:
-            with patch_module_args(module_args):
-                tencent_live_stream.main()
-        else:
-            monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": module_args})))
-            tencent_live_stream.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(monkeypatch, run_module):
+    def run_with(client, check_mode=False, diff=False, **args):
+        monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
+        return run_module(tencent_live_stream.main, dict(CONNECTION, domain_name=DOMAIN, **args), check_mode=check_mode, diff=diff)
+    return run_with
 
 
 @pytest.mark.parametrize("state, before, writes, after", [
@@ -86,68 +66,68 @@ def run(monkeypatch, capsys, client, check_mode=False, diff=False, **args):
     ("dropped", "inactive", [], "inactive"),
     ("dropped", "forbid", [], "forbid"),
 ])
-def test_each_state_writes_only_when_needed(monkeypatch, capsys, state, before, writes, after):
+def test_each_state_writes_only_when_needed(run, state, before, writes, after):
     client = FakeClient({"s1": before})
-    result = run(monkeypatch, capsys, client, stream_name="s1", state=state)
+    result = run(client, stream_name="s1", state=state)
     assert [action for action, _ in client.writes()] == writes
     assert result["changed"] is bool(writes)
     assert result["stream"]["previous_state"] == before and result["stream"]["state"] == after
     assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState"] + writes)
 
 
-def test_check_mode_reads_but_never_writes(monkeypatch, capsys):
+def test_check_mode_reads_but_never_writes(run):
     client = FakeClient({"s1": "forbid"})
-    result = run(monkeypatch, capsys, client, check_mode=True, diff=True, stream_name="s1")
+    result = run(client, check_mode=True, diff=True, stream_name="s1")
     assert result["changed"] is True and client.writes() == [] and client.states["s1"] == "forbid"
     assert result["diff"] == {"before": {"state": "forbid"}, "after": {"state": "inactive"}}
 
 
-def test_forbid_sends_resume_time_and_default_reason(monkeypatch, capsys):
+def test_forbid_sends_resume_time_and_default_reason(run):
     client = FakeClient({"s1": "active"})
-    run(monkeypatch, capsys, client, stream_name="s1", state="forbidden")
+    run(client, stream_name="s1", state="forbidden")
     assert client.params["Reason"].startswith("Forbidden by Ansible")
     assert "ResumeTime" not in client.params
 
 
-def test_single_stream_failure_names_code_message_and_request_id(monkeypatch, capsys):
+def test_single_stream_failure_names_code_message_and_request_id(run):
     error = TencentApiError("InternalError", "backend down", "rid-77", action="ResumeLiveStream")
     client = FakeClient({"s1": "forbid"}, {("ResumeLiveStream", "s1"): error})
-    result = run(monkeypatch, capsys, client, stream_name="s1")
+    result = run(client, stream_name="s1")
     assert result["failed"] is True
     assert "InternalError" in result["msg"] and "backend down" in result["msg"] and "rid-77" in result["msg"]
     assert result["failure"]["request_id"] == "rid-77" and result["stream"]["state"] == "forbid"
 
 
-def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(monkeypatch, capsys):
+def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     names = ["s%02d" % n for n in range(40)]
     states = dict((name, "forbid" if n % 2 else "active") for n, name in enumerate(names))
     client = FakeClient(states)
-    result = run(monkeypatch, capsys, client, diff=True, stream_names=names)
+    result = run(client, diff=True, stream_names=names)
     assert [s["stream_name"] for s in result["streams"]] == names
     assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0}
     assert sorted(name for _, name in client.writes()) == names[1::2]
     assert sorted(result["diff"]["before"]["streams"]) == names[1::2]
 
 
-def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(monkeypatch, capsys):
+def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(run):
     names = ["a", "b", "c", "d"]
     error = TencentApiError("InternalError", "try later", "rid-b", action="ResumeLiveStream")
     client = FakeClient(dict((n, "forbid") for n in names), {("ResumeLiveStream", "b"): error})
-    result = run(monkeypatch, capsys, client, stream_names=names)
+    result = run(client, stream_names=names)
     assert result["failed"] is True and result["counts"]["failed"] == 1 and result["counts"]["changed"] == 3
     assert "b: ResumeLiveStream failed: InternalError: try later (RequestId: rid-b)" in result["msg"]
     assert "3 succeeded" in result["msg"]
     client.errors.clear()
     client.calls = []
-    again = run(monkeypatch, capsys, client, stream_names=names)
+    again = run(client, stream_names=names)
     assert client.writes() == [("ResumeLiveStream", "b")] and again["counts"]["changed"] == 1
 
 
-def test_batch_stops_starting_streams_after_an_authentication_error(monkeypatch, capsys):
+def test_batch_stops_starting_streams_after_an_authentication_error(run):
     names = ["n%03d" % n for n in range(50)]
     error = TencentApiError("AuthFailure.SignatureFailure", "bad signature", "rid-a", action="DescribeLiveStreamState")
     client = FakeClient({}, dict((("DescribeLiveStreamState", n), error) for n in names))
-    result = run(monkeypatch, capsys, client, stream_names=names, concurrency=1)
+    result = run(client, stream_names=names, concurrency=1)
     assert len(client.calls) == 1
     assert result["counts"] == {"total": 50, "changed": 0, "ok": 0, "failed": 1, "skipped": 49}
     assert "not attempted" in result["streams"][1]["error"]["message"]
@@ -172,8 +152,8 @@ def test_batch_stops_starting_streams_after_an_authentication_error(monkeypatch,
     ({"stream_name": "s", "secret_key": None}, "secret_key is not set"),
     ({"stream_name": "s", "rate_limits": {"ResumeLiveStream": 0}}, "rate_limits.ResumeLiveStream"),
 ])
-def test_bad_input_fails_before_any_call(monkeypatch, capsys, args, fragment):
+def test_bad_input_fails_before_any_call(run, args, fragment):
     client = FakeClient({})
-    result = run(monkeypatch, capsys, client, **args)
+    result = run(client, **args)
     assert result["failed"] is True and fragment in result["msg"], result["msg"]
     assert client.calls == []

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Shared fixtures: the Live API emulator (tests/emulator/live_emulator.py) loaded by path."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.util
+import os
+import sys
+
+import pytest
+
+EMULATOR_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator", "live_emulator.py")
+
+
+def load_emulator_module():
+    """Import live_emulator.py once (it is a script, not a package)."""
+    if "live_emulator" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("live_emulator", EMULATOR_PATH)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["live_emulator"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["live_emulator"]
+
+
+@pytest.fixture(scope="session")
+def live_emulator_module():
+    return load_emulator_module()
+
+
+@pytest.fixture(scope="module")
+def live_api(live_emulator_module):
+    """A running emulator (HTTP, in-process thread), reset before each use by live_api_fresh."""
+    server = live_emulator_module.LiveEmulator()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_api_fresh(live_api):
+    live_api.core.reset()
+    return live_api

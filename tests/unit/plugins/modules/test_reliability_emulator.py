@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The module against the real emulator over HTTP: bad input, faults, TLS, proxies."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import socket
+import tempfile
+import threading
+import time
+
+import pytest
+
+from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream, tencent_live_stream_info
+
+DOMAIN = "5000.livepush.myqcloud.com"
+SECRET_ID = "AKIDEMULATOR00000000000000000000000"
+SECRET_KEY = "emulator-secret-key-0000000000000000"
+
+
+def connection(api, **extra):
+    return dict(endpoint=api.url, secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, **extra)
+
+
+def seed(api, states):
+    api.core.seed_streams({"streams": [{"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "state": state}
+                                       for name, state in states.items()]})
+
+
+def states_of(api):
+    return dict((s["stream_name"], s["state"]) for s in api.core.list_streams({})["streams"])
+
+
+def api_calls(api):
+    return api.core.list_calls(None)["calls"]
+
+
+# --------------------------------------------------------------------------- bad input
+BAD_INPUT = [
+    ({"domain_name": ""}, "domain_name must not be empty"),
+    ({"domain_name": "   "}, "domain_name must not be empty"),
+    ({"domain_name": "rtmp://5000.livepush.myqcloud.com/live"}, "bare push domain"),
+    ({"domain_name": " 5000.livepush.myqcloud.com"}, "leading or trailing white space"),
+    ({"app_name": ""}, "app_name must not be empty"),
+    ({"stream_name": ""}, "stream_name must not be empty"),
+    ({"stream_name": "  "}, "stream_name must not be empty"),
+    ({"stream_name": "s ", "state": "resumed"}, "leading or trailing white space"),
+    ({"stream_name": None, "stream_names": []}, "at least one stream name"),
+    ({"stream_name": None, "stream_names": ["a", "b", "a"]}, "'a' more than once"),
+    ({"stream_name": None, "stream_names": ["a", " "]}, "stream_names[1] must not be empty"),
+    ({"stream_names": ["a"]}, "mutually exclusive"),
+    ({"stream_name": None}, "one of the following is required"),
+    ({"state": "paused"}, "value of state must be one of"),
+    ({"reason": "why"}, "reason is only used with state=forbidden"),
+    ({"state": "dropped", "resume_time": "2030-01-01T00:00:00Z"}, "resume_time is only used with state=forbidden"),
+    ({"state": "forbidden", "resume_time": "next week"}, "not an ISO 8601 UTC time"),
+    ({"state": "forbidden", "resume_time": "2001-01-01T00:00:00Z"}, "is in the past"),
+    ({"state": "forbidden", "resume_time": "2999-01-01T00:00:00Z"}, "more than 90 days ahead"),
+    ({"state": "forbidden", "resume_time": "2030-01-01T08:00:00+08:00"}, "is not in UTC"),
+    ({"state": "forbidden", "resume_time": "2030-01-01 08:00"}, "has no time zone"),
+    ({"state": "forbidden", "resume_time": "2030-02-30T08:00:00Z"}, "not a valid date and time"),
+    ({"state": "forbidden", "reason": u"\u7981" * 700}, "2100 bytes long in UTF-8"),
+    ({"timeout": 0}, "timeout must be a number of seconds greater than 0"),
+    ({"timeout": -3}, "timeout must be a number of seconds greater than 0"),
+    ({"timeout": "soon"}, "timeout"),
+    ({"retries": -1}, "retries must be between 0 and 50"),
+    ({"retries": "many"}, "retries"),
+    ({"endpoint": "ftp://live.tencentcloudapi.com"}, "only http:// and https:// are supported"),
+    ({"endpoint": "http://"}, "no valid host name"),
+    ({"endpoint": "http://127.0.0.1:70000"}, "not a valid host or URL"),
+    ({"endpoint": "https://live.tencentcloudapi.com/api"}, "must not have a path"),
+    ({"secret_id": None}, "secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID"),
+    ({"secret_key": None}, "secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY"),
+    ({"rate_limits": {"ResumeStream": 10}}, "rate_limits has an unknown action 'ResumeStream'"),
+    ({"rate_limits": {"ResumeLiveStream": -1}}, "rate_limits.ResumeLiveStream must be a number"),
+    ({"concurrency": 0}, "concurrency must be at least 1"),
+    ({"validate_certs": "maybe"}, "validate_certs"),
+]
+
+
+@pytest.mark.parametrize("change, fragment", BAD_INPUT)
+def test_bad_input_fails_clearly_before_any_request(live_api_fresh, run_module, change, fragment):
+    args = dict(connection(live_api_fresh), stream_name="s1")
+    args.update(change)
+    args = dict((key, value) for key, value in args.items() if value is not None)
+    result = run_module(tencent_live_stream.main, args)
+    assert result["failed"] is True
+    assert fragment in result["msg"], result["msg"]
+    assert "Traceback" not in result["msg"] and "exception" not in result
+    assert api_calls(live_api_fresh) == []
+
+
+def test_info_module_rejects_page_size_with_names(live_api_fresh, run_module):
+    result = run_module(tencent_live_stream_info.main, dict(connection(live_api_fresh), stream_name="s", page_size=50))
+    assert "page_size is only used to list online streams" in result["msg"] and api_calls(live_api_fresh) == []
+
+
+# --------------------------------------------------------------------------- faults
+def test_batch_of_300_reaches_desired_state_through_30_percent_faults(live_api_fresh, run_module):
+    api = live_api_fresh
+    names = ["fault-%03d" % n for n in range(300)]
+    seed(api, dict((name, "forbid" if n % 3 else "active") for n, name in enumerate(names)))
+    api.core.add_faults({"faults": [
+        {"action": "*", "kind": "throttle", "rate": 0.12, "seed": 1},
+        {"action": "*", "kind": "http_502", "rate": 0.08, "seed": 2},
+        {"action": "*", "kind": "close", "rate": 0.06, "seed": 3},
+        {"action": "*", "kind": "stall", "rate": 0.04, "seconds": 1.5, "seed": 4},
+    ]})
+    result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=names, timeout=0.5, retries=12))
+    assert result.get("failed") is not True, result.get("msg")
+    needed = sum(1 for n in range(300) if n % 3)
+    assert result["counts"] == {"total": 300, "changed": needed, "ok": 300 - needed, "failed": 0, "skipped": 0}
+    assert set(states_of(api)[name] for name in names if int(name[-3:]) % 3) == {"inactive"}
+    faulted = [call for call in api_calls(api) if call["code"]]
+    assert len(faulted) > 50  # the faults really happened, and were absorbed
+
+
+def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.time()
+    result = run_module(tencent_live_stream.main, dict(endpoint="http://127.0.0.1:%d" % port, secret_id=SECRET_ID, secret_key=SECRET_KEY,
+                                                      domain_name=DOMAIN, stream_name="s1", retries=2))
+    assert time.time() - started < 5
+    assert "could not reach http://127.0.0.1:%d/" % port in result["msg"] and "after 3 attempts" in result["msg"]
+    assert result["failure"]["kind"] == "transport"
+
+
+def test_stalled_endpoint_is_bounded_by_timeout_and_retries(live_api_fresh, run_module):
+    live_api_fresh.core.add_faults({"faults": [{"action": "*", "kind": "stall", "count": 100, "seconds": 3}]})
+    started = time.time()
+    result = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="s1", timeout=0.4, retries=2))
+    elapsed = time.time() - started
+    # 3 attempts x 0.4 s plus at most 0.2 + 0.4 s of backoff
+    assert elapsed < 3.0, elapsed
+    assert "no answer from %s/ within timeout=0.4s" % live_api_fresh.url in result["msg"]
+
+
+def test_internal_error_on_write_is_reported_not_retried(live_api_fresh, run_module):
+    seed(live_api_fresh, {"s1": "forbid"})
+    live_api_fresh.core.add_faults({"faults": [{"action": "ResumeLiveStream", "kind": "internal_error", "count": 1}]})
+    result = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="s1"))
+    writes = [c for c in api_calls(live_api_fresh) if c["action"] == "ResumeLiveStream"]
+    assert len(writes) == 1 and result["failure"]["code"] == "InternalError" and result["failure"]["request_id"]
+
+
+# --------------------------------------------------------------------------- TLS and proxies
+@pytest.fixture(scope="module")
+def tls_api(live_emulator_module):
+    cert_dir = tempfile.mkdtemp(prefix="live-emulator-tls-")
+    server = live_emulator_module.LiveEmulator(tls_cert_dir=cert_dir)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_tls_with_ca_path_works(tls_api, run_module):
+    seed(tls_api, {"tls1": "forbid"})
+    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls1", ca_path=tls_api.ca_file))
+    assert result["changed"] is True and result["stream"]["state"] == "inactive"
+    assert not result.get("warnings")
+
+
+def test_tls_self_signed_without_ca_fails_with_advice(tls_api, run_module):
+    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls2"))
+    assert "TLS verification of %s/ failed" % tls_api.url in result["msg"]
+    assert "ca_path" in result["msg"] and result["failure"]["attempts"] == 1
+
+
+def test_tls_validate_certs_false_works_and_warns(tls_api, run_module):
+    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls3", validate_certs=False))
+    assert result.get("failed") is not True
+    # ansible-core >= 2.19 returns warnings as structured objects in-process; their text is what counts.
+    assert "validate_certs is false: the endpoint's TLS certificate is not verified" in str(result["warnings"])
+
+
+class _RecordingProxy:
+    """A forward proxy that only records the request line and answers 502 (we never go further)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.requests = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, dummy = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0].decode())
+                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def test_http_proxy_environment_is_honoured_and_no_proxy_bypasses_it(live_api_fresh, run_module, monkeypatch):
+    proxy = _RecordingProxy()
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:%d" % proxy.port)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    through_proxy = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
+    assert "HTTP 502" in through_proxy["msg"]
+    assert proxy.requests and proxy.requests[0].startswith("POST %s/ " % live_api_fresh.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
+    assert direct.get("failed") is not True and len(proxy.requests) == 1
+    proxy.sock.close()

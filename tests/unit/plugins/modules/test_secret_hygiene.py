@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""No secret_key or session token in any output: every path, at -vvvv, through ansible-playbook."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+from ansible_collections.tencent.cloud.plugins.module_utils import _client
+
+SECRET_ID = "AKIDHYGIENE0000000000000000000000001"
+SECRET_KEY = "SeCrEtKeY-must-never-be-printed-4f7a"
+TOKEN = "ToKeN-must-never-be-printed-9c2e"
+DOMAIN = "5000.livepush.myqcloud.com"
+
+PLAYBOOK = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/tencent.cloud.all:
+      endpoint: "{{ endpoint }}"
+      secret_id: "%(secret_id)s"
+      secret_key: "%(secret_key)s"
+      session_token: "%(token)s"
+      retries: 1
+      timeout: 2
+  tasks:
+    - name: success, single stream, diff
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1}
+      diff: true
+    - name: check mode batch
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_names: [h2, h3], state: forbidden, reason: test}
+      check_mode: true
+    - name: real batch
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_names: [h2, h3], state: forbidden}
+    - name: info
+      tencent.cloud.tencent_live_stream_info: {domain_name: "%(domain)s", stream_names: [h1, h2]}
+    - name: online list
+      tencent.cloud.tencent_live_stream_info: {}
+    - name: API error (unknown domain)
+      tencent.cloud.tencent_live_stream: {domain_name: unknown.example.com, stream_name: h1}
+      ignore_errors: true
+    - name: API error (wrong token)
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1, session_token: "%(token)s-wrong"}
+      ignore_errors: true
+    - name: transport error
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1, endpoint: "{{ dead_endpoint }}"}
+      ignore_errors: true
+    - name: bad input error
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1, reason: x}
+      ignore_errors: true
+
+# Credentials from the process environment, as AWX injects them. (A task-level environment:
+# would be echoed by Ansible itself in the -vvvv command line; that is not how to pass secrets.)
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: credentials from the environment
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h4, endpoint: "{{ endpoint }}"}
+""" % dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN)
+
+
+def collections_root():
+    path = os.path.abspath(_client.__file__)
+    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
+
+
+def dead_endpoint():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return "http://127.0.0.1:%d" % probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def hygiene_run(live_emulator_module):
+    log_dir = tempfile.mkdtemp(prefix="hygiene-")
+    call_log = os.path.join(log_dir, "calls.jsonl")
+    server = live_emulator_module.LiveEmulator(call_log=call_log)
+    server.start()
+    try:
+        server.core.add_credentials({"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "token": TOKEN, "expires_at": time.time() + 3600})
+        server.core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": "h1", "state": "forbid"},
+                                              {"domain_name": DOMAIN, "stream_name": "h2", "state": "active"}]})
+        playbook = os.path.join(log_dir, "hygiene.yml")
+        with open(playbook, "w") as handle:
+            handle.write(PLAYBOOK)
+        # ANSIBLE_INJECT_INVOCATION: ansible-core >= 2.19 returns the invocation dump (module_args) only when asked.
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                   ANSIBLE_INJECT_INVOCATION="true",
+                   ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+                   ANSIBLE_LOG_PATH=os.path.join(log_dir, "ansible.log"))
+        env.update(TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY, TENCENTCLOUD_TOKEN=TOKEN)
+        completed = subprocess.run(
+            [sys.executable, "-m", "ansible", "playbook", "-vvvv", "-i", "localhost,", playbook,
+             "-e", "endpoint=%s" % server.url, "-e", "dead_endpoint=%s" % dead_endpoint(), "-e", "ansible_python_interpreter=%s" % sys.executable],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=300, check=False)
+        calls = server.core.list_calls(None)["calls"]
+        with open(os.path.join(log_dir, "stdout.txt"), "wb") as handle:
+            handle.write(completed.stdout)
+    finally:
+        server.stop()
+    with open(call_log) as handle:
+        call_log_text = handle.read()
+    with open(os.path.join(log_dir, "ansible.log")) as handle:
+        ansible_log = handle.read()
+    return completed, calls, call_log_text, ansible_log
+
+
+def test_every_path_ran(hygiene_run):
+    completed, calls, dummy, dummy2 = hygiene_run
+    out = completed.stdout.decode("utf-8", "replace")
+    assert completed.returncode == 0, out[-3000:] + completed.stderr.decode("utf-8", "replace")[-3000:]
+    assert "ok=10" in out and "ignored=4" in out
+    for code in ("InternalError.ConfigNotExist", "AuthFailure.TokenFailure", "could not reach", "reason is only used"):
+        assert code in out
+    assert {"DescribeLiveStreamState", "ResumeLiveStream", "ForbidLiveStream", "DescribeLiveStreamOnlineList"} <= set(c["action"] for c in calls)
+
+
+@pytest.mark.parametrize("secret", [SECRET_KEY, TOKEN])
+def test_no_secret_anywhere(hygiene_run, secret):
+    completed, calls, call_log_text, ansible_log = hygiene_run
+    for name, text in (("stdout", completed.stdout.decode("utf-8", "replace")), ("stderr", completed.stderr.decode("utf-8", "replace")),
+                       ("emulator calls", repr(calls)), ("emulator call log", call_log_text), ("ansible log", ansible_log)):
+        assert secret not in text, "%s leaked into %s" % (secret, name)
+    # The invocation dump is in the output, with the secrets masked: the output was really searched.
+    out = completed.stdout.decode("utf-8", "replace")
+    assert '"secret_id": "%s"' % SECRET_ID in out and '"secret_key": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in out
