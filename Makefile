@@ -50,6 +50,7 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 DEMO_ARGS ?=
+BENCH_ARGS ?=
 
 PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check
 
@@ -61,10 +62,11 @@ help:
 	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make units          ansible-test units (tests/unit/), Python 3.13'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
+	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS='
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, BENCH_ARGS='
 
 # ---------------------------------------------------------------- virtual environments
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
@@ -134,6 +136,11 @@ integration: stage
 .PHONY: demo
 demo: stage
 	hack/demo.sh $(DEMO_ARGS)
+
+# Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help).
+.PHONY: bench
+bench: $(VENV_STAMP)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
 TEST_SUITES := sanity sanity-oldest units integration

@@ -37,7 +37,8 @@ if [ "${#tarballs[@]}" -ne 1 ] || [ ! -f "${tarballs[0]}" ]; then
 fi
 
 echo "== install it into .build/collections"
-ansible-galaxy collection install --offline --force -p "$build/collections" "${tarballs[0]}"
+ANSIBLE_COLLECTIONS_PATH="$build/collections" \
+    ansible-galaxy collection install --offline --force -p "$build/collections" "${tarballs[0]}"
 
 echo "== start the emulator"
 emulator_start "$venv/bin/python" "$root/tests/emulator/live_emulator.py" "$build/demo"
