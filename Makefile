@@ -85,7 +85,7 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	$(PYTHON313) -m venv $(VENV)
 	$(VENV)/bin/$(PIP_INSTALL) '$(CORE_NEWEST_SPEC)' \
 	  $(foreach r,$(REQUIREMENTS),-r $(r))
-	$(VENV)/bin/ansible --version | head -1
+	$(VENV)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
 	touch $@
 
 $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
@@ -97,7 +97,7 @@ $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
 	$(PYTHON311) -m venv $(VENV_OLDEST)
 	$(VENV_OLDEST)/bin/$(PIP_INSTALL) '$(CORE_OLDEST_SPEC)' \
 	  $(foreach r,$(REQUIREMENTS),-r $(r))
-	$(VENV_OLDEST)/bin/ansible --version | head -1
+	$(VENV_OLDEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
 	touch $@
 
 # ---------------------------------------------------------------- staging
