@@ -1,0 +1,1380 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A local, protocol-faithful stand-in for the Tencent Cloud Live API 3.0.
+
+Standard library only (python3 >= 3.9). It verifies TC3-HMAC-SHA256 signatures from the
+raw request, keeps stream state, enforces per-action quotas and can inject faults.
+
+Command line::
+
+    python3 tests/emulator/live_emulator.py [--host 127.0.0.1] [--port 0] [--port-file FILE]
+        [--config FILE.json] [--call-log FILE.jsonl] [--latency-ms N] [--no-quotas]
+        [--tls --cert-dir DIR]
+
+In-process::
+
+    emulator = LiveEmulator(config)
+    host, port = emulator.start()
+    ...
+    emulator.stop()
+
+The control interface lives on the same port under ``/_emulator/`` (JSON, no auth).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import datetime
+import hashlib
+import hmac
+import json
+import math
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import socketserver
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Optional
+from urllib.parse import parse_qs, urlsplit
+
+API_VERSION = "2018-08-01"
+SERVICE = "live"
+ALGORITHM = "TC3-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+MAX_SKEW_SECONDS = 300
+MAX_BODY_BYTES = 10 * 1024 * 1024
+TLS_HANDSHAKE_TIMEOUT = 10.0
+
+DEFAULT_SECRET_ID = "AKIDEMULATOR00000000000000000000000"
+DEFAULT_SECRET_KEY = "emulator-secret-key-0000000000000000"
+DEFAULT_DOMAIN = "5000.livepush.myqcloud.com"
+DEFAULT_APP = "live"
+
+DEFAULT_FORBID_SECONDS = 7 * 86400
+MAX_FORBID_SECONDS = 90 * 86400
+MAX_REASON_BYTES = 2048
+MIN_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 300000
+
+STREAM_STATES = ("active", "inactive", "forbid")
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+UTC_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+SIGNATURE_PATTERN = re.compile(r"[0-9a-f]{64}")
+HEADER_NAME_PATTERN = re.compile(r"[a-z0-9-]+")
+
+DEFAULT_QUOTAS = {
+    "DescribeLiveStreamState": 300,
+    "ResumeLiveStream": 100,
+    "ForbidLiveStream": 200,
+    "DropLiveStream": 100,
+    "DescribeLiveStreamOnlineList": 80,
+}
+STREAM_PARAMS = ("DomainName", "AppName", "StreamName")
+ACTION_PARAMS = {
+    "DescribeLiveStreamState": STREAM_PARAMS,
+    "ResumeLiveStream": STREAM_PARAMS,
+    "ForbidLiveStream": STREAM_PARAMS + ("ResumeTime", "Reason"),
+    "DropLiveStream": STREAM_PARAMS,
+    "DescribeLiveStreamOnlineList": ("DomainName", "AppName", "PageNum", "PageSize", "StreamName"),
+}
+
+FAULT_KINDS = ("throttle", "internal_error", "http_500", "http_502", "http_429", "close", "stall")
+HTTP_FAULT_STATUS = {"http_500": 500, "http_502": 502, "http_429": 429}
+HTTP_FAULT_REASON = {500: "Internal Server Error", 502: "Bad Gateway", 429: "Too Many Requests"}
+
+DEFAULT_SETTINGS = {
+    "latency_ms": 0,
+    "quotas": True,
+    "quota_overrides": {},
+    "unknown_domain_code": "InternalError.ConfigNotExist",
+}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ApiError(Exception):
+    """A Tencent error answered inside the HTTP 200 envelope."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+class ControlError(Exception):
+    """A bad request to the control interface (or a bad --config file)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# --------------------------------------------------------------------------- time helpers
+
+
+def format_utc(timestamp: float) -> str:
+    return time.strftime(UTC_FORMAT, time.gmtime(timestamp))
+
+
+def utc_date(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+
+
+def parse_utc(text: str) -> Optional[float]:
+    """Parse ``YYYY-MM-DDTHH:MM:SSZ`` strictly; None when malformed."""
+    if not isinstance(text, str) or not UTC_PATTERN.fullmatch(text):
+        return None
+    try:
+        moment = datetime.datetime.strptime(text, UTC_FORMAT)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+# --------------------------------------------------------------------------- TC3 signature
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hmac_sha256(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+
+def signing_key(secret_key: str, date: str, service: str) -> bytes:
+    k_date = hmac_sha256(("TC3" + secret_key).encode("utf-8"), date)
+    k_service = hmac_sha256(k_date, service)
+    return hmac_sha256(k_service, "tc3_request")
+
+
+def canonical_request(method: str, path: str, query: str, headers: dict, signed_headers: list, payload_hash: str) -> str:
+    """headers maps lower-case names to raw values; every signed header must be present."""
+    canonical_headers = "".join("%s:%s\n" % (name, headers[name].strip().lower()) for name in signed_headers)
+    return "\n".join((method, path, query, canonical_headers, ";".join(signed_headers), payload_hash))
+
+
+def string_to_sign(timestamp: str, scope: str, canonical: str) -> str:
+    return "\n".join((ALGORITHM, timestamp, scope, sha256_hex(canonical.encode("utf-8"))))
+
+
+def compute_signature(secret_key: str, date: str, service: str, to_sign: str) -> str:
+    key = signing_key(secret_key, date, service)
+    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@dataclasses.dataclass
+class Authorization:
+    secret_id: str
+    date: str
+    service: str
+    signed_headers: list
+    signature: str
+
+    @property
+    def scope(self) -> str:
+        return "%s/%s/tc3_request" % (self.date, self.service)
+
+
+def invalid_authorization(detail: str) -> ApiError:
+    return ApiError("AuthFailure.InvalidAuthorization", "Authorization header is invalid: %s." % detail)
+
+
+def split_authorization_fields(value: str) -> dict:
+    algorithm, rest = (value.strip().split(" ", 1) + [""])[:2]
+    if algorithm != ALGORITHM:
+        raise invalid_authorization("the algorithm must be %s" % ALGORITHM)
+    fields = {}
+    for part in rest.split(","):
+        key, sep, item = part.strip().partition("=")
+        if not sep:
+            raise invalid_authorization("expected Credential=..., SignedHeaders=..., Signature=...")
+        fields[key] = item
+    for key in ("Credential", "SignedHeaders", "Signature"):
+        if not fields.get(key):
+            raise invalid_authorization("%s is missing" % key)
+    return fields
+
+
+def parse_signed_headers(value: str) -> list:
+    names = value.split(";")
+    if not all(HEADER_NAME_PATTERN.fullmatch(name) for name in names):
+        raise invalid_authorization("SignedHeaders must be lower-case header names joined by ';'")
+    if "content-type" not in names or "host" not in names:
+        raise invalid_authorization("SignedHeaders must include content-type and host")
+    return names
+
+
+def parse_authorization(value: Optional[str]) -> Authorization:
+    if not value:
+        raise invalid_authorization("the Authorization header is missing")
+    fields = split_authorization_fields(value)
+    scope = fields["Credential"].split("/")
+    if len(scope) != 4 or scope[3] != "tc3_request" or not all(scope):
+        raise invalid_authorization("Credential must be SecretId/Date/Service/tc3_request")
+    if not DATE_PATTERN.fullmatch(scope[1]):
+        raise invalid_authorization("the credential date must be YYYY-MM-DD")
+    if not SIGNATURE_PATTERN.fullmatch(fields["Signature"]):
+        raise invalid_authorization("Signature must be 64 lower-case hex digits")
+    return Authorization(scope[0], scope[1], scope[2], parse_signed_headers(fields["SignedHeaders"]), fields["Signature"])
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclasses.dataclass
+class ApiRequest:
+    method: str
+    path: str
+    query: str
+    headers: dict  # lower-case name -> raw value (first occurrence)
+    body: bytes
+
+
+@dataclasses.dataclass
+class Outcome:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: tuple = ()
+    close: bool = False
+    delay: float = 0.0
+
+
+@dataclasses.dataclass
+class Credential:
+    secret_id: str
+    secret_key: str
+    token: Optional[str] = None
+    expires_at: Optional[float] = None
+
+
+@dataclasses.dataclass
+class StreamRecord:
+    state: str = "inactive"
+    resume_at: Optional[float] = None
+    published_at: Optional[float] = None
+    reason: Optional[str] = None
+
+
+class TokenBucket:
+    """Capacity = rate (at least one token), refilled continuously."""
+
+    def __init__(self, rate: float, now: float):
+        self.rate = float(rate)
+        self.capacity = max(1.0, self.rate)
+        self.tokens = self.capacity
+        self.stamp = now
+
+    def take(self, now: float) -> bool:
+        if self.rate <= 0:
+            return False
+        elapsed = max(0.0, now - self.stamp)
+        self.stamp = max(self.stamp, now)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+@dataclasses.dataclass
+class Fault:
+    action: str
+    kind: str
+    count: Optional[int]
+    rate: Optional[float]
+    seconds: float
+    rng: random.Random
+
+    def matches(self, action: str) -> bool:
+        return self.action in ("*", action)
+
+    def fires(self) -> bool:
+        if self.count is not None:
+            if self.count <= 0:
+                return False
+            self.count -= 1
+            return True
+        return self.rng.random() < self.rate
+
+    @property
+    def exhausted(self) -> bool:
+        return self.count is not None and self.count <= 0
+
+    def describe(self) -> dict:
+        return {"action": self.action, "kind": self.kind, "count": self.count, "rate": self.rate, "seconds": self.seconds}
+
+
+# --------------------------------------------------------------------------- envelopes
+
+
+def json_bytes(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def envelope_ok(data: dict, request_id: str) -> Outcome:
+    response = dict(data)
+    response["RequestId"] = request_id
+    return Outcome(body=json_bytes({"Response": response}))
+
+
+def envelope_error(error: ApiError, request_id: str) -> Outcome:
+    response = {"Error": {"Code": error.code, "Message": error.message}, "RequestId": request_id}
+    return Outcome(body=json_bytes({"Response": response}))
+
+
+def proxy_error(status: int) -> Outcome:
+    reason = HTTP_FAULT_REASON.get(status, "Error")
+    body = ("<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>\n" % (status, reason, status, reason)).encode("ascii")
+    headers = (("Retry-After", "1"),) if status == 429 else ()
+    return Outcome(status=status, body=body, content_type="text/html", headers=headers)
+
+
+# --------------------------------------------------------------------------- parameter validation
+
+
+def decode_params(body: bytes) -> dict:
+    try:
+        params = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError("InvalidParameter", "The request body is not valid JSON.") from None
+    if not isinstance(params, dict):
+        raise ApiError("InvalidParameter", "The request body must be a JSON object.")
+    return params
+
+
+def reject_unknown_params(params: dict, allowed: tuple) -> None:
+    for name in params:
+        if name not in allowed:
+            raise ApiError("UnknownParameter", "The parameter `%s` is not recognized." % name)
+
+
+def required_str(params: dict, name: str) -> str:
+    value = params.get(name)
+    if value is None or value == "":
+        raise ApiError("MissingParameter", "The request is missing a required parameter `%s`." % name)
+    if not isinstance(value, str):
+        raise ApiError("InvalidParameterValue", "The value of `%s` must be a string." % name)
+    return value
+
+
+def optional_str(params: dict, name: str) -> Optional[str]:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ApiError("InvalidParameterValue", "The value of `%s` must be a string." % name)
+    return value
+
+
+def optional_int(params: dict, name: str, default: int, lowest: int, highest: Optional[int]) -> int:
+    value = params.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError("InvalidParameterValue", "The value of `%s` must be an integer." % name)
+    if value < lowest or (highest is not None and value > highest):
+        limits = "between %d and %d" % (lowest, highest) if highest is not None else "at least %d" % lowest
+        raise ApiError("InvalidParameterValue", "The value of `%s` must be %s, got %d." % (name, limits, value))
+    return value
+
+
+def stream_key(params: dict) -> tuple:
+    domain = required_str(params, "DomainName")
+    app = required_str(params, "AppName")
+    stream = required_str(params, "StreamName")
+    return (domain.lower(), app, stream)
+
+
+def resume_time_param(params: dict, now: float) -> float:
+    value = params.get("ResumeTime")
+    if value is None:
+        return now + DEFAULT_FORBID_SECONDS
+    moment = parse_utc(value)
+    if moment is None:
+        raise ApiError("InvalidParameterValue", "ResumeTime must be a UTC time like 2018-11-29T19:00:00Z.")
+    if moment <= now:
+        raise ApiError("InvalidParameterValue", "ResumeTime %s is in the past." % value)
+    if moment - now > MAX_FORBID_SECONDS:
+        raise ApiError("InvalidParameterValue", "ResumeTime %s is more than 90 days ahead." % value)
+    return moment
+
+
+def reason_param(params: dict) -> Optional[str]:
+    value = params.get("Reason")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiError("InvalidParameterValue", "The value of `Reason` must be a string.")
+    if len(value.encode("utf-8")) > MAX_REASON_BYTES:
+        raise ApiError("InvalidParameterValue", "Reason is longer than %d bytes." % MAX_REASON_BYTES)
+    return value
+
+
+# --------------------------------------------------------------------------- control input validation
+
+
+def control_str(item: dict, name: str, default: Optional[str] = None) -> str:
+    value = item.get(name, default)
+    if not isinstance(value, str) or not value:
+        raise ControlError("`%s` must be a non-empty string" % name)
+    return value
+
+
+def control_number(item: dict, name: str, default: Optional[float] = None, allow_none: bool = False):
+    value = item.get(name, default)
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ControlError("`%s` must be a non-negative number" % name)
+    return value
+
+
+def control_list(body: dict, name: str) -> list:
+    value = body.get(name)
+    if not isinstance(value, list):
+        raise ControlError("`%s` must be a list" % name)
+    if not all(isinstance(item, (dict, str)) for item in value):
+        raise ControlError("`%s` holds an item that is neither an object nor a string" % name)
+    return value
+
+
+def control_object(item: Any, what: str) -> dict:
+    if not isinstance(item, dict):
+        raise ControlError("each %s must be a JSON object" % what)
+    return item
+
+
+def parse_credential(item: Any) -> Credential:
+    item = control_object(item, "credential")
+    unknown = set(item) - {"secret_id", "secret_key", "token", "expires_at"}
+    if unknown:
+        raise ControlError("unknown credential field(s): %s" % ", ".join(sorted(unknown)))
+    token = item.get("token")
+    if token is not None and (not isinstance(token, str) or not token):
+        raise ControlError("`token` must be a non-empty string when given")
+    expires_at = control_number(item, "expires_at", allow_none=True)
+    return Credential(control_str(item, "secret_id"), control_str(item, "secret_key"), token, expires_at)
+
+
+def parse_fault(item: Any) -> Fault:
+    item = control_object(item, "fault")
+    action = control_str(item, "action")
+    if action != "*" and action not in ACTION_PARAMS:
+        raise ControlError("fault action must be '*' or one of %s" % ", ".join(sorted(ACTION_PARAMS)))
+    kind = control_str(item, "kind")
+    if kind not in FAULT_KINDS:
+        raise ControlError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
+    count, rate = fault_trigger(item)
+    seconds = float(control_number(item, "seconds", 5.0))
+    seed = item.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ControlError("`seed` must be an integer")
+    return Fault(action, kind, count, rate, seconds, random.Random(seed))
+
+
+def fault_trigger(item: dict) -> tuple:
+    if "count" in item and "rate" in item:
+        raise ControlError("give either `count` or `rate`, not both")
+    if "rate" in item:
+        rate = item["rate"]
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
+            raise ControlError("`rate` must be a number from 0.0 to 1.0")
+        return None, float(rate)
+    count = item.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ControlError("`count` must be a positive integer")
+    return count, None
+
+
+def validate_settings(update: Any) -> dict:
+    update = control_object(update, "settings object")
+    checks = {
+        "latency_ms": lambda v: control_number({"latency_ms": v}, "latency_ms"),
+        "quotas": validate_bool_setting,
+        "quota_overrides": validate_quota_overrides,
+        "unknown_domain_code": lambda v: control_str({"unknown_domain_code": v}, "unknown_domain_code"),
+    }
+    clean = {}
+    for name, value in update.items():
+        if name not in checks:
+            raise ControlError("unknown setting `%s` (known: %s)" % (name, ", ".join(sorted(checks))))
+        clean[name] = checks[name](value)
+    return clean
+
+
+def validate_bool_setting(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ControlError("`quotas` must be true or false")
+    return value
+
+
+def validate_quota_overrides(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise ControlError("`quota_overrides` must be an object of action: requests per second")
+    for action in value:
+        if action not in DEFAULT_QUOTAS:
+            raise ControlError("quota_overrides: unknown action `%s`" % action)
+        control_number(value, action)
+    return dict(value)
+
+
+def query_value(query: dict, name: str) -> Optional[str]:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+# --------------------------------------------------------------------------- the emulator state machine
+
+
+class EmulatorCore:
+    """All state and behaviour, independent of HTTP plumbing. One lock guards the state."""
+
+    def __init__(self, config: Optional[dict] = None, clock: Optional[Callable[[], float]] = None, call_log: Optional[str] = None):
+        self.clock = clock or time.time
+        self._lock = threading.Lock()
+        self._log_lock = threading.Lock()
+        self._call_log_path = call_log
+        self._call_log = open(call_log, "a", encoding="utf-8") if call_log else None  # pylint: disable=consider-using-with
+        self._startup = copy.deepcopy(config or {})
+        self._check_config_shape(self._startup)
+        self.credentials: dict = {}
+        self.domains: set = set()
+        self.streams: dict = {}
+        self.settings: dict = {}
+        self.faults: list = []
+        self.calls: list = []
+        self.buckets: dict = {}
+        self.reset()
+
+    # ----- configuration
+
+    @staticmethod
+    def _check_config_shape(config: Any) -> None:
+        if not isinstance(config, dict):
+            raise ControlError("the config must be a JSON object")
+        unknown = set(config) - {"credentials", "domains", "streams", "settings"}
+        if unknown:
+            raise ControlError("unknown config key(s): %s" % ", ".join(sorted(unknown)))
+
+    def reset(self) -> None:
+        """Back to the start-up config: defaults plus the config given at construction."""
+        with self._lock:
+            self.credentials = {DEFAULT_SECRET_ID: Credential(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)}
+            self.domains = {DEFAULT_DOMAIN}
+            self.streams = {}
+            self.settings = copy.deepcopy(DEFAULT_SETTINGS)
+            self.faults = []
+            self.calls = []
+            self.buckets = {}
+        config = self._startup
+        if "credentials" in config:
+            self.add_credentials({"credentials": config["credentials"]})
+        if "domains" in config:
+            self.add_domains({"domains": config["domains"]})
+        if "streams" in config:
+            self.seed_streams({"streams": config["streams"]})
+        if "settings" in config:
+            self.update_settings(config["settings"])
+
+    def close(self) -> None:
+        with self._log_lock:
+            if self._call_log is not None:
+                self._call_log.close()
+                self._call_log = None
+
+    # ----- Tencent API
+
+    def handle_api(self, request: ApiRequest) -> Outcome:
+        request_id = str(uuid.uuid4())
+        call = self._new_call(request, request_id)
+        stall = 0.0
+        try:
+            action = self._admit(request, call)
+            fault = self._pick_fault(action)
+            if fault is not None:
+                call["fault"] = fault.kind
+                stall = fault.seconds if fault.kind == "stall" else 0.0
+            outcome = self._fault_outcome(fault, call) if fault is not None and fault.kind != "stall" else None
+            if outcome is None:
+                outcome = envelope_ok(self._execute(action, request.body), request_id)
+        except ApiError as error:
+            call["code"] = error.code
+            outcome = envelope_error(error, request_id)
+        self._record_call(call)
+        outcome.delay = stall + self.settings.get("latency_ms", 0) / 1000.0
+        return outcome
+
+    def _new_call(self, request: ApiRequest, request_id: str) -> dict:
+        params = self._peek_params(request.body)
+        return {
+            "ts": self.clock(),
+            "action": request.headers.get("x-tc-action"),
+            "secret_id": None,
+            "domain_name": params.get("DomainName") if isinstance(params.get("DomainName"), str) else None,
+            "app_name": params.get("AppName") if isinstance(params.get("AppName"), str) else None,
+            "stream_name": params.get("StreamName") if isinstance(params.get("StreamName"), str) else None,
+            "code": None,
+            "fault": None,
+            "request_id": request_id,
+            "params": params or None,
+        }
+
+    @staticmethod
+    def _peek_params(body: bytes) -> dict:
+        try:
+            params = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return {}
+        return params if isinstance(params, dict) else {}
+
+    def _admit(self, request: ApiRequest, call: dict) -> str:
+        """Method, signature, action, version and quota; returns the action."""
+        if request.method != "POST":
+            raise ApiError("UnsupportedOperation", "The emulator accepts only POST / with a JSON body.")
+        call["secret_id"] = self._authenticate(request)
+        action = self._check_action(request.headers)
+        self._take_quota(call["secret_id"], action)
+        return action
+
+    def _authenticate(self, request: ApiRequest) -> str:
+        auth = parse_authorization(request.headers.get("authorization"))
+        timestamp = self._check_timestamp(request.headers.get("x-tc-timestamp"), auth)
+        credential = self._lookup_credential(auth.secret_id)
+        self._check_token(credential, request.headers.get("x-tc-token"))
+        self._check_signature(request, auth, timestamp, credential.secret_key)
+        return auth.secret_id
+
+    def _check_timestamp(self, value: Optional[str], auth: Authorization) -> str:
+        if not value:
+            raise ApiError("MissingParameter", "The request is missing the X-TC-Timestamp header.")
+        if not value.strip().isdigit():
+            raise ApiError("InvalidParameter", "X-TC-Timestamp must be unix seconds.")
+        timestamp = int(value)
+        now = self.clock()
+        if abs(now - timestamp) > MAX_SKEW_SECONDS:
+            raise ApiError(
+                "AuthFailure.SignatureExpire",
+                "Signature expired: X-TC-Timestamp %d is outside +/-%d s of server time %d." % (timestamp, MAX_SKEW_SECONDS, int(now)),
+            )
+        if auth.service != SERVICE:
+            raise invalid_authorization("the credential scope service must be `%s`" % SERVICE)
+        if auth.date != utc_date(timestamp):
+            raise ApiError(
+                "AuthFailure.SignatureFailure",
+                "The credential date %s is not the UTC date of X-TC-Timestamp (%s)." % (auth.date, utc_date(timestamp)),
+            )
+        return value
+
+    def _lookup_credential(self, secret_id: str) -> Credential:
+        with self._lock:
+            credential = self.credentials.get(secret_id)
+        if credential is None:
+            raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
+        return credential
+
+    def _check_token(self, credential: Credential, token: Optional[str]) -> None:
+        token = token.strip() if token else ""
+        if credential.token is None:
+            if token:
+                raise ApiError("AuthFailure.TokenFailure", "A token was sent for a permanent credential.")
+            return
+        if not hmac.compare_digest(token.encode("utf-8"), credential.token.encode("utf-8")):
+            raise ApiError("AuthFailure.TokenFailure", "The token is missing or invalid.")
+        if credential.expires_at is not None and self.clock() >= credential.expires_at:
+            raise ApiError("AuthFailure.TokenFailure", "The token has expired.")
+
+    @staticmethod
+    def _check_signature(request: ApiRequest, auth: Authorization, timestamp: str, secret_key: str) -> None:
+        for name in auth.signed_headers:
+            if name not in request.headers:
+                raise invalid_authorization("signed header `%s` is not in the request" % name)
+        unsigned = request.headers.get("x-tc-content-sha256", "").strip() == UNSIGNED_PAYLOAD
+        payload_hash = sha256_hex(UNSIGNED_PAYLOAD.encode("ascii") if unsigned else request.body)
+        canonical = canonical_request(request.method, request.path, request.query, request.headers, auth.signed_headers, payload_hash)
+        expected = compute_signature(secret_key, auth.date, auth.service, string_to_sign(timestamp, auth.scope, canonical))
+        if not hmac.compare_digest(expected.encode("ascii"), auth.signature.encode("ascii")):
+            raise ApiError("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.")
+
+    @staticmethod
+    def _check_action(headers: dict) -> str:
+        action = headers.get("x-tc-action")
+        if not action:
+            raise ApiError("MissingParameter", "The request is missing the X-TC-Action header.")
+        version = headers.get("x-tc-version")
+        if not version:
+            raise ApiError("MissingParameter", "The request is missing the X-TC-Version header.")
+        if version != API_VERSION:
+            raise ApiError("NoSuchVersion", "The API version `%s` does not exist; use %s." % (version, API_VERSION))
+        if action not in ACTION_PARAMS:
+            raise ApiError("InvalidAction", "The action `%s` is not supported by this emulator." % action)
+        return action
+
+    def _quota_limit(self, action: str) -> float:
+        return self.settings["quota_overrides"].get(action, DEFAULT_QUOTAS[action])
+
+    def _take_quota(self, secret_id: str, action: str) -> None:
+        with self._lock:
+            if not self.settings["quotas"]:
+                return
+            limit = self._quota_limit(action)
+            bucket = self.buckets.get((secret_id, action))
+            if bucket is None:
+                bucket = self.buckets[(secret_id, action)] = TokenBucket(limit, self.clock())
+            allowed = bucket.take(self.clock())
+        if not allowed:
+            raise ApiError("RequestLimitExceeded", "Your request frequency of %s has exceeded the limit of %s per second." % (action, limit))
+
+    def _pick_fault(self, action: str) -> Optional[Fault]:
+        with self._lock:
+            for fault in self.faults:
+                if fault.matches(action) and fault.fires():
+                    if fault.exhausted:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    @staticmethod
+    def _fault_outcome(fault: Fault, call: dict) -> Outcome:
+        if fault.kind == "throttle":
+            raise ApiError("RequestLimitExceeded", "Your request frequency has exceeded the limit (injected fault).")
+        if fault.kind == "internal_error":
+            raise ApiError("InternalError", "An internal error has occurred (injected fault).")
+        call["code"] = fault.kind
+        if fault.kind == "close":
+            return Outcome(close=True)
+        return proxy_error(HTTP_FAULT_STATUS[fault.kind])
+
+    def _execute(self, action: str, body: bytes) -> dict:
+        params = decode_params(body)
+        reject_unknown_params(params, ACTION_PARAMS[action])
+        handlers = {
+            "DescribeLiveStreamState": self.describe_stream_state,
+            "ResumeLiveStream": self.resume_stream,
+            "ForbidLiveStream": self.forbid_stream,
+            "DropLiveStream": self.drop_stream,
+            "DescribeLiveStreamOnlineList": self.describe_online_list,
+        }
+        return handlers[action](params)
+
+    # ----- stream actions (all state access under the lock)
+
+    def _require_domain(self, domain: str) -> None:
+        if domain not in self.domains:
+            raise ApiError(self.settings["unknown_domain_code"], "The domain `%s` does not exist in this account." % domain)
+
+    def _current_state(self, record: StreamRecord) -> str:
+        if record.state == "forbid" and record.resume_at is not None and record.resume_at <= self.clock():
+            record.state = "inactive"
+            record.resume_at = None
+            record.reason = None
+        return record.state
+
+    def _touch(self, key: tuple) -> StreamRecord:
+        record = self.streams.get(key)
+        if record is None:
+            record = self.streams[key] = StreamRecord()
+        return record
+
+    def describe_stream_state(self, params: dict) -> dict:
+        key = stream_key(params)
+        with self._lock:
+            self._require_domain(key[0])
+            record = self.streams.get(key)
+            state = self._current_state(record) if record is not None else "inactive"
+        return {"StreamState": state}
+
+    def resume_stream(self, params: dict) -> dict:
+        key = stream_key(params)
+        with self._lock:
+            self._require_domain(key[0])
+            record = self._touch(key)
+            if self._current_state(record) == "forbid":
+                record.state, record.resume_at, record.reason = "inactive", None, None
+        return {}
+
+    def forbid_stream(self, params: dict) -> dict:
+        key = stream_key(params)
+        now = self.clock()
+        resume_at = resume_time_param(params, now)
+        reason = reason_param(params)
+        with self._lock:
+            self._require_domain(key[0])
+            record = self._touch(key)
+            record.state, record.resume_at, record.reason = "forbid", resume_at, reason
+            record.published_at = None
+        return {}
+
+    def drop_stream(self, params: dict) -> dict:
+        key = stream_key(params)
+        with self._lock:
+            self._require_domain(key[0])
+            record = self._touch(key)
+            if self._current_state(record) == "active":
+                record.state, record.published_at = "inactive", None
+        return {}
+
+    def describe_online_list(self, params: dict) -> dict:
+        domain = optional_str(params, "DomainName")
+        wanted = (domain.lower() if domain else None, optional_str(params, "AppName"), optional_str(params, "StreamName"))
+        page_num = optional_int(params, "PageNum", 1, 1, None)
+        page_size = optional_int(params, "PageSize", MIN_PAGE_SIZE, MIN_PAGE_SIZE, MAX_PAGE_SIZE)
+        with self._lock:
+            rows = [(key, record.published_at) for key, record in self.streams.items()
+                    if self._current_state(record) == "active" and self._key_matches(key, wanted)]
+        rows.sort(key=lambda row: (row[0][2], row[0][0], row[0][1]))
+        page = rows[(page_num - 1) * page_size:page_num * page_size]
+        return {
+            "TotalNum": len(rows),
+            "TotalPage": int(math.ceil(len(rows) / float(page_size))),
+            "PageNum": page_num,
+            "PageSize": page_size,
+            "OnlineInfo": [self._online_info(key, published_at) for key, published_at in page],
+        }
+
+    @staticmethod
+    def _key_matches(key: tuple, wanted: tuple) -> bool:
+        return all(want is None or want == have for have, want in zip(key, wanted))
+
+    def _online_info(self, key: tuple, published_at: Optional[float]) -> dict:
+        publish_time = format_utc(published_at if published_at is not None else self.clock())
+        return {
+            "StreamName": key[2],
+            "AppName": key[1],
+            "DomainName": key[0],
+            "PublishTimeList": [{"PublishTime": publish_time}],
+            "PushToDelay": 0,
+        }
+
+    # ----- call log
+
+    def _record_call(self, call: dict) -> None:
+        with self._lock:
+            self.calls.append(call)
+        with self._log_lock:
+            if self._call_log is not None:
+                self._call_log.write(json.dumps(call, ensure_ascii=False) + "\n")
+                self._call_log.flush()
+
+    # ----- control interface
+
+    def handle_control(self, method: str, route: str, query: dict, body: bytes) -> tuple:
+        routes = {
+            ("GET", "health"): lambda q, b: {"ok": True},
+            ("POST", "reset"): self._control_reset,
+            ("GET", "credentials"): lambda q, b: self.list_credentials(),
+            ("POST", "credentials"): lambda q, b: self.add_credentials(b),
+            ("DELETE", "credentials"): lambda q, b: self.remove_credential(query_value(q, "secret_id")),
+            ("GET", "domains"): lambda q, b: self.list_domains(),
+            ("POST", "domains"): lambda q, b: self.add_domains(b),
+            ("DELETE", "domains"): lambda q, b: self.remove_domain(query_value(q, "domain_name")),
+            ("GET", "streams"): lambda q, b: self.list_streams(q),
+            ("POST", "streams"): lambda q, b: self.seed_streams(b),
+            ("DELETE", "streams"): lambda q, b: self.clear_streams(),
+            ("GET", "faults"): lambda q, b: self.list_faults(),
+            ("POST", "faults"): lambda q, b: self.add_faults(b),
+            ("DELETE", "faults"): lambda q, b: self.clear_faults(),
+            ("GET", "settings"): lambda q, b: self.get_settings(),
+            ("POST", "settings"): lambda q, b: self.update_settings(b),
+            ("GET", "calls"): lambda q, b: self.list_calls(query_value(q, "action")),
+            ("DELETE", "calls"): lambda q, b: self.clear_calls(),
+        }
+        handler = routes.get((method, route))
+        if handler is None:
+            known = any(key[1] == route for key in routes)
+            return (405, {"error": "method %s not allowed on /_emulator/%s" % (method, route)}) if known else \
+                (404, {"error": "no control endpoint /_emulator/%s" % route})
+        try:
+            return 200, handler(query, self._control_body(method, body))
+        except ControlError as error:
+            return error.status, {"error": error.message}
+
+    @staticmethod
+    def _control_body(method: str, body: bytes) -> dict:
+        if method != "POST" or not body.strip():
+            return {}
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise ControlError("the body must be JSON") from None
+        return control_object(data, "control body")
+
+    def _control_reset(self, query: dict, body: dict) -> dict:
+        del query, body
+        self.reset()
+        return {"ok": True}
+
+    def list_credentials(self) -> dict:
+        with self._lock:
+            items = [{"secret_id": c.secret_id, "temporary": c.token is not None, "expires_at": c.expires_at} for c in self.credentials.values()]
+        return {"credentials": items}
+
+    def add_credentials(self, body: dict) -> dict:
+        items = control_list(body, "credentials") if "credentials" in body else [body]
+        parsed = [parse_credential(item) for item in items]
+        with self._lock:
+            for credential in parsed:
+                self.credentials[credential.secret_id] = credential
+        return {"secret_ids": [c.secret_id for c in parsed]}
+
+    def remove_credential(self, secret_id: Optional[str]) -> dict:
+        if not secret_id:
+            raise ControlError("give ?secret_id=")
+        with self._lock:
+            removed = self.credentials.pop(secret_id, None) is not None
+        if not removed:
+            raise ControlError("no credential with that secret_id", status=404)
+        return {"removed": secret_id}
+
+    def list_domains(self) -> dict:
+        with self._lock:
+            return {"domains": sorted(self.domains)}
+
+    def add_domains(self, body: dict) -> dict:
+        domains = control_list(body, "domains")
+        if not all(isinstance(d, str) and d for d in domains):
+            raise ControlError("`domains` must be non-empty strings")
+        with self._lock:
+            self.domains.update(d.lower() for d in domains)
+            return {"domains": sorted(self.domains)}
+
+    def remove_domain(self, domain: Optional[str]) -> dict:
+        if not domain:
+            raise ControlError("give ?domain_name=")
+        with self._lock:
+            if domain.lower() not in self.domains:
+                raise ControlError("no such domain", status=404)
+            self.domains.discard(domain.lower())
+            return {"domains": sorted(self.domains)}
+
+    def _parse_seed(self, item: Any) -> tuple:
+        item = control_object(item, "stream")
+        unknown = set(item) - {"domain_name", "app_name", "stream_name", "state", "resume_time", "reason"}
+        if unknown:
+            raise ControlError("unknown stream field(s): %s" % ", ".join(sorted(unknown)))
+        key = (control_str(item, "domain_name").lower(), control_str(item, "app_name", DEFAULT_APP), control_str(item, "stream_name"))
+        state = control_str(item, "state", "active")
+        if state not in STREAM_STATES:
+            raise ControlError("`state` must be one of %s" % ", ".join(STREAM_STATES))
+        record = StreamRecord(state=state, published_at=self.clock() if state == "active" else None)
+        if state == "forbid":
+            record.resume_at = self._seed_resume_at(item.get("resume_time"))
+            record.reason = item.get("reason") if isinstance(item.get("reason"), str) else None
+        return key, record
+
+    def _seed_resume_at(self, value: Any) -> float:
+        if value is None:
+            return self.clock() + DEFAULT_FORBID_SECONDS
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        moment = parse_utc(value)
+        if moment is None:
+            raise ControlError("`resume_time` must be unix seconds or YYYY-MM-DDTHH:MM:SSZ")
+        return moment
+
+    def seed_streams(self, body: dict) -> dict:
+        seeds = [self._parse_seed(item) for item in control_list(body, "streams")]
+        with self._lock:
+            for key, record in seeds:
+                self.domains.add(key[0])
+                self.streams[key] = record
+        return {"seeded": len(seeds)}
+
+    def list_streams(self, query: dict) -> dict:
+        domain = query_value(query, "domain_name")
+        wanted = (domain.lower() if domain else None, query_value(query, "app_name"), query_value(query, "stream_name"))
+        state_filter = query_value(query, "state")
+        with self._lock:
+            rows = [self._stream_row(key, record) for key, record in sorted(self.streams.items()) if self._key_matches(key, wanted)]
+        return {"streams": [row for row in rows if state_filter is None or row["state"] == state_filter]}
+
+    def _stream_row(self, key: tuple, record: StreamRecord) -> dict:
+        state = self._current_state(record)
+        return {
+            "domain_name": key[0],
+            "app_name": key[1],
+            "stream_name": key[2],
+            "state": state,
+            "resume_time": format_utc(record.resume_at) if state == "forbid" and record.resume_at is not None else None,
+            "reason": record.reason if state == "forbid" else None,
+        }
+
+    def clear_streams(self) -> dict:
+        with self._lock:
+            self.streams = {}
+        return {"ok": True}
+
+    def list_faults(self) -> dict:
+        with self._lock:
+            return {"faults": [fault.describe() for fault in self.faults]}
+
+    def add_faults(self, body: dict) -> dict:
+        faults = [parse_fault(item) for item in control_list(body, "faults")]
+        with self._lock:
+            self.faults.extend(faults)
+            return {"faults": [fault.describe() for fault in self.faults]}
+
+    def clear_faults(self) -> dict:
+        with self._lock:
+            self.faults = []
+        return {"ok": True}
+
+    def get_settings(self) -> dict:
+        with self._lock:
+            settings = copy.deepcopy(self.settings)
+            settings["quota_limits"] = {action: self._quota_limit(action) for action in DEFAULT_QUOTAS}
+        return settings
+
+    def update_settings(self, body: Any) -> dict:
+        clean = validate_settings(body)
+        with self._lock:
+            self.settings.update(clean)
+            self.buckets = {}
+        return self.get_settings()
+
+    def list_calls(self, action: Optional[str]) -> dict:
+        with self._lock:
+            calls = [dict(call) for call in self.calls if action is None or call["action"] == action]
+        counts: dict = {}
+        for call in calls:
+            counts[call["action"]] = counts.get(call["action"], 0) + 1
+        return {"calls": calls, "counts": counts}
+
+    def clear_calls(self) -> dict:
+        with self._lock:
+            self.calls = []
+        return {"ok": True}
+
+
+# --------------------------------------------------------------------------- HTTP plumbing
+
+
+class BodyError(Exception):
+    """The request body could not be read (bad framing or too large)."""
+
+
+class LiveRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "live-emulator/1.0"
+    sys_version = ""
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+    def setup(self) -> None:
+        context = self.server.tls_context
+        if context is not None:
+            self.request.settimeout(TLS_HANDSHAKE_TIMEOUT)
+            self.request = context.wrap_socket(self.request, server_side=True)
+            self.request.settimeout(None)
+        super().setup()
+        self.server.track(self.connection)
+
+    def finish(self) -> None:
+        self.server.untrack(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, format, *args) -> None:  # pylint: disable=redefined-builtin
+        """Quiet access log."""
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        try:
+            body = self._read_body()
+        except BodyError as error:
+            self.close_connection = True
+            self._send_json(413 if "large" in str(error) else 400, {"error": str(error)})
+            return
+        if url.path == "/_emulator" or url.path.startswith("/_emulator/"):
+            self._control(url, body)
+        elif url.path == "/":
+            self._api(url, body)
+        else:
+            self._send_json(404, {"error": "not found: %s" % url.path})
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        length = self.headers.get("Content-Length")
+        if not length:
+            return b""
+        if not length.strip().isdigit():
+            raise BodyError("bad Content-Length")
+        if int(length) > MAX_BODY_BYTES:
+            raise BodyError("request body too large")
+        return self.rfile.read(int(length))
+
+    def _read_chunked(self) -> bytes:
+        chunks, total = [], 0
+        while True:
+            line = self.rfile.readline(65537)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise BodyError("bad chunked encoding") from None
+            if size == 0:
+                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY_BYTES:
+                raise BodyError("request body too large")
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(65537)
+
+    def _headers_dict(self) -> dict:
+        headers: dict = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name.lower(), value)
+        return headers
+
+    def _api(self, url, body: bytes) -> None:
+        request = ApiRequest(self.command, url.path, url.query, self._headers_dict(), body)
+        outcome = self.server.core.handle_api(request)
+        if outcome.delay > 0:
+            time.sleep(outcome.delay)
+        if outcome.close:
+            self.close_connection = True
+            return
+        self._send(outcome.status, outcome.body, outcome.content_type, outcome.headers)
+
+    def _control(self, url, body: bytes) -> None:
+        route = url.path[len("/_emulator/"):].strip("/")
+        status, payload = self.server.core.handle_control(self.command, route, parse_qs(url.query), body)
+        self._send_json(status, payload)
+
+    def _send_json(self, status: int, payload: Any) -> None:
+        self._send(status, json_bytes(payload), "application/json", ())
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: tuple) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LiveHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address: tuple, core: EmulatorCore, tls_context: Optional[ssl.SSLContext]):
+        self.core = core
+        self.tls_context = tls_context
+        self._connections: set = set()
+        self._connections_lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, LiveRequestHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind does a reverse DNS lookup (getfqdn); skip it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = self.server_address[1]
+
+    def track(self, connection) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+
+    def untrack(self, connection) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+            self._connections.clear()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return  # client went away, TLS handshake failed, connection shut down at stop
+        sys.stderr.write("live-emulator: error serving %s: %r\n" % (client_address[0], error))
+
+
+# --------------------------------------------------------------------------- TLS
+
+
+def generate_tls_files(cert_dir: str) -> tuple:
+    """Self-signed cert+key for 127.0.0.1/localhost; ca.pem is a copy of the cert."""
+    os.makedirs(cert_dir, exist_ok=True)
+    cert_path = os.path.join(cert_dir, "cert.pem")
+    key_path = os.path.join(cert_dir, "key.pem")
+    command = [
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout", key_path, "-out", cert_path,
+    ]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    shutil.copyfile(cert_path, os.path.join(cert_dir, "ca.pem"))
+    return cert_path, key_path
+
+
+def tls_server_context(cert_dir: str) -> ssl.SSLContext:
+    cert_path, key_path = generate_tls_files(cert_dir)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+# --------------------------------------------------------------------------- in-process runner
+
+
+class LiveEmulator:
+    """Runs the emulator in a background thread: ``host, port = LiveEmulator(config).start()``."""
+
+    def __init__(self, config: Optional[dict] = None, host: str = "127.0.0.1", port: int = 0, call_log: Optional[str] = None,
+                 tls_cert_dir: Optional[str] = None, clock: Optional[Callable[[], float]] = None):
+        self.core = EmulatorCore(config, clock=clock, call_log=call_log)
+        self.host = host
+        self.port = port
+        self.tls_cert_dir = tls_cert_dir
+        self._server: Optional[LiveHTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_cert_dir else "http"
+
+    @property
+    def url(self) -> str:
+        host = "[%s]" % self.host if ":" in self.host else self.host
+        return "%s://%s:%d" % (self.scheme, host, self.port)
+
+    @property
+    def ca_file(self) -> Optional[str]:
+        return os.path.join(self.tls_cert_dir, "ca.pem") if self.tls_cert_dir else None
+
+    def start(self) -> tuple:
+        context = tls_server_context(self.tls_cert_dir) if self.tls_cert_dir else None
+        self._server = LiveHTTPServer((self.host, self.port), self.core, context)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="live-emulator", daemon=True)
+        self._thread.start()
+        return self.host, self.port
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.close_connections()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        self.core.close()
+
+    def __enter__(self) -> "LiveEmulator":
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_args(argv: Optional[list]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Tencent Cloud Live API 3.0 emulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port-file", help="write the bound port here (atomically) once listening")
+    parser.add_argument("--config", help="JSON: {credentials, domains, streams, settings}")
+    parser.add_argument("--call-log", help="append every API call as a JSON line here")
+    parser.add_argument("--latency-ms", type=float, help="sleep this long before every API answer")
+    parser.add_argument("--no-quotas", action="store_true", help="do not enforce the per-action quotas")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
+    parser.add_argument("--cert-dir", help="with --tls: where cert.pem, key.pem and ca.pem are written")
+    args = parser.parse_args(argv)
+    if args.tls and not args.cert_dir:
+        parser.error("--tls needs --cert-dir")
+    return args
+
+
+def load_config(args: argparse.Namespace) -> dict:
+    config: dict = {}
+    if args.config:
+        with open(args.config, encoding="utf-8") as handle:
+            config = json.load(handle)
+        EmulatorCore._check_config_shape(config)  # pylint: disable=protected-access
+    settings = dict(config.get("settings") or {})
+    if args.latency_ms is not None:
+        settings["latency_ms"] = args.latency_ms
+    if args.no_quotas:
+        settings["quotas"] = False
+    if settings:
+        config["settings"] = settings
+    return config
+
+
+def write_port_file(path: str, port: int) -> None:
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    with open(temporary, "w", encoding="ascii") as handle:
+        handle.write("%d\n" % port)
+    os.replace(temporary, path)
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = parse_args(argv)
+    try:
+        emulator = LiveEmulator(load_config(args), host=args.host, port=args.port, call_log=args.call_log,
+                                tls_cert_dir=args.cert_dir if args.tls else None)
+        emulator.start()
+    except (ControlError, OSError, ValueError, subprocess.CalledProcessError) as error:
+        sys.stderr.write("live-emulator: cannot start: %s\n" % getattr(error, "message", error))
+        return 2
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if args.port_file:
+        write_port_file(args.port_file, emulator.port)
+    print("live-emulator listening on %s" % emulator.url, flush=True)
+    while not stop.wait(0.5):
+        pass
+    emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

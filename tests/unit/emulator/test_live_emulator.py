@@ -1,0 +1,786 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Conformance and protocol tests of the Live API 3.0 emulator (tests/emulator/live_emulator.py)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from tencentcloud.common.credential import Credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.live.v20180801 import live_client, models
+
+import live_emulator as le  # loaded by conftest.py from tests/emulator/
+
+
+EMULATOR_PATH = os.path.abspath(le.__file__)
+DOMAIN = le.DEFAULT_DOMAIN
+SECRET_ID = le.DEFAULT_SECRET_ID
+SECRET_KEY = le.DEFAULT_SECRET_KEY
+
+
+# --------------------------------------------------------------------------- helpers: an independent stdlib signer
+
+
+def _hmac(key: bytes, text: str) -> bytes:
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+
+
+def tc3_authorization(secret_id, secret_key, headers, body, timestamp, signed=("content-type", "host"), service="live", date=None):
+    date = date or time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+    lowered = {name.lower(): value for name, value in headers.items()}
+    canonical_headers = "".join("%s:%s\n" % (name, lowered[name].strip().lower()) for name in signed)
+    signed_headers = ";".join(signed)
+    canonical = "POST\n/\n\n%s\n%s\n%s" % (canonical_headers, signed_headers, hashlib.sha256(body).hexdigest())
+    scope = "%s/%s/tc3_request" % (date, service)
+    to_sign = "TC3-HMAC-SHA256\n%d\n%s\n%s" % (timestamp, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+    key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode("utf-8"), date), service), "tc3_request")
+    signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    return "TC3-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (secret_id, scope, signed_headers, signature)
+
+
+def signed_headers_for(port, action, body, timestamp, secret_id=SECRET_ID, secret_key=SECRET_KEY, token=None,
+                       version="2018-08-01", signed=("content-type", "host"), **sign_options):
+    headers = {
+        "Content-Type": "application/json",
+        "Host": "127.0.0.1:%d" % port,
+        "X-TC-Action": action,
+        "X-TC-Timestamp": str(timestamp),
+        "X-TC-Version": version,
+    }
+    if token is not None:
+        headers["X-TC-Token"] = token
+    headers["Authorization"] = tc3_authorization(secret_id, secret_key, headers, body, timestamp, signed, **sign_options)
+    return headers
+
+
+def raw_call(emulator, action="DescribeLiveStreamState", params=None, body=None, timestamp=None, conn=None, sent_body=None, **options):
+    """Sign and POST one call with http.client; returns (status, parsed JSON or raw bytes)."""
+    if body is None:
+        body = json.dumps(params if params is not None else stream_params("s1")).encode("utf-8")
+    timestamp = int(emulator.core.clock()) if timestamp is None else timestamp
+    headers = signed_headers_for(emulator.port, action, body, timestamp, **options)
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    try:
+        conn.request("POST", "/", body=body if sent_body is None else sent_body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        if own:
+            conn.close()
+    if response.getheader("Content-Type", "").startswith("application/json"):
+        return response.status, json.loads(data)
+    return response.status, data
+
+
+def error_code(answer):
+    status, payload = answer
+    assert status == 200, payload
+    return payload["Response"].get("Error", {}).get("Code")
+
+
+def stream_params(stream, domain=DOMAIN, app="live", **extra):
+    params = {"DomainName": domain, "AppName": app, "StreamName": stream}
+    params.update(extra)
+    return params
+
+
+def control(emulator, method, route, payload=None):
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    try:
+        body = json.dumps(payload).encode("utf-8") if payload is not None else None
+        conn.request(method, "/_emulator/" + route, body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def seed(emulator, *streams, state="active", **extra):
+    items = [dict({"domain_name": DOMAIN, "stream_name": name, "state": state}, **extra) for name in streams]
+    assert control(emulator, "POST", "streams", {"streams": items})[0] == 200
+
+
+def stream_state(emulator, name, domain=DOMAIN, app="live"):
+    rows = emulator.core.list_streams({"domain_name": [domain], "app_name": [app], "stream_name": [name]})["streams"]
+    return rows[0]["state"] if rows else "inactive"
+
+
+def add_faults(emulator, *faults):
+    status, payload = control(emulator, "POST", "faults", {"faults": list(faults)})
+    assert status == 200, payload
+
+
+# --------------------------------------------------------------------------- helpers: the official SDK
+
+
+def sdk_client(port, secret_id=SECRET_ID, secret_key=SECRET_KEY, token=None, scheme="http", ca_file=None, timeout=10):
+    http_profile = HttpProfile(protocol=scheme, endpoint="127.0.0.1:%d" % port, reqTimeout=timeout, certification=ca_file)
+    return live_client.LiveClient(Credential(secret_id, secret_key, token), "", ClientProfile(httpProfile=http_profile))
+
+
+def sdk_request(model, stream=None, **fields):
+    request = model()
+    if stream is not None:
+        request.DomainName, request.AppName, request.StreamName = DOMAIN, "live", stream
+    for name, value in fields.items():
+        setattr(request, name, value)
+    return request
+
+
+def sdk_state(client, stream):
+    return client.DescribeLiveStreamState(sdk_request(models.DescribeLiveStreamStateRequest, stream)).StreamState
+
+
+def sdk_error(call, *args):
+    with pytest.raises(TencentCloudSDKException) as caught:
+        call(*args)
+    return caught.value
+
+
+# --------------------------------------------------------------------------- the emulator's signer vs the published vectors
+
+
+VECTOR_BODY = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
+VECTOR_HEADERS = {"content-type": "application/json; charset=utf-8", "host": "cvm.tencentcloudapi.com", "x-tc-action": "DescribeInstances"}
+
+
+@pytest.mark.parametrize("secret_key, signed, canonical_hash, signature", [
+    ("Gu5t9xGARNpq86cd98joQYCN3*******", ["content-type", "host"],
+     "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031", "2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c"),
+    ("*" * 32, ["content-type", "host", "x-tc-action"],
+     "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84", "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"),
+    ("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", ["content-type", "host"],
+     "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031", "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"),
+])
+def test_emulator_signer_matches_published_vectors(secret_key, signed, canonical_hash, signature):
+    assert le.sha256_hex(VECTOR_BODY) == "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
+    canonical = le.canonical_request("POST", "/", "", VECTOR_HEADERS, signed, le.sha256_hex(VECTOR_BODY))
+    assert le.sha256_hex(canonical.encode("utf-8")) == canonical_hash
+    to_sign = le.string_to_sign("1551113065", "2019-02-25/cvm/tc3_request", canonical)
+    assert le.compute_signature(secret_key, "2019-02-25", "cvm", to_sign) == signature
+
+
+# --------------------------------------------------------------------------- conformance with the official SDK
+
+
+def test_sdk_drives_every_action_and_sees_state_changes(emulator):
+    seed(emulator, "s1", "s2")
+    client = sdk_client(emulator.port)
+    assert sdk_state(client, "s1") == "active"
+    assert sdk_state(client, "never-seen") == "inactive"
+
+    client.ForbidLiveStream(sdk_request(models.ForbidLiveStreamRequest, "s1", Reason="maintenance"))
+    assert sdk_state(client, "s1") == "forbid"
+    assert stream_state(emulator, "s1") == "forbid"
+
+    client.ResumeLiveStream(sdk_request(models.ResumeLiveStreamRequest, "s1"))
+    assert sdk_state(client, "s1") == "inactive"
+
+    online = client.DescribeLiveStreamOnlineList(sdk_request(models.DescribeLiveStreamOnlineListRequest))
+    assert (online.TotalNum, online.TotalPage, online.PageNum, online.PageSize) == (1, 1, 1, 10)
+    info = online.OnlineInfo[0]
+    assert (info.StreamName, info.AppName, info.DomainName, info.PushToDelay) == ("s2", "live", DOMAIN, 0)
+    assert le.parse_utc(info.PublishTimeList[0].PublishTime) is not None
+
+    response = client.DropLiveStream(sdk_request(models.DropLiveStreamRequest, "s2"))
+    assert len(response.RequestId) == 36
+    assert sdk_state(client, "s2") == "inactive"
+    assert client.DescribeLiveStreamOnlineList(sdk_request(models.DescribeLiveStreamOnlineListRequest)).TotalNum == 0
+
+
+def test_sdk_forbid_with_resume_time_expires_into_inactive(emulator):
+    client = sdk_client(emulator.port)
+    resume = le.format_utc(time.time() + 60)
+    client.ForbidLiveStream(sdk_request(models.ForbidLiveStreamRequest, "s1", ResumeTime=resume, Reason="r"))
+    assert sdk_state(client, "s1") == "forbid"
+    assert emulator.core.list_streams({})["streams"][0]["resume_time"] == resume
+    emulator.test_clock.advance(120)  # still inside the 300 s signature window
+    assert sdk_state(client, "s1") == "inactive"
+
+
+def test_sdk_wrong_key_is_a_signature_failure(emulator):
+    error = sdk_error(sdk_client(emulator.port, secret_key="not-the-key").DescribeLiveStreamState,
+                      sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    assert error.code == "AuthFailure.SignatureFailure"
+    assert len(error.requestId) == 36
+
+
+def test_sdk_unknown_secret_id(emulator):
+    error = sdk_error(sdk_client(emulator.port, secret_id="AKIDunknown").DescribeLiveStreamState,
+                      sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    assert error.code == "AuthFailure.SecretIdNotFound"
+
+
+def test_sdk_temporary_credentials(emulator):
+    temporary = {"secret_id": "AKIDtmp", "secret_key": "tmp-key", "token": "tok-1", "expires_at": time.time() + 3600}
+    assert control(emulator, "POST", "credentials", temporary)[0] == 200
+    seed(emulator, "s1", state="forbid")
+    client = sdk_client(emulator.port, "AKIDtmp", "tmp-key", "tok-1")
+    client.ResumeLiveStream(sdk_request(models.ResumeLiveStreamRequest, "s1"))
+    assert stream_state(emulator, "s1") == "inactive"
+
+    wrong = sdk_client(emulator.port, "AKIDtmp", "tmp-key", "tok-2")
+    assert sdk_error(wrong.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+    missing = sdk_client(emulator.port, "AKIDtmp", "tmp-key")
+    assert sdk_error(missing.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+
+
+def test_expired_temporary_credentials_fail(emulator):
+    emulator.core.add_credentials({"secret_id": "AKIDold", "secret_key": "k", "token": "t", "expires_at": time.time() - 1})
+    client = sdk_client(emulator.port, "AKIDold", "k", "t")
+    assert sdk_error(client.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+
+
+def test_sdk_unsigned_payload_is_accepted(emulator):
+    seed(emulator, "s1", state="forbid")
+    client = sdk_client(emulator.port)
+    client.profile.unsignedPayload = True  # X-TC-Content-SHA256: UNSIGNED-PAYLOAD
+    client.ResumeLiveStream(sdk_request(models.ResumeLiveStreamRequest, "s1"))
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_sdk_sees_a_non_200_fault_as_a_network_error(emulator):
+    add_faults(emulator, {"action": "DescribeLiveStreamState", "kind": "http_502", "count": 1})
+    error = sdk_error(sdk_client(emulator.port).DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    assert error.code == "ServerNetworkError"
+
+
+def test_tls_mode_with_sdk_requests_and_stdlib(tmp_path):
+    with le.LiveEmulator(tls_cert_dir=str(tmp_path)) as emulator:
+        ca_file = str(tmp_path / "ca.pem")
+        assert emulator.url == "https://127.0.0.1:%d" % emulator.port
+        client = sdk_client(emulator.port, scheme="https", ca_file=ca_file)
+        assert sdk_state(client, "s1") == "inactive"
+        assert requests.get(emulator.url + "/_emulator/health", verify=ca_file, timeout=10).json() == {"ok": True}
+        response = requests.get("https://localhost:%d/_emulator/health" % emulator.port, verify=ca_file, timeout=10)
+        assert response.status_code == 200
+        context = ssl.create_default_context(cafile=ca_file)
+        conn = http.client.HTTPSConnection("127.0.0.1", emulator.port, context=context, timeout=10)
+        conn.request("GET", "/_emulator/health")
+        assert json.loads(conn.getresponse().read()) == {"ok": True}
+        conn.close()
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(emulator.url + "/_emulator/health", timeout=10)  # the system CAs do not trust it
+
+
+# --------------------------------------------------------------------------- protocol details with the stdlib signer
+
+
+def test_raw_signed_call_and_keep_alive(emulator):
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    try:
+        assert raw_call(emulator, conn=conn)[1]["Response"]["StreamState"] == "inactive"
+        first_socket = conn.sock
+        for attempt in range(3):
+            status, payload = raw_call(emulator, conn=conn)
+            assert status == 200 and "Error" not in payload["Response"], attempt
+        assert conn.sock is first_socket
+    finally:
+        conn.close()
+
+
+def test_signing_more_headers_is_accepted(emulator):
+    status, payload = raw_call(emulator, signed=("content-type", "host", "x-tc-action"))
+    assert status == 200 and payload["Response"]["StreamState"] == "inactive"
+    answer = raw_call(emulator, signed=("content-type", "host", "x-tc-action", "x-tc-timestamp", "x-tc-version"))
+    assert error_code(answer) is None
+
+
+@pytest.mark.parametrize("skew", [-301, 301, -3600])
+def test_stale_or_future_timestamp_is_signature_expire(emulator, skew):
+    assert error_code(raw_call(emulator, timestamp=int(time.time()) + skew)) == "AuthFailure.SignatureExpire"
+
+
+def test_timestamp_within_skew_is_accepted(emulator):
+    assert error_code(raw_call(emulator, timestamp=int(time.time()) - 250)) is None
+
+
+def test_unknown_action(emulator):
+    assert error_code(raw_call(emulator, action="DescribeLiveStreamStates")) == "InvalidAction"
+
+
+def test_wrong_version(emulator):
+    assert error_code(raw_call(emulator, version="2017-03-12")) == "NoSuchVersion"
+
+
+def test_tampered_body_is_signature_failure(emulator):
+    body = json.dumps(stream_params("s1")).encode("utf-8")
+    assert error_code(raw_call(emulator, body=body, sent_body=body.replace(b"s1", b"s2"))) == "AuthFailure.SignatureFailure"
+
+
+def test_wrong_service_or_date_in_scope(emulator):
+    assert error_code(raw_call(emulator, service="cvm")) == "AuthFailure.InvalidAuthorization"
+    assert error_code(raw_call(emulator, date="2001-01-01")) == "AuthFailure.SignatureFailure"
+
+
+def test_signed_headers_must_include_content_type_and_host(emulator):
+    assert error_code(raw_call(emulator, signed=("host",))) == "AuthFailure.InvalidAuthorization"
+
+
+@pytest.mark.parametrize("authorization", [
+    "", "Basic dXNlcjpwYXNz", "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request",
+    "TC3-HMAC-SHA256 Credential=AKID/live/tc3_request, SignedHeaders=content-type;host, Signature=" + "0" * 64,
+    "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request, SignedHeaders=content-type;host, Signature=xyz",
+])
+def test_malformed_authorization(emulator, authorization):
+    body = json.dumps(stream_params("s1")).encode("utf-8")
+    headers = signed_headers_for(emulator.port, "DescribeLiveStreamState", body, int(time.time()))
+    headers["Authorization"] = authorization
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    conn.request("POST", "/", body=body, headers=headers)
+    payload = json.loads(conn.getresponse().read())
+    conn.close()
+    assert payload["Response"]["Error"]["Code"] == "AuthFailure.InvalidAuthorization"
+
+
+@pytest.mark.parametrize("body, code", [
+    (b"not json", "InvalidParameter"),
+    (b"[1, 2]", "InvalidParameter"),
+    (json.dumps(stream_params("s1", Extra=1)).encode(), "UnknownParameter"),
+    (json.dumps({"DomainName": DOMAIN, "AppName": "live"}).encode(), "MissingParameter"),
+    (json.dumps(stream_params(5)).encode(), "InvalidParameterValue"),
+])
+def test_bad_parameters(emulator, body, code):
+    assert error_code(raw_call(emulator, body=body)) == code
+
+
+def test_missing_action_header(emulator):
+    assert error_code(raw_call(emulator, action="")) == "MissingParameter"
+
+
+def test_unknown_domain_and_configurable_code(emulator):
+    status, payload = raw_call(emulator, params=stream_params("s1", domain="nope.example.com"))
+    assert payload["Response"]["Error"]["Code"] == "InternalError.ConfigNotExist"
+    assert "nope.example.com" in payload["Response"]["Error"]["Message"]
+    assert status == 200
+    control(emulator, "POST", "settings", {"unknown_domain_code": "InvalidParameter.DomainNotExists"})
+    assert error_code(raw_call(emulator, params=stream_params("s1", domain="nope.example.com"))) == "InvalidParameter.DomainNotExists"
+
+
+def test_non_api_paths(emulator):
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    conn.request("POST", "/other", body=b"{}")
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 404
+    conn.close()
+
+
+# --------------------------------------------------------------------------- quotas
+
+
+def test_quota_burst_is_exactly_the_per_second_number(emulator):
+    emulator.test_clock.freeze()  # no refill: the burst capacity alone decides
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    codes = [error_code(raw_call(emulator, action="ResumeLiveStream", conn=conn)) for attempt in range(120)]
+    conn.close()
+    assert codes.count(None) == 100
+    assert codes.count("RequestLimitExceeded") == 20
+    message = emulator.core.list_calls("ResumeLiveStream")["calls"][-1]
+    assert message["code"] == "RequestLimitExceeded"
+    # the quota is per action and per SecretId
+    assert error_code(raw_call(emulator, action="DropLiveStream")) is None
+    emulator.core.add_credentials({"secret_id": "AKIDother", "secret_key": "other"})
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDother", secret_key="other")) is None
+
+
+def test_quota_message_names_action_and_limit(emulator):
+    control(emulator, "POST", "settings", {"quota_overrides": {"DescribeLiveStreamState": 1}})
+    emulator.test_clock.freeze()
+    assert error_code(raw_call(emulator)) is None
+    status, payload = raw_call(emulator)
+    assert status == 200
+    error = payload["Response"]["Error"]
+    assert error["Code"] == "RequestLimitExceeded"
+    assert "DescribeLiveStreamState" in error["Message"] and "1" in error["Message"]
+
+
+def test_quota_in_real_time_with_concurrent_clients(emulator):
+    results = []
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+        for attempt in range(15):
+            code = error_code(raw_call(emulator, action="ResumeLiveStream", conn=conn))
+            with lock:
+                results.append((attempt, code))
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for attempt in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    codes = [code for attempt, code in results]
+    successes, throttled = codes.count(None), codes.count("RequestLimitExceeded")
+    assert successes + throttled == 120
+    assert successes <= 100 + int(100 * elapsed) + 1  # burst of 100 plus continuous refill
+    if elapsed < 0.15:
+        assert throttled >= 1
+
+
+def test_quotas_can_be_turned_off(emulator):
+    control(emulator, "POST", "settings", {"quotas": False})
+    emulator.test_clock.freeze()
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    codes = [error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params={}, conn=conn)) for attempt in range(90)]
+    conn.close()
+    assert codes == [None] * 90
+
+
+# --------------------------------------------------------------------------- faults
+
+
+@pytest.mark.parametrize("kind, code", [("throttle", "RequestLimitExceeded"), ("internal_error", "InternalError")])
+def test_envelope_faults_leave_state_unchanged(emulator, kind, code):
+    seed(emulator, "s1", state="forbid")
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": kind, "count": 1})
+    assert error_code(raw_call(emulator, action="ResumeLiveStream")) == code
+    assert stream_state(emulator, "s1") == "forbid"
+    call = emulator.core.list_calls("ResumeLiveStream")["calls"][-1]
+    assert (call["code"], call["fault"]) == (code, kind)
+    assert error_code(raw_call(emulator, action="ResumeLiveStream")) is None  # count exhausted
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+@pytest.mark.parametrize("kind, status", [("http_500", 500), ("http_502", 502), ("http_429", 429)])
+def test_http_status_faults(emulator, kind, status):
+    seed(emulator, "s1", state="active")
+    add_faults(emulator, {"action": "DropLiveStream", "kind": kind, "count": 2})
+    for attempt in range(2):
+        got_status, body = raw_call(emulator, action="DropLiveStream")
+        assert got_status == status, attempt
+        assert isinstance(body, bytes) and b"Response" not in body
+    assert stream_state(emulator, "s1") == "active"
+    assert emulator.core.list_calls("DropLiveStream")["counts"] == {"DropLiveStream": 2}
+    assert error_code(raw_call(emulator, action="DropLiveStream")) is None
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_close_fault_drops_the_connection(emulator):
+    seed(emulator, "s1", state="active")
+    add_faults(emulator, {"action": "*", "kind": "close", "count": 1})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        raw_call(emulator, action="ForbidLiveStream")
+    assert stream_state(emulator, "s1") == "active"
+    assert emulator.core.list_calls(None)["calls"][-1]["code"] == "close"
+    assert error_code(raw_call(emulator, action="ForbidLiveStream")) is None
+    assert stream_state(emulator, "s1") == "forbid"
+
+
+def test_stall_fault_answers_late_and_normally(emulator):
+    seed(emulator, "s1", state="forbid")
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": "stall", "seconds": 0.4, "count": 1})
+    started = time.monotonic()
+    assert error_code(raw_call(emulator, action="ResumeLiveStream")) is None
+    assert time.monotonic() - started >= 0.4
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_stall_fault_times_out_an_impatient_sdk(emulator):
+    add_faults(emulator, {"action": "DescribeLiveStreamState", "kind": "stall", "seconds": 1.5, "count": 1})
+    client = sdk_client(emulator.port, timeout=0.3)
+    error = sdk_error(client.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    assert error.code == "ClientNetworkError"
+
+
+def test_faults_come_after_authentication(emulator):
+    add_faults(emulator, {"action": "*", "kind": "http_500", "count": 1})
+    assert error_code(raw_call(emulator, secret_key="wrong")) == "AuthFailure.SignatureFailure"
+    assert control(emulator, "GET", "faults")[1]["faults"][0]["count"] == 1
+    assert raw_call(emulator)[0] == 500
+    assert control(emulator, "GET", "faults")[1]["faults"] == []
+
+
+def test_fault_matches_only_its_action(emulator):
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": "throttle", "count": 1})
+    assert error_code(raw_call(emulator, action="DescribeLiveStreamState")) is None
+    assert error_code(raw_call(emulator, action="ResumeLiveStream")) == "RequestLimitExceeded"
+
+
+def test_rate_faults_are_seeded_and_reproducible(emulator):
+    def pattern():
+        control(emulator, "DELETE", "faults")
+        add_faults(emulator, {"action": "*", "kind": "internal_error", "rate": 0.5, "seed": 42})
+        return [error_code(raw_call(emulator)) for attempt in range(30)]
+
+    first, second = pattern(), pattern()
+    assert first == second
+    assert 0 < first.count("InternalError") < 30
+    control(emulator, "DELETE", "faults")
+    add_faults(emulator, {"action": "*", "kind": "throttle", "rate": 1.0})
+    assert [error_code(raw_call(emulator)) for attempt in range(3)] == ["RequestLimitExceeded"] * 3
+    control(emulator, "DELETE", "faults")
+    assert error_code(raw_call(emulator)) is None
+
+
+def test_bad_fault_definitions_are_rejected(emulator):
+    for fault in ({"action": "Nope", "kind": "close"}, {"action": "*", "kind": "explode"},
+                  {"action": "*", "kind": "close", "count": 0}, {"action": "*", "kind": "close", "rate": 2}):
+        status, payload = control(emulator, "POST", "faults", {"faults": [fault]})
+        assert status == 400 and payload["error"]
+
+
+# --------------------------------------------------------------------------- online list
+
+
+def online_page(emulator, **params):
+    status, payload = raw_call(emulator, action="DescribeLiveStreamOnlineList", params=params)
+    assert status == 200 and "Error" not in payload["Response"], payload
+    return payload["Response"]
+
+
+def test_online_list_pagination(emulator):
+    names = ["stream-%02d" % i for i in range(25)]
+    seed(emulator, *reversed(names))
+    seed(emulator, "idle-1", "idle-2", state="inactive")
+    seed(emulator, "banned", state="forbid")
+    pages = [online_page(emulator, PageNum=n, PageSize=10) for n in (1, 2, 3, 4)]
+    assert [(p["TotalNum"], p["TotalPage"], p["PageNum"], p["PageSize"]) for p in pages] == [(25, 3, n, 10) for n in (1, 2, 3, 4)]
+    assert [len(p["OnlineInfo"]) for p in pages] == [10, 10, 5, 0]
+    listed = [info["StreamName"] for page in pages for info in page["OnlineInfo"]]
+    assert listed == names
+    default = online_page(emulator)
+    assert (default["PageNum"], default["PageSize"], len(default["OnlineInfo"])) == (1, 10, 10)
+
+
+def test_online_list_filters(emulator):
+    seed(emulator, "a", "b")
+    control(emulator, "POST", "streams", {"streams": [{"domain_name": "other.push.example", "app_name": "app2", "stream_name": "a"}]})
+    assert online_page(emulator, PageSize=100)["TotalNum"] == 3
+    assert [i["DomainName"] for i in online_page(emulator, StreamName="a")["OnlineInfo"]] == [DOMAIN, "other.push.example"]
+    assert online_page(emulator, AppName="app2")["TotalNum"] == 1
+    assert online_page(emulator, DomainName=DOMAIN)["TotalNum"] == 2
+    assert online_page(emulator, StreamName="b ")["TotalNum"] == 0
+
+
+@pytest.mark.parametrize("params", [{"PageSize": 9}, {"PageSize": 300001}, {"PageNum": 0}, {"PageSize": "10"}, {"PageNum": True}])
+def test_online_list_bad_paging(emulator, params):
+    assert error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params=params)) == "InvalidParameterValue"
+
+
+# --------------------------------------------------------------------------- forbid parameters and expiry
+
+
+@pytest.mark.parametrize("resume_time", [
+    "past", "far", "2030-01-01 00:00:00", "2030-01-01T00:00:00+08:00", "tomorrow", 1700000000,
+])
+def test_forbid_bad_resume_time(emulator, resume_time):
+    now = time.time()
+    value = {"past": le.format_utc(now - 60), "far": le.format_utc(now + 91 * 86400)}.get(resume_time, resume_time)
+    seed(emulator, "s1")
+    answer = raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", ResumeTime=value))
+    assert error_code(answer) == "InvalidParameterValue"
+    assert stream_state(emulator, "s1") == "active"
+
+
+def test_forbid_reason_limit_and_defaults(emulator):
+    too_long = "\u00e9" * 1025  # 2050 bytes in UTF-8
+    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason=too_long))) == "InvalidParameterValue"
+    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason="\u00e9" * 1024))) is None
+    row = emulator.core.list_streams({})["streams"][0]
+    assert row["state"] == "forbid"
+    assert abs(le.parse_utc(row["resume_time"]) - (time.time() + 7 * 86400)) < 5
+    ahead = le.format_utc(time.time() + 89 * 86400)
+    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s2", ResumeTime=ahead))) is None
+
+
+def test_seeded_forbid_expires(emulator):
+    emulator.test_clock.freeze()
+    seed(emulator, "s1", state="forbid", resume_time=emulator.core.clock() + 30)
+    assert stream_state(emulator, "s1") == "forbid"
+    assert raw_call(emulator)[1]["Response"]["StreamState"] == "forbid"
+    emulator.test_clock.advance(31)
+    assert raw_call(emulator)[1]["Response"]["StreamState"] == "inactive"
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_resume_and_drop_are_no_ops_but_logged(emulator):
+    seed(emulator, "s1", state="active")
+    seed(emulator, "s2", state="forbid")
+    assert error_code(raw_call(emulator, action="ResumeLiveStream")) is None
+    assert stream_state(emulator, "s1") == "active"
+    assert error_code(raw_call(emulator, action="DropLiveStream", params=stream_params("s2"))) is None
+    assert stream_state(emulator, "s2") == "forbid"
+    assert error_code(raw_call(emulator, action="DropLiveStream", params=stream_params("gone"))) is None
+    counts = control(emulator, "GET", "calls")[1]["counts"]
+    assert counts == {"ResumeLiveStream": 1, "DropLiveStream": 2}
+    assert control(emulator, "GET", "calls?action=DropLiveStream")[1]["counts"] == {"DropLiveStream": 2}
+
+
+# --------------------------------------------------------------------------- control interface
+
+
+def test_control_health_settings_and_errors(emulator):
+    assert control(emulator, "GET", "health") == (200, {"ok": True})
+    status, settings = control(emulator, "GET", "settings")
+    assert status == 200 and settings["quotas"] is True and settings["latency_ms"] == 0
+    assert settings["quota_limits"]["DescribeLiveStreamOnlineList"] == 80
+    assert control(emulator, "POST", "settings", {"latency_ms": -1})[0] == 400
+    assert control(emulator, "POST", "settings", {"bogus": 1})[0] == 400
+    assert control(emulator, "POST", "settings", {"quota_overrides": {"Nope": 1}})[0] == 400
+    assert control(emulator, "GET", "nothing-here")[0] == 404
+    assert control(emulator, "PUT", "health")[0] == 405
+
+
+def test_control_latency(emulator):
+    control(emulator, "POST", "settings", {"latency_ms": 250})
+    started = time.monotonic()
+    assert error_code(raw_call(emulator)) is None
+    assert time.monotonic() - started >= 0.25
+
+
+def test_control_credentials_and_domains(emulator):
+    assert control(emulator, "POST", "credentials", {"secret_id": "AKIDnew", "secret_key": "new-key"})[0] == 200
+    assert error_code(raw_call(emulator, secret_id="AKIDnew", secret_key="new-key")) is None
+    assert control(emulator, "DELETE", "credentials?secret_id=AKIDnew")[0] == 200
+    assert error_code(raw_call(emulator, secret_id="AKIDnew", secret_key="new-key")) == "AuthFailure.SecretIdNotFound"
+    assert control(emulator, "POST", "credentials", {"secret_id": "AKIDbad"})[0] == 400
+
+    assert control(emulator, "POST", "domains", {"domains": ["new.push.example"]})[0] == 200
+    assert error_code(raw_call(emulator, params=stream_params("s1", domain="new.push.example"))) is None
+    assert control(emulator, "DELETE", "domains?domain_name=new.push.example")[0] == 200
+    assert error_code(raw_call(emulator, params=stream_params("s1", domain="new.push.example"))) == "InternalError.ConfigNotExist"
+
+
+def test_control_streams_seed_and_filter(emulator):
+    control(emulator, "POST", "streams", {"streams": [
+        {"domain_name": "x.push.example", "stream_name": "a", "state": "active"},
+        {"domain_name": DOMAIN, "app_name": "other", "stream_name": "b", "state": "forbid"},
+        {"domain_name": DOMAIN, "stream_name": "c", "state": "inactive"},
+    ]})
+    rows = control(emulator, "GET", "streams")[1]["streams"]
+    assert {(r["domain_name"], r["app_name"], r["stream_name"], r["state"]) for r in rows} == {
+        ("x.push.example", "live", "a", "active"), (DOMAIN, "other", "b", "forbid"), (DOMAIN, "live", "c", "inactive")}
+    assert [r["stream_name"] for r in control(emulator, "GET", "streams?state=forbid")[1]["streams"]] == ["b"]
+    assert [r["stream_name"] for r in control(emulator, "GET", "streams?domain_name=x.push.example")[1]["streams"]] == ["a"]
+    assert [r["stream_name"] for r in control(emulator, "GET", "streams?app_name=live&stream_name=c")[1]["streams"]] == ["c"]
+    assert error_code(raw_call(emulator, params=stream_params("a", domain="x.push.example"))) is None  # domain registered
+    assert control(emulator, "POST", "streams", {"streams": [{"domain_name": DOMAIN, "stream_name": "d", "state": "paused"}]})[0] == 400
+
+
+def test_control_reset_restores_start_up_config():
+    config = {"credentials": [{"secret_id": "AKIDcfg", "secret_key": "cfg-key"}], "domains": ["cfg.push.example"],
+              "streams": [{"domain_name": DOMAIN, "stream_name": "seeded", "state": "forbid"}], "settings": {"latency_ms": 5}}
+    with le.LiveEmulator(config) as emulator:
+        emulator.core.add_credentials({"secret_id": "AKIDextra", "secret_key": "x"})
+        emulator.core.remove_domain("cfg.push.example")
+        emulator.core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": "extra"}]})
+        emulator.core.add_faults({"faults": [{"action": "*", "kind": "close"}]})
+        emulator.core.update_settings({"latency_ms": 0, "quotas": False})
+        assert control(emulator, "POST", "reset") == (200, {"ok": True})
+        ids = {c["secret_id"] for c in control(emulator, "GET", "credentials")[1]["credentials"]}
+        assert ids == {SECRET_ID, "AKIDcfg"}
+        assert control(emulator, "GET", "domains")[1]["domains"] == sorted([DOMAIN, "cfg.push.example"])
+        assert [(r["stream_name"], r["state"]) for r in control(emulator, "GET", "streams")[1]["streams"]] == [("seeded", "forbid")]
+        settings = control(emulator, "GET", "settings")[1]
+        assert (settings["latency_ms"], settings["quotas"]) == (5, True)
+        assert control(emulator, "GET", "faults")[1]["faults"] == []
+        assert control(emulator, "GET", "calls")[1]["calls"] == []
+
+
+# --------------------------------------------------------------------------- secrets never recorded
+
+
+def test_call_log_never_holds_secrets(tmp_path):
+    log_path = tmp_path / "calls.jsonl"
+    secret_key, token = "VERY-RECOGNISABLE-SECRET-KEY-4242", "VERY-RECOGNISABLE-TOKEN-9191"
+    with le.LiveEmulator(call_log=str(log_path)) as emulator:
+        emulator.core.add_credentials({"secret_id": "AKIDsecretive", "secret_key": secret_key, "token": token})
+        client = sdk_client(emulator.port, "AKIDsecretive", secret_key, token)
+        client.ForbidLiveStream(sdk_request(models.ForbidLiveStreamRequest, "s1", Reason="why"))
+        sdk_error(sdk_client(emulator.port, "AKIDsecretive", secret_key, token + "x").DescribeLiveStreamState,
+                  sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+        sdk_error(sdk_client(emulator.port, "AKIDsecretive", secret_key + "x", token).DescribeLiveStreamState,
+                  sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+        body = json.dumps(stream_params("s1")).encode()
+        headers = signed_headers_for(emulator.port, "DescribeLiveStreamState", body, int(time.time()), "AKIDsecretive", secret_key, token)
+        signature = headers["Authorization"].rsplit("Signature=", 1)[1]
+        assert error_code(raw_call(emulator, secret_id="AKIDsecretive", secret_key=secret_key, token=token)) is None
+        calls_text = json.dumps(control(emulator, "GET", "calls")[1])
+        credentials_text = json.dumps(control(emulator, "GET", "credentials")[1])
+        settings_text = json.dumps(control(emulator, "GET", "settings")[1])
+    log_text = log_path.read_text(encoding="utf-8")
+    assert len(log_text.splitlines()) == 4
+    assert [json.loads(line)["code"] for line in log_text.splitlines()] == [
+        None, "AuthFailure.TokenFailure", "AuthFailure.SignatureFailure", None]
+    for text in (log_text, calls_text, credentials_text, settings_text):
+        for secret in (secret_key, token, signature, "Signature=", "TC3-HMAC-SHA256"):
+            assert secret not in text
+    assert "AKIDsecretive" in log_text
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def http_get_json(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+def wait_for_file(path, process, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    raise AssertionError("port file never appeared")
+
+
+def test_cli_port_file_config_and_clean_sigterm(tmp_path):
+    port_file, log_file, config_file = tmp_path / "port", tmp_path / "calls.jsonl", tmp_path / "config.json"
+    config_file.write_text(json.dumps({"streams": [{"domain_name": DOMAIN, "stream_name": "cli", "state": "active"}]}), encoding="utf-8")
+    command = [sys.executable, str(EMULATOR_PATH), "--port", "0", "--port-file", str(port_file), "--config", str(config_file),
+               "--call-log", str(log_file), "--no-quotas", "--latency-ms", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_file(str(port_file), process)
+        text = port_file.read_text(encoding="ascii")
+        assert text.endswith("\n") and text.strip().isdigit()
+        port = int(text)
+        assert http_get_json(port, "/_emulator/health") == {"ok": True}
+        settings = http_get_json(port, "/_emulator/settings")
+        assert (settings["quotas"], settings["latency_ms"]) == (False, 1)
+        assert sdk_state(sdk_client(port), "cli") == "active"
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert stdout == "live-emulator listening on http://127.0.0.1:%d\n" % port
+    assert stderr == ""
+    assert json.loads(log_file.read_text(encoding="utf-8").splitlines()[0])["stream_name"] == "cli"
+
+
+def test_cli_rejects_tls_without_cert_dir_and_bad_config(tmp_path):
+    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--tls"], capture_output=True, text=True, timeout=10, check=False)
+    assert result.returncode == 2 and "--cert-dir" in result.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"streams": [{"stream_name": "no-domain"}]}), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--config", str(bad)], capture_output=True, text=True, timeout=10, check=False)
+    assert result.returncode == 2 and "domain_name" in result.stderr
