@@ -27,6 +27,10 @@ def load_emulator_module():
     return sys.modules["live_emulator"]
 
 
+# Loaded at import so that test modules can also "import live_emulator".
+load_emulator_module()
+
+
 @pytest.fixture(scope="session")
 def live_emulator_module():
     return load_emulator_module()

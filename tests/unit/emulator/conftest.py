@@ -3,27 +3,13 @@
 """Fixtures: the Live API emulator loaded by file path and run in-process on a free port."""
 from __future__ import annotations
 
-import importlib.util
-import pathlib
 import sys
 import time
 
 import pytest
 
-EMULATOR_PATH = pathlib.Path(__file__).resolve().parents[2] / "emulator" / "live_emulator.py"
-
-
-def _load_emulator_module():
-    if "live_emulator" in sys.modules:
-        return sys.modules["live_emulator"]
-    spec = importlib.util.spec_from_file_location("live_emulator", str(EMULATOR_PATH))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["live_emulator"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-live_emulator = _load_emulator_module()
+# tests/unit/conftest.py has already imported tests/emulator/live_emulator.py as "live_emulator".
+live_emulator = sys.modules["live_emulator"]
 
 
 class TestClock:
