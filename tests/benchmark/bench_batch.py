@@ -1,0 +1,781 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark: one batch task against a loop of single-stream tasks and a hand-written SDK script.
+
+Starts the Live emulator (tests/emulator/live_emulator.py) with its quotas on and a per-request
+latency, seeds N forbidden streams and resumes them three ways, re-seeding between scenarios:
+
+(a) one ``tencent.cloud.tencent_live_stream`` task with ``stream_names`` (ansible-playbook timed
+    as a whole, start-up included);
+(b) a ``loop:`` over single-stream tasks, timed on a sample and extrapolated to N;
+(c) a sequential script with the official Python SDK (DescribeLiveStreamState, then
+    ResumeLiveStream when the stream is forbidden), what a user writes by hand.
+
+Then it runs the module process directly at ``--memory-streams`` streams and reads its peak RSS.
+It prints one table and says, for each of the module's targets, whether it was met. It exits
+non-zero only when something broke (a task failed, the emulator did not start), never for a
+missed target.
+
+Usage: python tests/benchmark/bench_batch.py [--streams 1000] [--latency-ms 20] [--markdown] ...
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "live_emulator.py")
+COLLECTION_SUBDIR = os.path.join("ansible_collections", "tencent", "cloud")
+MODULE_SUBPATH = os.path.join("plugins", "modules", "tencent_live_stream.py")
+
+SECRET_ID = "AKIDEMULATOR00000000000000000000000"
+SECRET_KEY = "emulator-secret-key-0000000000000000"
+DOMAIN = "5000.livepush.myqcloud.com"
+APP = "live"
+DESCRIBE = "DescribeLiveStreamState"
+RESUME = "ResumeLiveStream"
+# Tencent's per-account quotas (requests per second) for the two actions used here.
+QUOTA = {DESCRIBE: 300, RESUME: 100}
+
+TARGET_WALL_RATIO = 1.15
+TARGET_LOOP_SPEEDUP = 20.0
+TARGET_SDK_SPEEDUP = 3.0
+TARGET_MEMORY_MB = 100.0
+# rate_limits given to the module for the memory run only, when the emulator's quotas are off
+UNLIMITED_RATE = 100000
+
+COPY_IGNORE_TOP = (".git", ".build", "tests/output")
+COPY_IGNORE_ANY = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".tox")
+
+# Runs in a fresh interpreter so RUSAGE_CHILDREN holds nothing but the module process.
+MEMORY_WRAPPER = """
+import json, resource, subprocess, sys, time
+python, module, args, out = sys.argv[1:5]
+with open(out, "wb") as handle:
+    started = time.monotonic()
+    rc = subprocess.run([python, module, args], stdout=handle, stderr=subprocess.PIPE, check=False).returncode
+    wall = time.monotonic() - started
+print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+# A stdout callback that writes the task results and stats to $BENCH_RESULT_FILE as one JSON
+# document (ansible-core 2.21 no longer ships a json callback).
+CALLBACK_PLUGIN = '''
+from __future__ import annotations
+import json
+import os
+from ansible.plugins.callback import CallbackBase
+
+DOCUMENTATION = """
+name: bench_json
+type: stdout
+short_description: task results and stats as one JSON file, for tests/benchmark/bench_batch.py
+description: [Writes the task results and the play stats to the file named by BENCH_RESULT_FILE.]
+"""
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "stdout"
+    CALLBACK_NAME = "bench_json"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.results = []
+
+    def _record(self, result, status):
+        data = result.result if hasattr(result, "result") else result._result
+        host = result.host if hasattr(result, "host") else result._host
+        self.results.append({"host": host.get_name(), "status": status, "result": data})
+
+    def v2_runner_on_ok(self, result, *args, **kwargs):
+        self._record(result, "ok")
+
+    def v2_runner_on_failed(self, result, *args, **kwargs):
+        self._record(result, "failed")
+
+    def v2_runner_on_unreachable(self, result, *args, **kwargs):
+        self._record(result, "unreachable")
+
+    def v2_runner_on_skipped(self, result, *args, **kwargs):
+        self._record(result, "skipped")
+
+    def v2_playbook_on_stats(self, stats):
+        summary = dict((host, stats.summarize(host)) for host in sorted(stats.processed))
+        with open(os.environ["BENCH_RESULT_FILE"], "w") as handle:
+            json.dump({"results": self.results, "stats": summary}, handle, default=str)
+'''
+
+VERSIONS_PROBE = """
+import json, sys
+info = {"python": sys.version.split()[0]}
+try:
+    from ansible.release import __version__ as core
+    info["ansible_core"] = core
+except ImportError:
+    info["ansible_core"] = None
+try:
+    from importlib.metadata import version
+    info["sdk"] = version("tencentcloud-sdk-python-live")
+except Exception:
+    info["sdk"] = None
+print(json.dumps(info))
+"""
+
+
+class BenchError(Exception):
+    """Something broke: the benchmark cannot give a valid result."""
+
+
+def log(message):
+    sys.stderr.write("[bench] %s\n" % message)
+    sys.stderr.flush()
+
+
+def stream_names(count):
+    return ["bench-%06d" % index for index in range(count)]
+
+
+def limit_seconds(describes, resumes):
+    """The fastest the quotas allow: max(N/300, F/100) seconds."""
+    return max(describes / float(QUOTA[DESCRIBE]), resumes / float(QUOTA[RESUME]))
+
+
+def child_env(extra=None):
+    env = dict(os.environ)
+    # the emulator is on loopback: never send its traffic to a proxy
+    for name in ("NO_PROXY", "no_proxy"):
+        env[name] = ",".join(filter(None, [env.get(name), "127.0.0.1", "localhost"]))
+    env.update(extra or {})
+    return env
+
+
+# --------------------------------------------------------------------------- the emulator
+
+
+class Emulator:
+    """The emulator as a subprocess on a free port, driven through its /_emulator/ control API."""
+
+    def __init__(self, python, latency_ms, workdir):
+        self.python = python
+        self.latency_ms = latency_ms
+        self.workdir = workdir
+        self.process = None
+        self.port = None
+        self._log = None
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, timeout=20.0):
+        if not os.path.isfile(EMULATOR_SCRIPT):
+            raise BenchError("emulator not found: %s" % EMULATOR_SCRIPT)
+        port_file = os.path.join(self.workdir, "emulator.port")
+        log_path = os.path.join(self.workdir, "emulator.log")
+        self._log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [self.python, EMULATOR_SCRIPT, "--port", "0", "--port-file", port_file, "--latency-ms", str(self.latency_ms)],
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError("the emulator exited with status %s before listening; its log:\n%s" % (self.process.returncode, read_text(log_path)))
+            text = read_text(port_file).strip() if os.path.exists(port_file) else ""
+            if text.isdigit() and 0 < int(text) < 65536:
+                self.port = int(text)
+                self.control("GET", "health")
+                return
+            time.sleep(0.05)
+        raise BenchError("the emulator did not write its port within %.0f s; its log:\n%s" % (timeout, read_text(log_path)))
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def control(self, method, route, body=None):
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        request = urllib.request.Request("%s/_emulator/%s" % (self.endpoint, route), data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with self._opener.open(request, timeout=120) as response:
+                return json.loads(response.read().decode("utf-8"))
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise BenchError("emulator control %s /_emulator/%s failed: %s" % (method, route, error))
+
+    def seed(self, names, quotas=True):
+        """Back to the start-up settings (latency, quotas on, empty call log), then N forbidden streams."""
+        self.control("POST", "reset")
+        if not quotas:
+            self.control("POST", "settings", {"quotas": False})
+        streams = [{"domain_name": DOMAIN, "app_name": APP, "stream_name": name, "state": "forbid"} for name in names]
+        seeded = self.control("POST", "streams", {"streams": streams})["seeded"]
+        if seeded != len(names):
+            raise BenchError("the emulator seeded %s streams, expected %d" % (seeded, len(names)))
+        self.control("DELETE", "calls")
+
+    def call_summary(self):
+        """Calls made since the seed: by action, throttled (RequestLimitExceeded) by action, other error codes."""
+        calls = self.control("GET", "calls")["calls"]
+        summary = {"by_action": {}, "throttled_by_action": {}, "throttled": 0, "throttled_at": [], "errors": {}}
+        first = {}
+        for call in calls:
+            action, code = call.get("action"), call.get("code")
+            first.setdefault(action, call.get("ts") or 0.0)
+            summary["by_action"][action] = summary["by_action"].get(action, 0) + 1
+            if code is None:
+                continue
+            if code.startswith("RequestLimitExceeded"):
+                summary["throttled"] += 1
+                summary["throttled_by_action"][action] = summary["throttled_by_action"].get(action, 0) + 1
+                summary["throttled_at"].append("%s +%.2f s" % (action, (call.get("ts") or 0.0) - first[action]))
+            else:
+                summary["errors"][code] = summary["errors"].get(code, 0) + 1
+        return summary
+
+    def forbidden_left(self):
+        return len(self.control("GET", "streams?state=forbid")["streams"])
+
+
+def read_text(path):
+    try:
+        with open(path, "r", encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+# --------------------------------------------------------------------------- collection and playbooks
+
+
+def copy_ignore(source_root):
+    def ignore(directory, names):
+        relative = os.path.relpath(directory, source_root)
+        skipped = set()
+        for name in names:
+            path = name if relative == "." else os.path.join(relative, name)
+            if name in COPY_IGNORE_ANY or path in COPY_IGNORE_TOP or name.endswith((".pyc", ".tar.gz")):
+                skipped.add(name)
+            elif relative == "." and name.startswith(".venv"):
+                skipped.add(name)
+        return skipped
+    return ignore
+
+
+def resolve_collections_path(given, workdir):
+    """The directory that holds ansible_collections/tencent/cloud (built by copying the repo if not given)."""
+    if given is None:
+        root = os.path.join(workdir, "collections")
+        log("copying the repository to %s" % os.path.join(root, COLLECTION_SUBDIR))
+        shutil.copytree(REPO_ROOT, os.path.join(root, COLLECTION_SUBDIR), symlinks=True, ignore=copy_ignore(REPO_ROOT))
+    else:
+        given = os.path.abspath(given)
+        candidates = [given, os.path.dirname(given)]
+        suffix = os.sep + COLLECTION_SUBDIR
+        if given.rstrip(os.sep).endswith(suffix):
+            candidates.insert(0, given.rstrip(os.sep)[:-len(suffix)])
+        root = next((c for c in candidates if os.path.isfile(os.path.join(c, COLLECTION_SUBDIR, MODULE_SUBPATH))), None)
+        if root is None:
+            raise BenchError("--collections-path %s holds no %s" % (given, os.path.join(COLLECTION_SUBDIR, MODULE_SUBPATH)))
+    return root
+
+
+def module_options(endpoint, extra):
+    options = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "endpoint": endpoint, "domain_name": DOMAIN, "app_name": APP, "state": "resumed"}
+    options.update(extra)
+    return options
+
+
+def write_playbook(workdir, label, python, task_options, names, loop=False):
+    """A playbook (JSON is YAML) with one task; the names go in a vars file."""
+    vars_path = os.path.join(workdir, "%s-vars.json" % label)
+    with open(vars_path, "w", encoding="utf-8") as handle:
+        json.dump({"bench_names": names}, handle)
+    task = {"name": "Resume the streams", "tencent.cloud.tencent_live_stream": task_options}
+    if loop:
+        task["loop"] = "{{ bench_names }}"
+    play = {"name": "bench %s" % label, "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "vars": {"ansible_python_interpreter": python}, "vars_files": [vars_path], "tasks": [task]}
+    path = os.path.join(workdir, "%s.yml" % label)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump([play], handle, indent=1)
+    return path
+
+
+def run_playbook(args, collections_path, workdir, playbook):
+    """Run ansible-playbook; returns (wall seconds, the task's result for localhost)."""
+    callback_dir = os.path.join(workdir, "callback_plugins")
+    if not os.path.isdir(callback_dir):
+        os.makedirs(callback_dir)
+        with open(os.path.join(callback_dir, "bench_json.py"), "w", encoding="utf-8") as handle:
+            handle.write(CALLBACK_PLUGIN)
+    result_file = os.path.splitext(playbook)[0] + "-result.json"
+    env = child_env({
+        "ANSIBLE_COLLECTIONS_PATH": collections_path,
+        "ANSIBLE_CALLBACK_PLUGINS": callback_dir,
+        "ANSIBLE_STDOUT_CALLBACK": "bench_json",
+        "BENCH_RESULT_FILE": result_file,
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+        "ANSIBLE_RETRY_FILES_ENABLED": "False",
+        "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-tmp"),
+    })
+    command = [args.ansible_playbook, "-i", "localhost,", playbook]
+    started = time.monotonic()
+    completed = subprocess.run(command, env=env, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    wall = time.monotonic() - started
+    try:
+        with open(result_file, "r", encoding="utf-8") as handle:
+            output = json.load(handle)
+        entry = output["results"][0]
+        stats = output["stats"]["localhost"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        entry, stats = None, {}
+    if completed.returncode != 0 or entry is None or entry["status"] not in ("ok", "skipped") or stats.get("failures") or stats.get("unreachable"):
+        detail = json.dumps(entry["result"], default=str)[:4000] if entry else ""
+        raise BenchError("ansible-playbook %s failed (rc %d): %s\n%s\n%s" % (
+            os.path.basename(playbook), completed.returncode, detail, tail(completed.stdout.decode("utf-8", "replace")),
+            tail(completed.stderr.decode("utf-8", "replace"))))
+    return wall, entry["result"]
+
+
+def tail(text, chars=4000):
+    return text if len(text) <= chars else "...\n" + text[-chars:]
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def scenario_batch(args, emulator, collections_path, workdir, names):
+    emulator.seed(names)
+    playbook = write_playbook(workdir, "batch", args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names)
+    log("(a) batch: one task, %d streams" % len(names))
+    wall, result = run_playbook(args, collections_path, workdir, playbook)
+    counts = result.get("counts") or {}
+    if counts.get("changed") != len(names) or counts.get("failed") or counts.get("skipped"):
+        raise BenchError("the batch task did not resume every stream: counts %s" % counts)
+    calls = emulator.call_summary()
+    left = emulator.forbidden_left()
+    if left:
+        raise BenchError("%d streams are still forbidden after the batch task" % left)
+    return {"wall": wall, "streams": len(names), "forbidden": len(names), "calls": calls, "failed_streams": 0}
+
+
+def scenario_loop(args, emulator, collections_path, workdir, names):
+    sample = names[:max(1, min(args.loop_sample, len(names)))]
+    options = module_options(emulator.endpoint, {"stream_name": "{{ item }}"})
+    # the same playbook over an empty list: ansible-playbook start-up and play set-up only
+    emulator.seed(names)
+    log("(b) loop: ansible-playbook start-up with an empty loop")
+    startup = run_playbook(args, collections_path, workdir, write_playbook(workdir, "loop-empty", args.python, options, [], loop=True))[0]
+    emulator.seed(names)
+    log("(b) loop: %d single-stream iterations" % len(sample))
+    wall, result = run_playbook(args, collections_path, workdir, write_playbook(workdir, "loop", args.python, options, sample, loop=True))
+    items = result.get("results") or []
+    changed = sum(1 for item in items if item.get("changed") and not item.get("failed"))
+    if len(items) != len(sample) or changed != len(sample):
+        raise BenchError("the loop resumed %d of %d streams" % (changed, len(sample)))
+    calls = emulator.call_summary()
+    per_item = max(0.0, wall - startup) / len(sample)
+    return {"wall": wall, "streams": len(sample), "forbidden": len(sample), "calls": calls, "failed_streams": 0,
+            "startup": startup, "per_item": per_item, "extrapolated_wall": startup + per_item * len(names)}
+
+
+def sdk_worker(config_path):
+    """Runs in its own interpreter: the sequential script a user writes by hand with the official SDK."""
+    with open(config_path, "r", encoding="utf-8") as handle:
+        config = json.load(handle)
+    began = time.monotonic()
+    from tencentcloud.common import credential
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+    from tencentcloud.live.v20180801 import live_client, models
+
+    http_profile = HttpProfile(protocol="http", endpoint=config["endpoint"])
+    client = live_client.LiveClient(credential.Credential(SECRET_ID, SECRET_KEY), "", ClientProfile(httpProfile=http_profile))
+    done, resumed, errors = 0, 0, {}
+    loop_started = time.monotonic()
+    budget, limit = config["budget"], config["limit"]
+    for name in config["names"]:
+        if (limit and done >= limit) or (budget and time.monotonic() - loop_started > budget):
+            break
+        try:
+            request = models.DescribeLiveStreamStateRequest()
+            request.DomainName, request.AppName, request.StreamName = DOMAIN, APP, name
+            if client.DescribeLiveStreamState(request).StreamState == "forbid":
+                request = models.ResumeLiveStreamRequest()
+                request.DomainName, request.AppName, request.StreamName = DOMAIN, APP, name
+                client.ResumeLiveStream(request)
+                resumed += 1
+        except TencentCloudSDKException as error:
+            code = error.get_code() or "unknown"
+            errors[code] = errors.get(code, 0) + 1
+        done += 1
+    loop_seconds = time.monotonic() - loop_started
+    print(json.dumps({"done": done, "resumed": resumed, "errors": errors, "setup": loop_started - began, "loop": loop_seconds}))
+    return 0
+
+
+def scenario_sdk(args, emulator, workdir, names):
+    emulator.seed(names)
+    limit = args.sdk_sample if args.sdk_sample and args.sdk_sample < len(names) else 0
+    config_path = os.path.join(workdir, "sdk.json")
+    with open(config_path, "w", encoding="utf-8") as handle:
+        json.dump({"endpoint": "127.0.0.1:%d" % emulator.port, "names": names, "limit": limit, "budget": args.sdk_max_seconds}, handle)
+    log("(c) SDK: sequential script over %s streams" % (limit or len(names)))
+    started = time.monotonic()
+    completed = subprocess.run([args.python, os.path.abspath(__file__), "--sdk-worker", config_path], env=child_env(),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    wall = time.monotonic() - started
+    try:
+        report = json.loads(completed.stdout.decode("utf-8").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        report = None
+    if completed.returncode != 0 or report is None or not report["done"]:
+        raise BenchError("the SDK script broke (rc %d):\n%s" % (completed.returncode, tail(completed.stderr.decode("utf-8", "replace"))))
+    calls = emulator.call_summary()
+    done = report["done"]
+    extrapolated = done < len(names)
+    overhead = max(0.0, wall - report["loop"])
+    return {"wall": wall, "streams": done, "forbidden": done, "calls": calls, "failed_streams": sum(report["errors"].values()),
+            "errors": report["errors"], "extrapolated": extrapolated, "budget_hit": extrapolated and not limit,
+            "extrapolated_wall": overhead + report["loop"] * len(names) / done if extrapolated else wall}
+
+
+def scenario_memory(args, emulator, collections_path, workdir):
+    count = args.memory_streams
+    names = stream_names(count)
+    emulator.seed(names, quotas=args.memory_quotas)
+    extra = {"stream_names": names}
+    if not args.memory_quotas:
+        extra["rate_limits"] = {DESCRIBE: UNLIMITED_RATE, RESUME: UNLIMITED_RATE}
+    args_path = os.path.join(workdir, "memory-args.json")
+    with open(args_path, "w", encoding="utf-8") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": module_options(emulator.endpoint, extra)}, handle)
+    out_path = os.path.join(workdir, "memory-out.json")
+    module = os.path.join(collections_path, COLLECTION_SUBDIR, MODULE_SUBPATH)
+    log("memory: the module process alone, %d streams (emulator quotas %s)" % (count, "on" if args.memory_quotas else "off"))
+    completed = subprocess.run([args.python, "-c", MEMORY_WRAPPER, args.python, module, args_path, out_path], cwd=workdir,
+                               env=child_env({"PYTHONPATH": collections_path}), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    try:
+        measured = json.loads(completed.stdout.decode("utf-8").strip().splitlines()[-1])
+        with open(out_path, "r", encoding="utf-8") as handle:
+            output = json.load(handle)
+    except (ValueError, IndexError, OSError):
+        measured, output = None, None
+    if measured is None or output is None or measured["rc"] != 0 or output.get("failed"):
+        raise BenchError("the module run for the memory measurement failed:\n%s\n%s" % (
+            tail(read_text(out_path)), tail(completed.stderr.decode("utf-8", "replace"))))
+    counts = output.get("counts") or {}
+    if counts.get("changed") != count:
+        raise BenchError("the memory run resumed %s of %d streams" % (counts.get("changed"), count))
+    return {"streams": count, "peak_mb": measured["maxrss_kib"] / 1024.0, "wall": measured["wall"], "calls": emulator.call_summary()}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine_line(python):
+    cpu = None
+    for line in read_text("/proc/cpuinfo").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    cpu = cpu or platform.processor() or platform.machine()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        probe = subprocess.run([python, "-c", VERSIONS_PROBE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+        versions = json.loads(probe.stdout.decode("utf-8"))
+    except (OSError, ValueError):
+        versions = {}
+    load = "%.2f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else "n/a"
+    return "%s, %s cores (%s usable), load %s at start; %s %s; Python %s, ansible-core %s, tencentcloud-sdk-python-live %s" % (
+        cpu, os.cpu_count(), usable, load, platform.system(), platform.release(), versions.get("python", "?"),
+        versions.get("ansible_core", "?"), versions.get("sdk", "?"))
+
+
+def fmt_seconds(value):
+    return "%.1f" % value if value >= 10 else "%.2f" % value
+
+
+def fmt_int(value):
+    return "{:,}".format(int(round(value)))
+
+
+def calls_cell(calls, action, scale=None):
+    total = calls["by_action"].get(action, 0)
+    if scale:
+        return "~" + fmt_int(total * scale)
+    throttled = calls["throttled_by_action"].get(action, 0)
+    return fmt_int(total) + (" (%d throttled)" % throttled if throttled else "")
+
+
+def throttled_cell(count):
+    return "%d (all retried)" % count if count else "0"
+
+
+def build_rows(n, batch, loop, sdk):
+    limit_n = limit_seconds(n, n)
+    rows = [[
+        "(a) batch: 1 task, stream_names", fmt_int(n), fmt_seconds(batch["wall"]), calls_cell(batch["calls"], DESCRIBE),
+        calls_cell(batch["calls"], RESUME), throttled_cell(batch["calls"]["throttled"]), "0",
+        "%.0f" % (n / batch["wall"]), "%.2fx" % (batch["wall"] / limit_n), "1x"]]
+    sample = loop["streams"]
+    if sample < n:
+        rows.append([
+            "(b) loop: single-stream tasks, measured", fmt_int(sample), fmt_seconds(loop["wall"]), calls_cell(loop["calls"], DESCRIBE),
+            calls_cell(loop["calls"], RESUME), str(loop["calls"]["throttled"]), "0", "%.1f" % (sample / loop["wall"]),
+            "%.2fx" % (loop["wall"] / limit_seconds(sample, sample)), "-"])
+        wall = loop["extrapolated_wall"]
+        rows.append([
+            "(b) loop: extrapolated from %d" % sample, fmt_int(n), fmt_seconds(wall), calls_cell(loop["calls"], DESCRIBE, n / float(sample)),
+            calls_cell(loop["calls"], RESUME, n / float(sample)), "-", "-", "%.1f" % (n / wall), "%.2fx" % (wall / limit_n),
+            "%.1fx" % (wall / batch["wall"])])
+    else:
+        rows.append([
+            "(b) loop: single-stream tasks", fmt_int(n), fmt_seconds(loop["wall"]), calls_cell(loop["calls"], DESCRIBE),
+            calls_cell(loop["calls"], RESUME), str(loop["calls"]["throttled"]), "0", "%.1f" % (n / loop["wall"]),
+            "%.2fx" % (loop["wall"] / limit_n), "%.1fx" % (loop["wall"] / batch["wall"])])
+    if sdk["extrapolated"]:
+        done = sdk["streams"]
+        rows.append([
+            "(c) SDK script, sequential: measured", fmt_int(done), fmt_seconds(sdk["wall"]), calls_cell(sdk["calls"], DESCRIBE),
+            calls_cell(sdk["calls"], RESUME), str(sdk["calls"]["throttled"]), fmt_int(sdk["failed_streams"]), "%.1f" % (done / sdk["wall"]),
+            "%.2fx" % (sdk["wall"] / limit_seconds(done, done)), "-"])
+        wall = sdk["extrapolated_wall"]
+        rows.append([
+            "(c) SDK script: extrapolated from %d" % done, fmt_int(n), fmt_seconds(wall), calls_cell(sdk["calls"], DESCRIBE, n / float(done)),
+            calls_cell(sdk["calls"], RESUME, n / float(done)), "-", "-", "%.1f" % (n / wall), "%.2fx" % (wall / limit_n),
+            "%.1fx" % (wall / batch["wall"])])
+    else:
+        rows.append([
+            "(c) SDK script, sequential (all %s)" % fmt_int(n), fmt_int(n), fmt_seconds(sdk["wall"]), calls_cell(sdk["calls"], DESCRIBE),
+            calls_cell(sdk["calls"], RESUME), str(sdk["calls"]["throttled"]), fmt_int(sdk["failed_streams"]), "%.1f" % (n / sdk["wall"]),
+            "%.2fx" % (sdk["wall"] / limit_n), "%.1fx" % (sdk["wall"] / batch["wall"])])
+    return rows
+
+
+HEADERS = ["scenario", "streams", "wall s", DESCRIBE, RESUME, "RequestLimitExceeded answers", "failed streams", "streams/s",
+           "wall / limit", "batch speed-up"]
+
+
+def render_table(rows, markdown):
+    if markdown:
+        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADERS))) + "|"]
+        lines.extend("| " + " | ".join(row) + " |" for row in rows)
+        return "\n".join(lines)
+    widths = [max(len(str(row[i])) for row in [HEADERS] + rows) for i in range(len(HEADERS))]
+
+    def line(cells):
+        return "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)).rstrip()
+    return "\n".join([line(HEADERS), line(["-" * w for w in widths])] + [line(row) for row in rows])
+
+
+def evaluate_targets(n, batch, loop, sdk, memory):
+    """(met, text) for each target; met is None when it was not measured."""
+    limit_n = limit_seconds(n, n)
+    wall = batch["wall"]
+    loop_wall = loop["extrapolated_wall"] if loop["streams"] < n else loop["wall"]
+    loop_how = " (loop extrapolated from %d)" % loop["streams"] if loop["streams"] < n else ""
+    sdk_how = " (SDK extrapolated from %d)" % sdk["streams"] if sdk["extrapolated"] else ""
+    calls = batch["calls"]
+    describes = calls["by_action"].get(DESCRIBE, 0)
+    resumes = calls["by_action"].get(RESUME, 0)
+    others = dict((a, c) for a, c in calls["by_action"].items() if a not in (DESCRIBE, RESUME))
+    extra = []
+    if calls["throttled"]:
+        extra.append("%d of them RequestLimitExceeded answers from the emulator's quota, retried" % calls["throttled"])
+    if others:
+        extra.append("other calls %s" % others)
+    targets = [
+        (wall <= TARGET_WALL_RATIO * limit_n,
+         "batch wall time <= %.2fx the limit (%.1f s): %.2f s = %.2fx" % (TARGET_WALL_RATIO, TARGET_WALL_RATIO * limit_n, wall, wall / limit_n)),
+        (batch["failed_streams"] == 0,
+         "no RequestLimitExceeded surfaces as a failure: task succeeded, %d throttled answers absorbed by retries" % calls["throttled"]),
+        (loop_wall / wall >= TARGET_LOOP_SPEEDUP,
+         "batch >= %.0fx faster than the loop: %.1fx%s" % (TARGET_LOOP_SPEEDUP, loop_wall / wall, loop_how)),
+        (sdk["extrapolated_wall"] / wall >= TARGET_SDK_SPEEDUP,
+         "batch >= %.0fx faster than the sequential SDK script: %.1fx%s" % (TARGET_SDK_SPEEDUP, sdk["extrapolated_wall"] / wall, sdk_how)),
+        (describes == n and resumes == n and not others,
+         "exactly N %s and F %s calls (no faults injected): %d and %d for N = F = %d%s" % (
+             DESCRIBE, RESUME, describes, resumes, n, " (%s)" % "; ".join(extra) if extra else "")),
+    ]
+    if memory is None:
+        targets.append((None, "module peak memory < %.0f MB: not measured (--memory-streams 0)" % TARGET_MEMORY_MB))
+    else:
+        targets.append((memory["peak_mb"] < TARGET_MEMORY_MB,
+                        "module peak memory < %.0f MB at %s streams: %.1f MB" % (TARGET_MEMORY_MB, fmt_int(memory["streams"]), memory["peak_mb"])))
+    return targets
+
+
+def print_report(args, n, batch, loop, sdk, memory, machine, total):
+    markdown = args.markdown
+    out = []
+    out.append("%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
+               "(%s %d/s, %s %d/s)" % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
+    out.append("")
+    out.append(render_table(build_rows(n, batch, loop, sdk), markdown))
+    out.append("")
+    bullet = "- " if markdown else "  "
+    notes = [
+        "limit = max(N/%d, F/%d) s = %.1f s for N = F = %s: the fastest the quotas allow; wall / limit is the ratio to it." % (
+            QUOTA[DESCRIBE], QUOTA[RESUME], limit_seconds(n, n), fmt_int(n)),
+        "wall s includes ansible-playbook start-up for (a) and (b) (%.2f s for an empty loop on this machine) and interpreter start-up "
+        "and SDK import for (c)." % loop["startup"],
+    ]
+    if batch["calls"]["throttled"]:
+        notes.append("(a) throttled answers came at (seconds after the first call of that action): %s%s." % (
+            ", ".join(batch["calls"]["throttled_at"][:5]), ", ..." if batch["calls"]["throttled"] > 5 else ""))
+    if batch["calls"]["errors"]:
+        notes.append("(a) other error answers (retried): %s." % batch["calls"]["errors"])
+    if loop["streams"] < n:
+        notes.append("(b) timed on %d streams and extrapolated: start-up + %.3f s per iteration x %s." % (loop["streams"], loop["per_item"], fmt_int(n)))
+    if sdk["extrapolated"]:
+        why = "stopped after --sdk-max-seconds %g" % args.sdk_max_seconds if sdk["budget_hit"] else "--sdk-sample %d" % sdk["streams"]
+        notes.append("(c) timed on %d streams (%s) and extrapolated to %s." % (sdk["streams"], why, fmt_int(n)))
+    else:
+        notes.append("(c) ran over all %s streams (not extrapolated); official SDK defaults, no retryer." % fmt_int(n))
+    if sdk["failed_streams"]:
+        notes.append("(c) the SDK script FAILED on %d streams: %s." % (sdk["failed_streams"], ", ".join("%s x%d" % kv for kv in sorted(sdk["errors"].items()))))
+    if memory is not None:
+        how = ("emulator quotas ON and the module's default rate limits" if args.memory_quotas else
+               "emulator quotas OFF and the module's rate_limits raised to %d/s for this run only, to keep it short" % UNLIMITED_RATE)
+        notes.append("Module peak memory: %.1f MB peak RSS (ru_maxrss) of the module process run directly (python %s args.json), %s streams, %s; "
+                     "it took %.1f s, %s %s + %s %s calls." % (
+                         memory["peak_mb"], MODULE_SUBPATH, fmt_int(memory["streams"]), how, memory["wall"],
+                         fmt_int(memory["calls"]["by_action"].get(DESCRIBE, 0)), DESCRIBE, fmt_int(memory["calls"]["by_action"].get(RESUME, 0)), RESUME))
+    notes.append("Machine: %s." % machine)
+    out.extend(bullet + note for note in notes)
+    out.append("")
+    out.append("%sTargets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):" % ("#### " if markdown else ""))
+    out.append("")
+    missed = []
+    for met, text in evaluate_targets(n, batch, loop, sdk, memory):
+        status = "not measured" if met is None else ("met" if met else "NOT MET")
+        out.append("%s**%s**: %s" % (bullet, status, text) if markdown else "  [%s] %s" % (status, text))
+        if met is False:
+            missed.append(text)
+    out.append("")
+    out.append("Total benchmark run time: %.0f s." % total)
+    print("\n".join(out))
+    sys.stdout.flush()
+    if missed:
+        sys.stderr.write("\n" + "!" * 78 + "\n")
+        for text in missed:
+            sys.stderr.write("!!! TARGET NOT MET: %s\n" % text)
+        sys.stderr.write("!" * 78 + "\n")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def default_tool(name):
+    candidate = os.path.join(os.path.dirname(sys.executable), name)
+    return candidate if os.path.exists(candidate) else (shutil.which(name) or name)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Batch vs loop vs SDK benchmark of tencent.cloud.tencent_live_stream against the Live emulator.")
+    parser.add_argument("--streams", type=int, default=1000, help="N forbidden streams to resume (default 1000)")
+    parser.add_argument("--latency-ms", type=float, default=20.0, help="emulator latency added to every API answer (default 20)")
+    parser.add_argument("--loop-sample", type=int, default=50, help="streams timed in the loop scenario, extrapolated to N (default 50)")
+    parser.add_argument("--sdk-sample", type=int, default=0, help="streams timed in the SDK scenario; 0 = all N (default)")
+    parser.add_argument("--sdk-max-seconds", type=float, default=300.0,
+                        help="stop the SDK script after this long and extrapolate; 0 = never (default 300)")
+    parser.add_argument("--memory-streams", type=int, default=10000, help="streams in the module memory run; 0 skips it (default 10000)")
+    parser.add_argument("--memory-quotas", action="store_true",
+                        help="keep emulator quotas and the module's rate limits in the memory run (slow: N/100 s)")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the emulator, modules and SDK (default: this one)")
+    parser.add_argument("--ansible-playbook", default=default_tool("ansible-playbook"), help="default: next to this interpreter")
+    parser.add_argument("--collections-path",
+                        help="directory holding ansible_collections/tencent/cloud (or that collection directory); default: copy the repo to a temp dir")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--keep-temp", action="store_true", help="keep the temporary directory (playbooks, logs)")
+    parser.add_argument("--sdk-worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.sdk_worker is None:
+        for name in ("streams", "loop_sample"):
+            if getattr(args, name) < 1:
+                parser.error("--%s must be at least 1" % name.replace("_", "-"))
+        for name in ("sdk_sample", "memory_streams"):
+            if getattr(args, name) < 0:
+                parser.error("--%s must be 0 or more" % name.replace("_", "-"))
+        if args.latency_ms < 0 or args.sdk_max_seconds < 0:
+            parser.error("--latency-ms and --sdk-max-seconds must be 0 or more")
+    return args
+
+
+def check_tools(args):
+    for option, path in (("--python", args.python), ("--ansible-playbook", args.ansible_playbook)):
+        found = path if os.path.isabs(path) or os.sep in path else shutil.which(path)
+        if not found or not os.access(found, os.X_OK):
+            raise BenchError("%s %s is not an executable file" % (option, path))
+
+
+def run(args):
+    started = time.monotonic()
+    check_tools(args)
+    machine = machine_line(args.python)
+    workdir = tempfile.mkdtemp(prefix="tencent-bench-")
+    emulator = Emulator(args.python, args.latency_ms, workdir)
+    try:
+        collections_path = resolve_collections_path(args.collections_path, workdir)
+        log("collections path %s; emulator latency %g ms, quotas on" % (collections_path, args.latency_ms))
+        emulator.start()
+        names = stream_names(args.streams)
+        batch = scenario_batch(args, emulator, collections_path, workdir, names)
+        log("    %.2f s" % batch["wall"])
+        loop = scenario_loop(args, emulator, collections_path, workdir, names)
+        log("    %.2f s for %d (start-up %.2f s)" % (loop["wall"], loop["streams"], loop["startup"]))
+        sdk = scenario_sdk(args, emulator, workdir, names)
+        log("    %.2f s for %d" % (sdk["wall"], sdk["streams"]))
+        memory = scenario_memory(args, emulator, collections_path, workdir) if args.memory_streams else None
+        if memory:
+            log("    %.1f MB peak RSS, %.1f s" % (memory["peak_mb"], memory["wall"]))
+    finally:
+        emulator.stop()
+        if args.keep_temp:
+            log("kept %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_report(args, args.streams, batch, loop, sdk, memory, machine, time.monotonic() - started)
+    return 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.sdk_worker:
+        return sdk_worker(args.sdk_worker)
+    try:
+        return run(args)
+    except (BenchError, OSError) as error:
+        sys.stderr.write("bench: BROKEN: %s\n" % error)
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("bench: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
