@@ -159,7 +159,8 @@ test: $(VENV_STAMP) $(VENV_OLDEST_STAMP)
 
 .PHONY: clean distclean
 clean:
-	rm -rf $(BUILD) tests/output tests/integration/integration_config.yml .pytest_cache .hypothesis
+	@# not tests/integration/integration_config.yml: it may hold your own (real-cloud) settings
+	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
