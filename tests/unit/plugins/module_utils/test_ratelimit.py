@@ -46,6 +46,8 @@ def test_rate_limits_use_documented_quotas_and_overrides():
     assert limits.quota("DescribeLiveStreamState") == 300
     assert limits.quota("ResumeLiveStream") == 20
     assert limits.limiter("ResumeLiveStream") is limits.limiter("ResumeLiveStream")
+    # The burst leaves headroom below the server's bucket (see BURST_FRACTION).
+    assert limits.limiter("DescribeLiveStreamState").capacity == 240
 
 
 def test_rate_must_be_positive():
