@@ -51,22 +51,25 @@ UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 DEMO_ARGS ?=
 BENCH_ARGS ?=
+AWX_TEST_ARGS ?=
 
 PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: help
 help:
 	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
-	@echo 'make test           everything CI runs: sanity, sanity-oldest, units, integration'
+	@echo 'make test           everything CI runs: sanity, sanity-oldest, units, integration, awx-test, lint'
 	@echo 'make sanity         ansible-test sanity, ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make units          ansible-test units (tests/unit/), Python 3.13'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
+	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
+	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, BENCH_ARGS='
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
 
 # ---------------------------------------------------------------- virtual environments
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
@@ -142,8 +145,28 @@ demo: stage
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
 
+# ---------------------------------------------------------------- the AWX path and ansible-lint
+# Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
+
+# tests/awx/: builds and installs the collection from the copy, then runs
+# playbooks/resume_streams.yml through ansible-runner (as an AWX job) against the in-process
+# emulator, a --check job, the role's argument spec, the playbook by FQCN, and ansible-builder
+# on awx/execution-environment.yml. pytest's cache stays out of the copy.
+.PHONY: awx-test
+awx-test: stage
+	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/awx $(AWX_TEST_ARGS)
+
+# Config in .ansible-lint (production profile, offline, awx.awx modules mocked). The copy sits
+# at $(BUILD)/ansible_collections/tencent/cloud, so ANSIBLE_COLLECTIONS_PATH=$(BUILD) resolves
+# tencent.cloud's modules and role to this very tree without installing anything.
+.PHONY: lint
+lint: stage
+	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \
+	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/
+
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units integration
+TEST_SUITES := sanity sanity-oldest units integration awx-test lint
 .PHONY: test
 test: $(VENV_STAMP) $(VENV_OLDEST_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \

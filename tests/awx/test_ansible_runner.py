@@ -1,0 +1,421 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The AWX path, end to end, against the Live API emulator.
+
+An AWX job is ansible-runner working on a private data directory: the credential's injectors
+become env/envvars, the survey answers env/extravars, the project is checked out under
+project/. These tests build that directory the same way -- env/envvars is rendered from the
+injectors of awx/credential_type.yml -- and run playbooks/resume_streams.yml with
+ansible_runner.run(), using the collection as built and installed from this tree.
+
+Run by `make awx-test` (from the staged copy); needs ansible-runner and ansible-builder.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import time
+
+import ansible_runner
+import jinja2
+import pytest
+import yaml
+
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_PATH = os.path.join(COLLECTION_ROOT, "tests", "emulator", "live_emulator.py")
+VENV_BIN = os.path.dirname(sys.executable)
+
+DOMAIN = "5000.livepush.myqcloud.com"
+JOB_PLAYBOOK = "playbooks/resume_streams.yml"
+WRITE_ACTIONS = {"ResumeLiveStream", "ForbidLiveStream", "DropLiveStream"}
+# what a survey "textarea" answer looks like: CR LF from a browser, a comma, a blank line, a repeat
+TEXTAREA_STREAMS = "awx-a\r\nawx-b, awx-c\r\n\r\nawx-d\r\nawx-a\r\n"
+JOB_TIMEOUT = 300
+
+# ansible-runner starts ansible-playbook through pexpect (forkpty) while the in-process
+# emulator's threads are idle; the child execs at once, so the fork warning does not apply.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of forkpty:DeprecationWarning")
+
+ROLE_ONLY_PLAYBOOK = """\
+- name: The role on its own, with whatever extra vars the test gives
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: tencent.cloud.live_stream_resume
+"""
+
+
+def load_yaml(*parts):
+    with open(os.path.join(COLLECTION_ROOT, *parts), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def galaxy_version():
+    return load_yaml("galaxy.yml")["version"]
+
+
+def venv_tool(name):
+    return os.path.join(VENV_BIN, name)
+
+
+def run_tool(args, **kwargs):
+    """Run a command line tool; fail the test with its output when it fails."""
+    result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                            timeout=JOB_TIMEOUT, check=False, **kwargs)
+    assert result.returncode == 0, "%s failed (%d):\n%s" % (" ".join(args), result.returncode, result.stdout[-4000:])
+    return result.stdout
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def collection_tarball(tmp_path_factory):
+    """This tree built into a collection tarball, as a user or an EE build gets it."""
+    dist = tmp_path_factory.mktemp("dist")
+    run_tool([venv_tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dist)], cwd=COLLECTION_ROOT)
+    tarball = dist / ("tencent-cloud-%s.tar.gz" % galaxy_version())
+    assert tarball.is_file(), "ansible-galaxy did not build %s" % tarball
+    return tarball
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory, collection_tarball):
+    """The tarball installed into an empty collections directory (what the EE image holds)."""
+    path = tmp_path_factory.mktemp("collections")
+    run_tool([venv_tool("ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(path), str(collection_tarball)],
+             env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(path)))
+    return path
+
+
+def load_emulator_module():
+    """Import tests/emulator/live_emulator.py (a script, not a package) once, by path."""
+    if "live_emulator" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("live_emulator", EMULATOR_PATH)
+        module = importlib.util.module_from_spec(spec)
+        # registered before it runs: its dataclasses look their module up in sys.modules
+        sys.modules["live_emulator"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["live_emulator"]
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    server = load_emulator_module().LiveEmulator()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_api(emulator):
+    emulator.core.reset()
+    return emulator
+
+
+@pytest.fixture
+def credential(live_api):
+    """A temporary (STS-like) credential the emulator knows: secret id, key and token."""
+    value = {
+        "secret_id": "AKIDAWX" + secrets.token_hex(14).upper(),
+        "secret_key": "awx-secret-key-" + secrets.token_hex(16),
+        "token": "awx-session-token-" + secrets.token_hex(24),
+        "expires_at": time.time() + 3600,
+    }
+    live_api.core.add_credentials(value)
+    return value
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    """Credentials must come from env/envvars only, never from the environment pytest runs in."""
+    for name in list(os.environ):
+        if name.startswith("TENCENTCLOUD_") or name.startswith("ANSIBLE_"):
+            monkeypatch.delenv(name)
+
+
+class Job:
+    """An AWX-style private data directory and the ansible-runner runs made on it."""
+
+    def __init__(self, root, collections_path, credential, endpoint):
+        self.root = root
+        self.credential = credential
+        # what the execution environment provides: this collection and the venv's ansible
+        self.ee_environment = {
+            "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", ""),
+        }
+        (root / "env").mkdir(parents=True)
+        (root / "inventory").mkdir()
+        (root / "project" / "playbooks").mkdir(parents=True)
+        shutil.copy(os.path.join(COLLECTION_ROOT, JOB_PLAYBOOK), str(root / "project" / JOB_PLAYBOOK))
+        (root / "project" / "role_only.yml").write_text(ROLE_ONLY_PLAYBOOK)
+        (root / "inventory" / "hosts").write_text(
+            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        inputs = {"secret_id": credential["secret_id"], "secret_key": credential["secret_key"],
+                  "session_token": credential["token"], "endpoint": endpoint}
+        (root / "env" / "envvars").write_text(json.dumps(awx_injected_env(inputs), indent=2))
+
+    def run(self, extravars, ident, playbook=JOB_PLAYBOOK, cmdline=None, verbosity=None):
+        (self.root / "env" / "extravars").write_text(yaml.safe_dump(extravars))
+        kwargs = dict(private_data_dir=str(self.root), playbook=playbook, ident=ident, envvars=self.ee_environment,
+                      suppress_env_files=True, quiet=True, timeout=JOB_TIMEOUT)
+        if cmdline:
+            kwargs["cmdline"] = cmdline
+        if verbosity:
+            kwargs["verbosity"] = verbosity
+        runner = ansible_runner.run(**kwargs)
+        runner.output = runner.stdout.read()
+        runner.event_list = list(runner.events)
+        return runner
+
+    def artifact_files(self, ident):
+        base = self.root / "artifacts" / ident
+        return sorted(p for p in base.rglob("*") if p.is_file())
+
+
+def awx_injected_env(inputs):
+    """What AWX puts in env/envvars for a credential: awx/credential_type.yml's env injectors
+    rendered with the credential's inputs (a field left empty renders as an empty string)."""
+    credential_type = load_yaml("awx", "credential_type.yml")
+    fields = [field["id"] for field in credential_type["inputs"]["fields"]]
+    namespace = dict((name, inputs.get(name, "")) for name in fields)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return dict((name, environment.from_string(template).render(namespace))
+                for name, template in credential_type["injectors"]["env"].items())
+
+
+@pytest.fixture
+def job(tmp_path, collections_path, credential, live_api, clean_environment):
+    return Job(tmp_path / "private_data_dir", collections_path, credential, live_api.url)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def seed(live_api, **states):
+    live_api.core.seed_streams({"streams": [dict(domain_name=DOMAIN, stream_name=name, state=state) for name, state in states.items()]})
+
+
+def stream_states(live_api):
+    return dict((row["stream_name"], row["state"]) for row in live_api.core.list_streams({})["streams"])
+
+
+def calls(live_api):
+    return live_api.core.list_calls(None)["calls"]
+
+
+def describe(runner):
+    return "status %s, rc %s; stdout (end):\n%s" % (runner.status, runner.rc, runner.output[-4000:])
+
+
+def task_result(runner, task_name, event="runner_on_ok"):
+    for item in runner.event_list:
+        data = item.get("event_data", {})
+        if item.get("event") == event and data.get("task") == task_name:
+            return data["res"]
+    raise AssertionError("no %s event for task %r; %s" % (event, task_name, describe(runner)))
+
+
+def failure_messages(runner):
+    return [item["event_data"]["res"].get("msg", "") for item in runner.event_list if item.get("event") == "runner_on_failed"]
+
+
+def assert_no_secret_leaked(job, runner, ident):
+    """Neither the SecretKey nor the token in the job events, the stdout or the artifacts.
+
+    One exception, outside our control: ansible-runner records the environment it started
+    ansible-playbook with in artifacts/<ident>/command (mode 0600). That is its copy of
+    env/envvars -- the input AWX wrote -- not output of the job; AWX keeps it on the
+    execution node only and masks secret-looking variables in the job_env it shows.
+    """
+    hidden = [job.credential["secret_key"], job.credential["token"]]
+    events_text = json.dumps(runner.event_list)
+    for secret in hidden:
+        assert secret not in events_text, "a secret appears in the job events of %s" % ident
+        assert secret not in runner.output, "a secret appears in the stdout of %s" % ident
+    checked = 0
+    for path in job.artifact_files(ident):
+        if path.name == "command" and path.parent.name == ident:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, "ansible-runner's command record is readable by others"
+            record = json.loads(path.read_text())
+            holders = sorted(name for name, value in record.pop("env").items() if any(secret in value for secret in hidden))
+            assert holders == ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN"], holders
+            assert not any(secret in json.dumps(record) for secret in hidden), "a secret appears in the command line"
+            continue
+        content = path.read_bytes().decode("utf-8", "replace")
+        for secret in hidden:
+            assert secret not in content, "a secret appears in the artifact %s" % path.relative_to(job.root)
+        checked += 1
+    assert checked >= 3, "expected stdout, rc, status and job events among the artifacts of %s" % ident
+
+
+# --------------------------------------------------------------------------- the job template, as AWX runs it
+
+
+def test_job_template_resumes_streams_then_check_job_writes_nothing(job, live_api):
+    seed(live_api, **{"awx-a": "forbid", "awx-b": "forbid", "awx-c": "forbid", "awx-d": "active", "bystander": "forbid"})
+
+    runner = job.run({"domain_name": DOMAIN, "stream_names": TEXTAREA_STREAMS}, ident="run")
+
+    assert runner.status == "successful" and runner.rc == 0, describe(runner)
+    states = stream_states(live_api)
+    assert states == {"awx-a": "inactive", "awx-b": "inactive", "awx-c": "inactive", "awx-d": "active", "bystander": "forbid"}
+    resumed = sorted(c["stream_name"] for c in calls(live_api) if c["action"] == "ResumeLiveStream")
+    assert resumed == ["awx-a", "awx-b", "awx-c"]
+    # signed with the temporary credential from env/envvars, token and all (the emulator checks it)
+    assert set(c["secret_id"] for c in calls(live_api)) == {job.credential["secret_id"]}
+    assert all(c["code"] is None for c in calls(live_api)), calls(live_api)
+    result = task_result(runner, "Resume the streams that are forbidden")
+    assert result["changed"] is True
+    assert result["counts"] == {"total": 4, "changed": 3, "ok": 1, "failed": 0, "skipped": 0}
+    summary = task_result(runner, "Summarise")["msg"]
+    assert summary[1] == "resumed: 3 (awx-a, awx-b, awx-c)", summary
+    assert "resumed: 3 (awx-a, awx-b, awx-c)" in runner.output
+    assert runner.stats["failures"] == {} and runner.stats["changed"] == {"localhost": 1}
+    assert_no_secret_leaked(job, runner, "run")
+
+    # The same job template launched with job type "Check" (AWX adds --check), at the highest
+    # verbosity AWX offers. One stream was forbidden again meanwhile.
+    seed(live_api, **{"awx-b": "forbid"})
+    calls_before = len(calls(live_api))
+
+    check = job.run({"domain_name": DOMAIN, "stream_names": TEXTAREA_STREAMS}, ident="check", cmdline="--check", verbosity=4)
+
+    assert check.status == "successful" and check.rc == 0, describe(check)
+    new_calls = calls(live_api)[calls_before:]
+    assert new_calls, "the check job made no API call at all"
+    assert not [c["action"] for c in new_calls if c["action"] in WRITE_ACTIONS], new_calls
+    assert set(c["action"] for c in new_calls) == {"DescribeLiveStreamState"}
+    assert stream_states(live_api)["awx-b"] == "forbid"
+    result = task_result(check, "Resume the streams that are forbidden")
+    assert result["changed"] is True and result["counts"]["changed"] == 1
+    summary = task_result(check, "Summarise")["msg"]
+    assert summary[0].endswith("(check mode: nothing was changed)") and summary[1] == "would resume: 1 (awx-b)", summary
+    assert_no_secret_leaked(job, check, "check")
+
+
+def test_job_template_takes_a_list_and_is_idempotent(job, live_api):
+    seed(live_api, **{"list-a": "forbid", "list-b": "inactive"})
+
+    first = job.run({"domain_name": DOMAIN, "stream_names": ["list-a", "list-b"], "app_name": "live"}, ident="first")
+    second = job.run({"domain_name": DOMAIN, "stream_names": ["list-a", "list-b"]}, ident="second")
+
+    assert first.status == "successful", describe(first)
+    assert second.status == "successful", describe(second)
+    assert first.stats["changed"] == {"localhost": 1}
+    assert second.stats["changed"] == {}, "the second run changed something: %s" % describe(second)
+    assert stream_states(live_api) == {"list-a": "inactive", "list-b": "inactive"}
+    assert [c["stream_name"] for c in calls(live_api) if c["action"] == "ResumeLiveStream"] == ["list-a"]
+
+
+@pytest.mark.parametrize("extravars, message", [
+    ({"stream_names": "a"}, "This playbook needs the extra vars domain_name"),
+    ({"domain_name": DOMAIN}, "This playbook needs the extra vars domain_name"),
+    ({"domain_name": DOMAIN, "stream_names": " ,\n, "}, "stream_names is empty"),
+    ({"domain_name": DOMAIN, "stream_names": {"a": 1}}, "This playbook needs the extra vars domain_name"),
+])
+def test_job_template_rejects_missing_extra_vars(job, live_api, extravars, message):
+    runner = job.run(extravars, ident="bad-input")
+
+    assert runner.status == "failed", describe(runner)
+    assert any(message in text for text in failure_messages(runner)), failure_messages(runner)
+    assert calls(live_api) == [], "an API call was made despite bad input"
+
+
+# --------------------------------------------------------------------------- the role's argument spec
+
+
+@pytest.mark.parametrize("extravars, expected", [
+    ({"live_stream_resume_streams": ["a"]},
+     r"Validation of arguments failed:.*missing required arguments: live_stream_resume_domain_name"),
+    ({"live_stream_resume_domain_name": DOMAIN},
+     r"Validation of arguments failed:.*missing required arguments: live_stream_resume_streams"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": {"a": 1}},
+     r"Validation of arguments failed:.*'live_stream_resume_streams' is of type .*list"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": ["a"], "live_stream_resume_verify": "maybe"},
+     r"Validation of arguments failed:.*'live_stream_resume_verify' is of type .*bool"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": []},
+     r"^live_stream_resume_streams is empty; name at least one stream to resume\.$"),
+], ids=["no-domain", "no-streams", "streams-not-a-list", "verify-not-a-bool", "empty-streams"])
+def test_role_argument_spec_rejects_bad_input(job, live_api, extravars, expected):
+    runner = job.run(extravars, ident="role-bad-input", playbook="role_only.yml")
+
+    assert runner.status == "failed", describe(runner)
+    messages = failure_messages(runner)
+    assert len(messages) == 1 and re.search(expected, messages[0], re.DOTALL), messages
+    assert calls(live_api) == [], "an API call was made despite bad input"
+
+
+# --------------------------------------------------------------------------- the collection playbook by FQCN
+
+
+def test_playbook_runs_by_fqcn_from_the_installed_collection(tmp_path, collections_path, credential, live_api, clean_environment):
+    seed(live_api, **{"fqcn-a": "forbid"})
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+               TENCENTCLOUD_SECRET_ID=credential["secret_id"], TENCENTCLOUD_SECRET_KEY=credential["secret_key"],
+               TENCENTCLOUD_TOKEN=credential["token"], TENCENTCLOUD_LIVE_ENDPOINT=live_api.url)
+
+    output = run_tool([venv_tool("ansible-playbook"), "tencent.cloud.resume_streams",
+                       "-e", "domain_name=%s" % DOMAIN, "-e", "stream_names=fqcn-a,fqcn-b"], env=env, cwd=str(tmp_path))
+
+    assert "resumed: 1 (fqcn-a)" in output, output
+    assert stream_states(live_api)["fqcn-a"] == "inactive"
+
+
+# --------------------------------------------------------------------------- the AWX definitions
+
+
+def test_credential_type_injects_every_connection_variable():
+    credential_type = load_yaml("awx", "credential_type.yml")
+    fields = dict((field["id"], field) for field in credential_type["inputs"]["fields"])
+
+    assert credential_type["kind"] in ("cloud", "net"), "AWX only accepts custom credential types of kind cloud or net"
+    assert set(credential_type["inputs"]["required"]) == {"secret_id", "secret_key"}
+    assert [name for name, field in sorted(fields.items()) if field.get("secret")] == ["secret_key", "session_token"]
+    assert sorted(credential_type["injectors"]["env"]) == [
+        "TENCENTCLOUD_LIVE_ENDPOINT", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN"]
+    # optional fields left empty are injected as empty strings, which the modules treat as unset
+    assert awx_injected_env({"secret_id": "AKID1", "secret_key": "key"}) == {
+        "TENCENTCLOUD_SECRET_ID": "AKID1", "TENCENTCLOUD_SECRET_KEY": "key", "TENCENTCLOUD_TOKEN": "", "TENCENTCLOUD_LIVE_ENDPOINT": ""}
+
+
+def test_execution_environment_definition_builds_a_context_with_the_collection(tmp_path, collection_tarball):
+    """ansible-builder accepts awx/execution-environment.yml, the galaxy step of the image build
+    installs the collection from the build context, and introspection finds its Python needs."""
+    definition = load_yaml("awx", "execution-environment.yml")
+    expected_name = "tencent-cloud-%s.tar.gz" % galaxy_version()
+    assert definition["additional_build_files"][0]["src"] == expected_name, \
+        "awx/execution-environment.yml names another tarball than galaxy.yml's version builds: update it"
+
+    ee_dir = tmp_path / "awx"
+    shutil.copytree(os.path.join(COLLECTION_ROOT, "awx"), str(ee_dir))
+    shutil.copy(str(collection_tarball), str(ee_dir / expected_name))
+    run_tool([venv_tool("ansible-builder"), "create", "--file", str(ee_dir / "execution-environment.yml"),
+              "--context", str(tmp_path / "context"), "--output-filename", "Containerfile"])
+
+    build = tmp_path / "context" / "_build"
+    assert (build / "collections" / expected_name).is_file()
+    containerfile = (tmp_path / "context" / "Containerfile").read_text()
+    assert "ansible-galaxy collection install" in containerfile and "-r requirements.yml" in containerfile
+    # the image's galaxy stage runs in /build (the context's _build) exactly like this
+    installed = tmp_path / "image-collections"
+    run_tool([venv_tool("ansible-galaxy"), "collection", "install", "--offline", "-r", "requirements.yml",
+              "--collections-path", str(installed)], cwd=str(build))
+    assert (installed / "ansible_collections" / "tencent" / "cloud" / "MANIFEST.json").is_file()
+    introspected = run_tool([venv_tool("ansible-builder"), "introspect", "--sanitize", str(installed)])
+    assert re.search(r"^- '?requests\b.*tencent\.cloud", introspected, re.MULTILINE), introspected
