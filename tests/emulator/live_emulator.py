@@ -19,6 +19,18 @@ In-process::
     emulator.stop()
 
 The control interface lives on the same port under ``/_emulator/`` (JSON, no auth).
+
+Besides Live, the same port serves what the credential chain needs:
+
+- STS (``AssumeRole``, version 2018-08-13): a request whose credential scope names the service
+  ``sts`` is verified like any call and issues a new temporary credential for a role registered
+  with ``POST /_emulator/roles {"role_arn": ..., "lifetime": seconds (optional)}``;
+- the CVM metadata service: ``GET /latest/meta-data/cam/security-credentials/`` answers the role
+  name and ``GET .../<role>`` issues a new temporary credential, once a role is bound with
+  ``POST /_emulator/cvm_role {"role_name": ..., "duration": seconds}``.
+
+Issued credentials are registered like any other (with their expiry); ``GET /_emulator/roles``
+lists the roles, the bound CVM role and what was issued (secret ids only, never keys or tokens).
 """
 from __future__ import annotations
 
@@ -33,6 +45,7 @@ import math
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -88,6 +101,31 @@ ACTION_PARAMS = {
     "DropLiveStream": STREAM_PARAMS,
     "DescribeLiveStreamOnlineList": ("DomainName", "AppName", "PageNum", "PageSize", "StreamName"),
 }
+
+# STS, served on the same port: the credential scope's service picks the API.
+STS_SERVICE = "sts"
+STS_VERSION = "2018-08-13"
+STS_ACTION_PARAMS = {
+    "AssumeRole": ("RoleArn", "RoleSessionName", "DurationSeconds", "Policy", "ExternalId", "Tags", "SourceIdentity"),
+}
+# AssumeRole: 600 a minute per account.
+STS_QUOTAS = {"AssumeRole": 10}
+SERVICE_APIS = {
+    SERVICE: (API_VERSION, ACTION_PARAMS),
+    STS_SERVICE: (STS_VERSION, STS_ACTION_PARAMS),
+}
+ALL_QUOTAS = dict(DEFAULT_QUOTAS, **STS_QUOTAS)
+ALL_ACTIONS = tuple(ACTION_PARAMS) + tuple(STS_ACTION_PARAMS)
+STS_DEFAULT_DURATION = 7200
+STS_MIN_DURATION = 900
+STS_MAX_DURATION = 43200
+ROLE_SESSION_NAME_PATTERN = re.compile(r"[A-Za-z0-9_+=,.@-]{2,128}")
+ROLE_NAME_PATTERN = re.compile(r"[A-Za-z0-9_+=,.@-]{1,128}")
+
+# The CVM instance metadata service.
+METADATA_PREFIX = "/latest/meta-data/"
+METADATA_ROLE_PATH = METADATA_PREFIX + "cam/security-credentials/"
+DEFAULT_CVM_ROLE_SECONDS = 7200
 
 FAULT_KINDS = ("throttle", "internal_error", "http_500", "http_502", "http_429", "close", "stall")
 HTTP_FAULT_STATUS = {"http_500": 500, "http_502": 502, "http_429": 429}
@@ -260,6 +298,22 @@ class Credential:
     secret_key: str
     token: Optional[str] = None
     expires_at: Optional[float] = None
+
+
+@dataclasses.dataclass
+class RoleRecord:
+    """A CAM role that AssumeRole may assume; lifetime (seconds) overrides DurationSeconds for tests."""
+
+    role_arn: str
+    lifetime: Optional[float] = None
+
+
+@dataclasses.dataclass
+class CvmRoleRecord:
+    """The CAM role bound to this (emulated) CVM instance."""
+
+    role_name: str
+    duration: float = DEFAULT_CVM_ROLE_SECONDS
 
 
 @dataclasses.dataclass
@@ -474,8 +528,8 @@ def parse_credential(item: Any) -> Credential:
 def parse_fault(item: Any) -> Fault:
     item = control_object(item, "fault")
     action = control_str(item, "action")
-    if action != "*" and action not in ACTION_PARAMS:
-        raise ControlError("fault action must be '*' or one of %s" % ", ".join(sorted(ACTION_PARAMS)))
+    if action != "*" and action not in ALL_ACTIONS:
+        raise ControlError("fault action must be '*' or one of %s" % ", ".join(sorted(ALL_ACTIONS)))
     kind = control_str(item, "kind")
     if kind not in FAULT_KINDS:
         raise ControlError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
@@ -527,10 +581,39 @@ def validate_quota_overrides(value: Any) -> dict:
     if not isinstance(value, dict):
         raise ControlError("`quota_overrides` must be an object of action: requests per second")
     for action in value:
-        if action not in DEFAULT_QUOTAS:
+        if action not in ALL_QUOTAS:
             raise ControlError("quota_overrides: unknown action `%s`" % action)
         control_number(value, action)
     return dict(value)
+
+
+def parse_role(item: Any) -> RoleRecord:
+    item = control_object(item, "role")
+    unknown = set(item) - {"role_arn", "lifetime"}
+    if unknown:
+        raise ControlError("unknown role field(s): %s" % ", ".join(sorted(unknown)))
+    lifetime = control_number(item, "lifetime", allow_none=True)
+    if lifetime is not None and lifetime <= 0:
+        raise ControlError("`lifetime` must be a number of seconds greater than 0")
+    return RoleRecord(control_str(item, "role_arn"), lifetime)
+
+
+def parse_cvm_role(item: Any) -> CvmRoleRecord:
+    item = control_object(item, "cvm_role")
+    unknown = set(item) - {"role_name", "duration"}
+    if unknown:
+        raise ControlError("unknown cvm_role field(s): %s" % ", ".join(sorted(unknown)))
+    name = control_str(item, "role_name")
+    if not ROLE_NAME_PATTERN.fullmatch(name):
+        raise ControlError("`role_name` must be 1 to 128 letters, digits or +=,.@_-")
+    duration = control_number(item, "duration", DEFAULT_CVM_ROLE_SECONDS)
+    if duration <= 0:
+        raise ControlError("`duration` must be a number of seconds greater than 0")
+    return CvmRoleRecord(name, duration)
+
+
+def iso_utc(timestamp: float) -> str:
+    return format_utc(int(timestamp))
 
 
 def query_value(query: dict, name: str) -> Optional[str]:
@@ -559,6 +642,9 @@ class EmulatorCore:
         self.faults: list = []
         self.calls: list = []
         self.buckets: dict = {}
+        self.roles: dict = {}
+        self.cvm_role: Optional[CvmRoleRecord] = None
+        self.issued: list = []
         self.reset()
 
     # ----- configuration
@@ -567,7 +653,7 @@ class EmulatorCore:
     def _check_config_shape(config: Any) -> None:
         if not isinstance(config, dict):
             raise ControlError("the config must be a JSON object")
-        unknown = set(config) - {"credentials", "domains", "streams", "settings"}
+        unknown = set(config) - {"credentials", "domains", "streams", "settings", "roles", "cvm_role"}
         if unknown:
             raise ControlError("unknown config key(s): %s" % ", ".join(sorted(unknown)))
 
@@ -581,6 +667,9 @@ class EmulatorCore:
             self.faults = []
             self.calls = []
             self.buckets = {}
+            self.roles = {}
+            self.cvm_role = None
+            self.issued = []
         config = self._startup
         if "credentials" in config:
             self.add_credentials({"credentials": config["credentials"]})
@@ -590,6 +679,10 @@ class EmulatorCore:
             self.seed_streams({"streams": config["streams"]})
         if "settings" in config:
             self.update_settings(config["settings"])
+        if "roles" in config:
+            self.add_roles({"roles": config["roles"]})
+        if "cvm_role" in config:
+            self.bind_cvm_role(config["cvm_role"])
 
     def close(self) -> None:
         with self._log_lock:
@@ -646,18 +739,19 @@ class EmulatorCore:
         """Method, signature, action, version and quota; returns the action."""
         if request.method != "POST":
             raise ApiError("UnsupportedOperation", "The emulator accepts only POST / with a JSON body.")
-        call["secret_id"] = self._authenticate(request)
-        action = self._check_action(request.headers)
+        call["secret_id"], service = self._authenticate(request)
+        action = self._check_action(request.headers, service)
         self._take_quota(call["secret_id"], action)
         return action
 
-    def _authenticate(self, request: ApiRequest) -> str:
+    def _authenticate(self, request: ApiRequest) -> tuple:
+        """Returns (SecretId, service of the credential scope)."""
         auth = parse_authorization(request.headers.get("authorization"))
         timestamp = self._check_timestamp(request.headers.get("x-tc-timestamp"), auth)
         credential = self._lookup_credential(auth.secret_id)
         self._check_token(credential, request.headers.get("x-tc-token"))
         self._check_signature(request, auth, timestamp, credential.secret_key)
-        return auth.secret_id
+        return auth.secret_id, auth.service
 
     def _check_timestamp(self, value: Optional[str], auth: Authorization) -> str:
         if not value:
@@ -671,8 +765,8 @@ class EmulatorCore:
                 "AuthFailure.SignatureExpire",
                 "Signature expired: X-TC-Timestamp %d is outside +/-%d s of server time %d." % (timestamp, MAX_SKEW_SECONDS, int(now)),
             )
-        if auth.service != SERVICE:
-            raise invalid_authorization("the credential scope service must be `%s`" % SERVICE)
+        if auth.service not in SERVICE_APIS:
+            raise invalid_authorization("the credential scope service must be `%s` (or `%s` for STS)" % (SERVICE, STS_SERVICE))
         if auth.date != utc_date(timestamp):
             raise ApiError(
                 "AuthFailure.SignatureFailure",
@@ -711,21 +805,22 @@ class EmulatorCore:
             raise ApiError("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.")
 
     @staticmethod
-    def _check_action(headers: dict) -> str:
+    def _check_action(headers: dict, service: str = SERVICE) -> str:
+        expected_version, actions = SERVICE_APIS[service]
         action = headers.get("x-tc-action")
         if not action:
             raise ApiError("MissingParameter", "The request is missing the X-TC-Action header.")
         version = headers.get("x-tc-version")
         if not version:
             raise ApiError("MissingParameter", "The request is missing the X-TC-Version header.")
-        if version != API_VERSION:
-            raise ApiError("NoSuchVersion", "The API version `%s` does not exist; use %s." % (version, API_VERSION))
-        if action not in ACTION_PARAMS:
+        if version != expected_version:
+            raise ApiError("NoSuchVersion", "The API version `%s` does not exist; use %s." % (version, expected_version))
+        if action not in actions:
             raise ApiError("InvalidAction", "The action `%s` is not supported by this emulator." % action)
         return action
 
     def _quota_limit(self, action: str) -> float:
-        return self.settings["quota_overrides"].get(action, DEFAULT_QUOTAS[action])
+        return self.settings["quota_overrides"].get(action, ALL_QUOTAS[action])
 
     def _take_quota(self, secret_id: str, action: str) -> None:
         with self._lock:
@@ -761,13 +856,14 @@ class EmulatorCore:
 
     def _execute(self, action: str, body: bytes) -> dict:
         params = decode_params(body)
-        reject_unknown_params(params, ACTION_PARAMS[action])
+        reject_unknown_params(params, ACTION_PARAMS.get(action) or STS_ACTION_PARAMS[action])
         handlers = {
             "DescribeLiveStreamState": self.describe_stream_state,
             "ResumeLiveStream": self.resume_stream,
             "ForbidLiveStream": self.forbid_stream,
             "DropLiveStream": self.drop_stream,
             "DescribeLiveStreamOnlineList": self.describe_online_list,
+            "AssumeRole": self.assume_role,
         }
         return handlers[action](params)
 
@@ -860,6 +956,65 @@ class EmulatorCore:
             "PushToDelay": 0,
         }
 
+    # ----- temporary credentials: STS AssumeRole and the CVM metadata service
+
+    def _issue(self, kind: str, role: str, lifetime: float) -> Credential:
+        """A new temporary credential, registered so that calls signed with it are accepted until it expires."""
+        credential = Credential("AKID" + secrets.token_hex(16).upper(), secrets.token_urlsafe(30), secrets.token_urlsafe(48),
+                                self.clock() + lifetime)
+        with self._lock:
+            self.credentials[credential.secret_id] = credential
+            self.issued.append({"kind": kind, "role": role, "secret_id": credential.secret_id, "expires_at": credential.expires_at})
+        return credential
+
+    def assume_role(self, params: dict) -> dict:
+        role_arn = required_str(params, "RoleArn")
+        session_name = required_str(params, "RoleSessionName")
+        if not ROLE_SESSION_NAME_PATTERN.fullmatch(session_name):
+            raise ApiError("InvalidParameter.ParamError", "RoleSessionName must be 2 to 128 letters, digits or +=,.@_-.")
+        duration = params.get("DurationSeconds", STS_DEFAULT_DURATION)
+        if isinstance(duration, bool) or not isinstance(duration, int):
+            raise ApiError("InvalidParameter.ParamError", "DurationSeconds must be an integer.")
+        if duration > STS_MAX_DURATION:
+            raise ApiError("InvalidParameter.OverTimeError", "DurationSeconds %d is over the maximum of %d." % (duration, STS_MAX_DURATION))
+        if duration < STS_MIN_DURATION:
+            raise ApiError("InvalidParameter.ParamError", "DurationSeconds %d is under the minimum of %d." % (duration, STS_MIN_DURATION))
+        with self._lock:
+            role = self.roles.get(role_arn)
+        if role is None:
+            raise ApiError("ResourceNotFound.RoleNotFound", "The role `%s` does not exist." % role_arn)
+        credential = self._issue("sts", role_arn, role.lifetime if role.lifetime is not None else duration)
+        return {
+            "Credentials": {"Token": credential.token, "TmpSecretId": credential.secret_id, "TmpSecretKey": credential.secret_key},
+            "ExpiredTime": int(credential.expires_at),
+            "Expiration": iso_utc(credential.expires_at),
+        }
+
+    def handle_metadata(self, method: str, path: str) -> tuple:
+        """(status, body bytes, content type) of one request to the instance metadata service."""
+        if method != "GET":
+            return 405, b"Method Not Allowed", "text/plain"
+        with self._lock:
+            bound = self.cvm_role
+        if path in (METADATA_ROLE_PATH, METADATA_ROLE_PATH.rstrip("/")):
+            if bound is None:
+                return 404, b"Not Found", "text/plain"
+            return 200, bound.role_name.encode("utf-8"), "text/plain"
+        if path.startswith(METADATA_ROLE_PATH):
+            name = path[len(METADATA_ROLE_PATH):].rstrip("/")
+            if bound is None or name != bound.role_name:
+                return 404, b"Not Found", "text/plain"
+            credential = self._issue("cvm_role", bound.role_name, bound.duration)
+            return 200, json_bytes({
+                "TmpSecretId": credential.secret_id,
+                "TmpSecretKey": credential.secret_key,
+                "Token": credential.token,
+                "ExpiredTime": int(credential.expires_at),
+                "Expiration": iso_utc(credential.expires_at),
+                "Code": "Success",
+            }), "application/json"
+        return 404, b"Not Found", "text/plain"
+
     # ----- call log
 
     def _record_call(self, call: dict) -> None:
@@ -892,6 +1047,12 @@ class EmulatorCore:
             ("POST", "settings"): lambda q, b: self.update_settings(b),
             ("GET", "calls"): lambda q, b: self.list_calls(query_value(q, "action")),
             ("DELETE", "calls"): lambda q, b: self.clear_calls(),
+            ("GET", "roles"): lambda q, b: self.list_roles(),
+            ("POST", "roles"): lambda q, b: self.add_roles(b),
+            ("DELETE", "roles"): lambda q, b: self.remove_role(query_value(q, "role_arn")),
+            ("GET", "cvm_role"): lambda q, b: self.list_roles(),
+            ("POST", "cvm_role"): lambda q, b: self.bind_cvm_role(b),
+            ("DELETE", "cvm_role"): lambda q, b: self.unbind_cvm_role(),
         }
         handler = routes.get((method, route))
         if handler is None:
@@ -939,6 +1100,41 @@ class EmulatorCore:
         if not removed:
             raise ControlError("no credential with that secret_id", status=404)
         return {"removed": secret_id}
+
+    def list_roles(self) -> dict:
+        with self._lock:
+            return {
+                "roles": [dataclasses.asdict(role) for role in self.roles.values()],
+                "cvm_role": dataclasses.asdict(self.cvm_role) if self.cvm_role is not None else None,
+                "issued": [dict(item) for item in self.issued],
+            }
+
+    def add_roles(self, body: dict) -> dict:
+        items = control_list(body, "roles") if "roles" in body else [body]
+        parsed = [parse_role(item) for item in items]
+        with self._lock:
+            for role in parsed:
+                self.roles[role.role_arn] = role
+        return {"role_arns": [role.role_arn for role in parsed]}
+
+    def remove_role(self, role_arn: Optional[str]) -> dict:
+        if not role_arn:
+            raise ControlError("give ?role_arn=")
+        with self._lock:
+            if self.roles.pop(role_arn, None) is None:
+                raise ControlError("no such role", status=404)
+        return {"removed": role_arn}
+
+    def bind_cvm_role(self, body: Any) -> dict:
+        role = parse_cvm_role(body)
+        with self._lock:
+            self.cvm_role = role
+        return {"cvm_role": dataclasses.asdict(role)}
+
+    def unbind_cvm_role(self) -> dict:
+        with self._lock:
+            self.cvm_role = None
+        return {"cvm_role": None}
 
     def list_domains(self) -> dict:
         with self._lock:
@@ -1036,7 +1232,7 @@ class EmulatorCore:
     def get_settings(self) -> dict:
         with self._lock:
             settings = copy.deepcopy(self.settings)
-            settings["quota_limits"] = {action: self._quota_limit(action) for action in DEFAULT_QUOTAS}
+            settings["quota_limits"] = {action: self._quota_limit(action) for action in ALL_QUOTAS}
         return settings
 
     def update_settings(self, body: Any) -> dict:
@@ -1114,6 +1310,9 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
             return
         if url.path == "/_emulator" or url.path.startswith("/_emulator/"):
             self._control(url, body)
+        elif url.path.startswith(METADATA_PREFIX):
+            status, payload, content_type = self.server.core.handle_metadata(self.command, url.path)
+            self._send(status, payload, content_type, ())
         elif url.path == "/":
             self._api(url, body)
         else:
@@ -1320,7 +1519,7 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--port-file", help="write the bound port here (atomically) once listening")
-    parser.add_argument("--config", help="JSON: {credentials, domains, streams, settings}")
+    parser.add_argument("--config", help="JSON: {credentials, domains, streams, settings, roles, cvm_role}")
     parser.add_argument("--call-log", help="append every API call as a JSON line here")
     parser.add_argument("--latency-ms", type=float, help="sleep this long before every API answer")
     parser.add_argument("--no-quotas", action="store_true", help="do not enforce the per-action quotas")
