@@ -23,13 +23,6 @@ DEFAULT_QUOTAS = {
     "DescribeLiveStreamOnlineList": 80,
 }
 FALLBACK_QUOTA = 20
-# The client's burst is a little smaller than the server's bucket. The server starts its
-# bucket when the first request arrives, which can be tens of milliseconds after the client
-# took its first token (connection set-up), so with equal buckets the client runs slightly
-# ahead and meets an occasional RequestLimitExceeded. A fifth of a second of headroom
-# absorbs that jitter and costs 0.2 s on a 1,000-stream batch. (How Tencent counts -- token
-# bucket or fixed window -- is not documented; throttling answers are retried either way.)
-BURST_FRACTION = 0.8
 
 
 class RateLimiter:
@@ -38,6 +31,12 @@ class RateLimiter:
     acquire() reserves a token even when the bucket is empty (the balance goes negative) and
     then sleeps outside the lock until the reservation is due, so waiting callers are served
     in arrival order and never spin.
+
+    The bucket starts refilling only once anchor() is called, when the first answer for this
+    action has come back. The server's own bucket starts when it sees our first request, which
+    may be well after we took the first token (connection set-up, a busy machine); refilling
+    from our first token would run ahead of the server by that delay and meet
+    RequestLimitExceeded. Anchoring on the first answer keeps the client behind the server.
     """
 
     def __init__(self, rate, capacity=None, clock=time.monotonic, sleep=time.sleep):
@@ -49,13 +48,24 @@ class RateLimiter:
         self._sleep = sleep
         self._tokens = self.capacity
         self._stamp = clock()
+        self._anchored = False
         self._lock = threading.Lock()
+
+    def anchor(self):
+        """Start refilling from now (the first answer for this action has arrived); once only."""
+        if self._anchored:
+            return
+        with self._lock:
+            if not self._anchored:
+                self._anchored = True
+                self._stamp = self._clock()
 
     def acquire(self):
         """Take one token, sleeping as long as needed; returns the seconds slept."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+            if self._anchored:
+                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
             self._tokens -= 1.0
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
@@ -81,9 +91,12 @@ class RateLimits:
     def limiter(self, action):
         with self._lock:
             if action not in self._limiters:
-                rate = self.quota(action)
-                self._limiters[action] = RateLimiter(rate, capacity=max(1.0, rate * BURST_FRACTION), clock=self._clock, sleep=self._sleep)
+                self._limiters[action] = RateLimiter(self.quota(action), clock=self._clock, sleep=self._sleep)
             return self._limiters[action]
 
     def acquire(self, action):
         return self.limiter(action).acquire()
+
+    def answered(self, action):
+        """The server has answered a call of this action: its bucket is surely running."""
+        self.limiter(action).anchor()

@@ -25,6 +25,7 @@ class FakeClock:
 def test_burst_up_to_capacity_then_paced_at_rate():
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    limiter.anchor()
     for _ in range(100):
         assert limiter.acquire() == 0
     for _ in range(200):
@@ -36,6 +37,7 @@ def test_burst_up_to_capacity_then_paced_at_rate():
 def test_idle_time_refills_only_up_to_capacity():
     clock = FakeClock()
     limiter = RateLimiter(10, capacity=5, clock=clock, sleep=clock.sleep)
+    limiter.anchor()
     clock.now = 100.0
     waits = [limiter.acquire() for _ in range(6)]
     assert waits[:5] == [0] * 5 and waits[5] == pytest.approx(0.1)
@@ -46,8 +48,29 @@ def test_rate_limits_use_documented_quotas_and_overrides():
     assert limits.quota("DescribeLiveStreamState") == 300
     assert limits.quota("ResumeLiveStream") == 20
     assert limits.limiter("ResumeLiveStream") is limits.limiter("ResumeLiveStream")
-    # The burst leaves headroom below the server's bucket (see BURST_FRACTION).
-    assert limits.limiter("DescribeLiveStreamState").capacity == 240
+    assert limits.limiter("DescribeLiveStreamState").capacity == 300
+
+
+def test_no_refill_before_the_first_answer_then_refill_from_it():
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    limiter.acquire()              # first call sent at t=0, its answer is slow
+    clock.now = 0.5                # time before the answer earns nothing: the server may not have started counting
+    for _ in range(9):
+        assert limiter.acquire() == 0
+    assert limiter.acquire() == pytest.approx(0.1)   # bucket empty: wait for a refill
+    limiter.anchor()               # the first answer arrives at t=0.6
+    limiter.anchor()               # later answers do not move the anchor
+    clock.now = 0.8
+    assert limiter.acquire() == pytest.approx(0.0)   # 0.2 s since the anchor earned 2 tokens, one was owed
+
+
+def test_rate_limits_anchor_on_answered():
+    clock = FakeClock()
+    limits = RateLimits(clock=clock, sleep=clock.sleep)
+    limits.acquire("ResumeLiveStream")
+    limits.answered("ResumeLiveStream")
+    assert limits.limiter("ResumeLiveStream")._anchored is True
 
 
 def test_rate_must_be_positive():
