@@ -15,6 +15,8 @@ options:
     description:
       - The SecretId of a Tencent Cloud API key (CAM), usually starting with C(AKID).
       - If not set, the environment variable E(TENCENTCLOUD_SECRET_ID) is used (an empty value counts as unset).
+      - If neither is set, the credentials come from the next source of the credential chain (see the notes).
+        Setting only one of O(secret_id) and O(secret_key) is an error, not a fall-through.
     type: str
   secret_key:
     description:
@@ -25,8 +27,65 @@ options:
     description:
       - The token of temporary credentials (STS or CVM role); sent as C(X-TC-Token). Never printed, logged or returned.
       - If not set, E(TENCENTCLOUD_TOKEN) or else E(TENCENTCLOUD_SECURITY_TOKEN) is used (empty values count as unset).
+      - Only used with O(secret_id) and O(secret_key); a token without them is an error.
     type: str
     aliases: [token, security_token]
+  profile:
+    description:
+      - The tccli profile whose credentials to use when O(secret_id) and O(secret_key) are not set (in the options or the
+        environment), that is the JSON file C(<shared_credentials_dir>/<profile>.credential) written by C(tccli configure),
+        with C(secretId), C(secretKey) and optionally C(token), C(role-arn) and C(role-session-name).
+      - If not set, E(TENCENTCLOUD_PROFILE) or else E(TCCLI_PROFILE) is used, else the profile C(default).
+      - A profile that is named (here or in the environment) must exist; the C(default) profile is skipped when its file does
+        not exist.
+    type: str
+  shared_credentials_dir:
+    description:
+      - The directory of tccli's profile files.
+      - If not set, E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR) is used, else C(~/.tccli) (of the user running the module).
+    type: path
+  cvm_role:
+    description:
+      - On a Tencent Cloud CVM instance, the name of the CAM role bound to the instance, whose temporary credentials are
+        fetched from the instance metadata service (see O(metadata_url)) and fetched again before they expire.
+      - V(auto) uses whichever role is bound to the instance.
+      - Used only when no source before it in the credential chain gives credentials (see the notes).
+      - If not set, E(TENCENTCLOUD_CAM_ROLE_NAME) is used. If neither is set, the metadata service is never asked.
+    type: str
+  role_arn:
+    description:
+      - A CAM role to assume with STS C(AssumeRole) on top of the credentials found, for example
+        C(qcs::cam::uin/100000000001:roleName/live-operator). The task then signs with the role's temporary credentials,
+        which are renewed before they expire.
+      - If not set, E(TENCENTCLOUD_ROLE_ARN) or else E(TENCENTCLOUD_ASSUME_ROLE_ARN) is used, else the C(role-arn) of the
+        tccli profile file (or the C(role_arn) of the SDK credentials file) that gave the credentials.
+    type: str
+  role_session_name:
+    description:
+      - The session name for O(role_arn), shown in CloudAudit (2 to 128 letters, digits and C(+=,.@_-)).
+      - If not set, E(TENCENTCLOUD_ROLE_SESSION_NAME) or else E(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME) is used, else the
+        profile file's C(role-session-name), else V(ansible-tencent-cloud).
+    type: str
+  role_duration:
+    description:
+      - How long, in seconds, the credentials of O(role_arn) are valid (900 to 43200, and at most the role's maximum
+        session duration). They are renewed 5 minutes before they expire, so this is not a limit on the task's length.
+      - If not set, E(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION) is used, else the default.
+    type: int
+    default: 7200
+  sts_endpoint:
+    description:
+      - The STS endpoint for O(role_arn), as a host name or an C(http://) or C(https://) URL without a path; the signature's
+        service name is C(sts) whatever the host is.
+      - If not set, E(TENCENTCLOUD_STS_ENDPOINT) is used, else the default.
+    type: str
+    default: https://sts.tencentcloudapi.com
+  metadata_url:
+    description:
+      - The base URL of the CVM instance metadata service for O(cvm_role), without a path. Never reached through a proxy.
+      - If not set, E(TENCENTCLOUD_METADATA_URL) is used, else the default.
+    type: str
+    default: http://metadata.tencentyun.com
   region:
     description:
       - A Tencent Cloud region such as C(ap-guangzhou), sent as C(X-TC-Region).
@@ -72,6 +131,28 @@ options:
         C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80).
     type: dict
 notes:
+  - "Credential chain: the credentials are found once per task, in this order (highest precedence first); the first
+    source that gives a SecretId and a SecretKey is used, and the sources after it are not read."
+  - "1. Options: O(secret_id), O(secret_key), O(session_token)."
+  - "2. Environment: E(TENCENTCLOUD_SECRET_ID), E(TENCENTCLOUD_SECRET_KEY), E(TENCENTCLOUD_TOKEN) or
+    E(TENCENTCLOUD_SECURITY_TOKEN). Each option overrides its own variable (so an option and a variable can make a pair);
+    an empty value counts as unset."
+  - "3. tccli profile: C(<shared_credentials_dir>/<profile>.credential) (JSON: C(secretId), C(secretKey), C(token));
+    profile from O(profile), E(TENCENTCLOUD_PROFILE) or E(TCCLI_PROFILE), else C(default)."
+  - "4. SDK credentials file: C(~/.tencentcloud/credentials), then C(/etc/tencentcloud/credentials) (INI, section
+    C([default]): C(secret_id), C(secret_key), optionally C(token))."
+  - "5. CVM instance role, only when O(cvm_role) or E(TENCENTCLOUD_CAM_ROLE_NAME) is set: temporary credentials from the
+    metadata service, renewed before they expire."
+  - "On top of any of these: when O(role_arn) is set (or the profile file that gave the credentials names a C(role-arn)),
+    STS C(AssumeRole) is called with them and the task uses the role's temporary credentials, renewed before they expire."
+  - "A source that gives only half a pair (an id without a key, a token without a pair, a file with a C(secretId) but no
+    C(secretKey)) fails the task naming what is missing; it does not fall through to the next source, which might belong
+    to another account. A profile named in O(profile) or the environment must exist. A profile or CVM role that is set
+    but loses on precedence is reported in a warning."
+  - When no source gives credentials, the task fails before any API call, listing every source tried (with the file paths).
+    An unreadable or malformed profile or credentials file fails the task naming the file.
+  - AWX has no built-in Tencent Cloud credential type; define a custom one that injects E(TENCENTCLOUD_SECRET_ID),
+    E(TENCENTCLOUD_SECRET_KEY) and, as needed, E(TENCENTCLOUD_TOKEN), E(TENCENTCLOUD_ROLE_ARN) or E(TENCENTCLOUD_PROFILE).
   - All tencent.cloud modules are in the action group C(tencent.cloud.all), so the connection options can be
     set once with C(module_defaults) and C(group/tencent.cloud.all).
   - The calls are signed with TC3-HMAC-SHA256; the signature date is always the UTC date.

@@ -16,7 +16,22 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
-from ansible_collections.tencent.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, parse_endpoint
+from ansible_collections.tencent.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, DEFAULT_STS_ENDPOINT, parse_endpoint
+from ansible_collections.tencent.cloud.plugins.module_utils._credentials import (
+    DEFAULT_METADATA_URL,
+    DEFAULT_ROLE_DURATION,
+    ENV_CVM_ROLE,
+    ENV_METADATA_URL,
+    ENV_PROFILE,
+    ENV_ROLE_ARN,
+    ENV_ROLE_DURATION,
+    ENV_ROLE_SESSION_NAME,
+    ENV_SHARED_CREDENTIALS_DIR,
+    ENV_STS_ENDPOINT,
+    ChainSettings,
+    explicit_credential_problems,
+    setting_problems,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DEFAULT_QUOTAS
 
 MAX_RETRIES = 50
@@ -48,6 +63,16 @@ def connection_argument_spec():
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         rate_limits=dict(type="dict"),
+        # The credential chain (plugins/module_utils/_credentials.py): where credentials come from
+        # when secret_id/secret_key are not given, and the role assumed on top.
+        profile=dict(type="str", fallback=(env_fallback_nonempty, list(ENV_PROFILE))),
+        shared_credentials_dir=dict(type="path", fallback=(env_fallback_nonempty, list(ENV_SHARED_CREDENTIALS_DIR))),
+        cvm_role=dict(type="str", fallback=(env_fallback_nonempty, list(ENV_CVM_ROLE))),
+        role_arn=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_ARN))),
+        role_session_name=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_SESSION_NAME))),
+        role_duration=dict(type="int", default=DEFAULT_ROLE_DURATION, fallback=(env_fallback_nonempty, list(ENV_ROLE_DURATION))),
+        sts_endpoint=dict(type="str", default=DEFAULT_STS_ENDPOINT, fallback=(env_fallback_nonempty, list(ENV_STS_ENDPOINT))),
+        metadata_url=dict(type="str", default=DEFAULT_METADATA_URL, fallback=(env_fallback_nonempty, list(ENV_METADATA_URL))),
     )
 
 
@@ -59,12 +84,13 @@ def with_connection_spec(module_spec):
 
 
 def connection_problems(params):
-    """Every problem with the connection options, each naming the option and the fix."""
-    problems = []
-    if not params.get("secret_id"):
-        problems.append("secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID")
-    if not params.get("secret_key"):
-        problems.append("secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY")
+    """Every problem with the connection options, each naming the option and the fix.
+
+    Credentials are not required here: when secret_id/secret_key are not set, the credential
+    chain looks further (profile files, the CVM role). Half a pair is a problem, though.
+    """
+    settings = ChainSettings(params)
+    problems = explicit_credential_problems(settings) + setting_problems(settings)
     try:
         parse_endpoint(params.get("endpoint"))
     except ValueError as exc:

@@ -2,8 +2,8 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What every tencent.cloud module does the same way: check the connection options, build
-the client, and turn errors into a failed task.
+"""What every tencent.cloud module does the same way: check the connection options, find the
+credentials (once per task), build the client, and turn errors into a failed task.
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
@@ -12,15 +12,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems, parsed_rate_limits
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    Credentials,
     LiveClient,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 
@@ -32,6 +35,9 @@ class TencentModule:
         self.module = module
         self._pool_size = pool_size
         self._client = None
+        self._credentials = None
+        # Batches build the client from worker threads: build it (and resolve credentials) once.
+        self._lock = threading.RLock()
 
     def fail_on_problems(self, problems):
         """Fail the task, before any API call, when the input has problems (all listed at once)."""
@@ -44,23 +50,57 @@ class TencentModule:
         self.fail_on_problems(connection_problems(self.module.params))
         if not self.module.params["validate_certs"]:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not verified.")
+        # Resolved now, in the main thread: a missing, half or unusable credential source fails the
+        # task before any stream is worked on.
+        return self.credentials
+
+    def _hide(self, secret):
+        """Secrets found in files or fetched (CVM role, STS) are masked in any output, like no_log options."""
+        if secret:
+            self.module.no_log_values.add(secret)
+
+    @property
+    def credentials(self):
+        """The task's credentials, from the credential chain, resolved once."""
+        if self._credentials is None:
+            with self._lock:
+                if self._credentials is None:
+                    self._credentials = self._resolve_credentials()
+        return self._credentials
+
+    def _resolve_credentials(self):
+        try:
+            credentials = resolve_credentials(self.module.params, on_secret=self._hide)
+        except CredentialError as error:
+            self.module.fail_json(msg=str(error))
+        except TencentError as error:
+            self.fail_error(error)
+        else:
+            for warning in credentials.warnings:
+                self.module.warn(warning)
+            return credentials
 
     @property
     def client(self):
         if self._client is None:
-            params = self.module.params
-            self._client = LiveClient(
-                Credentials(params["secret_id"], params["secret_key"], params.get("session_token")),
-                endpoint=params["endpoint"],
-                timeout=params["timeout"],
-                retry_policy=RetryPolicy(retries=params["retries"]),
-                validate_certs=params["validate_certs"],
-                ca_path=params.get("ca_path"),
-                region=params.get("region"),
-                rate_limits=RateLimits(parsed_rate_limits(params.get("rate_limits"))),
-                pool_size=self._pool_size,
-            )
+            with self._lock:
+                if self._client is None:
+                    self._client = self._new_client()
         return self._client
+
+    def _new_client(self):
+        params = self.module.params
+        return LiveClient(
+            self.credentials,
+            endpoint=params["endpoint"],
+            timeout=params["timeout"],
+            retry_policy=RetryPolicy(retries=params["retries"]),
+            validate_certs=params["validate_certs"],
+            ca_path=params.get("ca_path"),
+            region=params.get("region"),
+            rate_limits=RateLimits(parsed_rate_limits(params.get("rate_limits"))),
+            pool_size=self._pool_size,
+        )
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""

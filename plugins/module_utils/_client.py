@@ -2,13 +2,14 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""HTTP client for the Tencent Cloud Live API 3.0.
+"""HTTP clients for Tencent Cloud API 3.0: the Live API, and STS for the credential chain.
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
-The client owns the HTTP session (connection reuse), the endpoint, the X-TC-* headers, the
-decoding of Tencent's answer envelope, retries and the per-action rate limits. It is safe to
-share between threads.
+ApiClient owns the HTTP session (connection reuse), the endpoint, the X-TC-* headers, the
+decoding of Tencent's answer envelope, retries and the per-action rate limits, for one service
+and API version. LiveClient and StsClient only name theirs. Clients are safe to share between
+threads.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,45 +41,61 @@ REQUEST_CLIENT = "tencent.cloud/%s" % COLLECTION_VERSION
 DEFAULT_ENDPOINT = "https://live.tencentcloudapi.com"
 LIVE_SERVICE = "live"
 LIVE_VERSION = "2018-08-01"
+DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
+STS_SERVICE = "sts"
+STS_VERSION = "2018-08-13"
+# The official SDK sends this region with AssumeRole when none is configured.
+STS_DEFAULT_REGION = "ap-guangzhou"
 # Tencent's header; the official SDK sends exactly this value.
 CONTENT_TYPE = "application/json"
 
 
 class Credentials:
-    """A SecretId, SecretKey and optional session token. repr() never shows the secrets."""
+    """A SecretId, SecretKey and optional session token. repr() never shows the secrets.
 
-    def __init__(self, secret_id, secret_key, token=None):
+    expires_at (unix seconds) is set for temporary credentials that came with an expiry;
+    source says where the credentials came from (for messages; never a secret).
+    """
+
+    def __init__(self, secret_id, secret_key, token=None, expires_at=None, source=None):
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.token = token or None
+        self.expires_at = expires_at
+        self.source = source
+        # Set by the resolver: things the user should know (an asked-for source that lost on precedence).
+        self.warnings = []
 
     def current(self):
         """The credentials to sign the next request with (providers may refresh here)."""
         return self
 
     def __repr__(self):
-        return "Credentials(secret_id=%r, secret_key=<hidden>, token=%s)" % (self.secret_id, "<hidden>" if self.token else None)
+        return "Credentials(secret_id=%r, secret_key=<hidden>, token=%s, source=%r)" % (
+            self.secret_id, "<hidden>" if self.token else None, self.source)
+
+    __str__ = __repr__
 
 
-def parse_endpoint(value):
-    """Turn a host or URL into (base URL, Host header). Raises ValueError with the fix."""
+def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com", default_scheme="https", path_reason="the API is always POST / on the host"):
+    """Turn a host or URL into (base URL, Host header). Raises ValueError naming ``option`` and the fix."""
     text = (value or "").strip()
     if not text:
-        raise ValueError("endpoint is empty: give a host such as live.tencentcloudapi.com or a URL such as https://live.tencentcloudapi.com")
+        raise ValueError("%s is empty: give a host such as %s or a URL such as %s://%s" % (option, example, default_scheme, example))
     if "://" not in text:
-        text = "https://" + text
+        text = default_scheme + "://" + text
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise ValueError("endpoint %r is not a valid host or URL (%s)" % (value, exc))
+        raise ValueError("%s %r is not a valid host or URL (%s)" % (option, value, exc))
     if parts.scheme not in ("http", "https"):
-        raise ValueError("endpoint %r uses the scheme %r: only http:// and https:// are supported" % (value, parts.scheme))
+        raise ValueError("%s %r uses the scheme %r: only http:// and https:// are supported" % (option, value, parts.scheme))
     host = parts.hostname
     if not host or any(ch.isspace() for ch in parts.netloc) or parts.username or parts.password:
-        raise ValueError("endpoint %r has no valid host name: use a host such as live.tencentcloudapi.com or a URL such as http://127.0.0.1:8080" % value)
+        raise ValueError("%s %r has no valid host name: use a host such as %s or a URL such as http://127.0.0.1:8080" % (option, value, example))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError("endpoint %r must not have a path or query: the API is always POST / on the host" % value)
+        raise ValueError("%s %r must not have a path or query: %s" % (option, value, path_reason))
     netloc = parts.netloc.lower()
     if port is not None and (parts.scheme, port) in (("https", 443), ("http", 80)):
         netloc = netloc.rsplit(":", 1)[0]
@@ -119,23 +136,34 @@ def decode_response(status, body, action):
     return ApiResponse(data, request_id)
 
 
-class LiveClient:
-    """Signed, retried, rate-limited calls to the Live API."""
+class ApiClient:
+    """Signed, retried, rate-limited calls to one Tencent Cloud API 3.0 service and version.
 
-    def __init__(self, credentials, endpoint=DEFAULT_ENDPOINT, timeout=10.0, retry_policy=None,
+    Subclasses set SERVICE (the credential-scope service name, whatever the host is), VERSION
+    and DEFAULT_ENDPOINT.
+    """
+
+    SERVICE = None
+    VERSION = None
+    DEFAULT_ENDPOINT = None
+    DEFAULT_REGION = None
+    ENDPOINT_OPTION = "endpoint"
+
+    def __init__(self, credentials, endpoint=None, timeout=10.0, retry_policy=None,
                  validate_certs=True, ca_path=None, region=None, rate_limits=None, pool_size=10,
                  session=None, clock=time.time, sleep=time.sleep):
         if not HAS_REQUESTS and session is None:
             raise RuntimeError("the Python library requests is required")
         self.credentials = credentials
-        self.url, self.host = parse_endpoint(endpoint)
+        self.url, self.host = parse_endpoint(endpoint or self.DEFAULT_ENDPOINT, option=self.ENDPOINT_OPTION,
+                                             example=parse_endpoint(self.DEFAULT_ENDPOINT)[1])
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
-        self.region = region or None
+        self.region = region or self.DEFAULT_REGION
         self.rate_limits = rate_limits if rate_limits is not None else RateLimits()
         self._clock = clock
         self._sleep = sleep
-        self.session = session or self._new_session(pool_size)
+        self.session = session or self.new_session(pool_size)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
         self.verify = (ca_path or True) if validate_certs else False
         if not validate_certs and HAS_REQUESTS:
@@ -144,7 +172,8 @@ class LiveClient:
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
 
     @staticmethod
-    def _new_session(pool_size):
+    def new_session(pool_size=1):
+        """A requests session with one connection pool of pool_size and no urllib3 retries (we retry)."""
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         session.mount("http://", adapter)
@@ -161,26 +190,32 @@ class LiveClient:
         attempt = 0
         while True:
             self.rate_limits.acquire(action)
+            # Taken per attempt: a refreshing provider renews near expiry. Its own failures are final
+            # here -- it already retried its own call (STS, metadata).
+            credentials = self.credentials.current()
             try:
-                response = self._send(action, payload)
+                response = self._send(action, payload, credentials)
+                self.rate_limits.answered(action)
                 response.attempts = attempt + 1
                 return response
             except (TencentApiError, TencentTransportError) as error:
+                if isinstance(error, TencentApiError):
+                    self.rate_limits.answered(action)
                 error.attempts = attempt + 1
                 if not self.retry_policy.should_retry(error, action, attempt):
                     raise
                 self._sleep(self.retry_policy.delay(attempt))
                 attempt += 1
 
-    def _headers(self, action, payload):
-        creds = self.credentials.current()
+    def _headers(self, action, payload, credentials=None):
+        creds = credentials if credentials is not None else self.credentials.current()
         return signed_headers_for(
-            creds.secret_id, creds.secret_key, self.host, action, LIVE_VERSION, payload,
-            int(self._clock()), service=LIVE_SERVICE, content_type=CONTENT_TYPE, token=creds.token,
+            creds.secret_id, creds.secret_key, self.host, action, self.VERSION, payload,
+            int(self._clock()), service=self.SERVICE, content_type=CONTENT_TYPE, token=creds.token,
             region=self.region, request_client=REQUEST_CLIENT)
 
-    def _send(self, action, payload):
-        headers = self._headers(action, payload)
+    def _send(self, action, payload, credentials=None):
+        headers = self._headers(action, payload, credentials)
         try:
             answer = self.session.post(self.url, data=payload, headers=headers, timeout=(self.timeout, self.timeout),
                                        verify=self.verify, allow_redirects=False)
@@ -195,6 +230,28 @@ class LiveClient:
         except requests.exceptions.RequestException as exc:
             raise TencentTransportError("request to %s failed (%s)" % (self.url, _reason(exc)), action=action)
         return decode_response(answer.status_code, answer.content, action)
+
+
+class LiveClient(ApiClient):
+    """The Live API (CSS), version 2018-08-01."""
+
+    SERVICE = LIVE_SERVICE
+    VERSION = LIVE_VERSION
+    DEFAULT_ENDPOINT = DEFAULT_ENDPOINT
+
+
+class StsClient(ApiClient):
+    """STS (security token service), version 2018-08-13: AssumeRole for the credential chain."""
+
+    SERVICE = STS_SERVICE
+    VERSION = STS_VERSION
+    DEFAULT_ENDPOINT = DEFAULT_STS_ENDPOINT
+    DEFAULT_REGION = STS_DEFAULT_REGION
+    ENDPOINT_OPTION = "sts_endpoint"
+
+    def assume_role(self, role_arn, session_name, duration):
+        """Call AssumeRole; returns the ApiResponse (Credentials, ExpiredTime, Expiration)."""
+        return self.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": int(duration)})
 
 
 def _reason(exc):
