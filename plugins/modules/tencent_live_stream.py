@@ -20,7 +20,7 @@ description:
   - A batch (O(stream_names)) runs concurrently, paced by client-side rate limits at Tencent's per-action
     quotas, and reports every stream in input order.
 author:
-  - tencent.cloud contributors
+  - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
   domain_name:
     description:

@@ -19,7 +19,7 @@ description:
     O(domain_name) and O(app_name), fetching every page.
   - Never changes anything.
 author:
-  - tencent.cloud contributors
+  - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
   domain_name:
     description:

@@ -26,9 +26,9 @@ def test_burst_up_to_capacity_then_paced_at_rate():
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
     limiter.anchor()
-    for _ in range(100):
+    for dummy in range(100):
         assert limiter.acquire() == 0
-    for _ in range(200):
+    for dummy in range(200):
         limiter.acquire()
     # 300 tokens at 100/s with a burst of 100: the last one is granted at t = 2 s.
     assert clock.now == pytest.approx(2.0)
@@ -39,7 +39,7 @@ def test_idle_time_refills_only_up_to_capacity():
     limiter = RateLimiter(10, capacity=5, clock=clock, sleep=clock.sleep)
     limiter.anchor()
     clock.now = 100.0
-    waits = [limiter.acquire() for _ in range(6)]
+    waits = [limiter.acquire() for dummy in range(6)]
     assert waits[:5] == [0] * 5 and waits[5] == pytest.approx(0.1)
 
 
@@ -56,7 +56,7 @@ def test_no_refill_before_the_first_answer_then_refill_from_it():
     limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
     limiter.acquire()              # first call sent at t=0, its answer is slow
     clock.now = 0.5                # time before the answer earns nothing: the server may not have started counting
-    for _ in range(9):
+    for dummy in range(9):
         assert limiter.acquire() == 0
     assert limiter.acquire() == pytest.approx(0.1)   # bucket empty: wait for a refill
     limiter.anchor()               # the first answer arrives at t=0.6

@@ -124,8 +124,8 @@ def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     started = time.time()
-    result = run_module(tencent_live_stream.main, dict(endpoint="http://127.0.0.1:%d" % port, secret_id=SECRET_ID, secret_key=SECRET_KEY,
-                                                      domain_name=DOMAIN, stream_name="s1", retries=2))
+    args = dict(endpoint="http://127.0.0.1:%d" % port, secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, stream_name="s1", retries=2)
+    result = run_module(tencent_live_stream.main, args)
     assert time.time() - started < 5
     assert "could not reach http://127.0.0.1:%d/" % port in result["msg"] and "after 3 attempts" in result["msg"]
     assert result["failure"]["kind"] == "transport"

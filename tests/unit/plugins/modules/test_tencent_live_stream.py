@@ -69,7 +69,7 @@ def run(monkeypatch, run_module):
 def test_each_state_writes_only_when_needed(run, state, before, writes, after):
     client = FakeClient({"s1": before})
     result = run(client, stream_name="s1", state=state)
-    assert [action for action, _ in client.writes()] == writes
+    assert [call[0] for call in client.writes()] == writes
     assert result["changed"] is bool(writes)
     assert result["stream"]["previous_state"] == before and result["stream"]["state"] == after
     assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState"] + writes)
@@ -105,7 +105,7 @@ def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     result = run(client, diff=True, stream_names=names)
     assert [s["stream_name"] for s in result["streams"]] == names
     assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0}
-    assert sorted(name for _, name in client.writes()) == names[1::2]
+    assert sorted(call[1] for call in client.writes()) == names[1::2]
     assert sorted(result["diff"]["before"]["streams"]) == names[1::2]
 
 
