@@ -109,6 +109,16 @@ def test_tccli_profile_file(home, api, run_module):
     assert secret_key not in json.dumps(result)
 
 
+def test_secrets_from_files_are_masked_like_no_log_options(home, api, run_module):
+    """A secret found in a file is masked wherever it appears in the result -- here, planted as a stream name."""
+    secret_id, secret_key = credential(api, "masked")
+    (home / ".tccli").mkdir()
+    (home / ".tccli" / "default.credential").write_text(json.dumps({"secretId": secret_id, "secretKey": secret_key}))
+    result = resume(run_module, api, stream_name=secret_key)
+    assert result.get("failed") is not True, result
+    assert secret_key not in json.dumps(result) and result["stream"]["stream_name"] != secret_key
+
+
 def test_named_tccli_profile_in_a_shared_credentials_dir(home, api, run_module, tmp_path):
     secret_id, secret_key = credential(api, "prod")
     folder = tmp_path / "team-credentials"
