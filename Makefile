@@ -53,8 +53,6 @@ DEMO_ARGS ?=
 BENCH_ARGS ?=
 AWX_TEST_ARGS ?=
 
-PIP_INSTALL = python -m pip install --quiet --disable-pip-version-check
-
 .PHONY: help
 help:
 	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
@@ -84,24 +82,14 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
 	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
 	  exit 1; fi
-	rm -rf $(VENV)
-	$(PYTHON313) -m venv $(VENV)
-	$(VENV)/bin/$(PIP_INSTALL) '$(CORE_NEWEST_SPEC)' \
-	  $(foreach r,$(REQUIREMENTS),-r $(r))
-	$(VENV)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
-	touch $@
+	hack/make-venv.sh '$(PYTHON313)' $(VENV) $@ '$(CORE_NEWEST_SPEC)' $(REQUIREMENTS)
 
 $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
 	@if [ -z "$(PYTHON311)" ]; then \
 	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
 	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
 	  exit 1; fi
-	rm -rf $(VENV_OLDEST)
-	$(PYTHON311) -m venv $(VENV_OLDEST)
-	$(VENV_OLDEST)/bin/$(PIP_INSTALL) '$(CORE_OLDEST_SPEC)' \
-	  $(foreach r,$(REQUIREMENTS),-r $(r))
-	$(VENV_OLDEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
-	touch $@
+	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
 
 # ---------------------------------------------------------------- staging
 
