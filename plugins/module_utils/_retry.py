@@ -10,7 +10,8 @@ What is retried:
 - throttling: RequestLimitExceeded and its sub-codes, LimitExceeded.RateLimitExceeded;
 - transport faults: connection refused or reset, timeouts, HTTP 429 and 5xx, answers that are
   not a Tencent envelope (a proxy's error page);
-- InternalError (any sub-code) on read actions (Describe*) only.
+- InternalError (any sub-code but InternalError.ConfigNotExist, an unknown domain) on read
+  actions (Describe*) only.
 
 Why retrying the Live writes is safe: ResumeLiveStream, ForbidLiveStream and DropLiveStream
 set a stream to a state rather than change it by a step. Sending one twice -- because the
@@ -29,7 +30,7 @@ __metaclass__ = type
 
 import random
 
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError, is_fatal_code
 
 THROTTLING_CODES = frozenset((
     "RequestLimitExceeded",
@@ -57,7 +58,9 @@ class RetryPolicy:
         if isinstance(error, TencentApiError):
             if error.code in THROTTLING_CODES:
                 return True
-            return is_read_action(action) and (error.code == "InternalError" or error.code.startswith("InternalError."))
+            # A configuration error (InternalError.ConfigNotExist: unknown domain) will not heal by retrying.
+            internal = error.code == "InternalError" or error.code.startswith("InternalError.")
+            return is_read_action(action) and internal and not is_fatal_code(error.code)
         if isinstance(error, TencentTransportError):
             return error.retryable
         return False

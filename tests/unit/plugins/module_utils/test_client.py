@@ -156,6 +156,13 @@ def test_internal_error_retried_on_reads_not_on_writes():
     assert len(write.sent) == 1
 
 
+def test_unknown_domain_is_not_retried_even_on_reads():
+    session = FakeSession(err("InternalError.ConfigNotExist"), ok())
+    with pytest.raises(TencentApiError):
+        make_client(session).call("DescribeLiveStreamState", {})
+    assert len(session.sent) == 1
+
+
 def test_every_attempt_is_signed_again_with_the_same_body():
     session = FakeSession(err("RequestLimitExceeded"), ok())
     make_client(session).call("ResumeLiveStream", {"StreamName": "s"})
