@@ -9,6 +9,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -45,3 +48,38 @@ def run_module(monkeypatch, capsys):
         return json.loads(capsys.readouterr().out)
 
     return run
+
+
+def collections_root():
+    """The directory holding ansible_collections/ (the staged copy the tests run from)."""
+    path = os.path.abspath(__file__)
+    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
+
+
+def run_playbook(playbook, workdir, extra_vars=(), env=None, verbosity=0):
+    """Run ``python -m ansible playbook`` on localhost with this collection; returns CompletedProcess.
+
+    The environment has no TENCENTCLOUD_* / TCCLI_* variables except those in ``env``, and no
+    PYTHONPATH: ansible-test units puts a partial copy of ansible first on it, which cannot run
+    as "python -m ansible"; the collection is found through ANSIBLE_COLLECTIONS_PATH.
+    """
+    clean = dict((name, value) for name, value in os.environ.items()
+                 if not name.startswith(("TENCENTCLOUD_", "TCCLI_")) and name != "PYTHONPATH")
+    clean.update(ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                 ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+                 ANSIBLE_LOCAL_TEMP=os.path.join(str(workdir), "ansible-local"),
+                 ANSIBLE_REMOTE_TEMP=os.path.join(str(workdir), "ansible-remote"))
+    clean.update(env or {})
+    command = [sys.executable, "-m", "ansible", "playbook", "-i", "localhost,", str(playbook),
+               "-e", "ansible_python_interpreter=%s" % sys.executable]
+    for extra in extra_vars:
+        command.extend(["-e", extra])
+    if verbosity:
+        command.append("-" + "v" * verbosity)
+    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean, timeout=300, check=False)
+
+
+@pytest.fixture(scope="session")
+def ansible_playbook():
+    """run_playbook, for tests: ansible_playbook(playbook, workdir, extra_vars=..., env=..., verbosity=...)."""
+    return run_playbook

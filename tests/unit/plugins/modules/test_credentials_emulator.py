@@ -311,31 +311,16 @@ PLAYBOOK = """
 """ % dict(domain=DOMAIN)
 
 
-def collections_root():
-    path = os.path.abspath(_client.__file__)
-    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
-
-
-def run_playbook(tmp_path, api, stream, home, extra_env):
+def run_no_options_playbook(ansible_playbook, tmp_path, api, stream, home, extra_env):
     playbook = tmp_path / "no-credential-options.yml"
     playbook.write_text(PLAYBOOK)
-    # Without PYTHONPATH: ansible-test units puts a partial copy of ansible first on it, which cannot run as
-    # "python -m ansible"; the collection is found through ANSIBLE_COLLECTIONS_PATH.
-    env = dict((name, value) for name, value in os.environ.items()
-               if not name.startswith(("TENCENTCLOUD_", "TCCLI_")) and name != "PYTHONPATH")
-    env.update(HOME=str(home), ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TEMP=str(tmp_path / "ansible-remote"),
-               TENCENTCLOUD_LIVE_ENDPOINT=api.url)
+    env = dict(HOME=str(home), TENCENTCLOUD_LIVE_ENDPOINT=api.url)
     env.update(extra_env)
-    return subprocess.run(
-        [sys.executable, "-m", "ansible", "playbook", "-i", "localhost,", str(playbook), "-e", "stream=%s" % stream,
-         "-e", "ansible_python_interpreter=%s" % sys.executable],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=300, check=False)
+    return ansible_playbook(playbook, tmp_path, extra_vars=["stream=%s" % stream], env=env)
 
 
 @pytest.mark.parametrize("source", ["tccli", "sdk", "environment"])
-def test_playbook_without_credential_options(tmp_path, api, source):
+def test_playbook_without_credential_options(ansible_playbook, tmp_path, api, source):
     home = tmp_path / ("home-%s" % source)
     home.mkdir()
     secret_id, secret_key = credential(api, "play" + source)
@@ -350,7 +335,7 @@ def test_playbook_without_credential_options(tmp_path, api, source):
         extra_env = {"TENCENTCLOUD_SECRET_ID": secret_id, "TENCENTCLOUD_SECRET_KEY": secret_key}
     stream = "play-" + source
     seed(api, {stream: "forbid"})
-    completed = run_playbook(tmp_path, api, stream, home, extra_env)
+    completed = run_no_options_playbook(ansible_playbook, tmp_path, api, stream, home, extra_env)
     out = completed.stdout.decode("utf-8", "replace")
     assert completed.returncode == 0 and "failed=0" in out, out[-4000:]
     assert signers(api) == signers(api, "ResumeLiveStream") == {secret_id}

@@ -10,14 +10,11 @@ __metaclass__ = type
 
 import os
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 
 import pytest
 
-from ansible_collections.tencent.cloud.plugins.module_utils import _client
 
 SECRET_ID = "AKIDHYGIENE0000000000000000000000001"
 SECRET_KEY = "SeCrEtKeY-must-never-be-printed-4f7a"
@@ -73,11 +70,6 @@ PLAYBOOK = """
 """ % dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN)
 
 
-def collections_root():
-    path = os.path.abspath(_client.__file__)
-    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
-
-
 def dead_endpoint():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -85,7 +77,7 @@ def dead_endpoint():
 
 
 @pytest.fixture(scope="module")
-def hygiene_run(live_emulator_module):
+def hygiene_run(live_emulator_module, ansible_playbook):
     log_dir = tempfile.mkdtemp(prefix="hygiene-")
     call_log = os.path.join(log_dir, "calls.jsonl")
     server = live_emulator_module.LiveEmulator(call_log=call_log)
@@ -98,18 +90,12 @@ def hygiene_run(live_emulator_module):
         with open(playbook, "w") as handle:
             handle.write(PLAYBOOK)
         # ANSIBLE_INJECT_INVOCATION: ansible-core >= 2.19 returns the invocation dump (module_args) only when asked.
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-                   ANSIBLE_INJECT_INVOCATION="true",
-                   ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-                   ANSIBLE_LOG_PATH=os.path.join(log_dir, "ansible.log"))
-        env.update(TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY, TENCENTCLOUD_TOKEN=TOKEN)
-        completed = subprocess.run(
-            [sys.executable, "-m", "ansible", "playbook", "-vvvv", "-i", "localhost,", playbook,
-             "-e", "endpoint=%s" % server.url, "-e", "dead_endpoint=%s" % dead_endpoint(), "-e", "ansible_python_interpreter=%s" % sys.executable],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=300, check=False)
+        # The environment credentials are the process's own, as AWX injects them.
+        completed = ansible_playbook(
+            playbook, log_dir, verbosity=4, extra_vars=["endpoint=%s" % server.url, "dead_endpoint=%s" % dead_endpoint()],
+            env=dict(ANSIBLE_INJECT_INVOCATION="true", ANSIBLE_LOG_PATH=os.path.join(log_dir, "ansible.log"),
+                     TENCENTCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_KEY=SECRET_KEY, TENCENTCLOUD_TOKEN=TOKEN))
         calls = server.core.list_calls(None)["calls"]
-        with open(os.path.join(log_dir, "stdout.txt"), "wb") as handle:
-            handle.write(completed.stdout)
     finally:
         server.stop()
     with open(call_log) as handle:
