@@ -194,7 +194,9 @@ failure:
   type: dict
   contains:
     kind:
-      description: C(api) for a Tencent error answer, C(transport) when no valid answer came, C(skipped) for a stream not attempted.
+      description:
+        - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
+          credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted.
       type: str
       sample: api
     action:

@@ -178,7 +178,9 @@ request_ids:
   elements: str
   sample: ["6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1"]
 failure:
-  description: Why the task failed (kind, action, code, message, request_id, hint, attempts).
+  description:
+    - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
+      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials) or C(skipped).
   returned: failure
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",
