@@ -13,13 +13,10 @@ __metaclass__ = type
 
 import json
 import os
-import subprocess
-import sys
 import time
 
 import pytest
 
-from ansible_collections.tencent.cloud.plugins.module_utils import _client
 from ansible_collections.tencent.cloud.plugins.module_utils import _credentials as chain
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream, tencent_live_stream_info
 
