@@ -27,6 +27,19 @@ def load_emulator_module():
     return sys.modules["live_emulator"]
 
 
+@pytest.fixture(autouse=True)
+def isolated_credentials(tmp_path_factory, monkeypatch):
+    """No test sees this machine's Tencent credentials: no TENCENTCLOUD_* / TCCLI_* variables,
+    an empty HOME (no ~/.tccli, no ~/.tencentcloud), and no /etc/tencentcloud/credentials."""
+    for name in list(os.environ):
+        if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
+            monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    from ansible_collections.tencent.cloud.plugins.module_utils import _credentials
+    monkeypatch.setattr(_credentials, "SDK_CREDENTIAL_FILES", ("~/.tencentcloud/credentials", str(home / "etc-tencentcloud-credentials")))
+
+
 # Loaded at import so that test modules can also "import live_emulator".
 load_emulator_module()
 

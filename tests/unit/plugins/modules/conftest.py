@@ -18,16 +18,6 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-TENCENT_ENVIRONMENT = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN",
-                       "TENCENTCLOUD_REGION", "TENCENTCLOUD_LIVE_ENDPOINT")
-
-
-@pytest.fixture(autouse=True)
-def no_tencent_environment(monkeypatch):
-    for name in TENCENT_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def run_module(monkeypatch, capsys):
     """run_module(main, args, check_mode=False, diff=False) -> the module's result dict."""

@@ -22,21 +22,14 @@ from ansible_collections.tencent.cloud.plugins.modules import tencent_live_strea
 
 DOMAIN = "5000.livepush.myqcloud.com"
 ROLE_ARN = "qcs::cam::uin/100000000001:roleName/live-operator"
-CREDENTIAL_ENV = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN",
-                  "TENCENTCLOUD_PROFILE", "TCCLI_PROFILE", "TENCENTCLOUD_SHARED_CREDENTIALS_DIR", "TENCENTCLOUD_CAM_ROLE_NAME",
-                  "TENCENTCLOUD_ROLE_ARN", "TENCENTCLOUD_ASSUME_ROLE_ARN", "TENCENTCLOUD_ROLE_SESSION_NAME",
-                  "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "TENCENTCLOUD_STS_ENDPOINT",
-                  "TENCENTCLOUD_METADATA_URL", "TENCENTCLOUD_REGION", "TENCENTCLOUD_LIVE_ENDPOINT")
 
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    """An empty HOME, no credential variables, and the SDK's /etc file moved into the sandbox."""
+    """An empty HOME and the SDK's /etc file moved into the sandbox (tests/unit/conftest.py clears the variables)."""
     path = tmp_path / "home"
     path.mkdir()
     monkeypatch.setenv("HOME", str(path))
-    for name in CREDENTIAL_ENV:
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(chain, "SDK_CREDENTIAL_FILES", ("~/.tencentcloud/credentials", str(tmp_path / "etc" / "credentials")))
     return path
 
