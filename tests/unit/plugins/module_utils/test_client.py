@@ -74,7 +74,7 @@ def test_sent_bytes_are_the_signed_bytes():
     sent = session.sent[0]
     headers = sent["headers"]
     assert json.loads(sent["data"].decode("utf-8"))["StreamName"] == u"\u76f4\u64ad-1"
-    expected = signer.authorization("AKIDtest", "s3cr3t-key", NOW, "live", headers, ("content-type", "host", "x-tc-action"), sent["data"])
+    expected = signer.authorization("AKIDtest", "s3cr3t-key", NOW, "live", headers, ("content-type", "host"), sent["data"])
     assert headers["Authorization"] == expected
     assert headers["Host"] == "127.0.0.1:9" and headers["X-TC-Version"] == "2018-08-01"
     assert headers["X-TC-Token"] == "tmp-token" and headers["X-TC-Region"] == "ap-guangzhou"
