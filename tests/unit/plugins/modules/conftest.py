@@ -18,6 +18,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+
 @pytest.fixture
 def run_module(monkeypatch, capsys):
     """run_module(main, args, check_mode=False, diff=False) -> the module's result dict."""
