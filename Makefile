@@ -39,6 +39,15 @@ CORE_OLDEST := 2.16
 CORE_OLDEST_SPEC := ansible-core>=2.16,<2.17
 VENV_OLDEST := .venv-$(CORE_OLDEST)
 VENV_OLDEST_STAMP := $(VENV_OLDEST)/.stamp-core$(CORE_OLDEST)
+# tools with their own venvs (Python 3.13, newest ansible-core), kept out of the test venvs:
+# antsibull-docs, antsibull-changelog and Sphinx (docs/requirements.txt) ...
+VENV_DOCS := .venv-docs
+VENV_DOCS_STAMP := $(VENV_DOCS)/.stamp-core$(CORE_NEWEST)
+DOCS_REQUIREMENTS := docs/requirements.txt
+# ... and galaxy-importer, which pins its own ansible-lint (hack/importer-requirements.txt)
+VENV_IMPORTER := .venv-importer
+VENV_IMPORTER_STAMP := $(VENV_IMPORTER)/.stamp-core$(CORE_NEWEST)
+IMPORTER_REQUIREMENTS := hack/importer-requirements.txt
 
 REQUIREMENTS := requirements.txt test-requirements.txt $(wildcard tests/unit/requirements.txt)
 
@@ -56,15 +65,22 @@ AWX_TEST_ARGS ?=
 .PHONY: help
 help:
 	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
-	@echo 'make test           everything CI runs: sanity, sanity-oldest, units, integration, awx-test, lint'
+	@echo 'make test           everything CI runs: $(TEST_SUITES)'
 	@echo 'make sanity         ansible-test sanity, ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
-	@echo 'make units          ansible-test units (tests/unit/), Python 3.13'
+	@echo 'make units          ansible-test units (tests/unit/), ansible-core $(CORE_NEWEST) on Python 3.13'
+	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
+	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
+	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
+	@echo 'make build-check    build the tarball, check its members, install it offline, ansible-doc on 2.16 and'
+	@echo '                    $(CORE_NEWEST), ansible-builder introspect, galaxy-importer (hack/build-check.sh)'
+	@echo 'make docs           the antsibull-docs Sphinx site: docs/build/build/html/index.html (hack/docs.sh)'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
+	@echo '                    (venv-oldest, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
@@ -73,9 +89,11 @@ help:
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
 # ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
 
-.PHONY: venv venv-oldest
+.PHONY: venv venv-oldest venv-docs venv-importer
 venv: $(VENV_STAMP)
 venv-oldest: $(VENV_OLDEST_STAMP)
+venv-docs: $(VENV_DOCS_STAMP)
+venv-importer: $(VENV_IMPORTER_STAMP)
 
 $(VENV_STAMP): $(REQUIREMENTS)
 	@if [ -z "$(PYTHON313)" ]; then \
@@ -90,6 +108,12 @@ $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
 	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
 	  exit 1; fi
 	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
+
+$(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_DOCS) $@ '$(CORE_NEWEST_SPEC)' $(DOCS_REQUIREMENTS)
+
+$(VENV_IMPORTER_STAMP): $(IMPORTER_REQUIREMENTS) | $(VENV_STAMP)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_IMPORTER) $@ '$(CORE_NEWEST_SPEC)' $(IMPORTER_REQUIREMENTS)
 
 # ---------------------------------------------------------------- staging
 
@@ -119,6 +143,12 @@ sanity-oldest: stage no-ignore-files $(VENV_OLDEST_STAMP)
 .PHONY: units
 units: stage
 	hack/run-units.sh $(UNITS_ARGS)
+
+# The same unit tests on the oldest ansible-core we claim (the run_module fixture falls back
+# to basic._ANSIBLE_ARGS where ansible.module_utils.testing.patch_module_args, 2.19+, is missing).
+.PHONY: units-oldest
+units-oldest: stage $(VENV_OLDEST_STAMP)
+	VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
 
 .PHONY: integration
 integration: stage
@@ -153,10 +183,41 @@ lint: stage
 	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \
 	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/
 
+# ---------------------------------------------------------------- changelog, docs, release artifact
+
+# Every fragment in changelogs/fragments/ (known sections, valid RST) and changelogs/changelog.yaml.
+.PHONY: changelog-lint
+changelog-lint: stage $(VENV_DOCS_STAMP)
+	cd $(STAGE) && "$(abspath $(VENV_DOCS))/bin/antsibull-changelog" lint -v
+	cd $(STAGE) && "$(abspath $(VENV_DOCS))/bin/antsibull-changelog" lint-changelog-yaml changelogs/changelog.yaml
+	@echo "changelog-lint: $$(ls changelogs/fragments/*.y*ml | wc -l) fragment(s) and changelogs/changelog.yaml are valid"
+
+# The module, doc fragment and role docs as the docs site renders them (schema, markup,
+# references) and docs/docsite/ (extra-docs.yml, links.yml, the guides' labels and references).
+# antsibull-docs copies the collection with `git ls-files` when it sits in a git work tree; the
+# staged copy is in ours but git-ignored, so that would copy nothing and check nothing.
+# GIT_CEILING_DIRECTORIES stops git's search above $(BUILD)/, and the plain copy is taken.
+.PHONY: docs-lint
+docs-lint: stage $(VENV_DOCS_STAMP)
+	cd $(STAGE) && GIT_CEILING_DIRECTORIES="$(abspath $(BUILD))" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+	  PATH="$(abspath $(VENV_DOCS))/bin:$$PATH" antsibull-docs lint-collection-docs --plugin-docs \
+	  --check-extra-docs-refs --validate-collection-refs all --disallow-unknown-collection-refs .
+	@echo 'docs-lint: antsibull-docs lint-collection-docs found nothing'
+
+# The docs site (antsibull-docs + Sphinx, warnings are errors) in docs/build/; see hack/docs.sh.
+.PHONY: docs
+docs: stage $(VENV_DOCS_STAMP)
+	STAGE=$(STAGE) VENV_DOCS=$(VENV_DOCS) hack/docs.sh
+
+# The tarball a release ships, checked as users, EE builds and Galaxy meet it; see hack/build-check.sh.
+.PHONY: build-check
+build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
+	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
+
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units integration awx-test lint
+TEST_SUITES := sanity sanity-oldest units units-oldest integration awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
-test: $(VENV_STAMP) $(VENV_OLDEST_STAMP)
+test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \
 	  echo "==================== make $$t"; \
 	  start=$$SECONDS; \
@@ -171,8 +232,8 @@ test: $(VENV_STAMP) $(VENV_OLDEST_STAMP)
 .PHONY: clean distclean
 clean:
 	@# not tests/integration/integration_config.yml: it may hold your own (real-cloud) settings
-	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
+	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis docs/build
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST)
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_DOCS) $(VENV_IMPORTER)
