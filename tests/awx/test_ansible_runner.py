@@ -17,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
+import importlib
 import json
 import os
 import re
@@ -34,7 +34,7 @@ import pytest
 import yaml
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_PATH = os.path.join(COLLECTION_ROOT, "tests", "emulator", "live_emulator.py")
+EMULATOR_DIR = os.path.join(COLLECTION_ROOT, "tests", "emulator")
 VENV_BIN = os.path.dirname(sys.executable)
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -101,14 +101,10 @@ def collections_path(tmp_path_factory, collection_tarball):
 
 
 def load_emulator_module():
-    """Import tests/emulator/live_emulator.py (a script, not a package) once, by path."""
-    if "live_emulator" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("live_emulator", EMULATOR_PATH)
-        module = importlib.util.module_from_spec(spec)
-        # registered before it runs: its dataclasses look their module up in sys.modules
-        sys.modules["live_emulator"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["live_emulator"]
+    """tests/emulator/live_emulator.py is a script, not a package: import it from its folder."""
+    if EMULATOR_DIR not in sys.path:
+        sys.path.insert(0, EMULATOR_DIR)
+    return importlib.import_module("live_emulator")
 
 
 @pytest.fixture(scope="module")

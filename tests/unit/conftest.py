@@ -8,23 +8,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
+import importlib
 import os
 import sys
 
 import pytest
 
-EMULATOR_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator", "live_emulator.py")
+EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
 
 
 def load_emulator_module():
-    """Import live_emulator.py once (it is a script, not a package)."""
-    if "live_emulator" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("live_emulator", EMULATOR_PATH)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["live_emulator"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["live_emulator"]
+    """tests/emulator/live_emulator.py is a script, not a package: import it from its folder."""
+    if EMULATOR_DIR not in sys.path:
+        sys.path.insert(0, EMULATOR_DIR)
+    return importlib.import_module("live_emulator")
 
 
 @pytest.fixture(autouse=True)
