@@ -108,11 +108,30 @@ options:
     default: 10
   retries:
     description:
-      - How many times one API call is retried after throttling (C(RequestLimitExceeded)), a transport fault
-        (refused, reset, timed out, HTTP 429 or 5xx) or, for reads only, C(InternalError).
+      - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx) or,
+        for reads only, a passing Tencent error such as C(InternalError).
       - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries.
+      - Throttled calls (C(RequestLimitExceeded)) were not carried out and do not use this budget; they are sent again
+        at the adapted rate until O(task_timeout) runs out.
     type: int
     default: 5
+  task_timeout:
+    description:
+      - The longest the task may run, in seconds, counted from the start of the module (at most 86400, a day).
+      - No call is started that could only be sent after it; a call under way finishes (within O(timeout)).
+        The streams of a batch that were not done by then are reported as not attempted, with the reason, and a
+        re-run does them.
+      - Throttled calls are sent again, at the rate the task has slowed down to, until this runs out.
+    type: float
+    default: 3600
+  max_transport_failures:
+    description:
+      - A batch stops starting streams after this many streams in a row failed without a valid answer from the
+        endpoint (refused, reset, timed out, HTTP 5xx, after their O(retries)): the endpoint is down or unreachable,
+        and every stream would fail alike. The streams not started are reported as not attempted, with the reason.
+      - V(0) never stops.
+    type: int
+    default: 10
   language:
     description:
       - The language of Tencent's error messages (the C(X-TC-Language) header). Decisions are made on error codes
@@ -132,7 +151,12 @@ options:
     type: path
   rate_limits:
     description:
-      - Requests per second allowed per API action, for accounts whose quotas differ from Tencent's defaults.
+      - Requests per second allowed per API action (the account's quota), for accounts whose quotas differ from
+        Tencent's defaults.
+      - A task starts at most 95% of a quota in any one-second window (room for network jitter). When Tencent
+        answers C(RequestLimitExceeded) (other jobs or tools use the same account's quota), the task slows that
+        action down and probes back up (additive increase, multiplicative decrease), so tasks sharing a quota
+        settle on a fair share of it.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
         C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80).

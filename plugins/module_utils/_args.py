@@ -41,6 +41,14 @@ from ansible_collections.tencent.cloud.plugins.module_utils._credentials import 
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DEFAULT_QUOTAS
 
 MAX_RETRIES = 50
+# task_timeout: the whole task's run time, in seconds (default one hour, at most a day).
+DEFAULT_TASK_TIMEOUT = 3600
+MAX_TASK_TIMEOUT = 86400
+# concurrency (of the batch modules): the upper bound of streams in flight; the working figure follows
+# the measured latency (see _batch.InflightGate). Also the size of the HTTP connection pool.
+DEFAULT_CONCURRENCY = 200
+# max_transport_failures: streams in a row failing without an answer that stop a batch.
+DEFAULT_MAX_TRANSPORT_FAILURES = 10
 
 
 def env_fallback_nonempty(*names):
@@ -66,6 +74,8 @@ def connection_argument_spec():
         endpoint=dict(type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])),
         timeout=dict(type="float", default=10.0),
         retries=dict(type="int", default=5),
+        task_timeout=dict(type="float", default=DEFAULT_TASK_TIMEOUT),
+        max_transport_failures=dict(type="int", default=DEFAULT_MAX_TRANSPORT_FAILURES),
         language=dict(type="str", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES)),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
@@ -108,6 +118,13 @@ def connection_problems(params):
     retries = params.get("retries")
     if retries is not None and not 0 <= retries <= MAX_RETRIES:
         problems.append("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
+    task_timeout = params.get("task_timeout")
+    if task_timeout is not None and not 0 < task_timeout <= MAX_TASK_TIMEOUT:
+        problems.append("task_timeout must be a number of seconds greater than 0 and at most %d (a day), got %s" % (
+            MAX_TASK_TIMEOUT, task_timeout))
+    max_failures = params.get("max_transport_failures")
+    if max_failures is not None and max_failures < 0:
+        problems.append("max_transport_failures must be 0 (never stop) or more, got %s" % max_failures)
     problems.extend(rate_limit_problems(params.get("rate_limits")))
     return problems
 

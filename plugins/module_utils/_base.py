@@ -13,10 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems, parsed_rate_limits
+from ansible_collections.tencent.cloud.plugins.module_utils._batch import InflightGate, StopSignal, run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -25,6 +27,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import (
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
+from ansible_collections.tencent.cloud.plugins.module_utils._results import transport_failure
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 
 
@@ -33,6 +36,8 @@ class TencentModule:
 
     def __init__(self, module, pool_size=10):
         self.module = module
+        # task_timeout counts from here: the module process has started.
+        self.started = time.monotonic()
         self._pool_size = pool_size
         self._client = None
         self._credentials = None
@@ -101,7 +106,22 @@ class TencentModule:
             language=params.get("language"),
             rate_limits=RateLimits(parsed_rate_limits(params.get("rate_limits"))),
             pool_size=self._pool_size,
+            deadline=self.deadline,
         )
+
+    @property
+    def deadline(self):
+        """The task's deadline on the time.monotonic() clock (task_timeout after the module started)."""
+        timeout = self.module.params.get("task_timeout")
+        return self.started + timeout if timeout else None
+
+    def run_batch(self, items, work, not_started, concurrency):
+        """run_in_order with the task's limits: in flight as the measured rates and latencies need, at
+        most ``concurrency``; stopped by max_transport_failures streams in a row without an answer."""
+        rate_limits = getattr(self.client, "rate_limits", None)
+        gate = InflightGate(concurrency, target=rate_limits.in_flight_target if rate_limits is not None else None)
+        stop = StopSignal(self.module.params.get("max_transport_failures") or 0)
+        return run_in_order(items, work, not_started, concurrency, gate=gate, stop=stop, transport_failure=transport_failure)
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""

@@ -6,48 +6,131 @@
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
-The client's per-action rate limiters pace the calls; this only keeps enough of them in
-flight. Each item's work reads and, if needed, writes, so writes start while other items are
-still being read.
+The client's per-action rate limiters pace the calls; this keeps enough items in flight to use
+those rates, and no more: an InflightGate admits rate x latency x IN_FLIGHT_HEADROOM items (the
+latency measured by the client), between MIN_IN_FLIGHT and the ``workers`` upper bound. Each
+item's work reads and, if needed, writes, so writes start while other items are still being read.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+# Items in flight never go below this (or the upper bound, if lower) ...
+MIN_IN_FLIGHT = 16
+# ... and are rate x latency times this: room for the time an item waits for its turn at the
+# rate limiter and for the spread of latencies around their average.
+IN_FLIGHT_HEADROOM = 1.5
+
 
 class StopSignal:
-    """Set once by any worker (for example on an authentication error) to stop new work."""
+    """Set once by any worker (for example on an authentication error) to stop new work.
 
-    def __init__(self):
+    It also counts the items that failed in a row without a valid answer from the endpoint
+    (transport failures): ``transport_limit`` of them (0: never) stop the batch.
+    """
+
+    def __init__(self, transport_limit=0):
         self._event = threading.Event()
+        self._lock = threading.Lock()
         self.reason = None
+        self.transport_limit = transport_limit
+        self.transport_failures = 0
+        self._last_transport_message = None
 
     def stop(self, reason):
-        if not self._event.is_set():
-            self.reason = reason
-            self._event.set()
+        with self._lock:
+            if not self._event.is_set():
+                self.reason = reason
+                self._event.set()
 
     @property
     def stopped(self):
         return self._event.is_set()
 
+    def item_done(self, transport_failure=None):
+        """An item finished: transport_failure is its failure message if it failed for want of an answer, else None."""
+        with self._lock:
+            if transport_failure is None:
+                self.transport_failures = 0
+                return
+            self.transport_failures += 1
+            self._last_transport_message = transport_failure
+            reached = self.transport_limit and self.transport_failures >= self.transport_limit
+        if reached:
+            self.stop("%d streams in a row failed without a valid answer from the endpoint (max_transport_failures=%d); "
+                      "the last: %s" % (self.transport_failures, self.transport_limit, self._last_transport_message))
 
-def run_in_order(items, work, not_started, workers):
+
+class InflightGate:
+    """An adjustable semaphore: at most limit() items in flight.
+
+    limit() = target() x IN_FLIGHT_HEADROOM, rounded up, within [MIN_IN_FLIGHT, upper]; target()
+    returns the calls needed in flight (rate x latency) or None when nothing is measured yet, and
+    then the upper bound applies. Waiters are woken as items finish.
+    """
+
+    def __init__(self, upper, target=None, lower=MIN_IN_FLIGHT, headroom=IN_FLIGHT_HEADROOM):
+        self.upper = max(1, int(upper))
+        self.lower = max(1, min(int(lower), self.upper))
+        self.headroom = headroom
+        self._target = target
+        self._cond = threading.Condition()
+        self.in_flight = 0
+        self.peak = 0
+
+    def limit(self):
+        wanted = self._target() if self._target is not None else None
+        if wanted is None:
+            return self.upper
+        return max(self.lower, min(self.upper, int(math.ceil(wanted * self.headroom))))
+
+    def acquire(self):
+        with self._cond:
+            while self.in_flight >= self.limit():
+                self._cond.wait()
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+
+    def release(self):
+        with self._cond:
+            self.in_flight -= 1
+            free = self.limit() - self.in_flight
+            if free > 0:
+                self._cond.notify(free)
+
+
+def run_in_order(items, work, not_started, workers, gate=None, stop=None, transport_failure=None):
     """Call work(item, stop) for every item with up to ``workers`` threads.
 
     Items not yet started when stop is signalled get not_started(item, reason) instead.
+    gate (an InflightGate) bounds the items in flight below ``workers``; transport_failure(result)
+    returns a message when an item's result is a failure for want of an answer (counted by stop).
     Returns the results in the order of ``items``.
     """
-    stop = StopSignal()
+    stop = stop if stop is not None else StopSignal()
 
     def guarded(item):
         if stop.stopped:
             return not_started(item, stop.reason)
-        return work(item, stop)
+        if gate is None:
+            return finished(work(item, stop))
+        gate.acquire()
+        try:
+            if stop.stopped:
+                return not_started(item, stop.reason)
+            return finished(work(item, stop))
+        finally:
+            gate.release()
+
+    def finished(result):
+        if transport_failure is not None:
+            stop.item_done(transport_failure(result))
+        return result
 
     if workers <= 1 or len(items) <= 1:
         return [guarded(item) for item in items]

@@ -206,7 +206,8 @@ class ApiClient:
         payload = json.dumps(params, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
         attempts = retries = throttles = 0
         while True:
-            self.rate_limits.acquire(action)
+            # DeadlineExceeded (not sent) when the rate limit could only let it start after the deadline.
+            self.rate_limits.acquire(action, None if self.deadline is None else self.deadline - self._monotonic())
             # Taken per attempt: a refreshing provider renews near expiry. Its own failures are final
             # here -- it already retried its own call (STS, metadata).
             credentials = self.credentials.current()

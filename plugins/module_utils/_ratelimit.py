@@ -2,17 +2,38 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Client-side rate limiting at Tencent's per-action API quotas.
+"""Client-side pacing at Tencent's per-action API quotas, shared fairly with other clients.
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
+
+Tencent counts each action's calls per main account in one-second windows, and every job, tool
+and SDK of the account shares the quota. Each action gets a RateLimiter that:
+
+- never lets more than SAFETY_MARGIN x the quota (rounded down) start in ANY one-second window,
+  the first second included: starts are spaced at least 1/rate apart, and the start before the
+  last ``cap`` ones must be a full second old. The margin leaves room for network jitter that
+  moves our calls closer together on their way to Tencent;
+- shares the quota (AIMD): a RequestLimitExceeded answer means someone else uses the quota too,
+  so the rate is multiplied by DECREASE_FACTOR (at most once per window + round trip, so one
+  burst of throttled answers counts once), never below a floor; every successful answer adds a
+  little back (INCREASE_PER_SECOND x the ceiling per second of answers) up to the ceiling.
+  Several tasks doing this settle on a fair share instead of fighting;
+- measures each action's latency (an EWMA of the answers' round trips), which sets how many
+  streams a batch keeps in flight (in_flight_target, used by _batch.InflightGate);
+- serves waiting callers in arrival order without spinning, and refuses, with
+  DeadlineExceeded, a start that could only come after the task's deadline.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
+import math
 import threading
 import time
+
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 
 # Requests per second per account, from Tencent's API pages (Live, version 2018-08-01).
 DEFAULT_QUOTAS = {
@@ -24,64 +45,146 @@ DEFAULT_QUOTAS = {
 }
 FALLBACK_QUOTA = 20
 
+# At most this share of a quota is started in any one-second window: 95 of 100, 285 of 300.
+# The 5 % is room for jitter between our clock and Tencent's (a call held back 40 ms on the way,
+# the next one not) -- with a strict window no call of ours is throttled for it.
+SAFETY_MARGIN = 0.95
+WINDOW = 1.0
+# AIMD: on throttling, rate x DECREASE_FACTOR; every second of successful answers adds
+# INCREASE_PER_SECOND x the ceiling; the rate never drops below FLOOR_SHARE x the ceiling
+# (nor MIN_RATE), so a task always makes progress and notices when the quota frees up.
+DECREASE_FACTOR = 0.7
+INCREASE_PER_SECOND = 0.1
+FLOOR_SHARE = 0.05
+MIN_RATE = 0.5
+# Weight of the newest answer in the latency average.
+LATENCY_WEIGHT = 0.2
+
+
+class DeadlineExceeded(TencentError):
+    """The task's deadline (task_timeout) came before this call could be sent: it was not sent."""
+
+    kind = "deadline"
+
+    def __init__(self, message, action=None, deadline=None):
+        super(DeadlineExceeded, self).__init__(message, action=action)
+        self.deadline = deadline
+
 
 class RateLimiter:
-    """A thread-safe token bucket: ``rate`` tokens a second, bursts up to ``capacity``.
+    """Paces the starts of one action: never more than ``cap`` in any one-second window, AIMD rate.
 
-    acquire() reserves a token even when the bucket is empty (the balance goes negative) and
-    then sleeps outside the lock until the reservation is due, so waiting callers are served
-    in arrival order and never spin.
-
-    The bucket starts refilling only once anchor() is called, when the first answer for this
-    action has come back. The server's own bucket starts when it sees our first request, which
-    may be well after we took the first token (connection set-up, a busy machine); refilling
-    from our first token would run ahead of the server by that delay and meet
-    RequestLimitExceeded. Anchoring on the first answer keeps the client behind the server.
+    ``quota`` is the account's limit (requests per second). The working rate starts at the
+    ceiling (quota x margin) and moves between the floor and the ceiling (see the module's
+    docstring). acquire() blocks the caller until its start is due; callers are served in the
+    order they arrived.
     """
 
-    def __init__(self, rate, capacity=None, clock=time.monotonic, sleep=time.sleep):
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.rate = float(rate)
-        self.capacity = float(capacity if capacity is not None else rate)
+    def __init__(self, quota, margin=SAFETY_MARGIN, clock=time.monotonic, sleep=time.sleep):
+        if not quota > 0:
+            raise ValueError("quota must be positive")
+        if not 0 < margin <= 1:
+            raise ValueError("margin must be in (0, 1]")
+        self.quota = float(quota)
+        self.ceiling = self.quota * margin
+        # starts allowed in any window of WINDOW seconds
+        self.cap = max(1, int(math.floor(self.ceiling + 1e-9)))
+        self.floor = min(self.ceiling, max(MIN_RATE, self.ceiling * FLOOR_SHARE))
+        self.rate = self.ceiling
+        self.latency = None
+        self.throttles = 0
+        self.decreases = 0
         self._clock = clock
         self._sleep = sleep
-        self._tokens = self.capacity
-        self._stamp = clock()
-        self._anchored = False
+        self._starts = collections.deque(maxlen=self.cap)
+        self._last_decrease = None
         self._lock = threading.Lock()
+        # FIFO of waiting callers; only the first one waits for time to pass.
+        self._queue = collections.deque()
 
-    def anchor(self):
-        """Start refilling from now (the first answer for this action has arrived); once only."""
-        if self._anchored:
-            return
-        with self._lock:
-            if not self._anchored:
-                self._anchored = True
-                self._stamp = self._clock()
+    def _earliest(self, now):
+        """The earliest moment the next call may start (lock held)."""
+        due = now
+        if self._starts:
+            due = max(due, self._starts[-1] + 1.0 / self.rate)
+            if len(self._starts) == self.cap:
+                # the oldest of the last cap starts must have left the window
+                due = max(due, self._starts[0] + WINDOW + 1e-6)
+        return due
 
-    def acquire(self):
-        """Take one token, sleeping as long as needed; returns the seconds slept."""
+    def next_start(self):
+        """When a call arriving now could start (no other caller waiting)."""
         with self._lock:
+            return self._earliest(self._clock())
+
+    def acquire(self, deadline=None, action=None):
+        """Wait for this caller's turn and start; returns the seconds waited.
+
+        Raises DeadlineExceeded, without waiting, when the start would come after ``deadline``
+        (a clock value; None: no deadline).
+        """
+        turn = threading.Condition(self._lock)
+        waited = 0.0
+        with self._lock:
+            self._queue.append(turn)
+            try:
+                while True:
+                    if self._queue[0] is not turn:
+                        turn.wait()
+                        continue
+                    now = self._clock()
+                    due = self._earliest(now)
+                    if due <= now:
+                        self._starts.append(now)
+                        return waited
+                    if deadline is not None and due > deadline:
+                        raise DeadlineExceeded(
+                            "the task's deadline (task_timeout) came before this call could be sent within the rate limit",
+                            action=action, deadline=deadline)
+                    # The first in line sleeps outside the lock until its start is due, then looks
+                    # again: the rate may have changed meanwhile.
+                    self._lock.release()
+                    try:
+                        self._sleep(due - now)
+                    finally:
+                        self._lock.acquire()
+                    waited += due - now
+            finally:
+                first = self._queue[0] is turn
+                self._queue.remove(turn)
+                if first and self._queue:
+                    self._queue[0].notify()
+
+    def answered(self, latency=None):
+        """A successful (not throttled) answer: probe the rate up, learn the latency."""
+        with self._lock:
+            if latency is not None and latency >= 0:
+                self.latency = latency if self.latency is None else (
+                    (1 - LATENCY_WEIGHT) * self.latency + LATENCY_WEIGHT * latency)
+            if self.rate < self.ceiling:
+                self.rate = min(self.ceiling, self.rate + INCREASE_PER_SECOND * self.ceiling / self.rate)
+
+    def throttled(self):
+        """A RequestLimitExceeded answer: slow down, once per window + round trip."""
+        with self._lock:
+            self.throttles += 1
             now = self._clock()
-            if self._anchored:
-                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
-            self._tokens -= 1.0
-            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+            quiet = WINDOW + (self.latency or 0.0)
+            if self._last_decrease is None or now - self._last_decrease >= quiet:
+                self._last_decrease = now
+                self.decreases += 1
+                self.rate = max(self.floor, self.rate * DECREASE_FACTOR)
 
 
 class RateLimits:
     """One RateLimiter per action, created on first use."""
 
-    def __init__(self, overrides=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, overrides=None, clock=time.monotonic, sleep=time.sleep, margin=SAFETY_MARGIN):
         self._quotas = dict(DEFAULT_QUOTAS)
         self._quotas.update(overrides or {})
         self._clock = clock
         self._sleep = sleep
+        self._margin = margin
         self._limiters = {}
         self._lock = threading.Lock()
 
@@ -91,16 +194,41 @@ class RateLimits:
     def limiter(self, action):
         with self._lock:
             if action not in self._limiters:
-                self._limiters[action] = RateLimiter(self.quota(action), clock=self._clock, sleep=self._sleep)
+                self._limiters[action] = RateLimiter(self.quota(action), margin=self._margin, clock=self._clock, sleep=self._sleep)
             return self._limiters[action]
 
-    def acquire(self, action):
-        return self.limiter(action).acquire()
+    def acquire(self, action, time_left=None):
+        """Wait until a call of this action may start; DeadlineExceeded if only after ``time_left`` seconds.
+
+        (Seconds left, not a clock value: the caller's clock need not be this one's.)
+        """
+        deadline = None if time_left is None else self._clock() + time_left
+        return self.limiter(action).acquire(deadline, action=action)
 
     def answered(self, action, latency=None):
-        """The server has answered a call of this action (after latency seconds): its bucket is surely running."""
-        self.limiter(action).anchor()
+        """The server answered a call of this action (not throttled) after ``latency`` seconds."""
+        self.limiter(action).answered(latency)
 
     def throttled(self, action):
         """Tencent answered a call of this action with RequestLimitExceeded*: it was not carried out."""
-        self.limiter(action).anchor()
+        self.limiter(action).throttled()
+
+    def in_flight_target(self):
+        """How many calls must be under way to keep every used action at its rate (Little's law).
+
+        The sum over the actions answered so far of rate x latency; None before the first answer.
+        """
+        with self._lock:
+            limiters = list(self._limiters.values())
+        measured = [limiter for limiter in limiters if limiter.latency is not None]
+        if not measured:
+            return None
+        return sum(limiter.rate * limiter.latency for limiter in measured)
+
+    def stats(self):
+        """Per action: quota, current rate, latency, throttled answers (for tests and benchmarks)."""
+        with self._lock:
+            items = list(self._limiters.items())
+        return dict((action, {"quota": limiter.quota, "rate": limiter.rate, "latency": limiter.latency,
+                              "throttled": limiter.throttles, "decreases": limiter.decreases})
+                    for action, limiter in items)

@@ -11,11 +11,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DeadlineExceeded
+
 MAX_MESSAGES_SHOWN = 10
 
 
 def record_failure(result, key, error, stop):
-    """Mark a stream's result failed by a TencentError; stop the batch if every stream would fail alike."""
+    """Mark a stream's result failed by a TencentError; stop the batch if every stream would fail alike.
+
+    The task's deadline (DeadlineExceeded: a call that could not be sent in time) stops the batch,
+    and the stream is reported as not attempted, like the streams not started: a re-run does it.
+    """
+    if isinstance(error, DeadlineExceeded):
+        stop.stop(deadline_reason(error))
+        return not_attempted(result, key, stop.reason)
     result.update(failed=True, error=error.failure(), msg="%s: %s" % (key.stream_name, error))
     if error.fatal:
         stop.stop("%s failed with an error that every stream would get (%s)" % (
@@ -23,11 +32,29 @@ def record_failure(result, key, error, stop):
     return result
 
 
-def not_started_result(key, reason, **fields):
-    """The result of a stream the batch did not start because of an earlier configuration error."""
-    result = dict(key.as_dict(), failed=True, request_ids={},
+def deadline_reason(error):
+    return "the task's deadline (task_timeout) was reached before %s could be sent" % (error.action or "the next call")
+
+
+def transport_failure(result):
+    """The failure message of a stream that failed for want of a valid answer from the endpoint, else None."""
+    error = result.get("error") if result.get("failed") else None
+    if error and error.get("kind") == "transport":
+        return error.get("message")
+    return None
+
+
+def not_attempted(result, key, reason):
+    """Mark a result as not attempted (counted as skipped), keeping what it holds (for example the state read)."""
+    result.update(failed=True,
                   error={"kind": "skipped", "action": None, "message": "not attempted: " + reason, "attempts": 0},
                   msg="%s: not attempted: %s" % (key.stream_name, reason))
+    return result
+
+
+def not_started_result(key, reason, **fields):
+    """The result of a stream the batch did not start (an earlier configuration error, the deadline, a dead endpoint)."""
+    result = not_attempted(dict(key.as_dict(), request_ids={}), key, reason)
     result.update(fields)
     return result
 

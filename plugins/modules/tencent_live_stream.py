@@ -69,9 +69,13 @@ options:
     type: str
   concurrency:
     description:
-      - How many streams of a batch are worked on at once. Rate limits still apply (see O(rate_limits)).
+      - The most streams of a batch worked on at once (an upper bound). How many are really in flight follows the
+        measured latency (rate x latency, plus headroom, at least 16), so a batch keeps to the rate limits (see
+        O(rate_limits)) from a nearby endpoint to one 500 ms away.
+      - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
+        sockets, for example on a small AWX node.
     type: int
-    default: 32
+    default: 200
 extends_documentation_fragment:
   - tencent.cloud.tencent
 attributes:
@@ -216,7 +220,9 @@ failure:
     kind:
       description:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
-          credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted.
+          credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted
+          (after an error every stream would get, when O(task_timeout) was reached, or after O(max_transport_failures)
+          streams in a row got no answer; a re-run does them).
       type: str
       sample: api
     action:
@@ -262,9 +268,8 @@ import datetime
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.cloud.plugins.module_utils._args import with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
-from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     first_error,
@@ -369,7 +374,7 @@ class LiveStreamModule(TencentModule):
     def run(self):
         self.validate()
         keys = self.keys()
-        results = run_in_order(keys, self.reconcile, self.not_started, self.module.params["concurrency"])
+        results = self.run_batch(keys, self.reconcile, self.not_started, self.module.params["concurrency"])
         self.finish(results)
 
     def finish(self, results):
@@ -415,7 +420,7 @@ def main():
             state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
             resume_time=dict(type="str"),
             reason=dict(type="str"),
-            concurrency=dict(type="int", default=32),
+            concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         )),
         mutually_exclusive=[("stream_name", "stream_names")],
         required_one_of=[("stream_name", "stream_names")],

@@ -47,9 +47,13 @@ options:
     type: int
   concurrency:
     description:
-      - How many stream states are read at once. Rate limits still apply (see O(rate_limits)).
+      - The most stream states read at once (an upper bound). How many are really in flight follows the measured
+        latency (rate x latency, plus headroom, at least 16), so the reads keep to the rate limits (see O(rate_limits))
+        from a nearby endpoint to one 500 ms away.
+      - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
+        sockets, for example on a small AWX node.
     type: int
-    default: 32
+    default: 200
 extends_documentation_fragment:
   - tencent.cloud.tencent
 attributes:
@@ -191,9 +195,8 @@ failure:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.cloud.plugins.module_utils._args import with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
-from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     first_error,
@@ -274,7 +277,7 @@ class LiveStreamInfoModule(TencentModule):
         params = self.module.params
         names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
         keys = [StreamKey(params["domain_name"], params["app_name"] or "live", name) for name in names]
-        results = run_in_order(keys, self.read_state, self.not_started, params["concurrency"])
+        results = self.run_batch(keys, self.read_state, self.not_started, params["concurrency"])
         messages = pop_messages(results)
         tally = dict((state, sum(1 for r in results if r["state"] == state)) for state in STREAM_STATES)
         tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
@@ -328,7 +331,7 @@ def main():
             stream_name=dict(type="str"),
             stream_names=dict(type="list", elements="str"),
             page_size=dict(type="int"),
-            concurrency=dict(type="int", default=32),
+            concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         )),
         mutually_exclusive=[("stream_name", "stream_names")],
         required_by={"stream_name": "domain_name", "stream_names": "domain_name"},

@@ -2,77 +2,283 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""The rate limiter with a fake clock: the one-second window, AIMD sharing, the deadline."""
+
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import bisect
+import collections
+import heapq
+import itertools
+import random
+import threading
+import time
+
 import pytest
 
-from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimiter, RateLimits
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
+    DECREASE_FACTOR,
+    SAFETY_MARGIN,
+    DeadlineExceeded,
+    RateLimiter,
+    RateLimits,
+)
 
 
 class FakeClock:
-    def __init__(self):
-        self.now = 0.0
+    def __init__(self, now=0.0):
+        self.now = now
 
     def __call__(self):
         return self.now
 
     def sleep(self, seconds):
+        assert seconds > 0, "the limiter must never sleep for nothing (spinning)"
         self.now += seconds
 
 
-def test_burst_up_to_capacity_then_paced_at_rate():
+def max_in_any_window(times, window=1.0):
+    """The most start times in any closed window [t, t + window] (enough to check at each start)."""
+    times = sorted(times)
+    return max(bisect.bisect_right(times, t + window) - i for i, t in enumerate(times)) if times else 0
+
+
+# --------------------------------------------------------------------------- the window
+@settings(max_examples=150, deadline=None)
+@given(quota=st.integers(min_value=1, max_value=400),
+       gaps=st.lists(st.floats(min_value=0.0, max_value=1.5, allow_nan=False), min_size=1, max_size=600),
+       throttle_every=st.integers(min_value=0, max_value=50))
+def test_never_more_than_the_quota_in_any_one_second_window(quota, gaps, throttle_every):
+    """Whatever the arrival pattern (bursts, idle gaps, AIMD changes), no window holds more than margin x quota."""
+    clock = FakeClock(100.0)
+    limiter = RateLimiter(quota, clock=clock, sleep=clock.sleep)
+    starts = []
+    for index, gap in enumerate(gaps):
+        clock.now += gap
+        limiter.acquire()
+        starts.append(clock.now)
+        if throttle_every and index % throttle_every == 0:
+            limiter.throttled()
+        else:
+            limiter.answered(0.05)
+    cap = max(1, int(quota * SAFETY_MARGIN))
+    assert max_in_any_window(starts) <= cap <= quota
+
+
+def test_no_double_burst_at_the_start():
+    """A thousand callers at once: the first second holds 95 starts, evenly spread, not a burst of 100 + 100."""
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
-    limiter.anchor()
-    for dummy in range(100):
-        assert limiter.acquire() == 0
-    for dummy in range(200):
+    starts = []
+    for dummy in range(1000):
         limiter.acquire()
-    # 300 tokens at 100/s with a burst of 100: the last one is granted at t = 2 s.
-    assert clock.now == pytest.approx(2.0)
+        starts.append(clock.now)
+    assert sum(1 for t in starts if t < 1.0) == 95
+    assert max_in_any_window(starts) == 95
+    assert min(b - a for a, b in zip(starts, starts[1:])) == pytest.approx(1 / 95.0)
+    # ... and the pace is the ceiling: 1,000 starts in 999/95 s
+    assert starts[-1] == pytest.approx(999 / 95.0)
 
 
-def test_idle_time_refills_only_up_to_capacity():
-    clock = FakeClock()
-    limiter = RateLimiter(10, capacity=5, clock=clock, sleep=clock.sleep)
-    limiter.anchor()
-    clock.now = 100.0
-    waits = [limiter.acquire() for dummy in range(6)]
-    assert waits[:5] == [0] * 5 and waits[5] == pytest.approx(0.1)
-
-
-def test_rate_limits_use_documented_quotas_and_overrides():
-    limits = RateLimits({"ResumeLiveStream": 20})
-    assert limits.quota("DescribeLiveStreamState") == 300
-    assert limits.quota("ResumeLiveStream") == 20
-    assert limits.limiter("ResumeLiveStream") is limits.limiter("ResumeLiveStream")
-    assert limits.limiter("DescribeLiveStreamState").capacity == 300
-
-
-def test_no_refill_before_the_first_answer_then_refill_from_it():
+def test_idle_time_earns_no_burst():
     clock = FakeClock()
     limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
-    limiter.acquire()              # first call sent at t=0, its answer is slow
-    clock.now = 0.5                # time before the answer earns nothing: the server may not have started counting
-    for dummy in range(9):
-        assert limiter.acquire() == 0
-    assert limiter.acquire() == pytest.approx(0.1)   # bucket empty: wait for a refill
-    limiter.anchor()               # the first answer arrives at t=0.6
-    limiter.anchor()               # later answers do not move the anchor
-    clock.now = 0.8
-    assert limiter.acquire() == pytest.approx(0.0)   # 0.2 s since the anchor earned 2 tokens, one was owed
+    limiter.acquire()
+    clock.now = 100.0
+    waits = [limiter.acquire() for dummy in range(3)]
+    assert waits[0] == 0 and waits[1] == pytest.approx(1 / 9.5) and waits[2] == pytest.approx(1 / 9.5)
 
 
-def test_rate_limits_anchor_on_answered():
+def test_real_threads_are_served_in_arrival_order_and_paced():
+    limiter = RateLimiter(200)
+    order, started = [], []
+    lock = threading.Lock()
+    ready = []
+
+    def caller(index):
+        limiter.acquire()
+        with lock:
+            order.append(index)
+            started.append(time.monotonic())
+
+    threads = []
+    for index in range(40):
+        thread = threading.Thread(target=caller, args=(index,))
+        thread.start()
+        threads.append(thread)
+        # each caller is queued before the next one arrives
+        deadline = time.monotonic() + 2
+        while len(limiter._queue) + len(order) < index + 1 and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        ready.append(index)
+    for thread in threads:
+        thread.join(10)
+    assert order == list(range(40))
+    assert started[-1] - started[0] >= 39 / 190.0 - 0.01
+
+
+# --------------------------------------------------------------------------- AIMD
+def test_throttling_decreases_once_per_window_and_answers_increase_back():
     clock = FakeClock()
-    limits = RateLimits(clock=clock, sleep=clock.sleep)
-    limits.acquire("ResumeLiveStream")
-    limits.answered("ResumeLiveStream")
-    assert limits.limiter("ResumeLiveStream")._anchored is True
+    limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    limiter.answered(0.1)
+    for dummy in range(20):          # a burst of throttled answers counts once
+        limiter.throttled()
+    assert limiter.rate == pytest.approx(95 * DECREASE_FACTOR) and limiter.decreases == 1
+    clock.now += 1.2                 # a window + the round trip later, it counts again
+    limiter.throttled()
+    assert limiter.rate == pytest.approx(95 * DECREASE_FACTOR ** 2)
+    for dummy in range(10000):
+        limiter.throttled()
+        clock.now += 2
+    assert limiter.rate == pytest.approx(limiter.floor) and limiter.floor > 0
+    for dummy in range(5000):
+        limiter.answered(0.1)
+    assert limiter.rate == pytest.approx(95.0)
 
 
-def test_rate_must_be_positive():
+class StrictQuotaServer:
+    """Tencent's quota as the strict emulator counts it: a call is admitted when fewer than
+    ``limit`` calls were admitted in the last second; throttled calls are not counted."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.admitted = collections.deque()
+        self.throttled = 0
+
+    def call(self, now):
+        while self.admitted and self.admitted[0] <= now - 1.0:
+            self.admitted.popleft()
+        if len(self.admitted) < self.limit:
+            self.admitted.append(now)
+            return True
+        self.throttled += 1
+        return False
+
+
+def simulate(clients, server, seconds, neighbour_rate=0.0, seed=7):
+    """Clients with endless work share one quota; returns admitted calls per client per second.
+
+    clients: list of (RateLimiter, start time). A call reaches the server 10-30 ms after it
+    starts (network jitter, seeded) and its answer comes back 20 ms later (feedback then).
+    A neighbour that does not adapt sends neighbour_rate calls per second.
+    """
+    rand = random.Random(seed)
+    clock = clients[0][0]._clock
+    admitted = [collections.Counter() for dummy in clients]
+    queue = []  # (time, order, kind, who, ok): kind 0 = arrives at the server, 1 = answer back
+    order = itertools.count()
+    next_neighbour = 0.0 if neighbour_rate else None
+    while True:
+        candidates = [(max(begin, limiter._earliest(max(clock.now, begin))), 2, index)
+                      for index, (limiter, begin) in enumerate(clients)]
+        if queue:
+            candidates.append((queue[0][0], 0, None))
+        if next_neighbour is not None:
+            candidates.append((next_neighbour, 3, None))
+        when, kind, index = min(candidates)
+        if when > seconds:
+            break
+        clock.now = max(clock.now, when)
+        if kind == 0:
+            dummy, dummy, what, who, ok = heapq.heappop(queue)
+            if what == 0:
+                ok = server.call(clock.now)
+                if ok and who is not None:
+                    admitted[who][int(clock.now)] += 1
+                if who is not None:
+                    heapq.heappush(queue, (clock.now + 0.02, next(order), 1, who, ok))
+            elif ok:
+                clients[who][0].answered(0.04)
+            else:
+                clients[who][0].throttled()
+        elif kind == 3:
+            heapq.heappush(queue, (clock.now + rand.uniform(0.01, 0.03), next(order), 0, None, None))
+            next_neighbour += 1.0 / neighbour_rate
+        else:
+            assert clients[index][0].acquire() == 0
+            heapq.heappush(queue, (clock.now + rand.uniform(0.01, 0.03), next(order), 0, index, None))
+    return admitted
+
+
+def share(counter, start, end):
+    return sum(counter[s] for s in range(start, end)) / float(end - start)
+
+
+@pytest.mark.parametrize("neighbour", [0.0, 20.0])
+def test_aimd_two_clients_converge_to_a_fair_share_of_one_quota(neighbour):
+    clock = FakeClock()
+    first = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    second = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    server = StrictQuotaServer(100)
+    # the first client has the quota to itself for 10 s, then the second one comes
+    admitted = simulate([(first, 0.0), (second, 10.0)], server, 90.0, neighbour_rate=neighbour)
+    available = 100 - neighbour
+    alone = share(admitted[0], 2, 10)
+    assert 0.75 * available <= alone <= 96
+    a, b = share(admitted[0], 50, 90), share(admitted[1], 50, 90)
+    # fair: within 20 % of each other; efficient: together at least 75 % of what is left of the quota
+    assert abs(a - b) <= 0.2 * max(a, b), (a, b)
+    assert a + b >= 0.75 * available, (a, b)
+    total_calls = sum(sum(c.values()) for c in admitted) + server.throttled
+    assert server.throttled <= 0.05 * total_calls, (server.throttled, total_calls)
+
+
+def test_alone_against_the_strict_quota_no_call_is_throttled():
+    clock = FakeClock()
+    limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    server = StrictQuotaServer(100)
+    admitted = simulate([(limiter, 0.0)], server, 30.0)
+    assert server.throttled == 0 and share(admitted[0], 0, 30) == pytest.approx(95, abs=1)
+
+
+# --------------------------------------------------------------------------- the deadline
+def test_a_start_after_the_deadline_is_refused_without_waiting():
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    deadline = 0.5
+    starts = 0
+    with pytest.raises(DeadlineExceeded) as caught:
+        while True:
+            limiter.acquire(deadline, action="ResumeLiveStream")
+            starts += 1
+    # 0, 1/9.5, ... 4/9.5 = 0.42 are before 0.5; the next one (0.526) is not, and nobody slept past it
+    assert starts == 5 and clock.now <= deadline
+    assert caught.value.kind == "deadline" and caught.value.action == "ResumeLiveStream"
+    assert "task_timeout" in str(caught.value)
+    assert caught.value.failure()["kind"] == "deadline"
+    assert limiter._queue == collections.deque()
+
+
+def test_rate_limits_pass_the_deadline_and_feedback_to_the_action():
+    clock = FakeClock()
+    limits = RateLimits({"ResumeLiveStream": 20}, clock=clock, sleep=clock.sleep)
+    assert limits.quota("DescribeLiveStreamState") == 300 and limits.quota("ResumeLiveStream") == 20
+    assert limits.limiter("ResumeLiveStream") is limits.limiter("ResumeLiveStream")
+    assert limits.limiter("ResumeLiveStream").ceiling == pytest.approx(19)
+    limits.acquire("ResumeLiveStream", time_left=1.0)
+    with pytest.raises(DeadlineExceeded):
+        limits.acquire("ResumeLiveStream", time_left=0.0)
+    limits.throttled("ResumeLiveStream")
+    assert limits.stats()["ResumeLiveStream"]["rate"] == pytest.approx(19 * DECREASE_FACTOR)
+
+
+# --------------------------------------------------------------------------- in flight
+def test_in_flight_target_is_rate_times_latency():
+    limits = RateLimits()
+    assert limits.in_flight_target() is None
+    limits.answered("DescribeLiveStreamState", 0.1)
+    assert limits.in_flight_target() == pytest.approx(285 * 0.1)
+    limits.answered("ResumeLiveStream", 0.1)
+    assert limits.in_flight_target() == pytest.approx(285 * 0.1 + 95 * 0.1)
+
+
+def test_limiter_rejects_bad_settings():
     with pytest.raises(ValueError):
         RateLimiter(0)
+    with pytest.raises(ValueError):
+        RateLimiter(10, margin=1.5)

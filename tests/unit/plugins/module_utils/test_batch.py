@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The batch runner: in flight follows the measured latency, the early stop, input order."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.tencent.cloud.plugins.module_utils._batch import MIN_IN_FLIGHT, InflightGate, StopSignal, run_in_order
+from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
+
+
+def gate_limit_at(latency, upper=200):
+    limits = RateLimits()
+    gate = InflightGate(upper, target=limits.in_flight_target)
+    for dummy in range(20):
+        limits.answered("DescribeLiveStreamState", latency)
+        limits.answered("ResumeLiveStream", latency)
+    return gate.limit()
+
+
+def test_in_flight_grows_with_latency_between_the_floor_and_concurrency():
+    limits = [gate_limit_at(latency) for latency in (0.005, 0.02, 0.1, 0.3, 0.5)]
+    assert limits[0] == MIN_IN_FLIGHT                   # a nearby endpoint needs few
+    assert limits == sorted(limits) and len(set(limits)) >= 4
+    # (285 + 95)/s x 0.1 s x 1.5 headroom
+    assert limits[2] in (57, 58)
+    assert limits[-1] == 200                            # concurrency is the upper bound
+    assert gate_limit_at(0.5, upper=64) == 64
+    assert gate_limit_at(0.005, upper=4) == 4           # and the floor never exceeds it
+
+
+def test_before_any_answer_the_upper_bound_applies():
+    assert InflightGate(120, target=RateLimits().in_flight_target).limit() == 120
+
+
+def test_run_in_order_keeps_in_flight_within_the_gate_and_results_in_order():
+    wanted = [3]
+    gate = InflightGate(50, target=lambda: wanted[0], lower=1, headroom=1.0)
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+
+    def work(item, stop):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.002)
+        with lock:
+            state["now"] -= 1
+        return item * 2
+
+    results = run_in_order(list(range(60)), work, lambda item, reason: None, 50, gate=gate)
+    assert results == [item * 2 for item in range(60)]
+    assert state["max"] <= 3 and gate.peak <= 3
+    wanted[0] = 12
+    state["max"] = 0
+    run_in_order(list(range(200)), work, lambda item, reason: None, 50, gate=gate)
+    assert 3 < state["max"] <= 12
+
+
+def test_consecutive_transport_failures_stop_new_streams_with_a_reason():
+    def work(item, stop):
+        return {"item": item, "failed": True, "error": {"kind": "transport", "message": "could not reach the endpoint"}}
+
+    def not_started(item, reason):
+        return {"item": item, "skipped": reason}
+
+    def transport(result):
+        return result["error"]["message"] if result.get("failed") else None
+
+    stop = StopSignal(transport_limit=5)
+    results = run_in_order(list(range(30)), work, not_started, 1, stop=stop, transport_failure=transport)
+    assert [r["item"] for r in results] == list(range(30))
+    assert sum(1 for r in results if "skipped" in r) == 25
+    assert "5 streams in a row failed without a valid answer" in results[-1]["skipped"]
+    assert "could not reach the endpoint" in results[-1]["skipped"]
+
+
+def test_a_success_resets_the_transport_failure_count_and_zero_never_stops():
+    outcomes = iter([True, True, False] * 10)
+
+    def work(item, stop):
+        return {"failed": next(outcomes)}
+
+    stop = StopSignal(transport_limit=3)
+    run_in_order(list(range(30)), work, None, 1, stop=stop, transport_failure=lambda r: "x" if r["failed"] else None)
+    assert not stop.stopped
+    never = StopSignal(transport_limit=0)
+    run_in_order(list(range(30)), lambda item, stop: {"failed": True}, None, 1, stop=never,
+                 transport_failure=lambda r: "x")
+    assert not never.stopped and never.transport_failures == 30
+
+
+@pytest.mark.parametrize("upper", [0, 1])
+def test_gate_upper_bound_is_at_least_one(upper):
+    assert InflightGate(upper).limit() == 1
