@@ -11,8 +11,17 @@ latency, seeds N forbidden streams and resumes them three ways, re-seeding betwe
 (c) a sequential script with the official Python SDK (DescribeLiveStreamState, then
     ResumeLiveStream when the stream is forbidden), what a user writes by hand.
 
+(a) runs against the emulator's strict sliding one-second quota window (no burst at all). Then:
+
+(d) pacing: the batch task again at each latency of ``--latencies`` (20, 100, 300, 500 ms) under
+    the strict window, and once at 20 ms under the token bucket (burst = rate); for each, the API
+    phase (the emulator's first request to its last answer) and the end-to-end time (start-up and
+    result handling included) as ratios to the limit, and the fixed cost between them;
+(e) contention: two batch tasks at once on one account (two SecretIds), each with N streams,
+    while a neighbour that does not adapt uses 20 % of the ResumeLiveStream quota, strict window.
+
 Then it runs the module process directly at ``--memory-streams`` streams and reads its peak RSS.
-It prints one table and says, for each of the module's targets, whether it was met. It exits
+It prints the tables and says, for each of the module's targets, whether it was met. It exits
 non-zero only when something broke (a task failed, the emulator did not start), never for a
 missed target.
 
@@ -28,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,6 +57,17 @@ RESUME = "ResumeLiveStream"
 QUOTA = {DESCRIBE: 300, RESUME: 100}
 
 TARGET_WALL_RATIO = 1.15
+TARGET_API_RATIO = 1.1
+TARGET_FIXED_COST = 3.0
+TARGET_THROTTLED_SHARE = 0.01
+TARGET_CONTENTION_RATIO = 1.3
+# the neighbour of the contention scenario: this share of the ResumeLiveStream quota, never adapting
+NEIGHBOUR_SHARE = 0.2
+# two more keys of the emulator's default account (quotas are per account) and the neighbour's
+ACCOUNT = "100000000001"
+TASK_KEYS = [("AKIDBENCHTASKA00000000000000000000000", "bench-task-a-secret-key-000000000000"),
+             ("AKIDBENCHTASKB00000000000000000000000", "bench-task-b-secret-key-000000000000")]
+NEIGHBOUR_KEY = ("AKIDBENCHNEIGHBOUR000000000000000000", "bench-neighbour-secret-key-00000000000")
 TARGET_LOOP_SPEEDUP = 20.0
 TARGET_SDK_SPEEDUP = 3.0
 TARGET_MEMORY_MB = 100.0
@@ -222,21 +243,36 @@ class Emulator:
         except (urllib.error.URLError, OSError, ValueError) as error:
             raise BenchError("emulator control %s /_emulator/%s failed: %s" % (method, route, error))
 
-    def seed(self, names, quotas=True):
-        """Back to the start-up settings (latency, quotas on, empty call log), then N forbidden streams."""
+    def seed(self, names, quotas=True, settings=None, credentials=None):
+        """Back to the start-up state, then the given settings (strict window unless told otherwise),
+        extra credentials, N forbidden streams and an empty call log."""
         self.control("POST", "reset")
+        wanted = {"quota_window": "sliding", "latency_ms": self.latency_ms}
+        wanted.update(settings or {})
         if not quotas:
-            self.control("POST", "settings", {"quotas": False})
+            wanted["quotas"] = False
+        self.control("POST", "settings", wanted)
+        if credentials:
+            self.control("POST", "credentials", {"credentials": [
+                {"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in credentials]})
         streams = [{"domain_name": DOMAIN, "app_name": APP, "stream_name": name, "state": "forbid"} for name in names]
         seeded = self.control("POST", "streams", {"streams": streams})["seeded"]
         if seeded != len(names):
             raise BenchError("the emulator seeded %s streams, expected %d" % (seeded, len(names)))
         self.control("DELETE", "calls")
 
-    def call_summary(self):
-        """Calls made since the seed: by action, throttled (RequestLimitExceeded) by action, other error codes."""
-        calls = self.control("GET", "calls")["calls"]
-        summary = {"by_action": {}, "throttled_by_action": {}, "throttled": 0, "throttled_at": [], "errors": {}}
+    def call_summary(self, secret_ids=None, latency_ms=None):
+        """Calls made since the seed (of these SecretIds only, if given): by action, throttled
+        (RequestLimitExceeded) by action, other error codes; the API phase, from the first request the
+        emulator saw to its last answer (its log time + the latency it adds before every answer); the
+        most calls it admitted in any one-second window, by action."""
+        log_ = self.control("GET", "calls")
+        calls = [c for c in log_["calls"] if secret_ids is None or c.get("secret_id") in secret_ids]
+        summary = {"by_action": {}, "throttled_by_action": {}, "throttled": 0, "throttled_at": [], "errors": {},
+                   "window_max": log_.get("window_max") or {}, "calls": len(calls)}
+        stamps = [c.get("ts") or 0.0 for c in calls]
+        latency = (self.latency_ms if latency_ms is None else latency_ms) / 1000.0
+        summary["api_phase"] = (max(stamps) + latency - min(stamps)) if stamps else 0.0
         first = {}
         for call in calls:
             action, code = call.get("action"), call.get("code")
@@ -325,7 +361,7 @@ def run_playbook(args, collections_path, workdir, playbook):
     """Run ansible-playbook; returns (wall seconds, the task's result for localhost)."""
     callback_dir = os.path.join(workdir, "callback_plugins")
     if not os.path.isdir(callback_dir):
-        os.makedirs(callback_dir)
+        os.makedirs(callback_dir, exist_ok=True)
         with open(os.path.join(callback_dir, "bench_json.py"), "w", encoding="utf-8") as handle:
             handle.write(CALLBACK_PLUGIN)
     result_file = os.path.splitext(playbook)[0] + "-result.json"
@@ -365,19 +401,102 @@ def tail(text, chars=4000):
 # --------------------------------------------------------------------------- scenarios
 
 
-def scenario_batch(args, emulator, collections_path, workdir, names):
-    emulator.seed(names)
-    playbook = write_playbook(workdir, "batch", args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names)
-    log("(a) batch: one task, %d streams" % len(names))
+def scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=None, window="sliding", label="batch"):
+    latency_ms = args.latency_ms if latency_ms is None else latency_ms
+    emulator.seed(names, settings={"latency_ms": latency_ms, "quota_window": window})
+    playbook = write_playbook(workdir, label, args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names)
+    log("%s: one task, %d streams, %g ms, %s window" % (label, len(names), latency_ms, window))
     wall, result = run_playbook(args, collections_path, workdir, playbook)
     counts = result.get("counts") or {}
     if counts.get("changed") != len(names) or counts.get("failed") or counts.get("skipped"):
         raise BenchError("the batch task did not resume every stream: counts %s" % counts)
-    calls = emulator.call_summary()
+    calls = emulator.call_summary(latency_ms=latency_ms)
     left = emulator.forbidden_left()
     if left:
         raise BenchError("%d streams are still forbidden after the batch task" % left)
-    return {"wall": wall, "streams": len(names), "forbidden": len(names), "calls": calls, "failed_streams": 0}
+    return {"wall": wall, "streams": len(names), "forbidden": len(names), "calls": calls, "failed_streams": 0,
+            "latency_ms": latency_ms, "window": window, "limit": limit_seconds(len(names), len(names))}
+
+
+class NeighbourThread(threading.Thread):
+    """Another tool on the account: ResumeLiveStream at a fixed rate with the official SDK, never adapting."""
+
+    def __init__(self, endpoint, rate):
+        super().__init__(daemon=True)
+        from tencentcloud.common import credential
+        from tencentcloud.common.profile.client_profile import ClientProfile
+        from tencentcloud.common.profile.http_profile import HttpProfile
+        from tencentcloud.live.v20180801 import live_client
+        profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=endpoint))
+        self.client = live_client.LiveClient(credential.Credential(*NEIGHBOUR_KEY), "", profile)
+        self.rate = rate
+        self.halt = threading.Event()
+        self.sent = self.throttled = 0
+
+    def run(self):
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+        from tencentcloud.live.v20180801 import models
+        began = time.monotonic()
+        while not self.halt.is_set():
+            delay = began + self.sent / self.rate - time.monotonic()
+            if delay > 0 and self.halt.wait(delay):
+                break
+            request = models.ResumeLiveStreamRequest()
+            request.DomainName, request.AppName, request.StreamName = DOMAIN, "neighbour", "other-%d" % self.sent
+            self.sent += 1
+            try:
+                self.client.ResumeLiveStream(request)
+            except TencentCloudSDKException as error:
+                if (error.get_code() or "").startswith("RequestLimitExceeded"):
+                    self.throttled += 1
+
+
+def scenario_contention(args, emulator, collections_path, workdir, count):
+    """Two batch tasks at once on one account, each with ``count`` streams, and a neighbour."""
+    tasks = [["%s-%06d" % (label, index) for index in range(count)] for label in ("ta", "tb")]
+    emulator.seed(tasks[0] + tasks[1], credentials=TASK_KEYS + [NEIGHBOUR_KEY])
+    playbooks = []
+    for index, (key, secret) in enumerate(TASK_KEYS):
+        options = module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}", "secret_id": key, "secret_key": secret})
+        playbooks.append(write_playbook(workdir, "contention-%d" % index, args.python, options, tasks[index]))
+    neighbour_rate = NEIGHBOUR_SHARE * QUOTA[RESUME]
+    log("(e) contention: two tasks of %d streams on one account, a neighbour at %g ResumeLiveStream/s" % (count, neighbour_rate))
+    outcomes = [None, None]
+
+    def task(index):
+        try:
+            outcomes[index] = run_playbook(args, collections_path, workdir, playbooks[index])
+        except BenchError as error:
+            outcomes[index] = error
+
+    neighbour = NeighbourThread("127.0.0.1:%d" % emulator.port, neighbour_rate)
+    neighbour.start()
+    time.sleep(1.0)  # the neighbour is already there when the tasks start
+    started = time.monotonic()
+    runners = [threading.Thread(target=task, args=(index,)) for index in (0, 1)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    wall = time.monotonic() - started
+    neighbour.halt.set()
+    neighbour.join(30)
+    failed = 0
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, BenchError) or outcome is None:
+            # a failed task is a result here (failed streams), not a broken benchmark
+            failed += count
+            log("    task %d failed: %s" % (index, str(outcome)[:2000]))
+            continue
+        counts = outcome[1].get("counts") or {}
+        failed += (counts.get("failed") or 0) + (counts.get("skipped") or 0)
+    calls = emulator.call_summary(secret_ids=[key for key, dummy in TASK_KEYS])
+    left = len([s for s in emulator.control("GET", "streams?state=forbid")["streams"] if s["stream_name"].startswith(("ta-", "tb-"))])
+    available = QUOTA[RESUME] - neighbour_rate
+    limit = max(2 * count / float(QUOTA[DESCRIBE]), 2 * count / available)
+    return {"wall": wall, "streams": 2 * count, "calls": calls, "failed_streams": failed, "forbidden_left": left,
+            "limit": limit, "neighbour_sent": neighbour.sent, "neighbour_throttled": neighbour.throttled,
+            "neighbour_rate": neighbour_rate, "task_walls": [o[0] for o in outcomes if isinstance(o, tuple)]}
 
 
 def scenario_loop(args, emulator, collections_path, workdir, names):
@@ -629,11 +748,111 @@ def evaluate_targets(n, batch, loop, sdk, memory):
     return targets
 
 
+PACING_HEADERS = ["scenario", "streams", "limit s", "API phase s", "API / limit", "end-to-end s", "e2e / limit", "fixed cost s",
+                  DESCRIBE, RESUME, "throttled answers", "failed streams", "max in 1 s (%s)" % RESUME]
+
+
+def pacing_row(label, run):
+    calls = run["calls"]
+    api, wall, limit = calls["api_phase"], run["wall"], run["limit"]
+    throttled = calls["throttled"]
+    share = " (%.1f%%)" % (100.0 * throttled / calls["calls"]) if calls["calls"] else ""
+    return [label, fmt_int(run["streams"]), fmt_seconds(limit), fmt_seconds(api), "%.2fx" % (api / limit), fmt_seconds(wall),
+            "%.2fx" % (wall / limit), fmt_seconds(max(0.0, wall - api)), calls_cell(calls, DESCRIBE), calls_cell(calls, RESUME),
+            "%d%s" % (throttled, share), fmt_int(run["failed_streams"]), str(calls["window_max"].get(RESUME, "-"))]
+
+
+def pacing_rows(sweep, bucket, contention):
+    rows = [pacing_row("strict window, %g ms" % run["latency_ms"], run) for run in sweep]
+    if bucket is not None:
+        rows.append(pacing_row("token bucket (burst = quota), %g ms" % bucket["latency_ms"], bucket))
+    if contention is not None:
+        rows.append(pacing_row("contention: 2 tasks + neighbour, strict, %g ms" % contention["latency_ms"], contention))
+    return rows
+
+
+def render(headers, rows, markdown):
+    if markdown:
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+        lines.extend("| " + " | ".join(row) + " |" for row in rows)
+        return "\n".join(lines)
+    widths = [max(len(str(row[i])) for row in [headers] + rows) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(row) for row in rows])
+
+
+def pacing_targets(sweep, contention):
+    targets = []
+    for run in sweep:
+        calls = run["calls"]
+        api, limit = calls["api_phase"], run["limit"]
+        lower = limit / 0.95 + 2 * run["latency_ms"] / 1000.0
+        targets.append((api <= TARGET_API_RATIO * limit, "%g ms: API phase <= %.1fx the limit: %.2f s = %.2fx (the pacing's floor here: "
+                        "limit / 0.95 + 2 x latency = %.2fx)" % (run["latency_ms"], TARGET_API_RATIO, api, api / limit, lower / limit)))
+        fixed = run["wall"] - api
+        targets.append((fixed < TARGET_FIXED_COST, "%g ms: fixed cost (end-to-end - API phase) < %.0f s: %.2f s" % (
+            run["latency_ms"], TARGET_FIXED_COST, fixed)))
+        share = calls["throttled"] / float(calls["calls"] or 1)
+        targets.append((share <= TARGET_THROTTLED_SHARE, "%g ms: <= %.0f%% throttled answers: %d of %d calls (%.2f%%)" % (
+            run["latency_ms"], 100 * TARGET_THROTTLED_SHARE, calls["throttled"], calls["calls"], 100 * share)))
+    if contention is not None:
+        calls = contention["calls"]
+        targets.append((contention["failed_streams"] == 0 and not contention["forbidden_left"],
+                        "contention: zero failed streams: %d failed or not attempted, %d still forbidden" % (
+                            contention["failed_streams"], contention["forbidden_left"])))
+        api, limit = calls["api_phase"], contention["limit"]
+        targets.append((api <= TARGET_CONTENTION_RATIO * limit, "contention: API phase <= %.1fx the shared limit (%.1f s): %.2f s = %.2fx" % (
+            TARGET_CONTENTION_RATIO, limit, api, api / limit)))
+    return targets
+
+
+def print_pacing_report(args, sweep, bucket, contention):
+    markdown = args.markdown
+    out = ["", "%s Pacing: API phase and end-to-end time against the limit, %s streams per task" % (
+        "###" if markdown else "==", fmt_int(args.streams)), ""]
+    out.append(render(PACING_HEADERS, pacing_rows(sweep, bucket, contention), markdown))
+    out.append("")
+    bullet = "- " if markdown else "  "
+    notes = [
+        "API phase = the emulator's first request to its last answer (call-log time of the last call + the latency it adds); "
+        "end-to-end = the ansible-playbook run(s); fixed cost = end-to-end - API phase (Ansible start-up, result handling).",
+        "strict window: the emulator admits a call only if fewer than the quota were admitted in the last 1.0 s (first second "
+        "included); token bucket: bursts up to the quota. max in 1 s = the most %s calls the emulator admitted in any "
+        "1.0 s window (quota %d)." % (RESUME, QUOTA[RESUME]),
+    ]
+    if contention is not None:
+        notes.append("contention: two tasks of %s streams at once, SecretIds of one account; a neighbour (official SDK, never "
+                      "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
+                      "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)." % (
+                          fmt_int(contention["streams"] // 2), contention["neighbour_rate"], RESUME, contention["neighbour_sent"],
+                          contention["neighbour_throttled"], QUOTA[DESCRIBE], QUOTA[RESUME], contention["neighbour_rate"],
+                          contention["limit"], " and ".join("%.1f" % w for w in contention["task_walls"])))
+    out.extend(bullet + note for note in notes)
+    out.append("")
+    out.append("%sPacing targets (N = F = 1,000):" % ("#### " if markdown else ""))
+    out.append("")
+    missed = []
+    for met, text in pacing_targets(sweep, contention):
+        status = "met" if met else "NOT MET"
+        out.append("%s**%s**: %s" % (bullet, status, text) if markdown else "  [%s] %s" % (status, text))
+        if not met:
+            missed.append(text)
+    print("\n".join(out))
+    sys.stdout.flush()
+    if missed:
+        sys.stderr.write("\n" + "!" * 78 + "\n")
+        for text in missed:
+            sys.stderr.write("!!! TARGET NOT MET: %s\n" % text)
+        sys.stderr.write("!" * 78 + "\n")
+
+
 def print_report(args, n, batch, loop, sdk, memory, machine, total):
     markdown = args.markdown
     out = []
     out.append("%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
-               "(%s %d/s, %s %d/s)" % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
+               "(%s %d/s, %s %d/s), strict one-second window" % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
     out.append("")
     out.append(render_table(build_rows(n, batch, loop, sdk), markdown))
     out.append("")
@@ -699,6 +918,11 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description="Batch vs loop vs SDK benchmark of tencent.cloud.tencent_live_stream against the Live emulator.")
     parser.add_argument("--streams", type=int, default=1000, help="N forbidden streams to resume (default 1000)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="emulator latency added to every API answer (default 20)")
+    parser.add_argument("--latencies", default="20,100,300,500",
+                        help="(d) the latency sweep, comma-separated milliseconds, strict window (default 20,100,300,500)")
+    parser.add_argument("--no-bucket", action="store_true", help="(d) skip the token-bucket run")
+    parser.add_argument("--contention-streams", type=int, default=None,
+                        help="(e) streams per task in the contention scenario; 0 skips it (default: --streams)")
     parser.add_argument("--loop-sample", type=int, default=50, help="streams timed in the loop scenario, extrapolated to N (default 50)")
     parser.add_argument("--sdk-sample", type=int, default=0, help="streams timed in the SDK scenario; 0 = all N (default)")
     parser.add_argument("--sdk-max-seconds", type=float, default=300.0,
@@ -723,6 +947,16 @@ def parse_args(argv):
                 parser.error("--%s must be 0 or more" % name.replace("_", "-"))
         if args.latency_ms < 0 or args.sdk_max_seconds < 0:
             parser.error("--latency-ms and --sdk-max-seconds must be 0 or more")
+        try:
+            args.latencies = [float(item) for item in args.latencies.split(",") if item.strip()]
+        except ValueError:
+            parser.error("--latencies must be comma-separated numbers of milliseconds, such as 20,100,300,500")
+        if any(latency < 0 for latency in args.latencies):
+            parser.error("--latencies must be 0 or more")
+        if args.contention_streams is None:
+            args.contention_streams = args.streams
+        if args.contention_streams < 0:
+            parser.error("--contention-streams must be 0 or more")
     return args
 
 
@@ -744,8 +978,25 @@ def run(args):
         log("collections path %s; emulator latency %g ms, quotas on" % (collections_path, args.latency_ms))
         emulator.start()
         names = stream_names(args.streams)
-        batch = scenario_batch(args, emulator, collections_path, workdir, names)
-        log("    %.2f s" % batch["wall"])
+        batch = scenario_batch(args, emulator, collections_path, workdir, names, label="(a) batch")
+        log("    %.2f s, API phase %.2f s" % (batch["wall"], batch["calls"]["api_phase"]))
+        sweep = []
+        for latency in args.latencies:
+            if latency == args.latency_ms:
+                sweep.append(batch)
+                continue
+            run_ = scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=latency, label="(d) pacing-%g" % latency)
+            log("    %.2f s, API phase %.2f s" % (run_["wall"], run_["calls"]["api_phase"]))
+            sweep.append(run_)
+        bucket = None
+        if not args.no_bucket:
+            bucket = scenario_batch(args, emulator, collections_path, workdir, names, window="bucket", label="(d) pacing-bucket")
+            log("    %.2f s, API phase %.2f s" % (bucket["wall"], bucket["calls"]["api_phase"]))
+        contention = None
+        if args.contention_streams:
+            contention = scenario_contention(args, emulator, collections_path, workdir, args.contention_streams)
+            contention["latency_ms"] = args.latency_ms
+            log("    %.2f s, API phase %.2f s, %d failed" % (contention["wall"], contention["calls"]["api_phase"], contention["failed_streams"]))
         loop = scenario_loop(args, emulator, collections_path, workdir, names)
         log("    %.2f s for %d (start-up %.2f s)" % (loop["wall"], loop["streams"], loop["startup"]))
         sdk = scenario_sdk(args, emulator, workdir, names)
@@ -760,6 +1011,7 @@ def run(args):
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print_report(args, args.streams, batch, loop, sdk, memory, machine, time.monotonic() - started)
+    print_pacing_report(args, sweep, bucket, contention)
     return 0
 
 
