@@ -21,10 +21,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 # Items in flight never go below this (or the upper bound, if lower) ...
-MIN_IN_FLIGHT = 16
+MIN_IN_FLIGHT = 32
 # ... and are rate x latency times this: room for the time an item waits for its turn at the
 # rate limiter and for the spread of latencies around their average.
-IN_FLIGHT_HEADROOM = 1.5
+IN_FLIGHT_HEADROOM = 2.0
 
 
 class StopSignal:

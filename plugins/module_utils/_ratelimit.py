@@ -10,9 +10,10 @@ Tencent counts each action's calls per main account in one-second windows, and e
 and SDK of the account shares the quota. Each action gets a RateLimiter that:
 
 - never lets more than SAFETY_MARGIN x the quota (rounded down) start in ANY one-second window,
-  the first second included: starts are spaced at least 1/rate apart, and the start before the
-  last ``cap`` ones must be a full second old. The margin leaves room for network jitter that
-  moves our calls closer together on their way to Tencent;
+  the first second included: starts are scheduled 1/rate apart (a caller woken late by a busy
+  machine does not push the schedule back), and a start must be a full second after the start
+  ``cap`` starts before it. The margin leaves room for network jitter that moves our calls
+  closer together on their way to Tencent;
 - shares the quota (AIMD): a RequestLimitExceeded answer means someone else uses the quota too,
   so the rate is multiplied by DECREASE_FACTOR (at most once per window + round trip, so one
   burst of throttled answers counts once), never below a floor; every successful answer adds a
@@ -57,6 +58,10 @@ DECREASE_FACTOR = 0.7
 INCREASE_PER_SECOND = 0.1
 FLOOR_SHARE = 0.05
 MIN_RATE = 0.5
+# A backlogged limiter woken late (a busy machine) makes up at most this share of a period of
+# lateness by starting the next call sooner: more would send small bursts, which jitter on the
+# way can turn into a throttled call (and a slowdown for seconds).
+CATCH_UP = 0.5
 # Weight of the newest answer in the latency average.
 LATENCY_WEIGHT = 0.2
 
@@ -97,6 +102,10 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._starts = collections.deque(maxlen=self.cap)
+        # The last start as scheduled: a caller that slept until its start woke a little late (a
+        # busy machine); the next start is spaced from the schedule, not from the late wake-up, so
+        # the lateness does not add up to a lower rate. The window check uses the real starts.
+        self._anchor = None
         self._last_decrease = None
         self._lock = threading.Lock()
         # FIFO of waiting callers; only the first one waits for time to pass.
@@ -106,7 +115,7 @@ class RateLimiter:
         """The earliest moment the next call may start (lock held)."""
         due = now
         if self._starts:
-            due = max(due, self._starts[-1] + 1.0 / self.rate)
+            due = max(due, self._anchor + 1.0 / self.rate)
             if len(self._starts) == self.cap:
                 # the oldest of the last cap starts must have left the window
                 due = max(due, self._starts[0] + WINDOW + 1e-6)
@@ -125,6 +134,7 @@ class RateLimiter:
         """
         turn = threading.Condition(self._lock)
         waited = 0.0
+        scheduled = None
         with self._lock:
             self._queue.append(turn)
             try:
@@ -135,6 +145,12 @@ class RateLimiter:
                     now = self._clock()
                     due = self._earliest(now)
                     if due <= now:
+                        if self._anchor is not None and (scheduled is not None or len(self._queue) > 1):
+                            # Backlogged (this caller slept, or others wait): keep to the schedule, making
+                            # up at most CATCH_UP of a period of lateness; after idle time no credit is earned.
+                            self._anchor = max(self._anchor + 1.0 / self.rate, now - CATCH_UP / self.rate)
+                        else:
+                            self._anchor = now
                         self._starts.append(now)
                         return waited
                     if deadline is not None and due > deadline:
@@ -143,6 +159,7 @@ class RateLimiter:
                             action=action, deadline=deadline)
                     # The first in line sleeps outside the lock until its start is due, then looks
                     # again: the rate may have changed meanwhile.
+                    scheduled = due
                     self._lock.release()
                     try:
                         self._sleep(due - now)

@@ -48,7 +48,7 @@ options:
   concurrency:
     description:
       - The most stream states read at once (an upper bound). How many are really in flight follows the measured
-        latency (rate x latency, plus headroom, at least 16), so the reads keep to the rate limits (see O(rate_limits))
+        latency (rate x latency, plus headroom, at least 32), so the reads keep to the rate limits (see O(rate_limits))
         from a nearby endpoint to one 500 ms away.
       - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
         sockets, for example on a small AWX node.
