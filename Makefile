@@ -72,6 +72,8 @@ help:
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
+	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
+	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
@@ -163,6 +165,17 @@ demo: stage
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
 
+# The real-cloud smoke test for maintainers (not in make test): forbids, resumes and restores ONE
+# named test stream with credentials from the environment; see hack/smoke-cloud.sh.
+.PHONY: smoke-cloud
+smoke-cloud: stage
+	hack/smoke-cloud.sh
+
+# The same smoke test against the emulator in strict mode with its control interface off.
+.PHONY: smoke-emulator
+smoke-emulator: stage
+	$(VENV)/bin/python tests/smoke/run_against_emulator.py
+
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
 
@@ -215,7 +228,7 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units units-oldest integration awx-test lint changelog-lint docs-lint docs build-check
+TEST_SUITES := sanity sanity-oldest units units-oldest integration smoke-emulator awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
 test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \
