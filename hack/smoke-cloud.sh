@@ -28,7 +28,8 @@ fi
 report=${SMOKE_REPORT:-$root/tests/output/smoke/report.json}
 mkdir -p "$(dirname "$report")"
 echo "smoke-cloud: ${SMOKE_STREAM} on ${SMOKE_DOMAIN}/${SMOKE_APP:-live} via ${TENCENTCLOUD_LIVE_ENDPOINT:-https://live.tencentcloudapi.com}"
-export ANSIBLE_COLLECTIONS_PATH="$(cd "$stage/../../.." && pwd)"
+collections_path=$(cd "$stage/../../.." && pwd)
+export ANSIBLE_COLLECTIONS_PATH="$collections_path"
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export PATH="$venv/bin:$PATH"
 rc=0
