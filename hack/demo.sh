@@ -135,6 +135,11 @@ print("ansible-core", a.__version__, "and requests", r.__version__, end="")') ($
 fi
 if [ -n "$locked" ]; then exec 9>&-; fi
 export PATH="$venv/bin:$PATH"
+# pip installed without compiling (--no-compile saves seconds); the first ansible command then
+# compiles only what it imports, into the venv. With bytecode writing off, every ansible command
+# would compile ansible again (a second or more each); the demo writes bytecode only into its
+# git-ignored venv and .build/.
+unset PYTHONDONTWRITEBYTECODE
 
 # shellcheck source=hack/emulator.sh
 . "$root/hack/emulator.sh"
