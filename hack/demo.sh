@@ -114,9 +114,17 @@ want_stamp="$python $pyfull $core_spec"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ ! "$root/requirements.txt" -nt "$stamp" ]; then
     say "using $(show "$venv")/ (ansible-core $("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)'))"
 else
+    # never delete a directory the demo did not make (say DEMO_VENV=.venv, the test venv)
+    if [ -e "$venv" ] && [ ! -f "$venv/.demo-venv" ]; then
+        echo "demo: ERROR: $(show "$venv") exists and is not a venv made by make demo; remove it, or" \
+            "choose another: make demo DEMO_VENV=.venv-demo" >&2
+        exit 1
+    fi
     say "creating $(show "$venv")/ with $core_spec and requirements.txt ..."
     t=$SECONDS
     rm -rf "$venv"
+    mkdir -p "$venv"
+    touch "$venv/.demo-venv"
     pip_args=(install --disable-pip-version-check --no-compile "$core_spec" -r "$root/requirements.txt")
     # The demo venv needs no pip of its own: when the chosen Python has pip 22.3+ (--python),
     # that pip installs into a venv made without one (seconds faster than ensurepip).
