@@ -109,7 +109,8 @@ if [ -n "$found" ]; then
     printf '%s\n' "$found"
     exit 0
 fi
-for n in "${notes[@]}"; do
+# (the ${a[@]+...} form: bash before 4.4, e.g. macOS's 3.2, calls an empty array unbound)
+for n in ${notes[@]+"${notes[@]}"}; do
     printf 'find-python: %s\n' "$n" >&2
 done
 exit 1
