@@ -76,12 +76,9 @@ help:
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
-<<<<<<< HEAD
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
-=======
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
->>>>>>> issue15
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
