@@ -127,7 +127,7 @@ options:
   max_transport_failures:
     description:
       - A batch stops starting streams after this many streams in a row failed without a valid answer from the
-        endpoint (refused, reset, timed out, HTTP 5xx, after their O(retries)): the endpoint is down or unreachable,
+        endpoint (refused, reset, timed out, HTTP 5xx, after their O(retries)). The endpoint is then down or unreachable,
         and every stream would fail alike. The streams not started are reported as not attempted, with the reason.
       - V(0) never stops.
     type: int

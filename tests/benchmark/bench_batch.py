@@ -824,11 +824,11 @@ def print_pacing_report(args, sweep, bucket, contention):
     ]
     if contention is not None:
         notes.append("contention: two tasks of %s streams at once, SecretIds of one account; a neighbour (official SDK, never "
-                      "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
-                      "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)." % (
-                          fmt_int(contention["streams"] // 2), contention["neighbour_rate"], RESUME, contention["neighbour_sent"],
-                          contention["neighbour_throttled"], QUOTA[DESCRIBE], QUOTA[RESUME], contention["neighbour_rate"],
-                          contention["limit"], " and ".join("%.1f" % w for w in contention["task_walls"])))
+                     "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
+                     "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)." % (
+                         fmt_int(contention["streams"] // 2), contention["neighbour_rate"], RESUME, contention["neighbour_sent"],
+                         contention["neighbour_throttled"], QUOTA[DESCRIBE], QUOTA[RESUME], contention["neighbour_rate"],
+                         contention["limit"], " and ".join("%.1f" % w for w in contention["task_walls"])))
     out.extend(bullet + note for note in notes)
     out.append("")
     out.append("%sPacing targets (N = F = 1,000):" % ("#### " if markdown else ""))
@@ -852,7 +852,8 @@ def print_report(args, n, batch, loop, sdk, memory, machine, total):
     markdown = args.markdown
     out = []
     out.append("%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
-               "(%s %d/s, %s %d/s), strict one-second window" % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
+               "(%s %d/s, %s %d/s), strict one-second window" % (
+                   "###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
     out.append("")
     out.append(render_table(build_rows(n, batch, loop, sdk), markdown))
     out.append("")
