@@ -1087,10 +1087,9 @@ def online_page_raw(emulator, **params):
 
 def test_settings_strict_shorthand_validation_and_reset(emulator):
     settings = control(emulator, "GET", "settings")[1]
-    assert {name: settings[name] for name in ("quota_window", "strict_resume", "strict_resume_code", "forbid_scope",
-                                               "online_page_size_max")} == {
-        "quota_window": "bucket", "strict_resume": False, "strict_resume_code": "FailedOperation", "forbid_scope": "name",
-        "online_page_size_max": 300000}
+    defaults = {"quota_window": "bucket", "strict_resume": False, "strict_resume_code": "FailedOperation", "forbid_scope": "name",
+                "online_page_size_max": 300000, "reconnect_after_resume": None, "published_cap_mode": "truncate"}
+    assert {name: settings[name] for name in defaults} == defaults
     settings = control(emulator, "POST", "settings", {"strict": True})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("sliding", True, "name")
     assert "strict" not in settings
@@ -1102,10 +1101,11 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
                       ({"forbid_scope": "domain"}, "forbid_scope"), ({"strict": 1}, "strict"), ({"strict_resume_code": ""}, "strict_resume_code")):
         status, payload = control(emulator, "POST", "settings", bad)
         assert status == 400 and name in payload["error"]
-    control(emulator, "POST", "settings", {"strict": True, "online_page_size_max": 100})
+    control(emulator, "POST", "settings", {"strict": True, "online_page_size_max": 100, "reconnect_after_resume": 3,
+                                           "published_cap_mode": "error", "forbid_scope": "strict"})
     control(emulator, "POST", "reset")
-    assert control(emulator, "GET", "settings")[1]["quota_window"] == "bucket"
-    assert control(emulator, "GET", "settings")[1]["online_page_size_max"] == 300000
+    settings = control(emulator, "GET", "settings")[1]
+    assert {name: settings[name] for name in defaults} == defaults
 
 
 @pytest.mark.parametrize("argv, expected", [
