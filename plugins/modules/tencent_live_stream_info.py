@@ -187,7 +187,8 @@ request_ids:
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
-      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials) or C(skipped).
+      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), or
+      C(deadline) when O(task_timeout) ran out before the next page of the online list could be fetched.
   returned: failure
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",
