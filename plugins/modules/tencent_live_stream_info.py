@@ -463,7 +463,7 @@ class LiveStreamInfoModule(TencentModule):
     def discover(self):
         params = self.module.params
         history = _history.PushedStreams(self.client.call, params["domain_name"], app_name=params["app_name"],
-                                          page_size=params["page_size"] or _history.MAX_PAGE_SIZE, workers=HISTORY_WORKERS)
+                                         page_size=params["page_size"] or _history.MAX_PAGE_SIZE, workers=HISTORY_WORKERS)
         try:
             found = history.collect(self.window)
         except _history.HistoryError as error:

@@ -47,7 +47,7 @@ class Streams:
 
 def start(streams, names):
     keys = [StreamKey("d", "live", name) for name in names]
-    return [(key, result) for key, result in zip(keys, streams.read(keys))]
+    return list(zip(keys, streams.read(keys)))
 
 
 def test_waits_until_every_stream_is_there_reading_only_the_others():
