@@ -103,7 +103,7 @@ extends_documentation_fragment:
   - tencent.cloud.tencent
 attributes:
   check_mode:
-    description: Runs normally in check mode; it only reads.
+    description: Runs normally in check mode, O(wait_for) included; it only reads.
     support: full
   diff_mode:
     description: Nothing changes, so there is nothing to show.
