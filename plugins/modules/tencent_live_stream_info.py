@@ -29,12 +29,12 @@ author:
 options:
   domain_name:
     description:
-      - The push domain. Required with O(stream_name) or O(stream_names); a filter for the online list.
+      - The push domain. Required with O(stream_name), O(stream_names) or O(pushed_since); a filter for the online list.
     type: str
   app_name:
     description:
-      - The push path (AppName). With stream names it defaults to V(live); for the online list it is a filter,
-        and all paths are listed when it is not set.
+      - The push path (AppName). With stream names it defaults to V(live); for the online list and the push history
+        (O(pushed_since)) it is a filter, and all paths are searched when it is not set.
     type: str
   stream_name:
     description:
