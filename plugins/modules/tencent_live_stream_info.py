@@ -57,6 +57,9 @@ options:
         maximum of 10,000 records per query is halved and read again, so no stream is left out. A window that
         Tencent cannot answer (older than 60 days, ending in the future, or ending before it starts) fails before
         any API call."
+      - "The history lists every push that overlaps the window. If more than 10,000 pushes of the domain (or of
+        O(app_name)) overlap one single minute, no slice can hold them and the task fails saying so, rather than
+        return an incomplete list; give O(app_name) to search one push path at a time."
       - A stream that pushed several times is returned once.
     type: str
   pushed_until:

@@ -103,8 +103,11 @@ class FakeHistory:
     10,000 and pages beyond record 10,000 are empty, as Tencent does.
     """
 
-    def __init__(self, records, now=NOW):
+    def __init__(self, records, now=NOW, overlap=False, length=datetime.timedelta(minutes=5)):
         self.records = sorted(records, key=lambda record: record[2])
+        # overlap: list every push that overlaps [StartTime, EndTime], as the emulator does
+        self.overlap = overlap
+        self.length = length
         self.now = now
         self.calls = []
         self.errors = {}
@@ -120,12 +123,13 @@ class FakeHistory:
             raise planted
         assert start < end <= self.now and end - start <= datetime.timedelta(days=30)
         assert start >= self.now - datetime.timedelta(days=60) and 10 <= params["PageSize"] <= 100
-        listed = [r for r in self.records if start <= r[2] <= end and (params.get("AppName") in (None, r[0]))]
+        listed = [r for r in self.records if (r[2] <= end and r[2] + self.length >= start if self.overlap else start <= r[2] <= end)
+                  and (params.get("AppName") in (None, r[0]))]
         total = min(len(listed), 10000)
         size, page = params["PageSize"], params["PageNum"]
         chunk = listed[(page - 1) * size:min(page * size, 10000)]
         info = [{"AppName": r[0], "StreamName": r[1], "DomainName": DOMAIN, "StreamStartTime": _history.format_time(r[2]),
-                 "StreamEndTime": _history.format_time(r[2] + datetime.timedelta(minutes=5))} for r in chunk]
+                 "StreamEndTime": _history.format_time(r[2] + self.length)} for r in chunk]
         return ApiResponse({"TotalNum": total, "TotalPage": -(-total // size), "PageNum": page, "PageSize": size,
                             "PublishInfo": info}, "rid-%d" % len(self.calls))
 
@@ -169,10 +173,11 @@ def test_pages_after_the_first_are_all_fetched():
     assert sorted(c["PageNum"] for c in fake.calls) == [1, 2, 3]
 
 
-def test_a_slice_at_the_record_cap_is_halved_until_nothing_is_cut_off():
+@pytest.mark.parametrize("overlap", [False, True], ids=["starts-in-range", "overlapping"])
+def test_a_slice_at_the_record_cap_is_halved_until_nothing_is_cut_off(overlap):
     # 12,000 pushes of 12,000 streams within one day: one query would return only 10,000.
     records = [("live", "cap%05d" % n, NOW - datetime.timedelta(seconds=7 * n + 3)) for n in range(12000)]
-    fake = FakeHistory(records)
+    fake = FakeHistory(records, overlap=overlap)
     history, streams = collect(fake, "1d")
     assert len(streams) == 12000 and len(set(s["stream_name"] for s in streams)) == 12000
     assert history.splits >= 1 and history.slices >= 2
@@ -185,6 +190,13 @@ def test_a_minimal_slice_over_the_cap_is_a_clear_error():
     records = [("live", "burst%05d" % n, NOW - datetime.timedelta(seconds=30)) for n in range(10000)]
     with pytest.raises(_history.HistoryError, match="more than 10000 pushes between .* cannot be cut further; narrow the search with app_name"):
         collect(FakeHistory(records), "1h")
+
+
+def test_more_than_the_cap_pushing_at_one_moment_is_a_clear_error_when_pushes_overlap_the_range():
+    # 10,000 one-hour pushes all under way at NOW - 2h: no time slice can hold fewer of them.
+    records = [("live", "long%05d" % n, NOW - datetime.timedelta(hours=2, seconds=n % 600)) for n in range(10000)]
+    with pytest.raises(_history.HistoryError, match="cannot be cut further"):
+        collect(FakeHistory(records, overlap=True, length=datetime.timedelta(hours=1)), "1d")
 
 
 def test_app_name_is_sent_when_given():
