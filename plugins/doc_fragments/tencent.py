@@ -159,7 +159,8 @@ options:
         settle on a fair share of it.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
-        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80).
+        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
+        C(DescribeLiveStreamPublishedList=20) (Tencent does not publish this one; 20 is a cautious assumption).
     type: dict
 notes:
   - "Credential chain: the credentials are found once per task, in this order (highest precedence first); the first
