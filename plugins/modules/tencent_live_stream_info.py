@@ -28,17 +28,19 @@ options:
   app_name:
     description:
       - The push path (AppName). With stream names it defaults to V(live); for the online list it is a filter,
-        and all paths are listed when it is not set.
-    type: str
+        and all paths are listed when it is not set. A string, as for O(stream_name).
+    type: raw
   stream_name:
     description:
       - One stream whose state to read. Mutually exclusive with O(stream_names).
-    type: str
+      - A string of at most 1024 characters without control characters. Quote names that YAML would read as something
+        else; C(0123) unquoted is the number 83 and C(yes) is a boolean. A value that is not a string is an error.
+    type: raw
   stream_names:
     description:
-      - Several streams whose states to read. Each name may appear only once.
+      - Several streams whose states to read. Each name may appear only once, and each must be a string (see O(stream_name)).
     type: list
-    elements: str
+    elements: raw
   page_size:
     description:
       - Streams per page of the online list. Every page is fetched whatever the size.
@@ -47,7 +49,7 @@ options:
     type: int
   concurrency:
     description:
-      - How many stream states are read at once. Rate limits still apply (see O(rate_limits)).
+      - How many stream states are read at once (1 to 256). Rate limits still apply (see O(rate_limits)).
     type: int
     default: 32
 extends_documentation_fragment:
@@ -177,10 +179,17 @@ request_ids:
   type: list
   elements: str
   sample: ["6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1"]
+credential_source:
+  description:
+    - Where the task's credentials came from, never a secret, as for M(tencent.cloud.tencent_live_stream):
+      V(options), V(environment), V(profile NAME), V(file PATH), V(CVM role NAME) or V(assumed role ARN (with the credentials from SOURCE)).
+  returned: when credentials were found, also when the task failed after that
+  type: str
+  sample: profile default
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
-      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials) or C(skipped).
+      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped) or C(internal).
   returned: failure
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",
@@ -191,7 +200,7 @@ failure:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.cloud.plugins.module_utils._args import with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import concurrency_problem, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
@@ -200,6 +209,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     not_started_result,
     pop_messages,
     record_failure,
+    record_unexpected,
     shorten,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
@@ -243,8 +253,7 @@ class LiveStreamInfoModule(TencentModule):
             if page_size is not None and not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE_CHINA:
                 problems.append("page_size must be between %d and %d (100 on the international site), got %d" % (
                     MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size))
-        if params["concurrency"] < 1:
-            problems.append("concurrency must be at least 1, got %d" % params["concurrency"])
+        problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
         self.fail_on_problems(problems)
         self.check_connection()
 
@@ -264,6 +273,9 @@ class LiveStreamInfoModule(TencentModule):
             result["state"] = answer.data.get("StreamState")
         except TencentError as error:
             record_failure(result, key, error, stop)
+        except Exception as error:  # pylint: disable=broad-except
+            # A bug must not cost the other streams their results.
+            record_unexpected(result, key, error)
         return result
 
     @staticmethod
@@ -280,9 +292,9 @@ class LiveStreamInfoModule(TencentModule):
         tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
         output = dict(changed=False, streams=results, counts=tally)
         if messages:
-            self.module.fail_json(msg="Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
-                                  failure=first_error(results), **output)
-        self.module.exit_json(**output)
+            self.fail_json("Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
+                           failure=first_error(results), **output)
+        self.exit_json(**output)
 
     # Online list ---------------------------------------------------------------------------
     def default_page_size(self):
@@ -307,7 +319,7 @@ class LiveStreamInfoModule(TencentModule):
         except TencentError as error:
             self.fail_error(error, msg="Listing online streams failed on page %d: %s" % (page, error),
                             changed=False, online_streams=streams, request_ids=request_ids)
-        self.module.exit_json(changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids)
+        self.exit_json(changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids)
 
 
 def online_entry(info):
@@ -324,9 +336,10 @@ def main():
     module = AnsibleModule(
         argument_spec=with_connection_spec(dict(
             domain_name=dict(type="str"),
-            app_name=dict(type="str"),
-            stream_name=dict(type="str"),
-            stream_names=dict(type="list", elements="str"),
+            # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
+            app_name=dict(type="raw"),
+            stream_name=dict(type="raw"),
+            stream_names=dict(type="list", elements="raw"),
             page_size=dict(type="int"),
             concurrency=dict(type="int", default=32),
         )),
