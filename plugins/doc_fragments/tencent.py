@@ -125,8 +125,8 @@ options:
     description:
       - Whether to verify the endpoint's TLS certificate. Set V(false) only for test endpoints.
       - The proxy environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) are honoured, and so are
-        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) when O(ca_path) is not set. C(~/.netrc) is never used: its credentials
-        would replace the request signature.
+        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) when O(ca_path) is not set. C(~/.netrc) is never used, because its
+        credentials would replace the request signature.
     type: bool
     default: true
   ca_path:

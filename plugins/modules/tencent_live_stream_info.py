@@ -181,7 +181,7 @@ request_ids:
   sample: ["6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1"]
 credential_source:
   description:
-    - Where the task's credentials came from, never a secret, as for M(tencent.cloud.tencent_live_stream):
+    - Where the task's credentials came from, never a secret, as for M(tencent.cloud.tencent_live_stream); one of
       V(options), V(environment), V(profile NAME), V(file PATH), V(CVM role NAME) or V(assumed role ARN (with the credentials from SOURCE)).
   returned: when credentials were found, also when the task failed after that
   type: str

@@ -111,7 +111,8 @@ BAD_INPUT = [
     ({"session_token": u"tok\u2019en"}, "session_token contains a character outside Latin-1"),
     ({"endpoint": "http://live.tencentcloudapi.com"}, "uses plain http:// to a host that is not this machine"),
     ({"endpoint": "http://192.0.2.10:8080"}, "use https://192.0.2.10:8080 (and give ca_path for a private CA)"),
-    ({"sts_endpoint": "http://sts.tencentcloudapi.com", "role_arn": "qcs::cam::uin/1:roleName/r"}, "sts_endpoint 'http://sts.tencentcloudapi.com' uses plain http://"),
+    ({"sts_endpoint": "http://sts.tencentcloudapi.com", "role_arn": "qcs::cam::uin/1:roleName/r"},
+     "sts_endpoint 'http://sts.tencentcloudapi.com' uses plain http://"),
 ]
 
 

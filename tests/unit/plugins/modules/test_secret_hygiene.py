@@ -30,6 +30,9 @@ BAD_TOKENS = {
     "nonlatin1": ("ToKeNu-must-never-be-printed-e3b", u"\u2603"),
 }
 
+PLAYBOOK_VALUES = dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN)
+PLAYBOOK_VALUES.update(("token_" + name, json.dumps(core + stray)) for name, (core, stray) in BAD_TOKENS.items())
+
 PLAYBOOK = """
 - hosts: localhost
   connection: local
@@ -85,8 +88,7 @@ PLAYBOOK = """
   tasks:
     - name: credentials from the environment
       tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h4, endpoint: "{{ endpoint }}"}
-""" % dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN,
-         **dict(("token_" + name, json.dumps(core + stray)) for name, (core, stray) in BAD_TOKENS.items()))
+""" % PLAYBOOK_VALUES
 
 
 def dead_endpoint():
