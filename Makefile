@@ -28,6 +28,8 @@ SHELL := /bin/bash
 # Interpreters: override on the command line, e.g. make venv PYTHON313=/opt/py/bin/python3.13
 PYTHON313 ?= $(shell hack/find-python.sh 3.13)
 PYTHON311 ?= $(shell hack/find-python.sh 3.11)
+# only for make demo-test (make demo finds its own: the newest Python 3.10-3.14, or DEMO_PYTHON=)
+PYTHON312 ?= $(shell hack/find-python.sh 3.12)
 
 # newest ansible-core we support (Python 3.13) ...
 CORE_NEWEST := 2.21
@@ -59,12 +61,14 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 DEMO_ARGS ?=
+DEMO_TEST_ARGS ?=
 BENCH_ARGS ?=
 AWX_TEST_ARGS ?=
 
 .PHONY: help
 help:
 	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
+	@echo '                    (own venv $(DEMO_VENV)/, any Python 3.10-3.14; DEMO_PYTHON=/path/to/python3, V=1: full output)'
 	@echo 'make test           everything CI runs: $(TEST_SUITES)'
 	@echo 'make sanity         ansible-test sanity, ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
@@ -72,6 +76,9 @@ help:
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
+	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
+	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
+	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
@@ -83,7 +90,7 @@ help:
 	@echo '                    (venv-oldest, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
 
 # ---------------------------------------------------------------- virtual environments
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
@@ -154,14 +161,47 @@ units-oldest: stage $(VENV_OLDEST_STAMP)
 integration: stage
 	hack/run-integration.sh $(INTEGRATION_ARGS)
 
+# The newcomer's path: nothing of the test tooling. hack/demo.sh picks the newest Python 3.10-3.14
+# (or DEMO_PYTHON=) and the newest ansible-core series it supports, builds its own venv
+# $(DEMO_VENV)/ (ansible-core + requirements.txt), stages with that venv's Python, and logs
+# pip / ansible-galaxy output to .build/demo/ (shown on failure; V=1 shows it always).
+DEMO_VENV ?= .venv-demo
+DEMO_PYTHON ?=
+V ?=
 .PHONY: demo
-demo: stage
-	hack/demo.sh $(DEMO_ARGS)
+demo:
+	@DEMO_VENV='$(DEMO_VENV)' DEMO_PYTHON='$(DEMO_PYTHON)' DEMO_VERBOSE='$(V)' hack/demo.sh $(DEMO_ARGS)
+
+# tests/demo/: `make demo` in a fresh copy of the repository where only one interpreter can be
+# found (PATH without the others, an empty PYENV_ROOT), once with Python 3.11 and once with 3.12.
+.PHONY: demo-test
+demo-test: $(VENV_STAMP)
+	@if [ -z "$(PYTHON311)" ]; then \
+	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
+	  exit 1; fi
+	@if [ -z "$(PYTHON312)" ]; then \
+	  echo 'ERROR: Python 3.12 not found (looked for python3.12 on PATH and ~/.pyenv/versions/3.12*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON312=/path/to/python3.12 ...' >&2; \
+	  exit 1; fi
+	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' \
+	  $(VENV)/bin/python -m pytest -p no:cacheprovider tests/demo $(DEMO_TEST_ARGS)
 
 # Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help).
 .PHONY: bench
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
+
+# The real-cloud smoke test for maintainers (not in make test): forbids, resumes and restores ONE
+# named test stream with credentials from the environment; see hack/smoke-cloud.sh.
+.PHONY: smoke-cloud
+smoke-cloud: stage
+	hack/smoke-cloud.sh
+
+# The same smoke test against the emulator in strict mode with its control interface off.
+.PHONY: smoke-emulator
+smoke-emulator: stage
+	$(VENV)/bin/python tests/smoke/run_against_emulator.py
 
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
@@ -215,7 +255,7 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units units-oldest integration awx-test lint changelog-lint docs-lint docs build-check
+TEST_SUITES := sanity sanity-oldest units units-oldest integration smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
 test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \
@@ -236,4 +276,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_DOCS) $(VENV_IMPORTER)
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)

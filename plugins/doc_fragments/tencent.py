@@ -121,6 +121,13 @@ options:
       - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries; at most V(50).
     type: int
     default: 5
+  language:
+    description:
+      - The language of Tencent's error messages (the C(X-TC-Language) header). Decisions are made on error codes
+        only, never on messages.
+    type: str
+    choices: [en-US, zh-CN]
+    default: en-US
   validate_certs:
     description:
       - Whether to verify the endpoint's TLS certificate. Set V(false) only for test endpoints.

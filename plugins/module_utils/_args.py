@@ -17,7 +17,13 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
-from ansible_collections.tencent.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, DEFAULT_STS_ENDPOINT, parse_endpoint
+from ansible_collections.tencent.cloud.plugins.module_utils._client import (
+    DEFAULT_ENDPOINT,
+    DEFAULT_LANGUAGE,
+    DEFAULT_STS_ENDPOINT,
+    LANGUAGES,
+    parse_endpoint,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import (
     DEFAULT_METADATA_URL,
     DEFAULT_ROLE_DURATION,
@@ -67,6 +73,7 @@ def connection_argument_spec():
         endpoint=dict(type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])),
         timeout=dict(type="float", default=10.0),
         retries=dict(type="int", default=5),
+        language=dict(type="str", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES)),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         rate_limits=dict(type="dict"),

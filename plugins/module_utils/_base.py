@@ -98,6 +98,7 @@ class TencentModule:
             validate_certs=params["validate_certs"],
             ca_path=params.get("ca_path"),
             region=params.get("region"),
+            language=params.get("language"),
             rate_limits=RateLimits(parsed_rate_limits(params.get("rate_limits"))),
             pool_size=self._pool_size,
         )

@@ -37,11 +37,15 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
-from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy, is_throttling
 from ansible_collections.tencent.cloud.plugins.module_utils._signer import signed_headers_for
 
 COLLECTION_VERSION = "0.1.0"
-REQUEST_CLIENT = "tencent.cloud/%s" % COLLECTION_VERSION
+# X-TC-RequestClient: within the official SDKs' character set ^[0-9a-zA-Z-_ ,;.]+$ (no "/").
+REQUEST_CLIENT = "tencent.cloud-%s" % COLLECTION_VERSION
+# X-TC-Language: Tencent's messages in English unless the user asks for zh-CN.
+LANGUAGES = ("en-US", "zh-CN")
+DEFAULT_LANGUAGE = "en-US"
 DEFAULT_ENDPOINT = "https://live.tencentcloudapi.com"
 LIVE_SERVICE = "live"
 LIVE_VERSION = "2018-08-01"
@@ -52,6 +56,9 @@ STS_VERSION = "2018-08-13"
 STS_DEFAULT_REGION = "ap-guangzhou"
 # Tencent's header; the official SDK sends exactly this value.
 CONTENT_TYPE = "application/json"
+# Throttling backoff stops growing here (0.2 s x 2^4 = 3.2 s at most, jittered): the rate limiter
+# paces what is sent again; this only keeps throttled senders from answering in lockstep.
+MAX_THROTTLE_BACKOFF_STEP = 4
 
 
 class Credentials:
@@ -185,7 +192,8 @@ class ApiClient:
 
     def __init__(self, credentials, endpoint=None, timeout=10.0, retry_policy=None,
                  validate_certs=True, ca_path=None, region=None, rate_limits=None, pool_size=10,
-                 session=None, clock=time.time, sleep=time.sleep):
+                 session=None, clock=time.time, sleep=time.sleep, monotonic=time.monotonic, deadline=None,
+                 language=DEFAULT_LANGUAGE):
         if not HAS_REQUESTS and session is None:
             raise RuntimeError("the Python library requests is required")
         self.credentials = credentials
@@ -197,6 +205,10 @@ class ApiClient:
         self.rate_limits = rate_limits if rate_limits is not None else RateLimits()
         self._clock = clock
         self._sleep = sleep
+        self._monotonic = monotonic
+        # time.monotonic() value after which throttled calls are no longer sent again (None: no deadline).
+        self.deadline = deadline
+        self.language = language
         self.session = session or self.new_session(pool_size, self.url)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
         self.verify = (ca_path or ambient_ca_bundle() or True) if validate_certs else False
@@ -227,35 +239,59 @@ class ApiClient:
         self.session.close()
 
     def call(self, action, params):
-        """Call one action with retries; returns ApiResponse or raises a TencentError."""
+        """Call one action; returns ApiResponse or raises a TencentError.
+
+        Throttled calls (not carried out) are sent again at the rate limiter's pace until the
+        deadline; other faults as the retry policy says. A stream write that may have been
+        carried out is never re-sent here: its caller settles it by reading (see _writes.py).
+        """
         # Serialised once: these exact bytes are signed and sent, on every attempt.
         payload = json.dumps(params, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        attempt = 0
+        attempts = retries = throttles = 0
         while True:
             self.rate_limits.acquire(action)
             # Taken per attempt: a refreshing provider renews near expiry. Its own failures are final
             # here -- it already retried its own call (STS, metadata).
             credentials = self.credentials.current()
+            attempts += 1
+            sent = self._monotonic()
             try:
                 response = self._send(action, payload, credentials)
-                self.rate_limits.answered(action)
-                response.attempts = attempt + 1
-                return response
-            except (TencentApiError, TencentTransportError) as error:
-                if isinstance(error, TencentApiError):
-                    self.rate_limits.answered(action)
-                error.attempts = attempt + 1
-                if not self.retry_policy.should_retry(error, action, attempt):
+            except TencentApiError as error:
+                error.attempts = attempts
+                if is_throttling(error):
+                    self.rate_limits.throttled(action)
+                    throttles += 1
+                    if self._out_of_time(throttles):
+                        raise
+                    self._sleep(self.retry_policy.delay(min(throttles - 1, MAX_THROTTLE_BACKOFF_STEP)))
+                    continue
+                self.rate_limits.answered(action, self._monotonic() - sent)
+                if not self.retry_policy.should_retry(error, action, retries):
                     raise
-                self._sleep(self.retry_policy.delay(attempt))
-                attempt += 1
+            except TencentTransportError as error:
+                error.attempts = attempts
+                if not self.retry_policy.should_retry(error, action, retries):
+                    raise
+            else:
+                self.rate_limits.answered(action, self._monotonic() - sent)
+                response.attempts = attempts
+                return response
+            self._sleep(self.retry_policy.delay(retries))
+            retries += 1
+
+    def _out_of_time(self, throttles):
+        """Throttling goes on until the deadline; without one, it uses the retries budget."""
+        if self.deadline is None:
+            return throttles > self.retry_policy.retries
+        return self._monotonic() >= self.deadline
 
     def _headers(self, action, payload, credentials=None):
         creds = credentials if credentials is not None else self.credentials.current()
         return signed_headers_for(
             creds.secret_id, creds.secret_key, self.host, action, self.VERSION, payload,
             int(self._clock()), service=self.SERVICE, content_type=CONTENT_TYPE, token=creds.token,
-            region=self.region, request_client=REQUEST_CLIENT)
+            region=self.region, language=self.language, request_client=REQUEST_CLIENT)
 
     def _send(self, action, payload, credentials=None):
         headers = self._headers(action, payload, credentials)
@@ -269,11 +305,16 @@ class ApiClient:
         except requests.exceptions.SSLError as exc:
             raise TencentTransportError(
                 "TLS verification of %s failed (%s): give the CA bundle in ca_path, or set validate_certs: false only for a "
-                "test endpoint" % (self.url, _reason(exc)), action=action, retryable=False)
+                "test endpoint" % (self.url, _reason(exc)), action=action, retryable=False, maybe_carried_out=False)
+        except requests.exceptions.ConnectTimeout:
+            raise TencentTransportError("could not connect to %s within timeout=%ss" % (self.url, self.timeout),
+                                        action=action, maybe_carried_out=False)
         except requests.exceptions.Timeout:
+            # Read timeout: the request went out, and the server may have carried it out.
             raise TencentTransportError("no answer from %s within timeout=%ss" % (self.url, self.timeout), action=action)
         except requests.exceptions.ConnectionError as exc:
-            raise TencentTransportError("could not reach %s (%s)" % (self.url, _reason(exc)), action=action)
+            raise TencentTransportError("could not reach %s (%s)" % (self.url, _reason(exc)), action=action,
+                                        maybe_carried_out=not _never_connected(exc))
         except requests.exceptions.RequestException as exc:
             raise TencentTransportError("request to %s failed (%s)" % (self.url, _reason(exc)), action=action)
         return decode_response(answer.status_code, answer.content, action)
@@ -314,7 +355,7 @@ def _header_error(action):
     return TencentTransportError(
         "a request header could not be sent: a credential (secret_id or session_token) holds a line break, another control character "
         "or a character outside Latin-1; check them (and TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_TOKEN) for pasted white space",
-        action=action, retryable=False)
+        action=action, retryable=False, maybe_carried_out=False)
 
 
 def check_header_values(headers, action=None):
@@ -326,6 +367,23 @@ def check_header_values(headers, action=None):
     for value in headers.values():
         if isinstance(value, str) and (_BAD_HEADER_CHARACTER.search(value) or value != value.strip()):
             raise _header_error(action)
+
+
+def _never_connected(exc):
+    """True when a requests ConnectionError certainly came before the request was sent.
+
+    With urllib3's retries off, a failure to connect (refused, DNS, unreachable, connect
+    timeout) arrives wrapped in MaxRetryError whose reason is a NewConnectionError or a
+    ConnectTimeoutError; a reset or a closed connection after sending arrives as a
+    ProtocolError. Anything we cannot place counts as possibly sent.
+    """
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None)
+    try:
+        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    except ImportError:  # pragma: no cover - urllib3 comes with requests
+        return False
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _reason(exc):

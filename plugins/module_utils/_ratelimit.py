@@ -97,6 +97,10 @@ class RateLimits:
     def acquire(self, action):
         return self.limiter(action).acquire()
 
-    def answered(self, action):
-        """The server has answered a call of this action: its bucket is surely running."""
+    def answered(self, action, latency=None):
+        """The server has answered a call of this action (after latency seconds): its bucket is surely running."""
+        self.limiter(action).anchor()
+
+    def throttled(self, action):
+        """Tencent answered a call of this action with RequestLimitExceeded*: it was not carried out."""
         self.limiter(action).anchor()

@@ -6,22 +6,22 @@
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
-What is retried:
-- throttling: RequestLimitExceeded and its sub-codes, LimitExceeded.RateLimitExceeded;
-- transport faults: connection refused or reset, timeouts, HTTP 429 and 5xx, answers that are
-  not a Tencent envelope (a proxy's error page);
-- InternalError (any sub-code but InternalError.ConfigNotExist, an unknown domain) on read
-  actions (Describe*) only.
+What a Tencent error code means comes from the code table in _errors.py (CODE_TABLE); this
+file decides what is done about it:
 
-Why retrying the Live writes is safe: ResumeLiveStream, ForbidLiveStream and DropLiveStream
-set a stream to a state rather than change it by a step. Sending one twice -- because the
-first answer was lost on the way back -- leaves the stream as sending it once would, so a
-transport retry cannot do harm. InternalError on a write is still not retried (as in
-Tencent's own Terraform provider): the server may be half-way through, and the user should
-see it.
-
-Backoff is exponential with full jitter, capped, and the number of retries is bounded by the
-``retries`` option.
+- throttled calls (every RequestLimitExceeded* code) were not carried out: they are sent again
+  at the client's adapted rate, until the task's deadline;
+- transient faults of reads (ServiceUnavailable, ResourceUnavailable*, InternalError, ...) and
+  transport faults (reset, timeout, HTTP 5xx, an answer that is not Tencent's envelope) are sent
+  again, within the ``retries`` budget, with jittered exponential backoff;
+- the stream writes (SETTLED_WRITES) are never re-sent blindly. A write whose answer was lost
+  (read timeout or reset after sending, HTTP 5xx, a body that is not Tencent's envelope) may
+  already have been carried out, and a write that failed with an error may have found the
+  stream in the desired state already (another operator, or our own lost first attempt). Both
+  are settled by reading the stream's state (see _writes.py): in the desired state, the write
+  counts as done; otherwise it is sent again within the budget, if the fault was a passing one.
+  Only a request that certainly never reached the server (connection refused, DNS, TLS
+  handshake, connect timeout) is sent again without a read.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,19 +30,20 @@ __metaclass__ = type
 
 import random
 
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError, is_fatal_code
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    FATAL,
+    THROTTLED,
+    TRANSIENT,
+    TencentApiError,
+    TencentTransportError,
+)
 
-THROTTLING_CODES = frozenset((
-    "RequestLimitExceeded",
-    "RequestLimitExceeded.UinLimitExceeded",
-    "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-    "RequestLimitExceeded.IPLimitExceeded",
-    "LimitExceeded.RateLimitExceeded",
-))
+# Writes that set a stream's push state: settled by a read, never re-sent blindly.
+SETTLED_WRITES = frozenset(("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream"))
 
 
-def is_read_action(action):
-    return bool(action) and action.startswith("Describe")
+def is_throttling(error):
+    return isinstance(error, TencentApiError) and error.behaviour == THROTTLED
 
 
 class RetryPolicy:
@@ -54,26 +55,39 @@ class RetryPolicy:
         self.max_delay = max_delay
         self._rand = rand or random.random
 
-    def is_retryable(self, error, action):
+    @staticmethod
+    def is_retryable(error, action):
+        """May the client send this call again by itself (without reading first)?"""
         if isinstance(error, TencentApiError):
-            if error.code in THROTTLING_CODES:
+            if error.behaviour == THROTTLED:
                 return True
-            # A configuration error (InternalError.ConfigNotExist: unknown domain) will not heal by retrying.
-            internal = error.code == "InternalError" or error.code.startswith("InternalError.")
-            return is_read_action(action) and internal and not is_fatal_code(error.code)
+            return error.behaviour == TRANSIENT and action not in SETTLED_WRITES
         if isinstance(error, TencentTransportError):
-            return error.retryable
+            return error.retryable and (action not in SETTLED_WRITES or not error.maybe_carried_out)
         return False
 
     def should_retry(self, error, action, attempt):
         """attempt: how many retries were already made for this call."""
         return attempt < self.retries and self.is_retryable(error, action)
 
+    @staticmethod
+    def needs_settling(error):
+        """Must a failed stream write be settled by reading the stream's state?"""
+        if isinstance(error, TencentApiError):
+            return error.behaviour != FATAL
+        if isinstance(error, TencentTransportError):
+            # A request that never reached the server changed nothing: its retries are the client's.
+            return error.retryable and error.maybe_carried_out
+        return False
+
+    @staticmethod
+    def may_resend(error):
+        """After a read showed the write not done: is sending it again worth it (a passing fault)?"""
+        if isinstance(error, TencentApiError):
+            return error.behaviour in (TRANSIENT, THROTTLED)
+        return isinstance(error, TencentTransportError) and error.retryable
+
     def delay(self, attempt):
         """Seconds to wait before retry number attempt + 1 (full jitter, at least 10 % of the step)."""
         step = min(self.max_delay, self.base_delay * (2 ** attempt))
         return step * (0.1 + 0.9 * self._rand())
-
-    def worst_case_wait(self):
-        """Upper bound of the total backoff sleep over the whole budget."""
-        return sum(min(self.max_delay, self.base_delay * (2 ** n)) for n in range(self.retries))

@@ -26,23 +26,33 @@ MAX_NAME_LENGTH = {"domain_name": 253, "app_name": 1024, "stream_name": 1024}
 
 
 class StateRule:
-    """How one desired state is reached: which action, when, and the state it leaves."""
+    """How one desired state is reached.
 
-    def __init__(self, action, needs_action, resulting_state):
+    action: the write; changes(current): whether the stream's state will change (the task's
+    ``changed``); sends(current): whether the write is sent; is_desired(state): whether a state
+    read after a failed write shows it done; resulting_state(current): the state afterwards.
+    """
+
+    def __init__(self, action, changes, is_desired, after, sends=None):
         self.action = action
-        self.needs_action = needs_action
-        self._resulting_state = resulting_state
+        self.changes = changes
+        self.is_desired = is_desired
+        self.sends = sends or changes
+        self._after = after
 
     def resulting_state(self, current):
-        return self._resulting_state(current) if self.needs_action(current) else current
+        return self._after if self.changes(current) else current
 
 
 STATE_RULES = {
     # A resumed stream may push again; it reads inactive until its encoder reconnects.
-    "resumed": StateRule("ResumeLiveStream", lambda current: current == "forbid", lambda current: "inactive"),
-    "forbidden": StateRule("ForbidLiveStream", lambda current: current != "forbid", lambda current: "forbid"),
-    # Dropping cuts an active push; an inactive or forbidden stream has nothing to drop.
-    "dropped": StateRule("DropLiveStream", lambda current: current == "active", lambda current: "inactive"),
+    "resumed": StateRule("ResumeLiveStream", lambda current: current == "forbid", lambda state: state != "forbid", "inactive"),
+    "forbidden": StateRule("ForbidLiveStream", lambda current: current != "forbid", lambda state: state == "forbid", "forbid"),
+    # Tencent warns that DescribeLiveStreamState's active/inactive may lag behind, and DropLiveStream
+    # of an inactive stream succeeds: so the drop is always sent (outside check mode), and the task
+    # reports a change only when the read said active.
+    "dropped": StateRule("DropLiveStream", lambda current: current == "active", lambda state: state != "active", "inactive",
+                         sends=lambda current: True),
 }
 
 

@@ -54,7 +54,11 @@ options:
     description:
       - V(resumed) lets a forbidden stream push again (C(ResumeLiveStream) only when the stream is C(forbid)).
       - V(forbidden) forbids pushing (C(ForbidLiveStream) only when the stream is not already C(forbid)).
-      - V(dropped) cuts an active push (C(DropLiveStream) only when the stream is C(active)); the encoder may push again.
+      - V(dropped) cuts an active push (C(DropLiveStream)); the encoder may push again. Tencent warns that the state
+        read may lag behind, and dropping an inactive stream succeeds, so outside check mode C(DropLiveStream) is
+        always sent; the task reports C(changed) only when the read said C(active).
+      - A write whose answer was lost, or that failed although the stream may already be in the desired state, is
+        settled by reading the stream's state again, never by sending it again blindly (see RV(stream.confirmed_by_read)).
     type: str
     choices: [resumed, forbidden, dropped]
     default: resumed
@@ -172,6 +176,22 @@ stream:
       description: The RequestId of each API call made for this stream, by action.
       type: dict
       sample: {"DescribeLiveStreamState": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1", "ResumeLiveStream": "0e4c3fd6-61b4-4ad3-a3c5-3c8ee1b4b0f0"}
+    confirmed_by_read:
+      description:
+        - True when the write got no valid answer, or an error, and a read afterwards found the stream in the desired
+          state, so the write counts as done.
+      type: bool
+      returned: when a write of this stream met a fault or an error
+      sample: true
+    recovered_errors:
+      description:
+        - The faults and errors a write of this stream met on its way, each as in RV(failure), plus C(read_state) and
+          C(read_request_id), what the read that followed found.
+      type: list
+      elements: dict
+      returned: when a write of this stream met a fault or an error
+      sample: [{"kind": "transport", "action": "ResumeLiveStream", "message": "no answer within timeout=10.0s", "attempts": 1,
+                "status": null, "read_state": "inactive", "read_request_id": "93d0c1a4-5d1b-4b6e-8f57-6f3cf1d0a9e2"}]
     error:
       description: Why this stream failed (see RV(failure) for the fields).
       type: dict
@@ -242,6 +262,16 @@ failure:
       description: How many times the call was tried.
       type: int
       sample: 1
+    read_state:
+      description: When a failed write was followed by a read, the state that read found (not the desired one).
+      type: str
+      returned: when a failed write was settled by a read
+      sample: forbid
+    read_request_id:
+      description: The RequestId of that read.
+      type: str
+      returned: when a failed write was settled by a read
+      sample: 93d0c1a4-5d1b-4b6e-8f57-6f3cf1d0a9e2
 """
 
 import datetime
@@ -269,6 +299,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     reason_problem,
     stream_names_problems,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._writes import settle_write
 
 
 class LiveStreamModule(TencentModule):
@@ -324,13 +355,16 @@ class LiveStreamModule(TencentModule):
             result["request_ids"]["DescribeLiveStreamState"] = read.request_id
             current = read.data.get("StreamState")
             result["previous_state"] = current
-            result["state"] = self.rule.resulting_state(current)
-            if self.rule.needs_action(current):
-                if not self.module.check_mode:
-                    params = dict(key.api_params(), **self.action_params) if self.rule.action == "ForbidLiveStream" else key.api_params()
-                    written = self.client.call(self.rule.action, params)
+            if self.rule.sends(current) and not self.module.check_mode:
+                params = dict(key.api_params(), **self.action_params) if self.rule.action == "ForbidLiveStream" else key.api_params()
+                written = settle_write(self.client, self.rule.action, params, key, self.rule.is_desired)
+                if written.request_id:
                     result["request_ids"][self.rule.action] = written.request_id
-                result["changed"] = True
+                if written.recovered:
+                    result["confirmed_by_read"] = written.confirmed_by_read
+                    result["recovered_errors"] = written.recovered
+            result["state"] = self.rule.resulting_state(current)
+            result["changed"] = self.rule.changes(current)
         except TencentError as error:
             result["state"] = result["previous_state"]
             record_failure(result, key, error, stop)

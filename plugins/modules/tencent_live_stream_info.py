@@ -46,6 +46,9 @@ options:
       - Streams per page of the online list. Every page is fetched whatever the size.
       - If not set, the largest size the site allows is used, 300000 on the China site and 100 on the
         international site (an endpoint whose host contains C(intl)).
+      - International accounts may only list 100 per page even on the China host. When Tencent refuses a page size
+        above 100 with an C(InvalidParameter*) code, the list is fetched again from the first page with 100 per page
+        and the task warns.
     type: int
   concurrency:
     description:
@@ -203,7 +206,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.tencent.cloud.plugins.module_utils._args import concurrency_problem, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     first_error,
     not_started_result,
@@ -304,11 +307,22 @@ class LiveStreamInfoModule(TencentModule):
         params = self.module.params
         query = dict((api, params[option]) for option, api in (("domain_name", "DomainName"), ("app_name", "AppName"))
                      if params[option] is not None)
-        query["PageSize"] = params["page_size"] or self.default_page_size()
+        page_size = params["page_size"] or self.default_page_size()
         streams, request_ids, page, total = [], [], 1, 0
         try:
             while True:
-                answer = self.client.call("DescribeLiveStreamOnlineList", dict(query, PageNum=page))
+                try:
+                    answer = self.client.call("DescribeLiveStreamOnlineList", dict(query, PageSize=page_size, PageNum=page))
+                except TencentApiError as error:
+                    if not (page_size > MAX_PAGE_SIZE_INTL and error.code.startswith("InvalidParameter")):
+                        raise
+                    # An international account: at most 100 a page, whatever the host. Start again.
+                    self.module.warn("Tencent refused %d streams per page (%s, RequestId %s): listing again with %d per page, "
+                                     "as international accounts require; set page_size: %d to skip this."
+                                     % (page_size, error.code, error.request_id, MAX_PAGE_SIZE_INTL, MAX_PAGE_SIZE_INTL))
+                    page_size, streams, page = MAX_PAGE_SIZE_INTL, [], 1
+                    request_ids.append(error.request_id)
+                    continue
                 request_ids.append(answer.request_id)
                 data = answer.data
                 total = data.get("TotalNum", 0)

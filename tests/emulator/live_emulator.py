@@ -3,13 +3,15 @@
 """A local, protocol-faithful stand-in for the Tencent Cloud Live API 3.0.
 
 Standard library only (python3 >= 3.9). It verifies TC3-HMAC-SHA256 signatures from the
-raw request, keeps stream state, enforces per-action quotas and can inject faults.
+raw request, keeps stream state, enforces per-action quotas (per main account) and can inject
+faults. tests/emulator/README.md documents every setting, fault kind, flag and control route.
 
 Command line::
 
     python3 tests/emulator/live_emulator.py [--host 127.0.0.1] [--port 0] [--port-file FILE]
         [--config FILE.json] [--call-log FILE.jsonl] [--latency-ms N] [--no-quotas]
-        [--tls --cert-dir DIR]
+        [--tls --cert-dir DIR] [--no-control] [--strict] [--quota-window bucket|sliding]
+        [--strict-resume] [--forbid-scope name|strict] [--intl] ...
 
 In-process::
 
@@ -35,6 +37,7 @@ lists the roles, the bound CVM role and what was issued (secret ids only, never 
 from __future__ import annotations
 
 import argparse
+import bisect
 import copy
 import dataclasses
 import datetime
@@ -72,12 +75,16 @@ DEFAULT_SECRET_ID = "AKIDEMULATOR00000000000000000000000"
 DEFAULT_SECRET_KEY = "emulator-secret-key-0000000000000000"
 DEFAULT_DOMAIN = "5000.livepush.myqcloud.com"
 DEFAULT_APP = "live"
+# every credential belongs to a main account (its APPID-like UIN); quotas are counted per account
+DEFAULT_ACCOUNT = "100000000001"
 
 DEFAULT_FORBID_SECONDS = 7 * 86400
 MAX_FORBID_SECONDS = 90 * 86400
 MAX_REASON_BYTES = 2048
 MIN_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 300000
+# the international site (intl.cloud.tencent.com) documents PageSize 10..100 for the online list
+INTL_PAGE_SIZE_MAX = 100
 
 STREAM_STATES = ("active", "inactive", "forbid")
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -127,16 +134,28 @@ METADATA_PREFIX = "/latest/meta-data/"
 METADATA_ROLE_PATH = METADATA_PREFIX + "cam/security-credentials/"
 DEFAULT_CVM_ROLE_SECONDS = 7200
 
-FAULT_KINDS = ("throttle", "internal_error", "http_500", "http_502", "http_429", "close", "stall")
+FAULT_KINDS = ("throttle", "internal_error", "http_500", "http_502", "http_429", "close", "stall", "error", "lost_answer", "preempt")
+FAULT_FIELDS = ("action", "kind", "count", "rate", "seconds", "seed", "stream_name", "code", "message", "via", "state")
+LOST_ANSWER_VIAS = ("close", "stall", "http_502", "garbage")
 HTTP_FAULT_STATUS = {"http_500": 500, "http_502": 502, "http_429": 429}
 HTTP_FAULT_REASON = {500: "Internal Server Error", 502: "Bad Gateway", 429: "Too Many Requests"}
 
+QUOTA_WINDOWS = ("bucket", "sliding")
+FORBID_SCOPES = ("name", "strict")
 DEFAULT_SETTINGS = {
     "latency_ms": 0,
     "quotas": True,
     "quota_overrides": {},
+    "quota_window": "bucket",
     "unknown_domain_code": "InternalError.ConfigNotExist",
+    "strict_resume": False,
+    "strict_resume_code": "FailedOperation",
+    "forbid_scope": "name",
+    "online_page_size_max": MAX_PAGE_SIZE,
 }
+# "strict": true in POST /_emulator/settings (and --strict) is shorthand for these
+STRICT_SETTINGS = {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}
+NOT_STRICT_SETTINGS = {"quota_window": "bucket", "strict_resume": False, "forbid_scope": "name"}
 
 
 # --------------------------------------------------------------------------- errors
@@ -298,6 +317,7 @@ class Credential:
     secret_key: str
     token: Optional[str] = None
     expires_at: Optional[float] = None
+    account: str = DEFAULT_ACCOUNT
 
 
 @dataclasses.dataclass
@@ -345,16 +365,54 @@ class TokenBucket:
         return False
 
 
+class SlidingWindow:
+    """Strict sliding one-second window: admits a call only if fewer than ``limit`` calls were
+    admitted in the last 1.0 s (calls at t and t + 1.0 are not in one window). Admission times
+    are kept sorted; a time slightly out of order (concurrent requests) is still counted."""
+
+    def __init__(self, limit: float):
+        self.limit = float(limit)
+        self.stamps: list = []
+
+    def take(self, now: float) -> bool:
+        if self.limit <= 0:
+            return False
+        del self.stamps[:bisect.bisect_right(self.stamps, now - 2.0)]
+        in_window = len(self.stamps) - bisect.bisect_right(self.stamps, now - 1.0)
+        if in_window < self.limit:
+            bisect.insort(self.stamps, now)
+            return True
+        return False
+
+
+def window_max(stamps: list) -> int:
+    """The largest number of the given times inside any half-open window [t, t + 1.0)."""
+    stamps = sorted(stamps)
+    best = start = 0
+    for end, stamp in enumerate(stamps):
+        while stamps[start] <= stamp - 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 @dataclasses.dataclass
-class Fault:
+class Fault:  # pylint: disable=too-many-instance-attributes
     action: str
     kind: str
     count: Optional[int]
     rate: Optional[float]
     seconds: float
     rng: random.Random
+    stream_name: Optional[str] = None
+    code: Optional[str] = None
+    message: Optional[str] = None
+    via: Optional[str] = None
+    state: Optional[str] = None
 
-    def matches(self, action: str) -> bool:
+    def matches(self, action: str, stream_name: Optional[str]) -> bool:
+        if self.stream_name is not None and self.stream_name != stream_name:
+            return False
         return self.action in ("*", action)
 
     def fires(self) -> bool:
@@ -370,7 +428,11 @@ class Fault:
         return self.count is not None and self.count <= 0
 
     def describe(self) -> dict:
-        return {"action": self.action, "kind": self.kind, "count": self.count, "rate": self.rate, "seconds": self.seconds}
+        described = {"action": self.action, "kind": self.kind, "count": self.count, "rate": self.rate, "seconds": self.seconds}
+        for name in ("stream_name", "code", "message", "via", "state"):
+            if getattr(self, name) is not None:
+                described[name] = getattr(self, name)
+        return described
 
 
 # --------------------------------------------------------------------------- envelopes
@@ -447,6 +509,17 @@ def optional_int(params: dict, name: str, default: int, lowest: int, highest: Op
     return value
 
 
+def page_size_param(params: dict, highest: int) -> int:
+    value = params.get("PageSize")
+    if value is None:
+        return MIN_PAGE_SIZE
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError("InvalidParameterValue", "The value of `PageSize` must be an integer.")
+    if not MIN_PAGE_SIZE <= value <= highest:
+        raise ApiError("InvalidParameterValue", "PageSize must be %d..%d, got %d." % (MIN_PAGE_SIZE, highest, value))
+    return value
+
+
 def stream_key(params: dict) -> tuple:
     domain = required_str(params, "DomainName")
     app = required_str(params, "AppName")
@@ -515,18 +588,22 @@ def control_object(item: Any, what: str) -> dict:
 
 def parse_credential(item: Any) -> Credential:
     item = control_object(item, "credential")
-    unknown = set(item) - {"secret_id", "secret_key", "token", "expires_at"}
+    unknown = set(item) - {"secret_id", "secret_key", "token", "expires_at", "account"}
     if unknown:
         raise ControlError("unknown credential field(s): %s" % ", ".join(sorted(unknown)))
     token = item.get("token")
     if token is not None and (not isinstance(token, str) or not token):
         raise ControlError("`token` must be a non-empty string when given")
     expires_at = control_number(item, "expires_at", allow_none=True)
-    return Credential(control_str(item, "secret_id"), control_str(item, "secret_key"), token, expires_at)
+    account = control_str(item, "account", DEFAULT_ACCOUNT)
+    return Credential(control_str(item, "secret_id"), control_str(item, "secret_key"), token, expires_at, account)
 
 
 def parse_fault(item: Any) -> Fault:
     item = control_object(item, "fault")
+    unknown = set(item) - set(FAULT_FIELDS)
+    if unknown:
+        raise ControlError("unknown fault field(s): %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(FAULT_FIELDS)))
     action = control_str(item, "action")
     if action != "*" and action not in ALL_ACTIONS:
         raise ControlError("fault action must be '*' or one of %s" % ", ".join(sorted(ALL_ACTIONS)))
@@ -538,7 +615,35 @@ def parse_fault(item: Any) -> Fault:
     seed = item.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ControlError("`seed` must be an integer")
-    return Fault(action, kind, count, rate, seconds, random.Random(seed))
+    fault = Fault(action, kind, count, rate, seconds, random.Random(seed))
+    if "stream_name" in item:
+        fault.stream_name = control_str(item, "stream_name")
+    fault_kind_fields(fault, item)
+    return fault
+
+
+def fault_kind_fields(fault: Fault, item: dict) -> None:
+    """The fields only some kinds take: code/message (error), via (lost_answer), state (preempt)."""
+    allowed = {"error": {"code", "message"}, "lost_answer": {"via"}, "preempt": {"state"}}.get(fault.kind, set())
+    misplaced = (set(item) - allowed) & {"code", "message", "via", "state"}
+    if misplaced:
+        raise ControlError("fault kind `%s` takes no %s" % (fault.kind, ", ".join("`%s`" % name for name in sorted(misplaced))))
+    if fault.kind == "error":
+        if "code" not in item:
+            raise ControlError("a fault of kind `error` needs `code`, the Tencent error code to answer (e.g. \"FailedOperation\")")
+        fault.code = control_str(item, "code")
+        if "message" in item:
+            fault.message = control_str(item, "message")
+    elif fault.kind == "lost_answer":
+        fault.via = control_str(item, "via", "close")
+        if fault.via not in LOST_ANSWER_VIAS:
+            raise ControlError("`via` must be one of %s" % ", ".join(LOST_ANSWER_VIAS))
+    elif fault.kind == "preempt":
+        if "state" not in item:
+            raise ControlError("a fault of kind `preempt` needs `state`, one of %s" % ", ".join(STREAM_STATES))
+        fault.state = control_str(item, "state")
+        if fault.state not in STREAM_STATES:
+            raise ControlError("`state` must be one of %s" % ", ".join(STREAM_STATES))
 
 
 def fault_trigger(item: dict) -> tuple:
@@ -556,24 +661,45 @@ def fault_trigger(item: dict) -> tuple:
 
 
 def validate_settings(update: Any) -> dict:
+    """Checks a settings update; ``strict`` is expanded first, so explicit settings beside it win."""
     update = control_object(update, "settings object")
     checks = {
         "latency_ms": lambda v: control_number({"latency_ms": v}, "latency_ms"),
-        "quotas": validate_bool_setting,
+        "quotas": lambda v: validate_bool_setting("quotas", v),
         "quota_overrides": validate_quota_overrides,
+        "quota_window": lambda v: validate_choice_setting("quota_window", v, QUOTA_WINDOWS),
         "unknown_domain_code": lambda v: control_str({"unknown_domain_code": v}, "unknown_domain_code"),
+        "strict_resume": lambda v: validate_bool_setting("strict_resume", v),
+        "strict_resume_code": lambda v: control_str({"strict_resume_code": v}, "strict_resume_code"),
+        "forbid_scope": lambda v: validate_choice_setting("forbid_scope", v, FORBID_SCOPES),
+        "online_page_size_max": validate_page_size_max,
+        "strict": lambda v: validate_bool_setting("strict", v),
     }
     clean = {}
     for name, value in update.items():
         if name not in checks:
             raise ControlError("unknown setting `%s` (known: %s)" % (name, ", ".join(sorted(checks))))
         clean[name] = checks[name](value)
+    if "strict" in clean:
+        clean = dict(STRICT_SETTINGS if clean.pop("strict") else NOT_STRICT_SETTINGS, **clean)
     return clean
 
 
-def validate_bool_setting(value: Any) -> bool:
+def validate_bool_setting(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ControlError("`quotas` must be true or false")
+        raise ControlError("`%s` must be true or false" % name)
+    return value
+
+
+def validate_choice_setting(name: str, value: Any, choices: tuple) -> str:
+    if value not in choices:
+        raise ControlError("`%s` must be one of %s" % (name, ", ".join('"%s"' % choice for choice in choices)))
+    return value
+
+
+def validate_page_size_max(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_PAGE_SIZE:
+        raise ControlError("`online_page_size_max` must be an integer of at least %d" % MIN_PAGE_SIZE)
     return value
 
 
@@ -638,6 +764,7 @@ class EmulatorCore:
         self.credentials: dict = {}
         self.domains: set = set()
         self.streams: dict = {}
+        self.by_name: dict = {}  # stream name -> set of stream keys (forbid_scope "name")
         self.settings: dict = {}
         self.faults: list = []
         self.calls: list = []
@@ -663,6 +790,7 @@ class EmulatorCore:
             self.credentials = {DEFAULT_SECRET_ID: Credential(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)}
             self.domains = {DEFAULT_DOMAIN}
             self.streams = {}
+            self.by_name = {}
             self.settings = copy.deepcopy(DEFAULT_SETTINGS)
             self.faults = []
             self.calls = []
@@ -698,13 +826,12 @@ class EmulatorCore:
         stall = 0.0
         try:
             action = self._admit(request, call)
-            fault = self._pick_fault(action)
+            fault = self._pick_fault(action, call["stream_name"])
             if fault is not None:
                 call["fault"] = fault.kind
-                stall = fault.seconds if fault.kind == "stall" else 0.0
-            outcome = self._fault_outcome(fault, call) if fault is not None and fault.kind != "stall" else None
-            if outcome is None:
-                outcome = envelope_ok(self._execute(action, request.body), request_id)
+                if fault.kind == "stall" or (fault.kind == "lost_answer" and fault.via == "stall"):
+                    stall = fault.seconds
+            outcome = self._run(action, fault, request, call)
         except ApiError as error:
             call["code"] = error.code
             outcome = envelope_error(error, request_id)
@@ -712,17 +839,49 @@ class EmulatorCore:
         outcome.delay = stall + self.settings.get("latency_ms", 0) / 1000.0
         return outcome
 
+    def _run(self, action: str, fault: Optional[Fault], request: ApiRequest, call: dict) -> Outcome:
+        """Carries out an admitted call, as the fault picked for it (if any) says."""
+        if fault is None or fault.kind == "stall":
+            return envelope_ok(self._execute(action, request.body), call["request_id"])
+        if fault.kind == "preempt":
+            self._preempt(fault.state, request.body)
+            return envelope_ok(self._execute(action, request.body), call["request_id"])
+        if fault.kind == "lost_answer":
+            try:
+                self._execute(action, request.body)
+            except ApiError as error:
+                call["code"] = error.code
+            call["executed"] = True
+            return self._lost_answer(fault, call)
+        return self._fault_outcome(fault, call)
+
+    @staticmethod
+    def _lost_answer(fault: Fault, call: dict) -> Outcome:
+        """The call was carried out; its answer never reaches the client."""
+        if fault.via in ("close", "stall"):
+            return Outcome(close=True)
+        if fault.via == "http_502":
+            return proxy_error(502)
+        # a gateway cut the answer short: HTTP 200, JSON content type, not JSON
+        truncated = ('{"Response": {"RequestId": "%s", "Stream' % call["request_id"]).encode("ascii")
+        return Outcome(body=truncated)
+
     def _new_call(self, request: ApiRequest, request_id: str) -> dict:
         params = self._peek_params(request.body)
         return {
             "ts": self.clock(),
             "action": request.headers.get("x-tc-action"),
             "secret_id": None,
+            "account": None,
             "domain_name": params.get("DomainName") if isinstance(params.get("DomainName"), str) else None,
             "app_name": params.get("AppName") if isinstance(params.get("AppName"), str) else None,
             "stream_name": params.get("StreamName") if isinstance(params.get("StreamName"), str) else None,
             "code": None,
             "fault": None,
+            "throttled": False,
+            "admitted": False,
+            "language": request.headers.get("x-tc-language"),
+            "request_client": request.headers.get("x-tc-requestclient"),
             "request_id": request_id,
             "params": params or None,
         }
@@ -739,19 +898,25 @@ class EmulatorCore:
         """Method, signature, action, version and quota; returns the action."""
         if request.method != "POST":
             raise ApiError("UnsupportedOperation", "The emulator accepts only POST / with a JSON body.")
-        call["secret_id"], service = self._authenticate(request)
+        credential, service = self._authenticate(request)
+        call["secret_id"], call["account"] = credential.secret_id, credential.account
         action = self._check_action(request.headers, service)
-        self._take_quota(call["secret_id"], action)
+        try:
+            self._take_quota(credential.account, action, call)
+        except ApiError:
+            call["throttled"] = True
+            raise
+        call["admitted"] = True
         return action
 
     def _authenticate(self, request: ApiRequest) -> tuple:
-        """Returns (SecretId, service of the credential scope)."""
+        """Returns (credential, service of the credential scope)."""
         auth = parse_authorization(request.headers.get("authorization"))
         timestamp = self._check_timestamp(request.headers.get("x-tc-timestamp"), auth)
         credential = self._lookup_credential(auth.secret_id)
         self._check_token(credential, request.headers.get("x-tc-token"))
         self._check_signature(request, auth, timestamp, credential.secret_key)
-        return auth.secret_id, auth.service
+        return credential, auth.service
 
     def _check_timestamp(self, value: Optional[str], auth: Authorization) -> str:
         if not value:
@@ -822,26 +987,41 @@ class EmulatorCore:
     def _quota_limit(self, action: str) -> float:
         return self.settings["quota_overrides"].get(action, ALL_QUOTAS[action])
 
-    def _take_quota(self, secret_id: str, action: str) -> None:
+    def _take_quota(self, account: str, action: str, call: dict) -> None:
+        """One call of ``action`` against the account's quota (every SecretId of an account shares it).
+        The call's ``ts`` becomes the moment of this check, so that window_max over the log sees
+        exactly the times the quota saw."""
         with self._lock:
+            now = call["ts"] = self.clock()
             if not self.settings["quotas"]:
                 return
             limit = self._quota_limit(action)
-            bucket = self.buckets.get((secret_id, action))
-            if bucket is None:
-                bucket = self.buckets[(secret_id, action)] = TokenBucket(limit, self.clock())
-            allowed = bucket.take(self.clock())
+            window = self.buckets.get((account, action))
+            if window is None:
+                sliding = self.settings["quota_window"] == "sliding"
+                window = self.buckets[(account, action)] = SlidingWindow(limit) if sliding else TokenBucket(limit, now)
+            allowed = window.take(now)
         if not allowed:
             raise ApiError("RequestLimitExceeded", "Your request frequency of %s has exceeded the limit of %s per second." % (action, limit))
 
-    def _pick_fault(self, action: str) -> Optional[Fault]:
+    def _pick_fault(self, action: str, stream_name: Optional[str]) -> Optional[Fault]:
         with self._lock:
             for fault in self.faults:
-                if fault.matches(action) and fault.fires():
+                if fault.matches(action, stream_name) and fault.fires():
                     if fault.exhausted:
                         self.faults.remove(fault)
                     return fault
         return None
+
+    def _preempt(self, state: str, body: bytes) -> None:
+        """Another operator changes the stream between our read and our write."""
+        try:
+            key = stream_key(self._peek_params(body))
+        except ApiError:
+            return  # the call itself will fail on its parameters
+        with self._lock:
+            if key[0] in self.domains:
+                self._set_state(key, state)
 
     @staticmethod
     def _fault_outcome(fault: Fault, call: dict) -> Outcome:
@@ -849,6 +1029,8 @@ class EmulatorCore:
             raise ApiError("RequestLimitExceeded", "Your request frequency has exceeded the limit (injected fault).")
         if fault.kind == "internal_error":
             raise ApiError("InternalError", "An internal error has occurred (injected fault).")
+        if fault.kind == "error":
+            raise ApiError(fault.code, fault.message or "The request failed (injected fault %s)." % fault.code)
         call["code"] = fault.kind
         if fault.kind == "close":
             return Outcome(close=True)
@@ -883,24 +1065,76 @@ class EmulatorCore:
     def _touch(self, key: tuple) -> StreamRecord:
         record = self.streams.get(key)
         if record is None:
-            record = self.streams[key] = StreamRecord()
+            record = self._store(key, StreamRecord())
         return record
+
+    def _store(self, key: tuple, record: StreamRecord) -> StreamRecord:
+        self.streams[key] = record
+        self.by_name.setdefault(key[2], set()).add(key)
+        return record
+
+    def _scope_keys(self, key: tuple) -> list:
+        """The stream keys a forbid or resume of ``key`` reaches: every domain and app with that
+        stream name (forbid_scope "name", Tencent's default), or ``key`` alone ("strict")."""
+        if self.settings["forbid_scope"] == "name":
+            return sorted(self.by_name.get(key[2], ()))
+        return [key] if key in self.streams else []
+
+    def _forbid_record(self, key: tuple) -> Optional[StreamRecord]:
+        """The record whose forbid is in effect for ``key`` (its own first), or None."""
+        own = self.streams.get(key)
+        if own is not None and self._current_state(own) == "forbid":
+            return own
+        for other in self._scope_keys(key):
+            if other != key and self._current_state(self.streams[other]) == "forbid":
+                return self.streams[other]
+        return None
+
+    def _effective_state(self, key: tuple) -> str:
+        """What DescribeLiveStreamState answers for ``key``."""
+        if self._forbid_record(key) is not None:
+            return "forbid"
+        record = self.streams.get(key)
+        return self._current_state(record) if record is not None else "inactive"
+
+    def _lift_forbid(self, key: tuple) -> None:
+        for other in self._scope_keys(key):
+            record = self.streams[other]
+            if self._current_state(record) == "forbid":
+                record.state, record.resume_at, record.reason = "inactive", None, None
+
+    def _set_state(self, key: tuple, state: str, resume_at: Optional[float] = None, reason: Optional[str] = None) -> None:
+        """Sets a stream's state as a forbid, a resume (plus a new push) or a drop would; lock held."""
+        if state == "forbid":
+            record = self._touch(key)
+            record.state, record.resume_at, record.reason = "forbid", resume_at or self.clock() + DEFAULT_FORBID_SECONDS, reason
+            record.published_at = None
+            for other in self._scope_keys(key):  # a forbidden name cannot push anywhere
+                if other != key and self.streams[other].state == "active":
+                    self.streams[other].state, self.streams[other].published_at = "inactive", None
+            return
+        self._lift_forbid(key)
+        record = self._touch(key)
+        record.state, record.resume_at, record.reason = state, None, None
+        record.published_at = self.clock() if state == "active" else None
 
     def describe_stream_state(self, params: dict) -> dict:
         key = stream_key(params)
         with self._lock:
             self._require_domain(key[0])
-            record = self.streams.get(key)
-            state = self._current_state(record) if record is not None else "inactive"
+            state = self._effective_state(key)
         return {"StreamState": state}
 
     def resume_stream(self, params: dict) -> dict:
         key = stream_key(params)
         with self._lock:
             self._require_domain(key[0])
-            record = self._touch(key)
-            if self._current_state(record) == "forbid":
-                record.state, record.resume_at, record.reason = "inactive", None, None
+            self._touch(key)
+            if self._effective_state(key) != "forbid":
+                if self.settings["strict_resume"]:
+                    raise ApiError(self.settings["strict_resume_code"], "The stream is not forbidden.")
+                return {}
+            self._lift_forbid(key)
         return {}
 
     def forbid_stream(self, params: dict) -> dict:
@@ -910,9 +1144,7 @@ class EmulatorCore:
         reason = reason_param(params)
         with self._lock:
             self._require_domain(key[0])
-            record = self._touch(key)
-            record.state, record.resume_at, record.reason = "forbid", resume_at, reason
-            record.published_at = None
+            self._set_state(key, "forbid", resume_at, reason)
         return {}
 
     def drop_stream(self, params: dict) -> dict:
@@ -920,7 +1152,7 @@ class EmulatorCore:
         with self._lock:
             self._require_domain(key[0])
             record = self._touch(key)
-            if self._current_state(record) == "active":
+            if self._effective_state(key) == "active":
                 record.state, record.published_at = "inactive", None
         return {}
 
@@ -928,10 +1160,10 @@ class EmulatorCore:
         domain = optional_str(params, "DomainName")
         wanted = (domain.lower() if domain else None, optional_str(params, "AppName"), optional_str(params, "StreamName"))
         page_num = optional_int(params, "PageNum", 1, 1, None)
-        page_size = optional_int(params, "PageSize", MIN_PAGE_SIZE, MIN_PAGE_SIZE, MAX_PAGE_SIZE)
+        page_size = page_size_param(params, self.settings["online_page_size_max"])
         with self._lock:
             rows = [(key, record.published_at) for key, record in self.streams.items()
-                    if self._current_state(record) == "active" and self._key_matches(key, wanted)]
+                    if self._key_matches(key, wanted) and self._effective_state(key) == "active"]
         rows.sort(key=lambda row: (row[0][2], row[0][0], row[0][1]))
         page = rows[(page_num - 1) * page_size:page_num * page_size]
         return {
@@ -1081,7 +1313,8 @@ class EmulatorCore:
 
     def list_credentials(self) -> dict:
         with self._lock:
-            items = [{"secret_id": c.secret_id, "temporary": c.token is not None, "expires_at": c.expires_at} for c in self.credentials.values()]
+            items = [{"secret_id": c.secret_id, "account": c.account, "temporary": c.token is not None, "expires_at": c.expires_at}
+                     for c in self.credentials.values()]
         return {"credentials": items}
 
     def add_credentials(self, body: dict) -> dict:
@@ -1187,7 +1420,7 @@ class EmulatorCore:
         with self._lock:
             for key, record in seeds:
                 self.domains.add(key[0])
-                self.streams[key] = record
+                self._store(key, record)
         return {"seeded": len(seeds)}
 
     def list_streams(self, query: dict) -> dict:
@@ -1195,23 +1428,25 @@ class EmulatorCore:
         wanted = (domain.lower() if domain else None, query_value(query, "app_name"), query_value(query, "stream_name"))
         state_filter = query_value(query, "state")
         with self._lock:
-            rows = [self._stream_row(key, record) for key, record in sorted(self.streams.items()) if self._key_matches(key, wanted)]
+            rows = [self._stream_row(key) for key in sorted(self.streams) if self._key_matches(key, wanted)]
         return {"streams": [row for row in rows if state_filter is None or row["state"] == state_filter]}
 
-    def _stream_row(self, key: tuple, record: StreamRecord) -> dict:
-        state = self._current_state(record)
+    def _stream_row(self, key: tuple) -> dict:
+        """A stream as DescribeLiveStreamState sees it (a forbid of its name elsewhere included)."""
+        forbid = self._forbid_record(key)
         return {
             "domain_name": key[0],
             "app_name": key[1],
             "stream_name": key[2],
-            "state": state,
-            "resume_time": format_utc(record.resume_at) if state == "forbid" and record.resume_at is not None else None,
-            "reason": record.reason if state == "forbid" else None,
+            "state": self._effective_state(key),
+            "resume_time": format_utc(forbid.resume_at) if forbid is not None and forbid.resume_at is not None else None,
+            "reason": forbid.reason if forbid is not None else None,
         }
 
     def clear_streams(self) -> dict:
         with self._lock:
             self.streams = {}
+            self.by_name = {}
         return {"ok": True}
 
     def list_faults(self) -> dict:
@@ -1246,9 +1481,13 @@ class EmulatorCore:
         with self._lock:
             calls = [dict(call) for call in self.calls if action is None or call["action"] == action]
         counts: dict = {}
+        admitted: dict = {}
         for call in calls:
             counts[call["action"]] = counts.get(call["action"], 0) + 1
-        return {"calls": calls, "counts": counts}
+            if call["admitted"]:
+                admitted.setdefault(call["action"], []).append(call["ts"])
+        maxima = {name: window_max(stamps) for name, stamps in admitted.items()}
+        return {"calls": calls, "counts": counts, "window_max": maxima}
 
     def clear_calls(self) -> dict:
         with self._lock:
@@ -1309,7 +1548,10 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
             self._send_json(413 if "large" in str(error) else 400, {"error": str(error)})
             return
         if url.path == "/_emulator" or url.path.startswith("/_emulator/"):
-            self._control(url, body)
+            if self.server.control:
+                self._control(url, body)
+            else:
+                self._send_json(404, {"error": "not found: %s" % url.path})
         elif url.path.startswith(METADATA_PREFIX):
             status, payload, content_type = self.server.core.handle_metadata(self.command, url.path)
             self._send(status, payload, content_type, ())
@@ -1390,9 +1632,10 @@ class LiveHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple, core: EmulatorCore, tls_context: Optional[ssl.SSLContext]):
+    def __init__(self, address: tuple, core: EmulatorCore, tls_context: Optional[ssl.SSLContext], control: bool = True):
         self.core = core
         self.tls_context = tls_context
+        self.control = control
         self._connections: set = set()
         self._connections_lock = threading.Lock()
         if ":" in address[0]:
@@ -1463,11 +1706,12 @@ class LiveEmulator:
     """Runs the emulator in a background thread: ``host, port = LiveEmulator(config).start()``."""
 
     def __init__(self, config: Optional[dict] = None, host: str = "127.0.0.1", port: int = 0, call_log: Optional[str] = None,
-                 tls_cert_dir: Optional[str] = None, clock: Optional[Callable[[], float]] = None):
+                 tls_cert_dir: Optional[str] = None, clock: Optional[Callable[[], float]] = None, control: bool = True):
         self.core = EmulatorCore(config, clock=clock, call_log=call_log)
         self.host = host
         self.port = port
         self.tls_cert_dir = tls_cert_dir
+        self.control = control
         self._server: Optional[LiveHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
 
@@ -1486,7 +1730,7 @@ class LiveEmulator:
 
     def start(self) -> tuple:
         context = tls_server_context(self.tls_cert_dir) if self.tls_cert_dir else None
-        self._server = LiveHTTPServer((self.host, self.port), self.core, context)
+        self._server = LiveHTTPServer((self.host, self.port), self.core, context, control=self.control)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="live-emulator", daemon=True)
         self._thread.start()
@@ -1523,12 +1767,46 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument("--call-log", help="append every API call as a JSON line here")
     parser.add_argument("--latency-ms", type=float, help="sleep this long before every API answer")
     parser.add_argument("--no-quotas", action="store_true", help="do not enforce the per-action quotas")
+    parser.add_argument("--quota-window", choices=QUOTA_WINDOWS,
+                        help="bucket (default): token bucket, burst = rate; sliding: at most the quota in any 1.0 s window")
+    parser.add_argument("--strict-resume", action="store_true", help="ResumeLiveStream of a stream that is not forbidden fails")
+    parser.add_argument("--strict-resume-code", help="the error code of --strict-resume (default FailedOperation)")
+    parser.add_argument("--forbid-scope", choices=FORBID_SCOPES,
+                        help="name (default, as Tencent): a forbid covers the stream name on every domain and app; strict: domain+app+name")
+    parser.add_argument("--online-page-size-max", type=int, help="largest DescribeLiveStreamOnlineList PageSize (default %d)" % MAX_PAGE_SIZE)
+    parser.add_argument("--intl", action="store_true", help="the international site's limits: online list PageSize at most %d" % INTL_PAGE_SIZE_MAX)
+    parser.add_argument("--unknown-domain-code", help="error code for a domain the account does not have")
+    parser.add_argument("--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name")
+    parser.add_argument("--no-control", action="store_true", help="answer 404 on /_emulator/* (no control interface)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
     parser.add_argument("--cert-dir", help="with --tls: where cert.pem, key.pem and ca.pem are written")
     args = parser.parse_args(argv)
     if args.tls and not args.cert_dir:
         parser.error("--tls needs --cert-dir")
     return args
+
+
+def cli_settings(args: argparse.Namespace) -> dict:
+    """The settings the command line gives; they override the config file's."""
+    settings: dict = {}
+    if args.strict:
+        settings["strict"] = True
+    if args.intl:
+        settings["online_page_size_max"] = INTL_PAGE_SIZE_MAX
+    flags = {
+        "latency_ms": args.latency_ms,
+        "quota_window": args.quota_window,
+        "strict_resume_code": args.strict_resume_code,
+        "forbid_scope": args.forbid_scope,
+        "online_page_size_max": args.online_page_size_max,
+        "unknown_domain_code": args.unknown_domain_code,
+    }
+    settings.update((name, value) for name, value in flags.items() if value is not None)
+    if args.no_quotas:
+        settings["quotas"] = False
+    if args.strict_resume:
+        settings["strict_resume"] = True
+    return settings
 
 
 def load_config(args: argparse.Namespace) -> dict:
@@ -1538,12 +1816,9 @@ def load_config(args: argparse.Namespace) -> dict:
             config = json.load(handle)
         EmulatorCore._check_config_shape(config)  # pylint: disable=protected-access
     settings = dict(config.get("settings") or {})
-    if args.latency_ms is not None:
-        settings["latency_ms"] = args.latency_ms
-    if args.no_quotas:
-        settings["quotas"] = False
+    settings.update(cli_settings(args))
     if settings:
-        config["settings"] = settings
+        config["settings"] = validate_settings(settings)
     return config
 
 
@@ -1558,7 +1833,7 @@ def main(argv: Optional[list] = None) -> int:
     args = parse_args(argv)
     try:
         emulator = LiveEmulator(load_config(args), host=args.host, port=args.port, call_log=args.call_log,
-                                tls_cert_dir=args.cert_dir if args.tls else None)
+                                tls_cert_dir=args.cert_dir if args.tls else None, control=not args.no_control)
         emulator.start()
     except (ControlError, OSError, ValueError, subprocess.CalledProcessError) as error:
         sys.stderr.write("live-emulator: cannot start: %s\n" % getattr(error, "message", error))

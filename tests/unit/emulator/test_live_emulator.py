@@ -393,9 +393,11 @@ def test_quota_burst_is_exactly_the_per_second_number(emulator):
     assert codes.count("RequestLimitExceeded") == 20
     message = emulator.core.list_calls("ResumeLiveStream")["calls"][-1]
     assert message["code"] == "RequestLimitExceeded"
-    # the quota is per action and per SecretId
+    # the quota is per action and per main account (not per SecretId)
     assert error_code(raw_call(emulator, action="DropLiveStream")) is None
-    emulator.core.add_credentials({"secret_id": "AKIDother", "secret_key": "other"})
+    emulator.core.add_credentials({"secret_id": "AKIDsame", "secret_key": "same"})
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDsame", secret_key="same")) == "RequestLimitExceeded"
+    emulator.core.add_credentials({"secret_id": "AKIDother", "secret_key": "other", "account": "100000000002"})
     assert error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDother", secret_key="other")) is None
 
 
@@ -784,3 +786,370 @@ def test_cli_rejects_tls_without_cert_dir_and_bad_config(tmp_path):
     bad.write_text(json.dumps({"streams": [{"stream_name": "no-domain"}]}), encoding="utf-8")
     result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--config", str(bad)], capture_output=True, text=True, timeout=10, check=False)
     assert result.returncode == 2 and "domain_name" in result.stderr
+
+
+# --------------------------------------------------------------------------- strict modes: quotas per account, sliding window
+
+
+OTHER_ACCOUNT = "100000000002"
+
+
+def test_sliding_window_class_admits_at_most_limit_in_any_second():
+    window = le.SlidingWindow(3)
+    admitted = [t for t in (0.0, 0.25, 0.5, 0.75, 0.99, 1.0, 1.1, 1.25, 1.5, 2.0, 2.25, 2.5, 2.75) if window.take(t)]
+    # 0.0, 0.25, 0.5 fill the first second; 0.0 has left the window at 1.0, but 1.1 still sees 0.25, 0.5 and 1.0
+    assert admitted == [0.0, 0.25, 0.5, 1.0, 1.25, 1.5, 2.0, 2.25, 2.5]
+    assert le.window_max(admitted) == 3
+    assert not le.SlidingWindow(0).take(0.0)
+
+
+def test_window_max_counts_half_open_one_second_windows():
+    assert le.window_max([]) == 0
+    assert le.window_max([0.0, 1.0, 2.0, 3.0]) == 1
+    assert le.window_max([0.0, 0.5, 0.99, 0.999, 1.0, 1.5]) == 4
+    assert le.window_max([5.0, 0.0, 5.5, 5.9]) == 3  # unsorted input
+
+
+def test_sliding_quota_counts_the_first_second_and_never_refills_early(emulator):
+    control(emulator, "POST", "settings", {"quota_window": "sliding", "quota_overrides": {"DescribeLiveStreamState": 5}})
+    emulator.test_clock.freeze()
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    codes = [error_code(raw_call(emulator, conn=conn)) for attempt in range(6)]
+    assert codes == [None] * 5 + ["RequestLimitExceeded"]
+    emulator.test_clock.advance(0.999)  # a token bucket would have refilled ~5 calls by now
+    assert error_code(raw_call(emulator, conn=conn)) == "RequestLimitExceeded"
+    emulator.test_clock.advance(0.001)  # the first five are exactly one second old: out of the window
+    codes = [error_code(raw_call(emulator, conn=conn)) for attempt in range(6)]
+    conn.close()
+    assert codes == [None] * 5 + ["RequestLimitExceeded"]
+    log = control(emulator, "GET", "calls")[1]
+    assert log["counts"] == {"DescribeLiveStreamState": 13}
+    assert log["window_max"] == {"DescribeLiveStreamState": 5}
+    assert [call["throttled"] for call in log["calls"]] == [False] * 5 + [True, True] + [False] * 5 + [True]
+
+
+def test_bucket_quota_stays_the_default_and_refills(emulator):
+    control(emulator, "POST", "settings", {"quota_overrides": {"DescribeLiveStreamState": 5}})
+    assert control(emulator, "GET", "settings")[1]["quota_window"] == "bucket"
+    emulator.test_clock.freeze()
+    assert [error_code(raw_call(emulator)) for attempt in range(6)] == [None] * 5 + ["RequestLimitExceeded"]
+    emulator.test_clock.advance(0.5)  # 2.5 tokens back
+    assert [error_code(raw_call(emulator)) for attempt in range(3)] == [None, None, "RequestLimitExceeded"]
+    # burst of 5 plus 2 refilled within one second: above the quota, and window_max shows it
+    assert control(emulator, "GET", "calls")[1]["window_max"] == {"DescribeLiveStreamState": 7}
+
+
+def test_secret_ids_of_one_account_share_a_quota_and_other_accounts_do_not(emulator):
+    control(emulator, "POST", "settings", {"quota_overrides": {"ForbidLiveStream": 2}})
+    assert control(emulator, "POST", "credentials", {"credentials": [
+        {"secret_id": "AKIDsecond", "secret_key": "second"},
+        {"secret_id": "AKIDelse", "secret_key": "else", "account": OTHER_ACCOUNT}]})[0] == 200
+    emulator.test_clock.freeze()
+    first = dict(action="ForbidLiveStream")
+    second = dict(first, secret_id="AKIDsecond", secret_key="second")
+    other = dict(first, secret_id="AKIDelse", secret_key="else")
+    assert error_code(raw_call(emulator, **first)) is None
+    assert error_code(raw_call(emulator, **second)) is None
+    assert error_code(raw_call(emulator, **second)) == "RequestLimitExceeded"
+    assert error_code(raw_call(emulator, **first)) == "RequestLimitExceeded"
+    assert error_code(raw_call(emulator, **other)) is None
+    assert error_code(raw_call(emulator, **other)) is None
+    assert error_code(raw_call(emulator, **other)) == "RequestLimitExceeded"
+    calls = control(emulator, "GET", "calls")[1]["calls"]
+    assert [(c["secret_id"], c["account"], c["throttled"]) for c in calls] == [
+        (SECRET_ID, le.DEFAULT_ACCOUNT, False), ("AKIDsecond", le.DEFAULT_ACCOUNT, False), ("AKIDsecond", le.DEFAULT_ACCOUNT, True),
+        (SECRET_ID, le.DEFAULT_ACCOUNT, True), ("AKIDelse", OTHER_ACCOUNT, False), ("AKIDelse", OTHER_ACCOUNT, False),
+        ("AKIDelse", OTHER_ACCOUNT, True)]
+    accounts = {c["secret_id"]: c["account"] for c in control(emulator, "GET", "credentials")[1]["credentials"]}
+    assert accounts == {SECRET_ID: le.DEFAULT_ACCOUNT, "AKIDsecond": le.DEFAULT_ACCOUNT, "AKIDelse": OTHER_ACCOUNT}
+    assert control(emulator, "POST", "credentials", {"secret_id": "AKIDx", "secret_key": "x", "account": ""})[0] == 400
+
+
+def test_issued_temporary_credentials_belong_to_the_default_account(emulator):
+    control(emulator, "POST", "cvm_role", {"role_name": "live-ops"})
+    status, issued = emulator.core.handle_metadata("GET", le.METADATA_ROLE_PATH + "live-ops")[:2]
+    assert status == 200
+    secret_id = json.loads(issued)["TmpSecretId"]
+    assert emulator.core.credentials[secret_id].account == le.DEFAULT_ACCOUNT
+
+
+def test_call_log_records_account_language_and_request_client(emulator):
+    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint="127.0.0.1:%d" % emulator.port), language="en-US")
+    client = live_client.LiveClient(Credential(SECRET_ID, SECRET_KEY), "", profile)
+    assert sdk_state(client, "s1") == "inactive"
+    assert error_code(raw_call(emulator)) is None
+    assert error_code(raw_call(emulator, secret_key="wrong")) == "AuthFailure.SignatureFailure"
+    sdk_call, raw, refused = control(emulator, "GET", "calls")[1]["calls"]
+    assert (sdk_call["account"], sdk_call["language"]) == (le.DEFAULT_ACCOUNT, "en-US")
+    assert sdk_call["request_client"].startswith("SDK_PYTHON")
+    assert (raw["language"], raw["request_client"], raw["throttled"], raw["admitted"]) == (None, None, False, True)
+    assert (refused["admitted"], refused["throttled"]) == (False, False)
+    assert control(emulator, "GET", "calls")[1]["window_max"] == {"DescribeLiveStreamState": 2}
+
+
+# --------------------------------------------------------------------------- strict modes: new fault kinds
+
+
+def raw_exchange(emulator, action, params, timeout=10):
+    """One signed call with http.client; returns (status, raw body bytes) -- no JSON parsing."""
+    body = json.dumps(params).encode("utf-8")
+    headers = signed_headers_for(emulator.port, action, body, int(emulator.core.clock()))
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=timeout)
+    try:
+        conn.request("POST", "/", body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_error_fault_answers_any_code_and_does_not_carry_out_the_call(emulator):
+    seed(emulator, "s1", state="active")
+    add_faults(emulator, {"action": "ForbidLiveStream", "kind": "error", "code": "FailedOperation.ForbidFailed", "message": "nope"})
+    status, payload = raw_call(emulator, action="ForbidLiveStream")
+    assert status == 200 and payload["Response"]["Error"] == {"Code": "FailedOperation.ForbidFailed", "Message": "nope"}
+    assert stream_state(emulator, "s1") == "active"
+    call = emulator.core.list_calls("ForbidLiveStream")["calls"][-1]
+    assert (call["code"], call["fault"], call["throttled"]) == ("FailedOperation.ForbidFailed", "error", False)
+    add_faults(emulator, {"action": "*", "kind": "error", "code": "ResourceNotFound.Whatever"})
+    assert "injected" in raw_call(emulator)[1]["Response"]["Error"]["Message"]
+
+
+@pytest.mark.parametrize("fault, message", [
+    ({"action": "*", "kind": "error"}, "needs `code`"),
+    ({"action": "*", "kind": "error", "code": ""}, "`code`"),
+    ({"action": "*", "kind": "throttle", "code": "X"}, "takes no `code`"),
+    ({"action": "*", "kind": "lost_answer", "via": "pigeon"}, "`via`"),
+    ({"action": "*", "kind": "preempt"}, "needs `state`"),
+    ({"action": "*", "kind": "preempt", "state": "paused"}, "`state`"),
+    ({"action": "*", "kind": "close", "stream_name": ""}, "`stream_name`"),
+    ({"action": "*", "kind": "close", "streamname": "s1"}, "unknown fault field(s): streamname"),
+])
+def test_bad_new_fault_definitions_are_rejected(emulator, fault, message):
+    status, payload = control(emulator, "POST", "faults", {"faults": [fault]})
+    assert status == 400 and message in payload["error"]
+    assert control(emulator, "GET", "faults")[1]["faults"] == []
+
+
+def test_lost_answer_close_carries_out_the_write_and_drops_the_connection(emulator):
+    seed(emulator, "s1", state="forbid")
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": "lost_answer"})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        raw_exchange(emulator, "ResumeLiveStream", stream_params("s1"))
+    assert stream_state(emulator, "s1") == "inactive"
+    call = emulator.core.list_calls("ResumeLiveStream")["calls"][-1]
+    assert (call["fault"], call["executed"], call["code"]) == ("lost_answer", True, None)
+    assert control(emulator, "GET", "faults")[1]["faults"] == []
+
+
+def test_lost_answer_stall_times_out_the_client_after_the_write(emulator):
+    seed(emulator, "s1", state="active")
+    add_faults(emulator, {"action": "ForbidLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 1.0})
+    started = time.monotonic()
+    with pytest.raises((TimeoutError, OSError)):
+        raw_exchange(emulator, "ForbidLiveStream", stream_params("s1"), timeout=0.3)
+    assert time.monotonic() - started < 0.9
+    assert stream_state(emulator, "s1") == "forbid"  # carried out before the client gave up
+    # the SDK sees the same thing as a network error
+    add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 1.0})
+    seed(emulator, "s2", state="active")
+    client = sdk_client(emulator.port, timeout=0.3)
+    assert sdk_error(client.DropLiveStream, sdk_request(models.DropLiveStreamRequest, "s2")).code == "ClientNetworkError"
+    assert stream_state(emulator, "s2") == "inactive"
+
+
+def test_lost_answer_http_502_and_garbage_after_the_write(emulator):
+    seed(emulator, "s1", "s2", state="active")
+    add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "http_502", "stream_name": "s1"},
+               {"action": "DropLiveStream", "kind": "lost_answer", "via": "garbage", "stream_name": "s2"})
+    status, body = raw_exchange(emulator, "DropLiveStream", stream_params("s1"))
+    assert status == 502 and b"Bad Gateway" in body
+    status, body = raw_exchange(emulator, "DropLiveStream", stream_params("s2"))
+    assert status == 200
+    with pytest.raises(ValueError):
+        json.loads(body)
+    assert (stream_state(emulator, "s1"), stream_state(emulator, "s2")) == ("inactive", "inactive")
+    assert [call["executed"] for call in emulator.core.list_calls("DropLiveStream")["calls"]] == [True, True]
+
+
+def test_lost_answer_of_a_failing_call_records_its_code(emulator):
+    add_faults(emulator, {"action": "ForbidLiveStream", "kind": "lost_answer", "via": "http_502"})
+    assert raw_exchange(emulator, "ForbidLiveStream", stream_params("s1", ResumeTime="2000-01-01T00:00:00Z"))[0] == 502
+    call = emulator.core.list_calls("ForbidLiveStream")["calls"][-1]
+    assert (call["code"], call["executed"]) == ("InvalidParameterValue", True)
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_preempt_sets_the_state_before_the_call_runs(emulator):
+    seed(emulator, "s1", state="active")
+    add_faults(emulator, {"action": "DescribeLiveStreamState", "kind": "preempt", "state": "forbid"})
+    assert raw_call(emulator)[1]["Response"]["StreamState"] == "forbid"
+    assert emulator.core.list_calls(None)["calls"][-1]["fault"] == "preempt"
+    add_faults(emulator, {"action": "ForbidLiveStream", "kind": "preempt", "state": "active"})
+    assert error_code(raw_call(emulator, action="ForbidLiveStream")) is None
+    assert stream_state(emulator, "s1") == "forbid"  # preempted to active, then our forbid ran
+
+
+def test_preempt_with_strict_resume_makes_the_resume_fail(emulator):
+    control(emulator, "POST", "settings", {"strict_resume": True})
+    seed(emulator, "s1", state="forbid")
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": "preempt", "state": "inactive"})
+    status, payload = raw_call(emulator, action="ResumeLiveStream")
+    assert payload["Response"]["Error"] == {"Code": "FailedOperation", "Message": "The stream is not forbidden."}
+    assert stream_state(emulator, "s1") == "inactive"
+
+
+def test_faults_with_stream_name_match_only_that_stream(emulator):
+    seed(emulator, "s1", "s2", state="forbid")
+    add_faults(emulator, {"action": "*", "kind": "internal_error", "stream_name": "s2", "count": 1})
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("s1"))) is None
+    assert error_code(raw_call(emulator, params=stream_params("s1"))) is None
+    assert control(emulator, "GET", "faults")[1]["faults"][0]["stream_name"] == "s2"
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("s2"))) == "InternalError"
+    assert (stream_state(emulator, "s1"), stream_state(emulator, "s2")) == ("inactive", "forbid")
+
+
+# --------------------------------------------------------------------------- strict modes: resume, forbid scope, page size
+
+
+def test_strict_resume_fails_on_a_stream_that_is_not_forbidden(emulator):
+    seed(emulator, "on", state="active")
+    seed(emulator, "banned", state="forbid")
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on"))) is None  # default: a no-op
+    control(emulator, "POST", "settings", {"strict_resume": True})
+    for name in ("on", "never-seen"):
+        assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params(name))) == "FailedOperation"
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("banned"))) is None
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("banned"))) == "FailedOperation"
+    control(emulator, "POST", "settings", {"strict_resume_code": "FailedOperation.NotForbidden"})
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on"))) == "FailedOperation.NotForbidden"
+    assert stream_state(emulator, "on") == "active"
+
+
+def describe_state(emulator, name, domain=DOMAIN, app="live"):
+    return raw_call(emulator, params=stream_params(name, domain=domain, app=app))[1]["Response"]["StreamState"]
+
+
+def test_forbid_scope_name_is_the_default_and_covers_every_domain_and_app(emulator):
+    control(emulator, "POST", "domains", {"domains": ["other.push.example"]})
+    seed(emulator, "n1", state="active", domain_name="other.push.example", app_name="app2")
+    assert control(emulator, "GET", "settings")[1]["forbid_scope"] == "name"
+    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("n1"))) is None
+    assert describe_state(emulator, "n1", domain="other.push.example", app="app2") == "forbid"
+    assert describe_state(emulator, "n1", app="never-used") == "forbid"
+    assert describe_state(emulator, "n2") == "inactive"
+    assert online_page(emulator)["TotalNum"] == 0  # the push on the other domain was kicked off
+    rows = control(emulator, "GET", "streams?domain_name=other.push.example")[1]["streams"]
+    assert [(r["stream_name"], r["state"], r["resume_time"] is not None) for r in rows] == [("n1", "forbid", True)]
+    # a resume of the name anywhere lifts it everywhere
+    params = stream_params("n1", domain="other.push.example", app="app2")
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=params)) is None
+    assert describe_state(emulator, "n1") == "inactive"
+    assert describe_state(emulator, "n1", domain="other.push.example", app="app2") == "inactive"
+
+
+def test_forbid_scope_strict_matches_domain_app_and_name(emulator):
+    control(emulator, "POST", "settings", {"forbid_scope": "strict"})
+    control(emulator, "POST", "domains", {"domains": ["other.push.example"]})
+    seed(emulator, "n1", state="active", domain_name="other.push.example", app_name="app2")
+    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("n1"))) is None
+    assert describe_state(emulator, "n1") == "forbid"
+    assert describe_state(emulator, "n1", domain="other.push.example", app="app2") == "active"
+    assert describe_state(emulator, "n1", app="app2") == "inactive"
+    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("n1", app="app2"))) is None
+    assert describe_state(emulator, "n1") == "forbid"
+
+
+def test_forbid_scope_name_expires_with_the_forbid(emulator):
+    control(emulator, "POST", "domains", {"domains": ["other.push.example"]})
+    seed(emulator, "n1", state="forbid", resume_time=emulator.core.clock() + 60)
+    assert describe_state(emulator, "n1", domain="other.push.example") == "forbid"
+    emulator.test_clock.advance(61)
+    assert describe_state(emulator, "n1", domain="other.push.example") == "inactive"
+
+
+def test_online_page_size_max(emulator):
+    assert error_code(online_page_raw(emulator, PageSize=1000)) is None
+    control(emulator, "POST", "settings", {"online_page_size_max": 100})
+    assert error_code(online_page_raw(emulator, PageSize=100)) is None
+    status, payload = online_page_raw(emulator, PageSize=101)
+    error = payload["Response"]["Error"]
+    assert error["Code"] == "InvalidParameterValue" and "PageSize must be 10..100" in error["Message"]
+    assert control(emulator, "POST", "settings", {"online_page_size_max": 9})[0] == 400
+
+
+def online_page_raw(emulator, **params):
+    return raw_call(emulator, action="DescribeLiveStreamOnlineList", params=dict({"DomainName": DOMAIN}, **params))
+
+
+# --------------------------------------------------------------------------- strict modes: settings, CLI, no control
+
+
+def test_settings_strict_shorthand_validation_and_reset(emulator):
+    settings = control(emulator, "GET", "settings")[1]
+    assert {name: settings[name] for name in ("quota_window", "strict_resume", "strict_resume_code", "forbid_scope",
+                                               "online_page_size_max")} == {
+        "quota_window": "bucket", "strict_resume": False, "strict_resume_code": "FailedOperation", "forbid_scope": "name",
+        "online_page_size_max": 300000}
+    settings = control(emulator, "POST", "settings", {"strict": True})[1]
+    assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("sliding", True, "name")
+    assert "strict" not in settings
+    settings = control(emulator, "POST", "settings", {"strict": True, "forbid_scope": "strict"})[1]
+    assert (settings["quota_window"], settings["forbid_scope"]) == ("sliding", "strict")
+    settings = control(emulator, "POST", "settings", {"strict": False})[1]
+    assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("bucket", False, "name")
+    for bad, name in (({"quota_window": "leaky"}, "quota_window"), ({"strict_resume": "yes"}, "strict_resume"),
+                      ({"forbid_scope": "domain"}, "forbid_scope"), ({"strict": 1}, "strict"), ({"strict_resume_code": ""}, "strict_resume_code")):
+        status, payload = control(emulator, "POST", "settings", bad)
+        assert status == 400 and name in payload["error"]
+    control(emulator, "POST", "settings", {"strict": True, "online_page_size_max": 100})
+    control(emulator, "POST", "reset")
+    assert control(emulator, "GET", "settings")[1]["quota_window"] == "bucket"
+    assert control(emulator, "GET", "settings")[1]["online_page_size_max"] == 300000
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--strict"], {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}),
+    (["--strict", "--forbid-scope", "strict"], {"quota_window": "sliding", "forbid_scope": "strict"}),
+    (["--intl"], {"online_page_size_max": 100}),
+    (["--quota-window", "sliding", "--strict-resume", "--strict-resume-code", "X.Y"],
+     {"quota_window": "sliding", "strict_resume": True, "strict_resume_code": "X.Y"}),
+    (["--online-page-size-max", "500", "--unknown-domain-code", "ResourceNotFound.DomainNotExist"],
+     {"online_page_size_max": 500, "unknown_domain_code": "ResourceNotFound.DomainNotExist"}),
+])
+def test_cli_settings_flags(argv, expected):
+    settings = le.load_config(le.parse_args(argv))["settings"]
+    assert {name: settings[name] for name in expected} == expected
+    with le.LiveEmulator(le.load_config(le.parse_args(argv))) as emulator:
+        current = control(emulator, "GET", "settings")[1]
+        assert {name: current[name] for name in expected} == expected
+
+
+def test_cli_rejects_bad_setting_values(tmp_path):
+    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--online-page-size-max", "5"], capture_output=True, text=True,
+                            timeout=10, check=False)
+    assert result.returncode == 2 and "online_page_size_max" in result.stderr
+
+
+def test_no_control_answers_404_on_the_control_interface():
+    with le.LiveEmulator({"streams": [{"domain_name": DOMAIN, "stream_name": "s1"}]}, control=False) as emulator:
+        for method, route in (("GET", "health"), ("POST", "reset"), ("GET", "calls"), ("POST", "settings")):
+            assert control(emulator, method, route, {} if method == "POST" else None)[0] == 404
+        assert describe_state(emulator, "s1") == "active"  # the API still answers
+
+
+def test_cli_no_control(tmp_path):
+    port_file = tmp_path / "port"
+    process = subprocess.Popen([sys.executable, str(EMULATOR_PATH), "--port-file", str(port_file), "--no-control", "--strict"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_file(str(port_file), process)
+        port = int(port_file.read_text(encoding="ascii"))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/_emulator/health")
+        assert conn.getresponse().status == 404
+        conn.close()
+        assert sdk_state(sdk_client(port), "s1") == "inactive"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)

@@ -7,11 +7,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 import pytest
 import requests
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     Credentials,
     LiveClient,
@@ -78,7 +81,9 @@ def test_sent_bytes_are_the_signed_bytes():
     assert headers["Authorization"] == expected
     assert headers["Host"] == "127.0.0.1:9" and headers["X-TC-Version"] == "2018-08-01"
     assert headers["X-TC-Token"] == "tmp-token" and headers["X-TC-Region"] == "ap-guangzhou"
-    assert headers["X-TC-RequestClient"].startswith("tencent.cloud/")
+    # the official Go SDK accepts only ^[0-9a-zA-Z-_ ,;.]+$ here
+    assert re.match(r"^[0-9a-zA-Z\-_ ,;.]+$", headers["X-TC-RequestClient"]) and headers["X-TC-RequestClient"].startswith("tencent.cloud")
+    assert headers["X-TC-Language"] == "en-US"
     assert sent["url"] == "http://127.0.0.1:9/"
 
 
@@ -267,3 +272,69 @@ def test_ca_bundle_variable_still_honoured_without_trust_env(monkeypatch, tmp_pa
     assert LiveClient(Credentials("AKIDx", "k")).verify == str(bundle)
     assert LiveClient(Credentials("AKIDx", "k"), ca_path="/given.pem").verify == "/given.pem"
     assert LiveClient(Credentials("AKIDx", "k"), validate_certs=False).verify is False
+
+
+def test_language_can_be_chinese():
+    session = FakeSession(ok())
+    make_client(session, language="zh-CN").call("ResumeLiveStream", {})
+    assert session.sent[0]["headers"]["X-TC-Language"] == "zh-CN"
+
+
+def never_connected():
+    reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    return requests.exceptions.ConnectionError(MaxRetryError(None, "/", reason))
+
+
+# Faults after which the server may have carried the call out.
+MAYBE_CARRIED_OUT = [
+    requests.exceptions.ReadTimeout("read timed out"),
+    requests.exceptions.ConnectionError(ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer"))),
+    FakeAnswer(502, b"<html>bad gateway</html>"),
+    FakeAnswer(200, b"<html>not json</html>"),
+]
+
+
+@pytest.mark.parametrize("fault", MAYBE_CARRIED_OUT)
+@pytest.mark.parametrize("action", ["ResumeLiveStream", "ForbidLiveStream", "DropLiveStream"])
+def test_a_write_that_may_have_been_carried_out_is_never_sent_again_by_the_client(fault, action):
+    session = FakeSession(fault, ok())
+    with pytest.raises(TencentTransportError) as caught:
+        make_client(session).call(action, {})
+    assert len(session.sent) == 1 and caught.value.maybe_carried_out is True
+
+
+@pytest.mark.parametrize("fault", MAYBE_CARRIED_OUT)
+def test_a_read_after_the_same_faults_is_sent_again(fault):
+    session = FakeSession(fault, ok({"StreamState": "forbid"}))
+    assert make_client(session).call("DescribeLiveStreamState", {}).data == {"StreamState": "forbid"}
+
+
+@pytest.mark.parametrize("fault", [never_connected(), requests.exceptions.ConnectTimeout("connect timed out")])
+def test_a_write_that_never_reached_the_server_is_sent_again(fault):
+    session = FakeSession(fault, ok(request_id="rid-2"))
+    answer = make_client(session).call("ResumeLiveStream", {})
+    assert answer.request_id == "rid-2" and len(session.sent) == 2
+
+
+@pytest.mark.parametrize("code", ["ServiceUnavailable", "ResourceUnavailable.Whatever", "FailedOperation.CallOtherSvrFailed"])
+def test_transient_codes_are_retried_on_reads_and_left_to_settling_on_writes(code):
+    read = FakeSession(err(code), ok({"StreamState": "inactive"}))
+    assert make_client(read).call("DescribeLiveStreamState", {}).data["StreamState"] == "inactive"
+    write = FakeSession(err(code), ok())
+    with pytest.raises(TencentApiError):
+        make_client(write).call("ForbidLiveStream", {})
+    assert len(write.sent) == 1
+
+
+def test_throttling_goes_on_past_the_retry_budget_until_the_deadline():
+    clock = [0.0]
+    throttles = [err("RequestLimitExceeded.GlobalRegionUinLimitExceeded")] * 12
+    session = FakeSession(*(throttles + [ok(request_id="rid-late")]))
+    answer = make_client(session, retries=1, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
+    assert answer.request_id == "rid-late" and answer.attempts == 13
+
+    clock[0] = 100.0
+    session = FakeSession(err("RequestLimitExceeded.UinLimitExceeded"), ok())
+    with pytest.raises(TencentApiError) as caught:
+        make_client(session, retries=5, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
+    assert caught.value.code == "RequestLimitExceeded.UinLimitExceeded" and len(session.sent) == 1

@@ -235,12 +235,16 @@ def test_stalled_endpoint_is_bounded_by_timeout_and_retries(live_api_fresh, run_
     assert "no answer from %s/ within timeout=0.4s" % live_api_fresh.url in result["msg"]
 
 
-def test_internal_error_on_write_is_reported_not_retried(live_api_fresh, run_module):
+def test_internal_error_on_write_is_settled_by_a_read_then_sent_again(live_api_fresh, run_module):
     seed(live_api_fresh, {"s1": "forbid"})
     live_api_fresh.core.add_faults({"faults": [{"action": "ResumeLiveStream", "kind": "internal_error", "count": 1}]})
     result = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="s1"))
-    writes = [c for c in api_calls(live_api_fresh) if c["action"] == "ResumeLiveStream"]
-    assert len(writes) == 1 and result["failure"]["code"] == "InternalError" and result["failure"]["request_id"]
+    actions = [c["action"] for c in api_calls(live_api_fresh)]
+    # the write was not carried out: the read finds the stream still forbidden, and it is sent once more
+    assert actions == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState", "ResumeLiveStream"]
+    assert result["changed"] is True and result["stream"]["state"] == "inactive"
+    recovered = result["stream"]["recovered_errors"]
+    assert recovered[0]["code"] == "InternalError" and recovered[0]["read_state"] == "forbid" and recovered[0]["request_id"]
 
 
 # --------------------------------------------------------------------------- TLS and proxies

@@ -14,7 +14,8 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _base
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -22,7 +23,13 @@ CONNECTION = {"secret_id": "AKIDtest", "secret_key": "s3cr3t", "endpoint": "http
 
 
 class FakeClient:
-    """Keeps stream states in memory and records every call; errors can be planted per stream."""
+    """Keeps stream states in memory and records every call; errors can be planted per stream.
+
+    A planted error is raised before the call is carried out; one planted as ("lost", error) is
+    raised after it was carried out (an answer lost on the way back).
+    """
+
+    retry_policy = RetryPolicy(retries=2, rand=lambda: 0.0)
 
     def __init__(self, states, errors=None):
         self.states = dict(states)
@@ -35,11 +42,14 @@ class FakeClient:
         with self._lock:
             self.calls.append((action, name))
             planted = self.errors.get((action, name))
-            if planted:
+            lost = isinstance(planted, tuple)
+            if planted and not lost:
                 raise planted
             if action == "DescribeLiveStreamState":
                 return ApiResponse({"StreamState": self.states.get(name, "inactive")}, "rid-%s-%d" % (name, len(self.calls)))
             self.states[name] = {"ResumeLiveStream": "inactive", "ForbidLiveStream": "forbid", "DropLiveStream": "inactive"}[action]
+            if lost:
+                raise planted[1]
             self.params = params
             return ApiResponse({}, "rid-%s-%s" % (action, name))
 
@@ -55,24 +65,33 @@ def run(monkeypatch, run_module):
     return run_with
 
 
-@pytest.mark.parametrize("state, before, writes, after", [
-    ("resumed", "forbid", ["ResumeLiveStream"], "inactive"),
-    ("resumed", "active", [], "active"),
-    ("resumed", "inactive", [], "inactive"),
-    ("forbidden", "active", ["ForbidLiveStream"], "forbid"),
-    ("forbidden", "inactive", ["ForbidLiveStream"], "forbid"),
-    ("forbidden", "forbid", [], "forbid"),
-    ("dropped", "active", ["DropLiveStream"], "inactive"),
-    ("dropped", "inactive", [], "inactive"),
-    ("dropped", "forbid", [], "forbid"),
+@pytest.mark.parametrize("state, before, writes, changed, after", [
+    ("resumed", "forbid", ["ResumeLiveStream"], True, "inactive"),
+    ("resumed", "active", [], False, "active"),
+    ("resumed", "inactive", [], False, "inactive"),
+    ("forbidden", "active", ["ForbidLiveStream"], True, "forbid"),
+    ("forbidden", "inactive", ["ForbidLiveStream"], True, "forbid"),
+    ("forbidden", "forbid", [], False, "forbid"),
+    # The state read may lag behind (Tencent says so) and dropping an inactive stream succeeds:
+    # the drop is always sent, and only a stream read as active counts as changed.
+    ("dropped", "active", ["DropLiveStream"], True, "inactive"),
+    ("dropped", "inactive", ["DropLiveStream"], False, "inactive"),
+    ("dropped", "forbid", ["DropLiveStream"], False, "forbid"),
 ])
-def test_each_state_writes_only_when_needed(run, state, before, writes, after):
+def test_each_state_writes_only_when_needed(run, state, before, writes, changed, after):
     client = FakeClient({"s1": before})
     result = run(client, stream_name="s1", state=state)
     assert [call[0] for call in client.writes()] == writes
-    assert result["changed"] is bool(writes)
+    assert result["changed"] is changed
     assert result["stream"]["previous_state"] == before and result["stream"]["state"] == after
     assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState"] + writes)
+
+
+def test_check_mode_of_a_drop_never_writes_and_changes_only_an_active_stream(run):
+    for before, changed in (("active", True), ("inactive", False)):
+        client = FakeClient({"s1": before})
+        result = run(client, check_mode=True, stream_name="s1", state="dropped")
+        assert client.writes() == [] and result["changed"] is changed
 
 
 def test_check_mode_reads_but_never_writes(run):
@@ -96,6 +115,75 @@ def test_single_stream_failure_names_code_message_and_request_id(run):
     assert result["failed"] is True
     assert "InternalError" in result["msg"] and "backend down" in result["msg"] and "rid-77" in result["msg"]
     assert result["failure"]["request_id"] == "rid-77" and result["stream"]["state"] == "forbid"
+    # a passing fault: each failed write was settled by a read that still found it forbid, then sent again (retries=2)
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState"] + ["ResumeLiveStream", "DescribeLiveStreamState"] * 3
+    assert result["failure"]["read_state"] == "forbid" and result["failure"]["read_request_id"]
+
+
+@pytest.mark.parametrize("state, before, action", [
+    ("resumed", "forbid", "ResumeLiveStream"),
+    ("forbidden", "active", "ForbidLiveStream"),
+    ("dropped", "active", "DropLiveStream"),
+])
+@pytest.mark.parametrize("lost", [
+    TencentTransportError("no answer within timeout=10s"),
+    TencentTransportError("HTTP 502 from the endpoint", status=502),
+    TencentApiError("ServiceUnavailable", "busy", "rid-su"),
+])
+def test_a_write_whose_answer_was_lost_is_confirmed_by_a_read_not_sent_again(run, state, before, action, lost):
+    client = FakeClient({"s1": before}, {(action, "s1"): ("lost", lost)})
+    result = run(client, stream_name="s1", state=state)
+    assert result.get("failed") is not True, result
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", action, "DescribeLiveStreamState"]
+    stream = result["stream"]
+    assert result["changed"] is True and stream["confirmed_by_read"] is True
+    assert stream["recovered_errors"][0]["read_state"] == client.states["s1"]
+    assert action not in stream["request_ids"]
+
+
+def test_a_write_that_never_reached_the_server_is_not_settled_by_a_read(run):
+    # The client itself re-sends those; if it gives up, no read can tell anything new.
+    error = TencentTransportError("could not connect", maybe_carried_out=False)
+    client = FakeClient({"s1": "forbid"}, {("ResumeLiveStream", "s1"): error})
+    result = run(client, stream_name="s1")
+    assert result["failed"] is True
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream"]
+
+
+def test_an_error_on_a_stream_another_client_already_resumed_is_success(run):
+    # strict-resume: Tencent may refuse ResumeLiveStream of a stream that is not forbidden; another
+    # operator resumed it between our read and our write.
+    class Preempting(FakeClient):
+        def call(self, action, params):
+            if action == "ResumeLiveStream":
+                self.states["s1"] = "inactive"
+                self.calls.append((action, "s1"))
+                raise TencentApiError("FailedOperation", "The stream is not forbidden.", "rid-fo", action=action)
+            return FakeClient.call(self, action, params)
+
+    client = Preempting({"s1": "forbid"})
+    result = run(client, stream_name="s1")
+    assert result.get("failed") is not True, result
+    assert result["changed"] is True and result["stream"]["confirmed_by_read"] is True
+    assert result["stream"]["recovered_errors"][0]["code"] == "FailedOperation"
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState"]
+
+
+def test_a_failed_write_not_confirmed_by_the_read_fails_without_a_blind_resend(run):
+    error = TencentApiError("FailedOperation", "nope", "rid-x", action="ResumeLiveStream")
+    client = FakeClient({"s1": "forbid"}, {("ResumeLiveStream", "s1"): error})
+    result = run(client, stream_name="s1")
+    assert result["failed"] is True and result["failure"]["code"] == "FailedOperation"
+    assert result["failure"]["read_state"] == "forbid"
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState"]
+
+
+def test_a_fatal_error_on_a_write_is_not_settled(run):
+    error = TencentApiError("UnauthorizedOperation", "no", "rid-u", action="ResumeLiveStream")
+    client = FakeClient({"s1": "forbid"}, {("ResumeLiveStream", "s1"): error})
+    result = run(client, stream_name="s1")
+    assert result["failed"] is True and "read_state" not in result["failure"]
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream"]
 
 
 def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
