@@ -76,15 +76,16 @@ def test_demo_refuses_a_pushing_stream(demo_api, tmp_path, ansible_playbook):
 
 def test_demo_puts_the_stream_back_when_a_step_fails(demo_api, tmp_path, ansible_playbook):
     demo_api.core.reset()
-    # The first resume fails (InternalError on a write is not retried): the stream is left forbidden
-    # by the demo's own forbid, until the always: section resumes it.
-    demo_api.core.add_faults({"faults": [{"action": "ResumeLiveStream", "kind": "internal_error", "count": 1}]})
+    # The first resume fails with an error that is neither retried nor settled as done: the stream is
+    # left forbidden by the demo's own forbid, until the always: section resumes it.
+    demo_api.core.add_faults({"faults": [{"action": "ResumeLiveStream", "kind": "error", "code": "InvalidParameterValue",
+                                          "message": "injected by the test", "count": 1}]})
     completed = ansible_playbook(demo_playbook(), tmp_path,
                                  env={"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
                                       "TENCENTCLOUD_LIVE_ENDPOINT": demo_api.url})
     out = completed.stdout.decode("utf-8", "replace")
     calls = demo_api.core.list_calls(None)["calls"]
     streams = dict((s["stream_name"], s["state"]) for s in demo_api.core.list_streams({})["streams"])
-    assert completed.returncode != 0 and "InternalError" in out
+    assert completed.returncode != 0 and "injected by the test" in out
     assert writes(calls) == ["ForbidLiveStream", "ResumeLiveStream", "ResumeLiveStream"]
     assert streams.get("stream1", "inactive") == "inactive", out[-3000:]
