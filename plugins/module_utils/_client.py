@@ -90,8 +90,8 @@ class Credentials:
     __str__ = __repr__
 
 
-# The headers a request carries whose values come from the user (credentials) or this module.
-# A header value must be Latin-1 text without control characters (HTTP/1.1 and http.client).
+# What http.client cannot send in a header value: control characters and anything outside Latin-1.
+# The Authorization header carries secret_id and X-TC-Token the session token, both user input.
 _BAD_HEADER_CHARACTER = re.compile(u"[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
 # Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")

@@ -235,8 +235,8 @@ class ChainSettings:
     def explicit_label(self):
         """credential_source of source 1: options, environment, or options and environment."""
         origins = [origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin]
-        kinds = sorted(set("options" if origin.startswith("option ") else "environment" for origin in origins))
-        return " and ".join(kinds)
+        kinds = set("options" if origin.startswith("option ") else "environment" for origin in origins)
+        return " and ".join(kind for kind in ("options", "environment") if kind in kinds)
 
     def explicit_origin(self):
         origins = set(origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin)
@@ -643,7 +643,7 @@ def from_tccli_profile(settings, tried, on_secret):
     path = settings.profile_path
     what = "tccli profile file"
     label = "the tccli profile %s (%s)" % (settings.profile_name, path)
-    if not os.path.lexists(path):
+    if not os.path.exists(path):
         if settings.profile_asked:
             asked = settings.profile_origin or settings.shared_dir_origin
             raise CredentialError("the tccli profile %r was asked for (%s) but %s does not exist: run tccli configure --profile %s, "
@@ -674,7 +674,7 @@ def from_tccli_profile(settings, tried, on_secret):
     on_secret(secret_key)
     if token:
         on_secret(token)
-    _check_file_secrets(((("secretId", secret_id), ("secretKey", secret_key), ("token", token))), what, path)
+    _check_file_secrets((("secretId", secret_id), ("secretKey", secret_key), ("token", token)), what, path)
     return Found(Credentials(secret_id, secret_key, token, source=label, label="profile %s" % settings.profile_name),
                  role_arn=_optional_str(data, "role-arn", path, what), role_session_name=_optional_str(data, "role-session-name", path, what))
 
@@ -698,7 +698,7 @@ def from_sdk_files(settings, tried, on_secret):
     what = "SDK credentials file"
     for path in settings.sdk_files:
         label = "the %s %s" % (what, path)
-        if not os.path.lexists(path):
+        if not os.path.exists(path):
             tried.append("%s (no such file)" % label)
             continue
         parser = configparser.ConfigParser(interpolation=None)

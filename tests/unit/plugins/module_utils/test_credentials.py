@@ -715,7 +715,7 @@ def test_credential_source_labels_name_the_source_never_a_secret(box, live_api_f
     assert box.resolve(secret_id="AKIDo", secret_key="key-o").label == "options"
     box.env(TENCENTCLOUD_SECRET_ID="AKIDe", TENCENTCLOUD_SECRET_KEY="key-e")
     assert box.resolve().label == "environment"
-    assert box.resolve(secret_key="key-o").label == "environment and options"
+    assert box.resolve(secret_key="key-o").label == "options and environment"
     box.monkeypatch.delenv("TENCENTCLOUD_SECRET_ID")
     box.monkeypatch.delenv("TENCENTCLOUD_SECRET_KEY")
     box.tccli(profile="prod", secretId=EMULATOR_ID, secretKey=EMULATOR_KEY)
