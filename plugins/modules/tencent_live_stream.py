@@ -219,7 +219,7 @@ credential_source:
   description:
     - Where the task's credentials came from, never a secret. V(options), V(environment) or V(options and environment)
       (secret_id, secret_key and session_token), V(profile NAME) (a tccli profile), V(file PATH) (an SDK credentials
-      file), V(CVM role NAME), or V(assumed role ARN (with the credentials from SOURCE)).
+      file), V(CVM role NAME), or V(assumed role ARN) followed by the source of the credentials that assumed it, in parentheses.
   returned: when credentials were found, also when the task failed after that
   type: str
   sample: environment

@@ -185,7 +185,7 @@ request_ids:
 credential_source:
   description:
     - Where the task's credentials came from, never a secret, as for M(tencent.cloud.tencent_live_stream); one of
-      V(options), V(environment), V(profile NAME), V(file PATH), V(CVM role NAME) or V(assumed role ARN (with the credentials from SOURCE)).
+      V(options), V(environment), V(profile NAME), V(file PATH), V(CVM role NAME) or V(assumed role ARN) with the source in parentheses.
   returned: when credentials were found, also when the task failed after that
   type: str
   sample: profile default
