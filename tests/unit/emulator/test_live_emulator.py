@@ -1087,8 +1087,8 @@ def online_page_raw(emulator, **params):
 
 def test_settings_strict_shorthand_validation_and_reset(emulator):
     settings = control(emulator, "GET", "settings")[1]
-    assert {name: settings[name] for name in ("quota_window", "strict_resume", "strict_resume_code", "forbid_scope",
-                                               "online_page_size_max")} == {
+    names = ("quota_window", "strict_resume", "strict_resume_code", "forbid_scope", "online_page_size_max")
+    assert {name: settings[name] for name in names} == {
         "quota_window": "bucket", "strict_resume": False, "strict_resume_code": "FailedOperation", "forbid_scope": "name",
         "online_page_size_max": 300000}
     settings = control(emulator, "POST", "settings", {"strict": True})[1]
