@@ -145,7 +145,8 @@ options:
       - Requests per second allowed per API action, for accounts whose quotas differ from Tencent's defaults.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
-        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80).
+        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
+        C(DescribeLiveStreamPublishedList=20) (Tencent does not publish this one; 20 is a cautious assumption).
     type: dict
 notes:
   - "Credential chain: the credentials are found once per task, in this order (highest precedence first); the first

@@ -21,6 +21,8 @@ DEFAULT_QUOTAS = {
     "ForbidLiveStream": 200,
     "DropLiveStream": 100,
     "DescribeLiveStreamOnlineList": 80,
+    # Not on Tencent's page for this action; the reference's working assumption.
+    "DescribeLiveStreamPublishedList": 20,
 }
 FALLBACK_QUOTA = 20
 

@@ -10,25 +10,31 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: tencent_live_stream_info
-short_description: Read Tencent Cloud Live (CSS) stream states and the streams pushing now
+short_description: Read Tencent Cloud Live (CSS) stream states, find the streams that pushed, wait for pushes
 version_added: 0.1.0
 description:
   - With O(stream_name) or O(stream_names), reads each stream's push state (C(active), C(inactive) or C(forbid))
     with C(DescribeLiveStreamState), concurrently and paced at Tencent's quota.
-  - With neither, lists the streams pushing now with C(DescribeLiveStreamOnlineList), optionally filtered by
+  - With O(pushed_since), finds every stream of O(domain_name) (optionally of one O(app_name)) that pushed within
+    the window from O(pushed_since) to O(pushed_until) in Tencent's push history (C(DescribeLiveStreamPublishedList)),
+    and reads each one's state. Tencent has no API that lists forbidden streams any more (C(DescribeLiveForbidStreamList)
+    was removed on 2025-11-28), so this is how to find them, see the examples.
+  - With none of these, lists the streams pushing now with C(DescribeLiveStreamOnlineList), optionally filtered by
     O(domain_name) and O(app_name), fetching every page.
+  - With O(wait_for), polls the named or found streams until every one is in that state, for example V(active) to know
+    that encoders are pushing again after a resume.
   - Never changes anything.
 author:
   - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
   domain_name:
     description:
-      - The push domain. Required with O(stream_name) or O(stream_names); a filter for the online list.
+      - The push domain. Required with O(stream_name), O(stream_names) or O(pushed_since); a filter for the online list.
     type: str
   app_name:
     description:
-      - The push path (AppName). With stream names it defaults to V(live); for the online list it is a filter,
-        and all paths are listed when it is not set. A string, as for O(stream_name).
+      - The push path (AppName). With stream names it defaults to V(live); for the online list and the push history
+        (O(pushed_since)) it is a filter, and all paths are searched when it is not set. A string, as for O(stream_name).
     type: raw
   stream_name:
     description:
@@ -41,15 +47,61 @@ options:
       - Several streams whose states to read. Each name may appear only once, and each must be a string (see O(stream_name)).
     type: list
     elements: raw
+  pushed_since:
+    description:
+      - Find the streams that pushed since this time, instead of naming them. Requires O(domain_name); O(app_name)
+        limits the search to one push path (all paths when not set). Mutually exclusive with O(stream_name) and
+        O(stream_names).
+      - A duration before now, a whole number followed by V(d) (days), V(h) (hours), V(m) (minutes) or V(s)
+        (seconds), such as V(7d), V(36h) or V(90m); or an ISO 8601 time in UTC such as V(2026-11-23T08:00:00Z).
+      - "Tencent keeps the push history for about two months: the window may start at most 60 days ago (V(60d)).
+        A window longer than 30 days (the most one query may span) is read in slices, and a slice holding Tencent's
+        maximum of 10,000 records per query is halved and read again, so no stream is left out. A window that
+        Tencent cannot answer (older than 60 days, ending in the future, or ending before it starts) fails before
+        any API call."
+      - "The history lists every push that overlaps the window. If more than 10,000 pushes of the domain (or of
+        O(app_name)) overlap one single minute, no slice can hold them and the task fails saying so, rather than
+        return an incomplete list; give O(app_name) to search one push path at a time."
+      - A stream that pushed several times is returned once.
+    type: str
+  pushed_until:
+    description:
+      - The end of the window of O(pushed_since), in the same forms (a duration before now, or an ISO 8601 UTC time).
+      - If not set, now.
+    type: str
   page_size:
     description:
-      - Streams per page of the online list. Every page is fetched whatever the size.
-      - If not set, the largest size the site allows is used, 300000 on the China site and 100 on the
+      - Entries per page of the online list or, with O(pushed_since), of the push history. Every page is fetched
+        whatever the size.
+      - For the online list, if not set, the largest size the site allows is used, 300000 on the China site and 100 on the
         international site (an endpoint whose host contains C(intl)).
-      - International accounts may only list 100 per page even on the China host. When Tencent refuses a page size
-        above 100 with an C(InvalidParameter*) code, the list is fetched again from the first page with 100 per page
-        and the task warns.
+      - For the online list, international accounts may only list 100 per page even on the China host. When Tencent
+        refuses a page size above 100 with an C(InvalidParameter*) code, the list is fetched again from the first page
+        with 100 per page and the task warns.
+      - For the push history, between 10 and 100; if not set, 100.
     type: int
+  wait_for:
+    description:
+      - Wait until every stream named, or found with O(pushed_since), is in this state, reading the states again every
+        O(wait_interval) seconds. V(active) means the encoder is pushing again.
+      - A stream counts as there once a read shows it in that state; later polls read only the others.
+      - When O(wait_timeout) runs out first, the task fails naming the streams that did not get there, and still returns
+        every stream's last state in RV(streams) and the details in RV(wait).
+      - Waiting only reads, so it also waits in check mode.
+      - Not with the online list (give O(stream_name), O(stream_names) or O(pushed_since)).
+    type: str
+    choices: [active, inactive, forbid]
+  wait_timeout:
+    description:
+      - How many seconds O(wait_for) waits at most. V(0) reads once.
+    type: int
+    default: 300
+  wait_interval:
+    description:
+      - Seconds between two polls of O(wait_for). At least 1. The reads of each poll are paced at
+        C(DescribeLiveStreamState)'s quota like any other read.
+    type: int
+    default: 5
   concurrency:
     description:
       - How many stream states are read at once (1 to 256). Rate limits still apply (see O(rate_limits)).
@@ -59,7 +111,7 @@ extends_documentation_fragment:
   - tencent.cloud.tencent
 attributes:
   check_mode:
-    description: Runs normally in check mode; it only reads.
+    description: Runs normally in check mode, O(wait_for) included; it only reads.
     support: full
   diff_mode:
     description: Nothing changes, so there is nothing to show.
@@ -87,6 +139,42 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ states.streams | selectattr('state', 'equalto', 'forbid') | map(attribute='stream_name') | list }}"
 
+- name: Find every stream that pushed in the last 7 days, with its state now
+  tencent.cloud.tencent_live_stream_info:
+    domain_name: 5000.livepush.myqcloud.com
+    app_name: live
+    pushed_since: 7d
+  register: pushed
+
+- name: Which of them are forbidden?
+  ansible.builtin.debug:
+    msg: >-
+      {{ pushed.counts.forbid }} of {{ pushed.counts.total }} are forbidden:
+      {{ pushed.streams | selectattr('state', 'equalto', 'forbid') | map(attribute='stream_name') | join(', ') }}
+
+- name: Streams that pushed during an incident, an exact window in UTC
+  tencent.cloud.tencent_live_stream_info:
+    domain_name: 5000.livepush.myqcloud.com
+    pushed_since: "2026-11-23T08:00:00Z"
+    pushed_until: "2026-11-23T20:00:00Z"
+  register: during_incident
+
+- name: After resuming them, wait up to 10 minutes until their encoders push again
+  tencent.cloud.tencent_live_stream_info:
+    domain_name: 5000.livepush.myqcloud.com
+    stream_names: "{{ incident_streams }}"
+    wait_for: active
+    wait_timeout: 600
+    wait_interval: 10
+  register: back
+  ignore_errors: true
+
+- name: Say which are back on air and which are not
+  ansible.builtin.debug:
+    msg:
+      - "back on air: {{ back.wait.reached | join(', ') }}"
+      - "not pushing: {{ back.wait.not_reached | join(', ') }}"
+
 - name: What is live on this domain right now?
   tencent.cloud.tencent_live_stream_info:
     domain_name: 5000.livepush.myqcloud.com
@@ -99,8 +187,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 streams:
-  description: The state of each stream named, in input order.
-  returned: when O(stream_name) or O(stream_names) is given
+  description:
+    - The state of each stream named, in input order.
+    - With O(pushed_since), each stream that pushed within the window, once, sorted by app name and stream name.
+    - With O(wait_for), each stream's last state read.
+  returned: when O(stream_name), O(stream_names) or O(pushed_since) is given
   type: list
   elements: dict
   contains:
@@ -124,6 +215,21 @@ streams:
       description: Whether reading this stream failed.
       type: bool
       sample: false
+    pushes:
+      description: How many pushes of the stream the history lists within the window.
+      type: int
+      returned: with O(pushed_since)
+      sample: 3
+    last_push_start:
+      description: When the stream's latest push within the window started (UTC), as the history says.
+      type: str
+      returned: with O(pushed_since)
+      sample: "2026-11-29T18:00:00Z"
+    last_push_end:
+      description: When that push ended (UTC), as the history says.
+      type: str
+      returned: with O(pushed_since)
+      sample: "2026-11-29T19:30:00Z"
     request_ids:
       description: The RequestId of the read, by action.
       type: dict
@@ -136,12 +242,30 @@ streams:
                "request_id": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1", "hint": "", "attempts": 6}
 counts:
   description: How many stream states were read, by state, and how many reads failed.
-  returned: when O(stream_name) or O(stream_names) is given
+  returned: when O(stream_name), O(stream_names) or O(pushed_since) is given
   type: dict
   sample: {"total": 3, "active": 1, "inactive": 1, "forbid": 1, "failed": 0}
+window:
+  description:
+    - The window searched with O(pushed_since) and how it was read. C(since) and C(until) are UTC; C(slices) is how
+      many time slices were read in full, C(splits) how many slices held 10,000 records or more and were halved,
+      C(queries) how many history pages were fetched, C(records) how many distinct pushes were listed.
+  returned: with O(pushed_since)
+  type: dict
+  sample: {"since": "2026-11-23T18:00:00Z", "until": "2026-11-30T18:00:00Z", "slices": 1, "splits": 0, "queries": 2,
+           "records": 180}
+wait:
+  description:
+    - How O(wait_for) went. C(state), C(timeout) and C(interval) as given; C(polls) how many times states were read;
+      C(elapsed) seconds waited; C(timed_out) whether time ran out; C(reached) the streams seen in the state and
+      C(not_reached) the others (stream names, in the order of RV(streams)).
+  returned: with O(wait_for)
+  type: dict
+  sample: {"state": "active", "timeout": 300, "interval": 5, "polls": 4, "elapsed": 15.1, "timed_out": true,
+           "reached": ["stream1", "stream3"], "not_reached": ["stream2"]}
 online_streams:
   description: The streams pushing now, sorted as Tencent returns them.
-  returned: when neither O(stream_name) nor O(stream_names) is given
+  returned: when none of O(stream_name), O(stream_names) and O(pushed_since) is given
   type: list
   elements: dict
   contains:
@@ -168,17 +292,17 @@ online_streams:
       sample: 0
 total:
   description: How many streams are pushing now, as Tencent counts them (TotalNum).
-  returned: when neither O(stream_name) nor O(stream_names) is given
+  returned: when none of O(stream_name), O(stream_names) and O(pushed_since) is given
   type: int
   sample: 1
 pages:
   description: How many pages of the online list were fetched.
-  returned: when neither O(stream_name) nor O(stream_names) is given
+  returned: when none of O(stream_name), O(stream_names) and O(pushed_since) is given
   type: int
   sample: 1
 request_ids:
-  description: The RequestId of each page of the online list.
-  returned: when neither O(stream_name) nor O(stream_names) is given
+  description: The RequestId of each page of the online list or, with O(pushed_since), of the push history.
+  returned: when O(stream_name) and O(stream_names) are not given
   type: list
   elements: str
   sample: ["6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1"]
@@ -193,7 +317,7 @@ failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
       M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped) or C(internal).
-  returned: failure
+  returned: when an API call failed
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",
            "message": "The provided credentials could not be validated.", "request_id": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1",
@@ -203,6 +327,7 @@ failure:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tencent.cloud.plugins.module_utils import _history
 from ansible_collections.tencent.cloud.plugins.module_utils._args import concurrency_problem, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
@@ -221,33 +346,53 @@ from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     name_problem,
     stream_names_problems,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
 
 MAX_PAGE_SIZE_CHINA = 300000
 MAX_PAGE_SIZE_INTL = 100
 MIN_PAGE_SIZE = 10
+# History pages fetched at once; the client paces them at DescribeLiveStreamPublishedList's quota.
+HISTORY_WORKERS = 4
+HISTORY_FIELDS = ("pushes", "last_push_start", "last_push_end")
 
 
 class LiveStreamInfoModule(TencentModule):
 
     def __init__(self, module):
         super(LiveStreamInfoModule, self).__init__(module, pool_size=module.params["concurrency"])
+        self.window = None
 
     @property
     def by_name(self):
         return self.module.params["stream_name"] is not None or self.module.params["stream_names"] is not None
+
+    @property
+    def discovering(self):
+        return self.module.params["pushed_since"] is not None
 
     def validate(self):
         params = self.module.params
         problems = []
         if self.by_name:
             problems.extend(filter(None, [name_problem("domain_name", params["domain_name"]),
-                                          name_problem("app_name", params["app_name"] or "live")]))
+                                          name_problem("app_name", "live" if params["app_name"] is None else params["app_name"])]))
             if params["stream_names"] is not None:
                 problems.extend(stream_names_problems(params["stream_names"]))
             else:
                 problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
             if params["page_size"] is not None:
-                problems.append("page_size is only used to list online streams: remove it, or remove stream_name/stream_names")
+                problems.append("page_size is only used to list online streams or the push history: remove it, "
+                                "or remove stream_name/stream_names")
+        elif self.discovering:
+            problems.extend(filter(None, [name_problem("domain_name", params["domain_name"])]))
+            if params["app_name"] is not None:
+                problems.extend(filter(None, [name_problem("app_name", params["app_name"])]))
+            page_size = params["page_size"]
+            if page_size is not None and not _history.MIN_PAGE_SIZE <= page_size <= _history.MAX_PAGE_SIZE:
+                problems.append("page_size must be between %d and %d for the push history (pushed_since), got %d" % (
+                    _history.MIN_PAGE_SIZE, _history.MAX_PAGE_SIZE, page_size))
+            self.window, window_problems = _history.plan_window(params["pushed_since"], params["pushed_until"], _history.utcnow())
+            problems.extend(window_problems)
         else:
             for option in ("domain_name", "app_name"):
                 if params[option] is not None:
@@ -256,14 +401,24 @@ class LiveStreamInfoModule(TencentModule):
             if page_size is not None and not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE_CHINA:
                 problems.append("page_size must be between %d and %d (100 on the international site), got %d" % (
                     MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size))
+            if params["wait_for"] is not None:
+                problems.append("wait_for needs the streams to wait for: give stream_name, stream_names or pushed_since")
         problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
+        if params["wait_timeout"] < 0:
+            problems.append("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
+        if params["wait_interval"] < 1:
+            problems.append("wait_interval must be at least 1 second, got %d" % params["wait_interval"])
         self.fail_on_problems(problems)
         self.check_connection()
+        for warning in self.window.warnings if self.window else ():
+            self.module.warn(warning)
 
     def run(self):
         self.validate()
         if self.by_name:
             self.read_states()
+        elif self.discovering:
+            self.discover()
         else:
             self.list_online()
 
@@ -285,19 +440,58 @@ class LiveStreamInfoModule(TencentModule):
     def not_started(key, reason):
         return not_started_result(key, reason, state=None)
 
+    def read_round(self, keys):
+        return run_in_order(keys, self.read_state, self.not_started, self.module.params["concurrency"])
+
     def read_states(self):
         params = self.module.params
         names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
-        keys = [StreamKey(params["domain_name"], params["app_name"] or "live", name) for name in names]
-        results = run_in_order(keys, self.read_state, self.not_started, params["concurrency"])
+        keys = [StreamKey(params["domain_name"], "live" if params["app_name"] is None else params["app_name"], name) for name in names]
+        self.report(keys)
+
+    def report(self, keys, extra=None, **output):
+        """Read the keys' states (and wait, with wait_for); exit or fail with streams and counts.
+
+        extra: per-key fields added to each stream's result (the push history's), in key order.
+        """
+        params = self.module.params
+        pairs = list(zip(keys, self.read_round(keys)))
+        outcome = None
+        if params["wait_for"] is not None:
+            outcome = wait_for_state(pairs, self.read_round, params["wait_for"], params["wait_timeout"], params["wait_interval"])
+            output["wait"] = outcome.summary(keys)
+        results = [result for _key, result in pairs]
+        for result, fields in zip(results, extra or ()):
+            result.update(fields)
         messages = pop_messages(results)
         tally = dict((state, sum(1 for r in results if r["state"] == state)) for state in STREAM_STATES)
         tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
-        output = dict(changed=False, streams=results, counts=tally)
+        output.update(changed=False, streams=results, counts=tally)
         if messages:
             self.fail_json("Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
                            failure=first_error(results), **output)
+        if outcome is not None and output["wait"]["timed_out"]:
+            late = [result for key, result in pairs if key not in outcome.reached_at]
+            self.fail_json("Waited %d s for %d stream(s) to be %s; %d did not get there: %s" % (
+                params["wait_timeout"], len(keys), params["wait_for"], len(late),
+                shorten(["%s (%s)" % (result["stream_name"], result["state"]) for result in late])), **output)
         self.exit_json(**output)
+
+    # Push history --------------------------------------------------------------------------
+    def discover(self):
+        params = self.module.params
+        history = _history.PushedStreams(self.client.call, params["domain_name"], app_name=params["app_name"],
+                                         page_size=params["page_size"] or _history.MAX_PAGE_SIZE, workers=HISTORY_WORKERS)
+        try:
+            found = history.collect(self.window)
+        except _history.HistoryError as error:
+            self.fail_json(str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids)
+        except TencentError as error:
+            self.fail_error(error, msg="Reading the push history failed: %s" % error, changed=False,
+                            window=history.summary(self.window), request_ids=history.request_ids)
+        keys = [StreamKey(stream["domain_name"], stream["app_name"], stream["stream_name"]) for stream in found]
+        extra = [dict((field, stream[field]) for field in HISTORY_FIELDS) for stream in found]
+        self.report(keys, extra, window=history.summary(self.window), request_ids=history.request_ids)
 
     # Online list ---------------------------------------------------------------------------
     def default_page_size(self):
@@ -354,11 +548,17 @@ def main():
             app_name=dict(type="raw"),
             stream_name=dict(type="raw"),
             stream_names=dict(type="list", elements="raw"),
+            pushed_since=dict(type="str"),
+            pushed_until=dict(type="str"),
             page_size=dict(type="int"),
             concurrency=dict(type="int", default=32),
+            wait_for=dict(type="str", choices=list(STREAM_STATES)),
+            wait_timeout=dict(type="int", default=300),
+            wait_interval=dict(type="int", default=5),
         )),
-        mutually_exclusive=[("stream_name", "stream_names")],
-        required_by={"stream_name": "domain_name", "stream_names": "domain_name"},
+        mutually_exclusive=[("stream_name", "stream_names", "pushed_since")],
+        required_by={"stream_name": "domain_name", "stream_names": "domain_name", "pushed_since": "domain_name",
+                     "pushed_until": "pushed_since"},
         supports_check_mode=True,
     )
     LiveStreamInfoModule(module).run()

@@ -27,6 +27,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.request
 
 import ansible_runner
 import jinja2
@@ -318,11 +319,49 @@ def test_job_template_takes_a_list_and_is_idempotent(job, live_api):
     assert [c["stream_name"] for c in calls(live_api) if c["action"] == "ResumeLiveStream"] == ["list-a"]
 
 
+def seed_published(live_api, records):
+    """Push history for DescribeLiveStreamPublishedList, through the control interface."""
+    request = urllib.request.Request(live_api.url.rstrip("/") + "/_emulator/published", method="POST",
+                                     data=json.dumps({"records": records}).encode("utf-8"),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+
+def test_job_template_resumes_every_forbidden_stream_pushed_within_a_window(job, live_api):
+    seed(live_api, **{"win-a": "forbid", "win-b": "inactive", "win-c": "forbid", "win-old": "forbid"})
+    now = int(time.time())
+    seed_published(live_api, [
+        {"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "start": now - hours * 3600, "end": now - hours * 3600 + 600}
+        for name, hours in (("win-a", 30), ("win-b", 20), ("win-c", 2), ("win-old", 24 * 9))])
+    # what AWX sends for this survey: the unanswered textarea as an empty string, the choice as text
+    answers = {"domain_name": DOMAIN, "stream_names": "", "forbidden_pushed_within": "7d", "app_name": "live",
+               "wait_for_push": "no", "wait_timeout": 300}
+
+    check = job.run(answers, ident="window-check", cmdline="--check")
+
+    assert check.status == "successful", describe(check)
+    assert not [c for c in calls(live_api) if c["action"] in WRITE_ACTIONS]
+    summary = task_result(check, "Summarise")["msg"]
+    assert summary[1] == "would resume: 2 (win-a, win-c)", summary
+    assert summary[0].startswith(DOMAIN + "/live: 3 streams pushed within 7d (") and summary[0].endswith(
+        "2 forbidden (check mode: nothing was changed)"), summary
+
+    runner = job.run(answers, ident="window-run")
+
+    assert runner.status == "successful", describe(runner)
+    assert sorted(c["stream_name"] for c in calls(live_api) if c["action"] in WRITE_ACTIONS) == ["win-a", "win-c"]
+    assert stream_states(live_api) == {"win-a": "inactive", "win-b": "inactive", "win-c": "inactive", "win-old": "forbid"}
+    assert task_result(runner, "Summarise")["msg"][1] == "resumed: 2 (win-a, win-c)"
+
+
 @pytest.mark.parametrize("extravars, message", [
     ({"stream_names": "a"}, "This playbook needs the extra vars domain_name"),
     ({"domain_name": DOMAIN}, "This playbook needs the extra vars domain_name"),
     ({"domain_name": DOMAIN, "stream_names": " ,\n, "}, "stream_names is empty"),
     ({"domain_name": DOMAIN, "stream_names": {"a": 1}}, "This playbook needs the extra vars domain_name"),
+    ({"domain_name": DOMAIN, "stream_names": "", "forbidden_pushed_within": " "}, "stream_names is empty"),
+    ({"domain_name": DOMAIN, "stream_names": "a", "forbidden_pushed_within": "7d"}, "Give either stream_names or forbidden_pushed_within, not both"),
 ])
 def test_job_template_rejects_missing_extra_vars(job, live_api, extravars, message):
     runner = job.run(extravars, ident="bad-input")
@@ -339,14 +378,21 @@ def test_job_template_rejects_missing_extra_vars(job, live_api, extravars, messa
     ({"live_stream_resume_streams": ["a"]},
      r"Validation of arguments failed:.*missing required arguments: live_stream_resume_domain_name"),
     ({"live_stream_resume_domain_name": DOMAIN},
-     r"Validation of arguments failed:.*missing required arguments: live_stream_resume_streams"),
+     r"^live_stream_resume_streams is empty; name at least one stream to resume, or set live_stream_resume_forbidden_pushed_within"),
     ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": {"a": 1}},
      r"Validation of arguments failed:.*'live_stream_resume_streams' is of type .*list"),
     ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": ["a"], "live_stream_resume_verify": "maybe"},
      r"Validation of arguments failed:.*'live_stream_resume_verify' is of type .*bool"),
     ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": []},
-     r"^live_stream_resume_streams is empty; name at least one stream to resume\.$"),
-], ids=["no-domain", "no-streams", "streams-not-a-list", "verify-not-a-bool", "empty-streams"])
+     r"^live_stream_resume_streams is empty; name at least one stream to resume, or set"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": ["a"], "live_stream_resume_forbidden_pushed_within": "7d"},
+     r"^Give either live_stream_resume_streams or live_stream_resume_forbidden_pushed_within, not both\.$"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_forbidden_pushed_within": "7d", "live_stream_resume_wait": "maybe"},
+     r"Validation of arguments failed:.*'live_stream_resume_wait' is of type .*bool"),
+    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_forbidden_pushed_within": "70d"},
+     r"pushed_since '70d' .* is more than 60 days ago"),
+], ids=["no-domain", "no-streams", "streams-not-a-list", "verify-not-a-bool", "empty-streams", "streams-and-window",
+        "wait-not-a-bool", "window-too-old"])
 def test_role_argument_spec_rejects_bad_input(job, live_api, extravars, expected):
     runner = job.run(extravars, ident="role-bad-input", playbook="role_only.yml")
 

@@ -99,6 +99,7 @@ DEFAULT_QUOTAS = {
     "ForbidLiveStream": 200,
     "DropLiveStream": 100,
     "DescribeLiveStreamOnlineList": 80,
+    "DescribeLiveStreamPublishedList": 20,
 }
 STREAM_PARAMS = ("DomainName", "AppName", "StreamName")
 ACTION_PARAMS = {
@@ -107,7 +108,15 @@ ACTION_PARAMS = {
     "ForbidLiveStream": STREAM_PARAMS + ("ResumeTime", "Reason"),
     "DropLiveStream": STREAM_PARAMS,
     "DescribeLiveStreamOnlineList": ("DomainName", "AppName", "PageNum", "PageSize", "StreamName"),
+    "DescribeLiveStreamPublishedList": ("DomainName", "StartTime", "EndTime", "AppName", "StreamName", "PageNum", "PageSize"),
 }
+# DescribeLiveStreamPublishedList: the push history Tencent keeps and lets one query reach
+PUBLISHED_MAX_SPAN = 30 * 86400
+PUBLISHED_RETENTION = 60 * 86400
+PUBLISHED_CAP = 10000
+PUBLISHED_PAGE_SIZE_MAX = 100
+PUBLISHED_CAP_MODES = ("truncate", "error")
+MAX_GENERATED_RECORDS = 2000000
 
 # STS, served on the same port: the credential scope's service picks the API.
 STS_SERVICE = "sts"
@@ -152,6 +161,8 @@ DEFAULT_SETTINGS = {
     "strict_resume_code": "FailedOperation",
     "forbid_scope": "name",
     "online_page_size_max": MAX_PAGE_SIZE,
+    "reconnect_after_resume": None,
+    "published_cap_mode": "truncate",
 }
 # "strict": true in POST /_emulator/settings (and --strict) is shorthand for these
 STRICT_SETTINGS = {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}
@@ -336,12 +347,44 @@ class CvmRoleRecord:
     duration: float = DEFAULT_CVM_ROLE_SECONDS
 
 
+class PushRecord:
+    """One push of a stream (DescribeLiveStreamPublishedList); ``end`` is None while it lasts."""
+
+    __slots__ = ("domain", "app", "name", "start", "end", "stop_reason", "client_ip", "resolution")
+
+    def __init__(self, key: tuple, start: float, end: Optional[float] = None, stop_reason: str = "",  # pylint: disable=too-many-arguments
+                 client_ip: str = "203.0.113.10", resolution: str = "1920*1080"):
+        self.domain, self.app, self.name = key
+        self.start = start
+        self.end = end
+        self.stop_reason = stop_reason
+        self.client_ip = client_ip
+        self.resolution = resolution
+
+    def describe(self) -> dict:
+        return {
+            "StreamName": self.name,
+            "AppName": self.app,
+            "DomainName": self.domain,
+            "StreamStartTime": format_utc(self.start),
+            "StreamEndTime": format_utc(self.end),
+            "StopReason": self.stop_reason,
+            "Duration": int(self.end - self.start),
+            "ClientIp": self.client_ip,
+            "Resolution": self.resolution,
+        }
+
+
 @dataclasses.dataclass
-class StreamRecord:
+class StreamRecord:  # pylint: disable=too-many-instance-attributes
     state: str = "inactive"
     resume_at: Optional[float] = None
     published_at: Optional[float] = None
     reason: Optional[str] = None
+    key: tuple = ()
+    reconnect_after: Optional[float] = None  # this stream's own reconnect_after_resume
+    reconnect_at: Optional[float] = None  # an inactive stream becomes active then
+    push: Optional[PushRecord] = None  # the push in progress while active
 
 
 class TokenBucket:
@@ -673,6 +716,8 @@ def validate_settings(update: Any) -> dict:
         "strict_resume_code": lambda v: control_str({"strict_resume_code": v}, "strict_resume_code"),
         "forbid_scope": lambda v: validate_choice_setting("forbid_scope", v, FORBID_SCOPES),
         "online_page_size_max": validate_page_size_max,
+        "reconnect_after_resume": lambda v: control_number({"reconnect_after_resume": v}, "reconnect_after_resume", allow_none=True),
+        "published_cap_mode": lambda v: validate_choice_setting("published_cap_mode", v, PUBLISHED_CAP_MODES),
         "strict": lambda v: validate_bool_setting("strict", v),
     }
     clean = {}
@@ -711,6 +756,53 @@ def validate_quota_overrides(value: Any) -> dict:
             raise ControlError("quota_overrides: unknown action `%s`" % action)
         control_number(value, action)
     return dict(value)
+
+
+def control_moment(item: dict, name: str) -> float:
+    """Unix seconds or UTC text (YYYY-MM-DDTHH:MM:SSZ)."""
+    value = item.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    moment = parse_utc(value) if isinstance(value, str) else None
+    if moment is None:
+        raise ControlError("`%s` must be unix seconds or YYYY-MM-DDTHH:MM:SSZ" % name)
+    return moment
+
+
+def control_count(item: dict, name: str, default: Optional[int] = None) -> int:
+    value = item.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ControlError("`%s` must be a positive integer" % name)
+    return value
+
+
+def generate_pushes(spec: dict) -> list:
+    """``count`` streams named prefix0000.., each with ``per_stream`` ended pushes spread over [start, end]:
+    push j of stream i starts in the j-th of per_stream equal slots (later for higher i) and lasts half a slot."""
+    unknown = set(spec) - {"domain_name", "app_name", "prefix", "count", "start", "end", "per_stream"}
+    if unknown:
+        raise ControlError("unknown generate field(s): %s" % ", ".join(sorted(unknown)))
+    domain = control_str(spec, "domain_name").lower()
+    app = control_str(spec, "app_name", DEFAULT_APP)
+    prefix = spec.get("prefix", "stream")
+    if not isinstance(prefix, str):
+        raise ControlError("`prefix` must be a string")
+    count, per_stream = control_count(spec, "count"), control_count(spec, "per_stream", 1)
+    if count * per_stream > MAX_GENERATED_RECORDS:
+        raise ControlError("count * per_stream must be at most %d" % MAX_GENERATED_RECORDS)
+    start, end = control_moment(spec, "start"), control_moment(spec, "end")
+    if end < start:
+        raise ControlError("`end` must not be before `start`")
+    slot = (end - start) / per_stream
+    width = max(4, len(str(count - 1)))
+    pushes = []
+    for index in range(count):
+        key = (domain, app, "%s%0*d" % (prefix, width, index))
+        shift = slot / 2.0 * index / count
+        for number in range(per_stream):
+            begin = start + number * slot + shift
+            pushes.append(PushRecord(key, begin, begin + slot / 2.0, "normal stop"))
+    return pushes
 
 
 def parse_role(item: Any) -> RoleRecord:
@@ -765,6 +857,8 @@ class EmulatorCore:
         self.domains: set = set()
         self.streams: dict = {}
         self.by_name: dict = {}  # stream name -> set of stream keys (forbid_scope "name")
+        self.published: list = []  # PushRecord, seen pushes and seeded history
+        self.published_sorted = True
         self.settings: dict = {}
         self.faults: list = []
         self.calls: list = []
@@ -791,6 +885,8 @@ class EmulatorCore:
             self.domains = {DEFAULT_DOMAIN}
             self.streams = {}
             self.by_name = {}
+            self.published = []
+            self.published_sorted = True
             self.settings = copy.deepcopy(DEFAULT_SETTINGS)
             self.faults = []
             self.calls = []
@@ -1045,6 +1141,7 @@ class EmulatorCore:
             "ForbidLiveStream": self.forbid_stream,
             "DropLiveStream": self.drop_stream,
             "DescribeLiveStreamOnlineList": self.describe_online_list,
+            "DescribeLiveStreamPublishedList": self.describe_published_list,
             "AssumeRole": self.assume_role,
         }
         return handlers[action](params)
@@ -1056,11 +1153,33 @@ class EmulatorCore:
             raise ApiError(self.settings["unknown_domain_code"], "The domain `%s` does not exist in this account." % domain)
 
     def _current_state(self, record: StreamRecord) -> str:
+        """The record's state now: a forbid past its ResumeTime has ended, and an encoder due to
+        reconnect has (evaluated lazily, whenever a stream is read)."""
         if record.state == "forbid" and record.resume_at is not None and record.resume_at <= self.clock():
             record.state = "inactive"
             record.resume_at = None
             record.reason = None
+        if record.state == "inactive" and record.reconnect_at is not None and record.reconnect_at <= self.clock():
+            self._go_active(record, record.reconnect_at)
         return record.state
+
+    def _go_active(self, record: StreamRecord, at: float) -> None:
+        """The stream starts pushing at ``at``: a new push record starts."""
+        record.state, record.resume_at, record.reason, record.reconnect_at = "active", None, None, None
+        record.published_at = at
+        record.push = PushRecord(record.key, at)
+        self.published.append(record.push)
+        self.published_sorted = False
+
+    def _end_push(self, record: StreamRecord, stop_reason: str) -> None:
+        """An active stream stops pushing now (its push record ends); the caller sets the new state."""
+        if record.state == "active":
+            record.state = "inactive"
+        record.published_at = None
+        if record.push is not None:
+            record.push.end = max(record.push.start, self.clock())
+            record.push.stop_reason = stop_reason
+            record.push = None
 
     def _touch(self, key: tuple) -> StreamRecord:
         record = self.streams.get(key)
@@ -1069,8 +1188,14 @@ class EmulatorCore:
         return record
 
     def _store(self, key: tuple, record: StreamRecord) -> StreamRecord:
+        old = self.streams.get(key)
+        if old is not None and old.push is not None:
+            self._end_push(old, "replaced")
+        record.key = key
         self.streams[key] = record
         self.by_name.setdefault(key[2], set()).add(key)
+        if record.state == "active":
+            self._go_active(record, self.clock())
         return record
 
     def _scope_keys(self, key: tuple) -> list:
@@ -1098,25 +1223,33 @@ class EmulatorCore:
         return self._current_state(record) if record is not None else "inactive"
 
     def _lift_forbid(self, key: tuple) -> None:
+        """A resume: every forbid in its scope ends; an encoder set to reconnect is scheduled."""
         for other in self._scope_keys(key):
             record = self.streams[other]
             if self._current_state(record) == "forbid":
                 record.state, record.resume_at, record.reason = "inactive", None, None
+                delay = record.reconnect_after if record.reconnect_after is not None else self.settings["reconnect_after_resume"]
+                record.reconnect_at = self.clock() + delay if delay is not None else None
 
     def _set_state(self, key: tuple, state: str, resume_at: Optional[float] = None, reason: Optional[str] = None) -> None:
         """Sets a stream's state as a forbid, a resume (plus a new push) or a drop would; lock held."""
         if state == "forbid":
             record = self._touch(key)
+            self._end_push(record, "forbidden")
             record.state, record.resume_at, record.reason = "forbid", resume_at or self.clock() + DEFAULT_FORBID_SECONDS, reason
-            record.published_at = None
+            record.reconnect_at = None
             for other in self._scope_keys(key):  # a forbidden name cannot push anywhere
-                if other != key and self.streams[other].state == "active":
-                    self.streams[other].state, self.streams[other].published_at = "inactive", None
+                if other != key and self._current_state(self.streams[other]) == "active":
+                    self._end_push(self.streams[other], "forbidden")
+                self.streams[other].reconnect_at = None
             return
         self._lift_forbid(key)
         record = self._touch(key)
-        record.state, record.resume_at, record.reason = state, None, None
-        record.published_at = self.clock() if state == "active" else None
+        if state == "active":
+            if self._current_state(record) != "active":
+                self._go_active(record, self.clock())
+        else:
+            self._end_push(record, "dropped")
 
     def describe_stream_state(self, params: dict) -> dict:
         key = stream_key(params)
@@ -1153,7 +1286,7 @@ class EmulatorCore:
             self._require_domain(key[0])
             record = self._touch(key)
             if self._effective_state(key) == "active":
-                record.state, record.published_at = "inactive", None
+                self._end_push(record, "dropped")
         return {}
 
     def describe_online_list(self, params: dict) -> dict:
@@ -1173,6 +1306,57 @@ class EmulatorCore:
             "PageSize": page_size,
             "OnlineInfo": [self._online_info(key, published_at) for key, published_at in page],
         }
+
+    def describe_published_list(self, params: dict) -> dict:
+        domain = required_str(params, "DomainName").lower()
+        start, end = self._published_range(params)
+        app = optional_str(params, "AppName")
+        fragment = optional_str(params, "StreamName")
+        page_num = optional_int(params, "PageNum", 1, 1, None)
+        page_size = page_size_param(params, PUBLISHED_PAGE_SIZE_MAX)
+        offset = (page_num - 1) * page_size
+        if offset >= PUBLISHED_CAP and self.settings["published_cap_mode"] == "error":
+            raise ApiError("InvalidParameterValue", "A query reaches at most %d records: page %d of %d starts beyond them; "
+                                                    "narrow StartTime..EndTime." % (PUBLISHED_CAP, page_num, page_size))
+        with self._lock:
+            self._require_domain(domain)
+            self._sort_published()
+            rows = [push for push in self.published
+                    if push.end is not None and push.domain == domain and push.start <= end and push.end >= start
+                    and (app is None or push.app == app) and (fragment is None or fragment in push.name)]
+        total = min(len(rows), PUBLISHED_CAP)
+        page = rows[offset:min(offset + page_size, total)] if offset < total else []
+        return {
+            "TotalNum": total,
+            "TotalPage": int(math.ceil(total / float(page_size))),
+            "PageNum": page_num,
+            "PageSize": page_size,
+            "PublishInfo": [push.describe() for push in page],
+        }
+
+    def _published_range(self, params: dict) -> tuple:
+        now = self.clock()
+        moments = []
+        for name in ("StartTime", "EndTime"):
+            moment = parse_utc(required_str(params, name))
+            if moment is None:
+                raise ApiError("InvalidParameterValue", "%s must be a UTC time like 2016-06-30T19:00:00Z." % name)
+            moments.append(moment)
+        start, end = moments
+        if end > now:
+            raise ApiError("InvalidParameterValue", "EndTime %s is in the future." % format_utc(end))
+        if end < start:
+            raise ApiError("InvalidParameterValue", "EndTime %s is before StartTime %s." % (format_utc(end), format_utc(start)))
+        if end - start > PUBLISHED_MAX_SPAN:
+            raise ApiError("InvalidParameterValue", "EndTime and StartTime must be at most 30 days apart.")
+        if now - start > PUBLISHED_RETENTION:
+            raise ApiError("InvalidParameterValue", "StartTime %s is older than the 60 days of push history kept." % format_utc(start))
+        return start, end
+
+    def _sort_published(self) -> None:
+        if not self.published_sorted:
+            self.published.sort(key=lambda push: (push.start, push.name, push.domain, push.app))
+            self.published_sorted = True
 
     @staticmethod
     def _key_matches(key: tuple, wanted: tuple) -> bool:
@@ -1285,6 +1469,9 @@ class EmulatorCore:
             ("GET", "cvm_role"): lambda q, b: self.list_roles(),
             ("POST", "cvm_role"): lambda q, b: self.bind_cvm_role(b),
             ("DELETE", "cvm_role"): lambda q, b: self.unbind_cvm_role(),
+            ("GET", "published"): lambda q, b: self.list_published(q),
+            ("POST", "published"): lambda q, b: self.add_published(b),
+            ("DELETE", "published"): lambda q, b: self.clear_published(),
         }
         handler = routes.get((method, route))
         if handler is None:
@@ -1392,17 +1579,20 @@ class EmulatorCore:
 
     def _parse_seed(self, item: Any) -> tuple:
         item = control_object(item, "stream")
-        unknown = set(item) - {"domain_name", "app_name", "stream_name", "state", "resume_time", "reason"}
+        unknown = set(item) - {"domain_name", "app_name", "stream_name", "state", "resume_time", "reason", "reconnect_after"}
         if unknown:
             raise ControlError("unknown stream field(s): %s" % ", ".join(sorted(unknown)))
         key = (control_str(item, "domain_name").lower(), control_str(item, "app_name", DEFAULT_APP), control_str(item, "stream_name"))
         state = control_str(item, "state", "active")
         if state not in STREAM_STATES:
             raise ControlError("`state` must be one of %s" % ", ".join(STREAM_STATES))
-        record = StreamRecord(state=state, published_at=self.clock() if state == "active" else None)
+        record = StreamRecord(state=state)
         if state == "forbid":
             record.resume_at = self._seed_resume_at(item.get("resume_time"))
             record.reason = item.get("reason") if isinstance(item.get("reason"), str) else None
+        record.reconnect_after = control_number(item, "reconnect_after", allow_none=True)
+        if state == "inactive" and record.reconnect_after is not None:
+            record.reconnect_at = self.clock() + record.reconnect_after  # an encoder already trying to reconnect
         return key, record
 
     def _seed_resume_at(self, value: Any) -> float:
@@ -1447,6 +1637,52 @@ class EmulatorCore:
         with self._lock:
             self.streams = {}
             self.by_name = {}
+        return {"ok": True}
+
+    def list_published(self, query: dict) -> dict:
+        """The push history (ended pushes, as DescribeLiveStreamPublishedList lists them) and how many pushes are open."""
+        name = query_value(query, "stream_name")
+        with self._lock:
+            for record in self.streams.values():
+                self._current_state(record)
+            self._sort_published()
+            ended = [push.describe() for push in self.published if push.end is not None and (name is None or push.name == name)]
+            open_pushes = sum(1 for push in self.published if push.end is None)
+        return {"total": len(ended), "open": open_pushes, "records": ended}
+
+    def add_published(self, body: dict) -> dict:
+        unknown = set(body) - {"records", "generate"}
+        if unknown or not body:
+            raise ControlError("give `records` (a list) and/or `generate` (an object)")
+        pushes = [self._parse_push(item) for item in control_list(body, "records")] if "records" in body else []
+        if "generate" in body:
+            pushes.extend(generate_pushes(control_object(body["generate"], "generate")))
+        with self._lock:
+            self.published.extend(pushes)
+            self.published_sorted = False
+            total = sum(1 for push in self.published if push.end is not None)
+        return {"added": len(pushes), "total": total}
+
+    @staticmethod
+    def _parse_push(item: Any) -> PushRecord:
+        item = control_object(item, "record")
+        fields = {"domain_name", "app_name", "stream_name", "start", "end", "stop_reason", "client_ip", "resolution"}
+        unknown = set(item) - fields
+        if unknown:
+            raise ControlError("unknown record field(s): %s" % ", ".join(sorted(unknown)))
+        key = (control_str(item, "domain_name").lower(), control_str(item, "app_name", DEFAULT_APP), control_str(item, "stream_name"))
+        start, end = control_moment(item, "start"), control_moment(item, "end")
+        if end < start:
+            raise ControlError("`end` must not be before `start`")
+        extras = {name: control_str(item, name) for name in ("stop_reason", "client_ip", "resolution") if name in item}
+        return PushRecord(key, start, end, **extras)
+
+    def clear_published(self) -> dict:
+        with self._lock:
+            self.published = []
+            self.published_sorted = True
+            for record in self.streams.values():
+                record.push = None
         return {"ok": True}
 
     def list_faults(self) -> dict:
@@ -1776,6 +2012,10 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument("--online-page-size-max", type=int, help="largest DescribeLiveStreamOnlineList PageSize (default %d)" % MAX_PAGE_SIZE)
     parser.add_argument("--intl", action="store_true", help="the international site's limits: online list PageSize at most %d" % INTL_PAGE_SIZE_MAX)
     parser.add_argument("--unknown-domain-code", help="error code for a domain the account does not have")
+    parser.add_argument("--reconnect-after-resume", type=float,
+                        help="seconds after a ResumeLiveStream lifts a forbid until the stream is active again (default: never)")
+    parser.add_argument("--published-cap-mode", choices=PUBLISHED_CAP_MODES,
+                        help="DescribeLiveStreamPublishedList beyond record 10,000: truncate (default, empty pages) or error")
     parser.add_argument("--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name")
     parser.add_argument("--no-control", action="store_true", help="answer 404 on /_emulator/* (no control interface)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
@@ -1800,6 +2040,8 @@ def cli_settings(args: argparse.Namespace) -> dict:
         "forbid_scope": args.forbid_scope,
         "online_page_size_max": args.online_page_size_max,
         "unknown_domain_code": args.unknown_domain_code,
+        "reconnect_after_resume": args.reconnect_after_resume,
+        "published_cap_mode": args.published_cap_mode,
     }
     settings.update((name, value) for name, value in flags.items() if value is not None)
     if args.no_quotas:

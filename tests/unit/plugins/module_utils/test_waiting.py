@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Waiting for stream states, with a fake clock: polls, deadlines, who got there."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import StreamKey
+from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Streams:
+    """Stream states that change at given times on the fake clock; records what is read when."""
+
+    def __init__(self, clock, timeline):
+        self.clock = clock
+        self.timeline = timeline  # name -> [(from_time, state), ...]
+        self.reads = []
+
+    def state(self, name):
+        current = None
+        for since, state in self.timeline[name]:
+            if self.clock.now >= since:
+                current = state
+        return current
+
+    def read(self, keys):
+        self.reads.append([key.stream_name for key in keys])
+        return [dict(key.as_dict(), state=self.state(key.stream_name), failed=False) for key in keys]
+
+
+def start(streams, names):
+    keys = [StreamKey("d", "live", name) for name in names]
+    return list(zip(keys, streams.read(keys)))
+
+
+def test_waits_until_every_stream_is_there_reading_only_the_others():
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive"), (1007, "active")], "b": [(0, "active")], "c": [(0, "inactive"), (1012, "active")]})
+    pairs = start(streams, ["a", "b", "c"])
+    outcome = wait_for_state(pairs, streams.read, "active", 300, 5, clock=clock, sleep=clock.sleep)
+    keys = [key for key, _result in pairs]
+    summary = outcome.summary(keys)
+    assert summary["timed_out"] is False and summary["not_reached"] == [] and summary["reached"] == ["a", "b", "c"]
+    assert streams.reads == [["a", "b", "c"], ["a", "c"], ["a", "c"], ["c"]]
+    assert clock.sleeps == [5, 5, 5] and summary["polls"] == 4 and summary["elapsed"] == 15
+    assert [result["state"] for _key, result in pairs] == ["active"] * 3
+
+
+def test_time_running_out_names_the_streams_that_never_got_there_and_keeps_every_last_state():
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive"), (1003, "active")], "never": [(0, "inactive")], "gone": [(0, "forbid")]})
+    pairs = start(streams, ["a", "never", "gone"])
+    outcome = wait_for_state(pairs, streams.read, "active", 12, 5, clock=clock, sleep=clock.sleep)
+    summary = outcome.summary([key for key, _result in pairs])
+    assert summary["timed_out"] is True and summary["reached"] == ["a"] and summary["not_reached"] == ["never", "gone"]
+    # the last sleep is cut to the deadline, and the streams are read once more at the deadline
+    assert clock.sleeps == [5, 5, 2] and clock.now == 1012 and summary["polls"] == 4
+    assert [result["state"] for _key, result in pairs] == ["active", "inactive", "forbid"]
+
+
+def test_a_zero_timeout_reads_once():
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive")]})
+    pairs = start(streams, ["a"])
+    outcome = wait_for_state(pairs, streams.read, "active", 0, 5, clock=clock, sleep=clock.sleep)
+    assert clock.sleeps == [] and outcome.summary([pairs[0][0]])["timed_out"] is True and outcome.polls == 1
+
+
+def test_a_failed_read_ends_the_wait_at_once():
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive")], "b": [(0, "inactive")]})
+    pairs = start(streams, ["a", "b"])
+
+    def failing(keys):
+        return [dict(key.as_dict(), state=None, failed=True) for key in keys]
+
+    outcome = wait_for_state(pairs, failing, "active", 300, 5, clock=clock, sleep=clock.sleep)
+    assert outcome.failed is True and clock.sleeps == [5] and outcome.summary([k for k, _r in pairs])["timed_out"] is False
+
+
+def test_nothing_to_wait_for_returns_at_once():
+    clock = FakeClock()
+    outcome = wait_for_state([], lambda keys: [], "active", 300, 5, clock=clock, sleep=clock.sleep)
+    assert clock.sleeps == [] and outcome.summary([])["timed_out"] is False
