@@ -17,6 +17,9 @@ options:
       - If not set, the environment variable E(TENCENTCLOUD_SECRET_ID) is used (an empty value counts as unset).
       - If neither is set, the credentials come from the next source of the credential chain (see the notes).
         Setting only one of O(secret_id) and O(secret_key) is an error, not a fall-through.
+      - Like O(secret_key) and O(session_token), it must not have white space (such as the trailing newline of a YAML block
+        scalar) at its start or end, control characters or characters outside Latin-1; the task fails before any call,
+        naming the option but never showing the value.
     type: str
   secret_key:
     description:
@@ -75,14 +78,17 @@ options:
     default: 7200
   sts_endpoint:
     description:
-      - The STS endpoint for O(role_arn), as a host name or an C(http://) or C(https://) URL without a path; the signature's
+      - The STS endpoint for O(role_arn), as a host name or an C(https://) URL without a path; the signature's
         service name is C(sts) whatever the host is.
+      - C(http://) is accepted only for this machine (C(127.0.0.0/8), C(::1), C(localhost)), as for O(endpoint).
       - If not set, E(TENCENTCLOUD_STS_ENDPOINT) is used, else the default.
     type: str
     default: https://sts.tencentcloudapi.com
   metadata_url:
     description:
       - The base URL of the CVM instance metadata service for O(cvm_role), without a path. Never reached through a proxy.
+      - Unlike O(endpoint), plain C(http://) is accepted for any host here, because Tencent serves the metadata service only
+        over plain HTTP, from inside the instance's own network.
       - If not set, E(TENCENTCLOUD_METADATA_URL) is used, else the default.
     type: str
     default: http://metadata.tencentyun.com
@@ -96,13 +102,15 @@ options:
     description:
       - The Live API endpoint, as a host name or an C(http://) or C(https://) URL without a path.
       - Use C(live.intl.tencentcloudapi.com) for the international site, or C(http://127.0.0.1:PORT) for a local emulator.
+      - Plain C(http://) is accepted only for this machine (C(127.0.0.0/8), C(::1), C(localhost)); anywhere else the token and
+        the signed requests would travel in clear text, so use C(https://), with O(ca_path) for a private CA.
       - If not set, the environment variable E(TENCENTCLOUD_LIVE_ENDPOINT) is used, else the default.
       - The signature's service name is C(live) whatever the host is.
     type: str
     default: https://live.tencentcloudapi.com
   timeout:
     description:
-      - Seconds to wait for the connection and for the answer of each HTTP request.
+      - Seconds to wait for the connection and for the answer of each HTTP request; more than 0 and at most 600.
       - A stalled endpoint holds a task for at most about O(timeout) x (O(retries) + 1) plus the backoff.
     type: float
     default: 10
@@ -110,7 +118,7 @@ options:
     description:
       - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx) or,
         for reads only, a passing Tencent error such as C(InternalError).
-      - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries.
+      - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries; at most V(50).
       - Throttled calls (C(RequestLimitExceeded)) were not carried out and do not use this budget; they are sent again
         at the adapted rate until O(task_timeout) runs out.
     type: int
@@ -142,12 +150,14 @@ options:
   validate_certs:
     description:
       - Whether to verify the endpoint's TLS certificate. Set V(false) only for test endpoints.
-      - The proxy environment variables E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) are honoured.
+      - The proxy environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) are honoured, and so are
+        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) when O(ca_path) is not set. C(~/.netrc) is never used, because its
+        credentials would replace the request signature.
     type: bool
     default: true
   ca_path:
     description:
-      - A PEM CA bundle used to verify the endpoint's certificate instead of the system store.
+      - A PEM CA bundle used to verify the endpoint's certificate instead of the system store. It must exist and be readable.
     type: path
   rate_limits:
     description:
@@ -157,7 +167,7 @@ options:
         answers C(RequestLimitExceeded) (other jobs or tools use the same account's quota), the task slows that
         action down and probes back up (additive increase, multiplicative decrease), so tasks sharing a quota
         settle on a fair share of it.
-      - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0.
+      - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
         C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
         C(DescribeLiveStreamPublishedList=20) (Tencent does not publish this one; 20 is a cautious assumption).
@@ -182,7 +192,11 @@ notes:
     to another account. A profile named in O(profile) or the environment must exist. A profile or CVM role that is set
     but loses on precedence is reported in a warning."
   - When no source gives credentials, the task fails before any API call, listing every source tried (with the file paths).
-    An unreadable or malformed profile or credentials file fails the task naming the file.
+    An unreadable or malformed profile or credentials file fails the task naming the file, and so does one that is not a
+    regular file (a directory, FIFO or device) or is larger than 64 KiB. A credentials file readable by group or others
+    gets a warning naming it (make it private with C(chmod 600)).
+  - Every result has C(credential_source), saying which source gave the credentials (for example C(environment) or
+    C(profile default)), so a job that forgot its AWX credential and used a file on the execution node shows it.
   - AWX has no built-in Tencent Cloud credential type; define a custom one that injects E(TENCENTCLOUD_SECRET_ID),
     E(TENCENTCLOUD_SECRET_KEY) and, as needed, E(TENCENTCLOUD_TOKEN), E(TENCENTCLOUD_ROLE_ARN) or E(TENCENTCLOUD_PROFILE).
   - All tencent.cloud modules are in the action group C(tencent.cloud.all), so the connection options can be

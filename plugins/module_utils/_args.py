@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
@@ -41,6 +42,12 @@ from ansible_collections.tencent.cloud.plugins.module_utils._credentials import 
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DEFAULT_QUOTAS
 
 MAX_RETRIES = 50
+# Seconds per HTTP request: anything longer is a hung endpoint, not a slow one.
+MAX_TIMEOUT = 600
+# Requests per second per action: far above any Tencent quota, so only typos and .inf are stopped.
+MAX_RATE_LIMIT = 100000
+# Streams of a batch worked on at once (modules' concurrency option).
+MAX_CONCURRENCY = 256
 # task_timeout: the whole task's run time, in seconds (default one hour, at most a day).
 DEFAULT_TASK_TIMEOUT = 3600
 MAX_TASK_TIMEOUT = 86400
@@ -113,8 +120,9 @@ def connection_problems(params):
     except ValueError as exc:
         problems.append(str(exc))
     timeout = params.get("timeout")
-    if timeout is not None and not timeout > 0:
-        problems.append("timeout must be a number of seconds greater than 0, got %s" % timeout)
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        problems.append("timeout must be a number of seconds greater than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout))
+    problems.extend(ca_path_problems(params.get("ca_path")))
     retries = params.get("retries")
     if retries is not None and not 0 <= retries <= MAX_RETRIES:
         problems.append("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
@@ -129,6 +137,25 @@ def connection_problems(params):
     return problems
 
 
+def ca_path_problems(ca_path):
+    """ca_path must name a readable file (or a directory of hashed certificates, as requests allows)."""
+    if ca_path is None:
+        return []
+    if not os.path.exists(ca_path):
+        return ["ca_path %s does not exist: give the path of a PEM CA bundle" % ca_path]
+    if not os.path.isfile(ca_path) and not os.path.isdir(ca_path):
+        return ["ca_path %s is not a file: give the path of a PEM CA bundle" % ca_path]
+    if not os.access(ca_path, os.R_OK):
+        return ["ca_path %s is not readable by the user running the module: fix its permissions" % ca_path]
+    return []
+
+
+def concurrency_problem(concurrency):
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        return "concurrency must be between 1 and %d, got %d" % (MAX_CONCURRENCY, concurrency)
+    return None
+
+
 def rate_limit_problems(rate_limits):
     problems = []
     for action, value in (rate_limits or {}).items():
@@ -136,11 +163,12 @@ def rate_limit_problems(rate_limits):
             problems.append("rate_limits has an unknown action %r: use one of %s" % (action, ", ".join(sorted(DEFAULT_QUOTAS))))
             continue
         try:
-            number = float(value)
+            number = 0 if isinstance(value, bool) else float(value)
         except (TypeError, ValueError):
             number = 0
-        if not number > 0:
-            problems.append("rate_limits.%s must be a number of requests per second greater than 0, got %r" % (action, value))
+        if not (math.isfinite(number) and 0 < number <= MAX_RATE_LIMIT):
+            problems.append("rate_limits.%s must be a number of requests per second greater than 0 and at most %d, got %r"
+                            % (action, MAX_RATE_LIMIT, value))
     return problems
 
 

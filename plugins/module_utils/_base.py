@@ -110,6 +110,26 @@ class TencentModule:
         )
 
     @property
+    def credential_source(self):
+        """Where the task's credentials came from (options, environment, profile NAME, ...), once resolved; never a secret."""
+        if self._credentials is None:
+            return None
+        return getattr(self._credentials, "label", None) or "unknown"
+
+    def _with_source(self, result):
+        if self.credential_source is not None:
+            result.setdefault("credential_source", self.credential_source)
+        return result
+
+    def exit_json(self, **result):
+        """End the task; the result says which credential source was used."""
+        self.module.exit_json(**self._with_source(result))
+
+    def fail_json(self, msg, **result):
+        """Fail the task; the result says which credential source was used, when one was found."""
+        self.module.fail_json(msg=msg, **self._with_source(result))
+
+    @property
     def deadline(self):
         """The task's deadline on the time.monotonic() clock (task_timeout after the module started)."""
         timeout = self.module.params.get("task_timeout")
@@ -125,4 +145,4 @@ class TencentModule:
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""
-        self.module.fail_json(msg=msg or str(error), failure=error.failure(), **result)
+        self.fail_json(msg or str(error), failure=error.failure(), **result)

@@ -16,13 +16,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import json
+import os
+import re
 import time
 import traceback
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -61,15 +65,17 @@ class Credentials:
     """A SecretId, SecretKey and optional session token. repr() never shows the secrets.
 
     expires_at (unix seconds) is set for temporary credentials that came with an expiry;
-    source says where the credentials came from (for messages; never a secret).
+    source says where the credentials came from (for messages; never a secret); label is the
+    short form modules return as credential_source (options, environment, profile NAME, ...).
     """
 
-    def __init__(self, secret_id, secret_key, token=None, expires_at=None, source=None):
+    def __init__(self, secret_id, secret_key, token=None, expires_at=None, source=None, label=None):
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.token = token or None
         self.expires_at = expires_at
         self.source = source
+        self.label = label
         # Set by the resolver: things the user should know (an asked-for source that lost on precedence).
         self.warnings = []
 
@@ -84,8 +90,32 @@ class Credentials:
     __str__ = __repr__
 
 
-def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com", default_scheme="https", path_reason="the API is always POST / on the host"):
-    """Turn a host or URL into (base URL, Host header). Raises ValueError naming ``option`` and the fix."""
+# What http.client cannot send in a header value: control characters and anything outside Latin-1.
+# The Authorization header carries secret_id and X-TC-Token the session token, both user input.
+_BAD_HEADER_CHARACTER = re.compile(u"[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
+# Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def is_loopback_host(host):
+    """True for localhost and the loopback addresses (127.0.0.0/8, ::1): this machine only."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com", default_scheme="https", path_reason="the API is always POST / on the host",
+                   plain_http_anywhere=False):
+    """Turn a host or URL into (base URL, Host header). Raises ValueError naming ``option`` and the fix.
+
+    Plain http:// is accepted only for a loopback host (a local emulator), unless plain_http_anywhere
+    (the CVM metadata service, which Tencent serves over plain HTTP inside its network): anywhere else
+    the session token, the signed (replayable) requests and STS-issued secrets would travel in clear text.
+    """
     text = (value or "").strip()
     if not text:
         raise ValueError("%s is empty: give a host such as %s or a URL such as %s://%s" % (option, example, default_scheme, example))
@@ -103,6 +133,10 @@ def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com",
         raise ValueError("%s %r has no valid host name: use a host such as %s or a URL such as http://127.0.0.1:8080" % (option, value, example))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValueError("%s %r must not have a path or query: %s" % (option, value, path_reason))
+    if parts.scheme == "http" and not plain_http_anywhere and not is_loopback_host(host):
+        raise ValueError("%s %r uses plain http:// to a host that is not this machine: credentials and signed requests would travel in "
+                         "clear text; use https://%s (and give ca_path for a private CA). Plain http:// is accepted only for a local "
+                         "emulator on 127.0.0.1, ::1 or localhost" % (option, value, parts.netloc))
     netloc = parts.netloc.lower()
     if port is not None and (parts.scheme, port) in (("https", 443), ("http", 80)):
         netloc = netloc.rsplit(":", 1)[0]
@@ -175,18 +209,27 @@ class ApiClient:
         # time.monotonic() value after which throttled calls are no longer sent again (None: no deadline).
         self.deadline = deadline
         self.language = language
-        self.session = session or self.new_session(pool_size)
+        self.session = session or self.new_session(pool_size, self.url)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
-        self.verify = (ca_path or True) if validate_certs else False
+        self.verify = (ca_path or ambient_ca_bundle() or True) if validate_certs else False
         if not validate_certs and HAS_REQUESTS:
             # The module warns once in its result; urllib3's per-request warning would only repeat
             # it on stderr, once per call of a batch.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
 
     @staticmethod
-    def new_session(pool_size=1):
-        """A requests session with one connection pool of pool_size and no urllib3 retries (we retry)."""
+    def new_session(pool_size=1, url=None):
+        """A requests session with one connection pool of pool_size and no urllib3 retries (we retry).
+
+        trust_env is off: requests would otherwise apply ~/.netrc credentials over our Authorization
+        header (breaking the signature and sending the netrc password to the endpoint). The proxy
+        settings it would have read (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) are applied here,
+        explicitly, for the one URL this session talks to.
+        """
         session = requests.Session()
+        session.trust_env = False
+        if url:
+            session.proxies = get_environ_proxies(url)
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -253,9 +296,13 @@ class ApiClient:
 
     def _send(self, action, payload, credentials=None):
         headers = self._headers(action, payload, credentials)
+        check_header_values(headers, action)
         try:
             answer = self.session.post(self.url, data=payload, headers=headers, timeout=(self.timeout, self.timeout),
                                        verify=self.verify, allow_redirects=False)
+        except (requests.exceptions.InvalidHeader, UnicodeError):
+            # Their text quotes the header value, which may be a token: never shown, never retried.
+            raise _header_error(action)
         except requests.exceptions.SSLError as exc:
             raise TencentTransportError(
                 "TLS verification of %s failed (%s): give the CA bundle in ca_path, or set validate_certs: false only for a "
@@ -294,6 +341,33 @@ class StsClient(ApiClient):
     def assume_role(self, role_arn, session_name, duration):
         """Call AssumeRole; returns the ApiResponse (Credentials, ExpiredTime, Expiration)."""
         return self.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": int(duration)})
+
+
+def ambient_ca_bundle():
+    """The CA bundle of REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, which requests honours only with trust_env."""
+    for name in CA_BUNDLE_VARIABLES:
+        value = os.environ.get(name)
+        if value and value.strip():
+            return value
+    return None
+
+
+def _header_error(action):
+    return TencentTransportError(
+        "a request header could not be sent: a credential (secret_id or session_token) holds a line break, another control character "
+        "or a character outside Latin-1; check them (and TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_TOKEN) for pasted white space",
+        action=action, retryable=False, maybe_carried_out=False)
+
+
+def check_header_values(headers, action=None):
+    """Raise a value-free, non-retryable TencentTransportError when a header value cannot be sent as is.
+
+    requests and http.client reject such values with messages that quote them (a token with a
+    trailing newline would be printed in clear text); this check runs first and never quotes.
+    """
+    for value in headers.values():
+        if isinstance(value, str) and (_BAD_HEADER_CHARACTER.search(value) or value != value.strip()):
+            raise _header_error(action)
 
 
 def _never_connected(exc):

@@ -42,6 +42,7 @@ import datetime
 import json
 import os
 import re
+import stat
 import threading
 import time
 
@@ -102,6 +103,8 @@ PROFILE_PATTERN = re.compile(r"[A-Za-z0-9_.@+=,-]+")
 CAM_NAME_PATTERN = re.compile(r"[A-Za-z0-9_+=,.@-]{1,128}")
 ROLE_SESSION_NAME_PATTERN = re.compile(r"[A-Za-z0-9_+=,.@-]{2,128}")
 ROLE_ARN_PATTERN = re.compile(r"qcs::cam::uin/[0-9]+:role(?:Name)?/\S+")
+# A credentials file is a few hundred bytes; anything this large is not one (and is not read).
+MAX_CREDENTIAL_FILE_BYTES = 64 * 1024
 
 
 class CredentialError(TencentError):
@@ -213,6 +216,8 @@ class ChainSettings:
         validate_certs = params.get("validate_certs")
         self.verify = (params.get("ca_path") or True) if validate_certs is not False else False
         self.region = params.get("region") or None
+        # Things the user should know about the files read (for example: readable by others).
+        self.warnings = []
 
     @property
     def profile_name(self):
@@ -226,6 +231,12 @@ class ChainSettings:
     def profile_asked(self):
         """The user named the profile or the directory: a missing file is then an error, not a skip."""
         return bool(self.profile_origin or self.shared_dir_origin)
+
+    def explicit_label(self):
+        """credential_source of source 1: options, environment, or options and environment."""
+        origins = [origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin]
+        kinds = set("options" if origin.startswith("option ") else "environment" for origin in origins)
+        return " and ".join(kind for kind in ("options", "environment") if kind in kinds)
 
     def explicit_origin(self):
         origins = set(origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin)
@@ -242,9 +253,42 @@ def _origin_text(origin):
     return " (from %s)" % origin if origin else ""
 
 
-def explicit_credential_problems(settings):
-    """Half a pair given by the options or the environment: what is missing, and the fix."""
+def secret_value_problem(name, value, where):
+    """Why a SecretId, SecretKey or token cannot be used as is, or None. Never quotes the value.
+
+    name: what it is (option or field name); where: where it came from, for the message. White
+    space at the ends is what a YAML block scalar, an echo'd vault string or a pasted environment
+    value adds; control characters and characters outside Latin-1 cannot be sent in an HTTP header.
+    """
+    if not isinstance(value, str) or value == "":
+        return None
+    if value != value.strip():
+        return ("%s%s has white space (a space, tab or line break) at its start or end: remove it (a YAML block scalar or an "
+                "echo'd ansible-vault string adds a trailing newline; use a quoted string or the | trim filter)" % (name, where))
+    if any(not char.isprintable() for char in value):
+        return "%s%s contains a control or other non-printable character: give the value exactly as Tencent Cloud issued it" % (name, where)
+    if any(ord(char) > 0xFF for char in value):
+        return ("%s%s contains a character outside Latin-1, which cannot be sent in an HTTP header: Tencent Cloud credentials are "
+                "ASCII, so check for a pasted typographic quote or dash" % (name, where))
+    return None
+
+
+def explicit_secret_problems(settings):
+    """secret_id, secret_key and session_token (options or environment) that cannot be used as is."""
     problems = []
+    for option, value, origin in (("secret_id", settings.secret_id, settings.secret_id_origin),
+                                  ("secret_key", settings.secret_key, settings.secret_key_origin),
+                                  ("session_token", settings.token, settings.token_origin)):
+        where = " (from %s)" % origin if origin and not origin.startswith("option ") else ""
+        problem = secret_value_problem(option, value, where)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def explicit_credential_problems(settings):
+    """Half a pair given by the options or the environment, or an unusable value: what is wrong, and the fix."""
+    problems = explicit_secret_problems(settings)
     if settings.secret_id and not settings.secret_key:
         problems.append("secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY (secret_id is set%s, so no other "
                         "credential source is used)" % _origin_text(settings.secret_id_origin))
@@ -274,11 +318,13 @@ def setting_problems(settings):
     duration = settings.role_duration
     if isinstance(duration, bool) or not isinstance(duration, int) or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION:
         problems.append("role_duration must be a number of seconds between %d and %d, got %r" % (MIN_ROLE_DURATION, MAX_ROLE_DURATION, duration))
+    # metadata_url may be plain http:// anywhere: Tencent serves the CVM metadata service only over plain
+    # HTTP (http://metadata.tencentyun.com), reachable only from inside the instance's network.
     for option, value, example, scheme in (("sts_endpoint", settings.sts_endpoint, "sts.tencentcloudapi.com", "https"),
                                            ("metadata_url", settings.metadata_url, "metadata.tencentyun.com", "http")):
         try:
             parse_endpoint(value, option=option, example=example, default_scheme=scheme,
-                           path_reason="give only the scheme, host and port")
+                           path_reason="give only the scheme, host and port", plain_http_anywhere=option == "metadata_url")
         except ValueError as exc:
             problems.append(str(exc))
     return problems
@@ -296,9 +342,10 @@ class RefreshingCredentials:
     renewal is tried again a little later.
     """
 
-    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN):
+    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN, label=None):
         self._fetch = fetch
         self.source = source
+        self._label = label
         self._clock = clock
         self._margin = margin
         self._lock = threading.Lock()
@@ -338,20 +385,10 @@ class RefreshingCredentials:
             return fresh
 
     @property
-    def secret_id(self):
-        return self.current().secret_id
-
-    @property
-    def secret_key(self):
-        return self.current().secret_key
-
-    @property
-    def token(self):
-        return self.current().token
-
-    @property
-    def expires_at(self):
-        return self.current().expires_at
+    def label(self):
+        """credential_source: the fetched credentials' (which know, for example, the CVM role auto found), else the given one."""
+        fetched = self._state[0]
+        return getattr(fetched, "label", None) or self._label
 
     def __repr__(self):
         return "RefreshingCredentials(source=%r, fetches=%d)" % (self.source, self.fetches)
@@ -374,7 +411,7 @@ def _expiry(data, fallback):
     return fallback
 
 
-def _temporary(data, where, source, on_secret, fallback_expiry):
+def _temporary(data, where, source, on_secret, fallback_expiry, label=None):
     """Credentials from an answer holding TmpSecretId, TmpSecretKey, Token (and an expiry)."""
     values = [data.get(name) for name in ("TmpSecretId", "TmpSecretKey", "Token")]
     if not all(isinstance(value, str) and value for value in values):
@@ -382,7 +419,11 @@ def _temporary(data, where, source, on_secret, fallback_expiry):
         raise CredentialError("%s answered without %s: is it really a Tencent Cloud service?" % (where, ", ".join(missing)))
     for secret in values[1:]:
         on_secret(secret)
-    return Credentials(values[0], values[1], values[2], expires_at=_expiry(data, fallback_expiry), source=source)
+    for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values):
+        problem = secret_value_problem(name, value, " from %s" % where)
+        if problem:
+            raise CredentialError(problem)
+    return Credentials(values[0], values[1], values[2], expires_at=_expiry(data, fallback_expiry), source=source, label=label)
 
 
 class MetadataService:
@@ -390,7 +431,7 @@ class MetadataService:
 
     def __init__(self, base_url, timeout=10.0, verify=True, retries=MAX_METADATA_RETRIES, session=None, sleep=time.sleep):
         self.base_url = parse_endpoint(base_url, option="metadata_url", example="metadata.tencentyun.com", default_scheme="http",
-                                       path_reason="give only the scheme, host and port")[0].rstrip("/")
+                                       path_reason="give only the scheme, host and port", plain_http_anywhere=True)[0].rstrip("/")
         self.timeout = timeout
         self.verify = verify
         self.retry_policy = RetryPolicy(retries=min(retries, MAX_METADATA_RETRIES))
@@ -470,18 +511,20 @@ class CvmRoleFetcher:
         if data.get("Code") not in (None, "Success"):
             raise CredentialError("the metadata service refused the credentials of the CVM role %r (Code %s)" % (role, data.get("Code")))
         source = "the CVM role %s (metadata service %s)" % (role, self.metadata.base_url)
-        return _temporary(data, "the metadata service (%s)" % self.metadata.url(path), source, self._on_secret, self._clock() + 300)
+        return _temporary(data, "the metadata service (%s)" % self.metadata.url(path), source, self._on_secret, self._clock() + 300,
+                          label="CVM role %s" % role)
 
 
 class AssumeRoleFetcher:
     """Calls STS AssumeRole, signed with the source credentials, for the role's temporary credentials."""
 
-    def __init__(self, sts, role_arn, session_name, duration, source, on_secret, clock=time.time):
+    def __init__(self, sts, role_arn, session_name, duration, source, on_secret, clock=time.time, label=None):
         self.sts = sts
         self.role_arn = role_arn
         self.session_name = session_name
         self.duration = duration
         self.source = source
+        self.label = label
         self._on_secret = on_secret
         self._clock = clock
 
@@ -496,7 +539,7 @@ class AssumeRoleFetcher:
             raise CredentialError("STS (%s) answered AssumeRole without Credentials: check sts_endpoint" % self.sts.url)
         merged = dict(creds, ExpiredTime=data.get("ExpiredTime"), Expiration=data.get("Expiration"))
         source = "the role %s (assumed with the credentials from %s)" % (self.role_arn, self.source)
-        return _temporary(merged, "STS (%s)" % self.sts.url, source, self._on_secret, self._clock() + self.duration)
+        return _temporary(merged, "STS (%s)" % self.sts.url, source, self._on_secret, self._clock() + self.duration, label=self.label)
 
 
 # --------------------------------------------------------------------------- the sources
@@ -523,16 +566,49 @@ def from_explicit(settings, tried, on_secret):
     on_secret(settings.secret_key)
     if settings.token:
         on_secret(settings.token)
-    return Found(Credentials(settings.secret_id, settings.secret_key, settings.token, source=settings.explicit_origin()))
+    return Found(Credentials(settings.secret_id, settings.secret_key, settings.token, source=settings.explicit_origin(),
+                             label=settings.explicit_label()))
 
 
-def _read_text(path, what):
+def _file_kind(mode):
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _read_text(path, what, warnings=None):
+    """The text of a credentials file: a regular file of at most MAX_CREDENTIAL_FILE_BYTES, UTF-8.
+
+    Opened without blocking (a FIFO named like the file must not hang the task) and checked on the
+    open descriptor. A file readable by group or others gets a warning, as ssh gives for keys.
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (IOError, OSError) as exc:
         raise CredentialError("cannot read the %s %s (%s): fix its permissions or remove it" % (what, path, exc.strerror or type(exc).__name__),
                               path=path)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise CredentialError("the %s %s is %s, not a regular file: replace it with a file (or remove it)" % (what, path, _file_kind(info.st_mode)),
+                              path=path)
+    with os.fdopen(descriptor, "rb") as handle:
+        if info.st_size > MAX_CREDENTIAL_FILE_BYTES:
+            raise CredentialError("the %s %s is %d bytes, larger than any credentials file (at most %d): check the path"
+                                  % (what, path, info.st_size, MAX_CREDENTIAL_FILE_BYTES), path=path)
+        try:
+            data = handle.read(MAX_CREDENTIAL_FILE_BYTES + 1)
+        except (IOError, OSError) as exc:
+            raise CredentialError("cannot read the %s %s (%s): fix its permissions or remove it" % (what, path, exc.strerror or type(exc).__name__),
+                                  path=path)
+    if len(data) > MAX_CREDENTIAL_FILE_BYTES:
+        raise CredentialError("the %s %s is larger than any credentials file (at most %d bytes): check the path" % (what, path, MAX_CREDENTIAL_FILE_BYTES),
+                              path=path)
+    if warnings is not None and os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warnings.append("The %s %s is accessible by group or others (mode %04o): it holds a secret key, so make it private with "
+                        "chmod 600 %s." % (what, path, stat.S_IMODE(info.st_mode), path))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -575,11 +651,15 @@ def from_tccli_profile(settings, tried, on_secret):
                                   path=path)
         tried.append("%s (no such file)" % label)
         return None
+    text = _read_text(path, what, settings.warnings)
     try:
-        data = json.loads(_read_text(path, what))
+        data = json.loads(text)
     except ValueError as exc:
         raise CredentialError("the %s %s is not valid JSON (%s at line %s): fix it or run tccli configure"
                               % (what, path, getattr(exc, "msg", "syntax error"), getattr(exc, "lineno", "?")), path=path)
+    except RecursionError:
+        raise CredentialError("the %s %s is not a tccli profile (its JSON is nested too deeply): fix it or run tccli configure" % (what, path),
+                              path=path)
     if not isinstance(data, dict):
         raise CredentialError("the %s %s must hold a JSON object with secretId and secretKey" % (what, path), path=path)
     secret_id, secret_key = _pair([data.get("secretId"), data.get("secretKey")], ["secretId", "secretKey"], path, what,
@@ -594,8 +674,16 @@ def from_tccli_profile(settings, tried, on_secret):
     on_secret(secret_key)
     if token:
         on_secret(token)
-    return Found(Credentials(secret_id, secret_key, token, source=label),
+    _check_file_secrets((("secretId", secret_id), ("secretKey", secret_key), ("token", token)), what, path)
+    return Found(Credentials(secret_id, secret_key, token, source=label, label="profile %s" % settings.profile_name),
                  role_arn=_optional_str(data, "role-arn", path, what), role_session_name=_optional_str(data, "role-session-name", path, what))
+
+
+def _check_file_secrets(fields, what, path):
+    for name, value in fields:
+        problem = secret_value_problem(name, value, " in the %s %s" % (what, path))
+        if problem:
+            raise CredentialError(problem, path=path)
 
 
 def _ini_line(exc):
@@ -615,7 +703,7 @@ def from_sdk_files(settings, tried, on_secret):
             continue
         parser = configparser.ConfigParser(interpolation=None)
         try:
-            parser.read_string(_read_text(path, what), source=path)
+            parser.read_string(_read_text(path, what, settings.warnings), source=path)
         except configparser.Error as exc:
             # The parser's own message quotes the offending line, which may hold a secret.
             raise CredentialError("the %s %s is not a valid INI file (%s%s): fix it; it needs a [default] section with secret_id and "
@@ -634,7 +722,8 @@ def from_sdk_files(settings, tried, on_secret):
         on_secret(secret_key)
         if token:
             on_secret(token)
-        return Found(Credentials(secret_id, secret_key, token, source=label),
+        _check_file_secrets((("secret_id", secret_id), ("secret_key", secret_key), ("token", token)), what, path)
+        return Found(Credentials(secret_id, secret_key, token, source=label, label="file %s" % path),
                      role_arn=(section.get("role_arn") or "").strip() or None,
                      role_session_name=(section.get("role_session_name") or "").strip() or None)
     return None
@@ -647,7 +736,8 @@ def from_cvm_role(settings, tried, on_secret, clock):
         return None
     metadata = MetadataService(settings.metadata_url, timeout=settings.timeout, verify=settings.verify, retries=settings.retries)
     fetch = CvmRoleFetcher(metadata, settings.cvm_role, on_secret, clock=clock)
-    return Found(RefreshingCredentials(fetch, "the CVM role %s (metadata service %s)" % (settings.cvm_role, metadata.base_url), clock=clock))
+    return Found(RefreshingCredentials(fetch, "the CVM role %s (metadata service %s)" % (settings.cvm_role, metadata.base_url), clock=clock,
+                                       label="CVM role %s" % settings.cvm_role))
 
 
 SOURCES = (from_explicit, from_tccli_profile, from_sdk_files)
@@ -707,9 +797,10 @@ def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, cl
         sts = StsClient(credentials, endpoint=settings.sts_endpoint, timeout=settings.timeout, retry_policy=RetryPolicy(retries=settings.retries),
                         validate_certs=settings.verify is not False, ca_path=settings.verify if isinstance(settings.verify, str) else None,
                         region=settings.region, pool_size=1, session=sts_session, clock=clock)
-        fetch = AssumeRoleFetcher(sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock)
+        label = "assumed role %s (with the credentials from %s)" % (role_arn, credentials.label)
+        fetch = AssumeRoleFetcher(sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock, label=label)
         credentials = RefreshingCredentials(fetch, "the role %s (assumed with the credentials from %s)" % (role_arn, credentials.source),
-                                            clock=clock)
+                                            clock=clock, label=label)
     credentials.current()
-    credentials.warnings = _shadow_warnings(settings, found)
+    credentials.warnings = settings.warnings + _shadow_warnings(settings, found)
     return credentials

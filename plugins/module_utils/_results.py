@@ -32,6 +32,19 @@ def record_failure(result, key, error, stop):
     return result
 
 
+def record_unexpected(result, key, exc):
+    """Mark a stream's result failed by an exception the collection does not expect (a bug).
+
+    Only the exception's type is shown: its text could quote anything, a header value included.
+    The other streams of the batch keep their results.
+    """
+    message = ("unexpected %s while working on this stream: a bug in tencent.cloud, please report it; the other streams are "
+               "not affected" % type(exc).__name__)
+    result.update(failed=True, error={"kind": "internal", "action": None, "message": message, "attempts": 0},
+                  msg="%s: %s" % (key.stream_name, message))
+    return result
+
+
 def deadline_reason(error):
     return "the task's deadline (task_timeout) was reached before %s could be sent" % (error.action or "the next call")
 

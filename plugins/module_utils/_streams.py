@@ -18,6 +18,11 @@ STREAM_STATES = ("active", "inactive", "forbid")
 MAX_REASON_BYTES = 2048
 MAX_FORBID_DAYS = 90
 DEFAULT_REASON = "Forbidden by Ansible (tencent.cloud.tencent_live_stream)"
+# Longest names accepted. Tencent documents which characters a stream or app name may use (letters,
+# digits and symbols) but no maximum length; these are far above any real name and stop runaway
+# input (a 100,000-character name) before it reaches the API. A domain name is at most 253
+# characters in DNS.
+MAX_NAME_LENGTH = {"domain_name": 253, "app_name": 1024, "stream_name": 1024}
 
 
 class StateRule:
@@ -71,10 +76,36 @@ class StreamKey:
         return "%s/%s/%s" % (self.domain_name, self.app_name, self.stream_name)
 
 
+def _type_word(value):
+    if isinstance(value, bool):
+        return "the boolean %s" % value
+    if isinstance(value, int):
+        return "the number %d" % value
+    if isinstance(value, float):
+        return "the number %r" % value
+    if value is None:
+        return "null"
+    return "a %s" % type(value).__name__
+
+
 def name_problem(option, value):
-    """A problem with a domain, app or stream name, or None."""
+    """A problem with a domain, app or stream name, or None.
+
+    The modules take names as raw values, so that YAML's surprises are caught here instead of
+    turning into other streams: unquoted 0123 reads as the number 83, yes as True, 1e3 as 1000.0.
+    """
+    if value is not None and not isinstance(value, str):
+        return ("%s is %s, not a string: quote it (YAML reads unquoted 0123 as the number 83 and yes as true); for names from a "
+                "variable holding numbers, convert them with | string or | map('string')" % (option, _type_word(value)))
     if value is None or value.strip() == "":
         return "%s must not be empty" % option
+    kind = option.split("[", 1)[0].replace("stream_names", "stream_name")
+    limit = MAX_NAME_LENGTH.get(kind, MAX_NAME_LENGTH["stream_name"])
+    if len(value) > limit:
+        return "%s is %d characters long: a %s has at most %d, check the value (%r...)" % (option, len(value), kind.replace("_", " "), limit, value[:40])
+    if any(not char.isprintable() for char in value):
+        # str.isprintable() is false for line breaks, tabs, other control and invisible format characters.
+        return "%s %r contains a control or invisible character (such as a line break or tab): remove it" % (option, value)
     if value != value.strip():
         return "%s %r has leading or trailing white space: remove it" % (option, value)
     if option == "domain_name" and ("/" in value or ":" in value or " " in value):
@@ -85,11 +116,15 @@ def name_problem(option, value):
 def stream_names_problems(names):
     if not names:
         return ["stream_names must list at least one stream name"]
+    if not isinstance(names, list):
+        return ["stream_names must be a list of stream names, got %s" % _type_word(names)]
     problems = []
     for index, name in enumerate(names):
         problem = name_problem("stream_names[%d]" % index, name)
         if problem:
             problems.append(problem)
+    if problems:
+        return problems
     seen, duplicates = set(), []
     for name in names:
         if name in seen and name not in duplicates:

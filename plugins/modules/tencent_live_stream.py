@@ -19,6 +19,10 @@ description:
     so the task reports C(changed) only when something really changed.
   - A batch (O(stream_names)) runs concurrently, paced by client-side rate limits at Tencent's per-action
     quotas, and reports every stream in input order.
+  - "Forbid scope: by default Tencent matches a forbid by the stream B(name) alone. Forbidding C(stream1) on one domain
+    and app forbids every stream named C(stream1) on every domain and app of the account, and resuming C(stream1) on
+    any domain and app lifts that ban everywhere. A stream on another domain reads C(forbid) while a forbid of its name
+    is in effect."
 author:
   - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
@@ -29,20 +33,23 @@ options:
     required: true
   app_name:
     description:
-      - The push path (AppName) of the streams, as in the push URL.
-    type: str
+      - The push path (AppName) of the streams, as in the push URL. A string of at most 1024 characters.
+    type: raw
     default: live
   stream_name:
     description:
-      - The name of one stream.
+      - The name of one stream, a string of at most 1024 characters without control characters.
+      - Quote names that YAML would read as something else; C(0123) unquoted is the number 83 and C(yes) is a boolean.
+        A value that is not a string is an error, never converted.
       - Exactly one of O(stream_name) and O(stream_names) is required.
-    type: str
+    type: raw
   stream_names:
     description:
       - The names of several streams, handled as one batch. Each name may appear only once.
+      - Each must be a string, as for O(stream_name); numbers from a variable can be converted with C(map('string')).
       - Exactly one of O(stream_name) and O(stream_names) is required.
     type: list
-    elements: str
+    elements: raw
   state:
     description:
       - V(resumed) lets a forbidden stream push again (C(ResumeLiveStream) only when the stream is C(forbid)).
@@ -69,7 +76,7 @@ options:
     type: str
   concurrency:
     description:
-      - The most streams of a batch worked on at once (an upper bound). How many are really in flight follows the
+      - The most streams of a batch worked on at once (an upper bound, 1 to 256). How many are really in flight follows the
         measured latency (rate x latency, plus headroom, at least 32), so a batch keeps to the rate limits (see
         O(rate_limits)) from a nearby endpoint to one 500 ms away.
       - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
@@ -212,6 +219,14 @@ counts:
   returned: when O(stream_names) is given
   type: dict
   sample: {"total": 2, "changed": 1, "ok": 1, "failed": 0, "skipped": 0}
+credential_source:
+  description:
+    - Where the task's credentials came from, never a secret. V(options), V(environment) or V(options and environment)
+      (secret_id, secret_key and session_token), V(profile NAME) (a tccli profile), V(file PATH) (an SDK credentials
+      file), V(CVM role NAME), or V(assumed role ARN) followed by the source of the credentials that assumed it, in parentheses.
+  returned: when credentials were found, also when the task failed after that
+  type: str
+  sample: environment
 failure:
   description: Why the task failed.
   returned: failure
@@ -222,7 +237,8 @@ failure:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
           credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted
           (after an error every stream would get, when O(task_timeout) was reached, or after O(max_transport_failures)
-          streams in a row got no answer; a re-run does them).
+          streams in a row got no answer; a re-run does them),
+          C(internal) for an unexpected error in the collection (a bug; the other streams keep their results).
       type: str
       sample: api
     action:
@@ -268,7 +284,7 @@ import datetime
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, concurrency_problem, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
@@ -276,6 +292,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     not_started_result,
     pop_messages,
     record_failure,
+    record_unexpected,
     shorten,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
@@ -306,8 +323,7 @@ class LiveStreamModule(TencentModule):
             problems.extend(stream_names_problems(params["stream_names"]))
         else:
             problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
-        if params["concurrency"] < 1:
-            problems.append("concurrency must be at least 1, got %d" % params["concurrency"])
+        problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
         problems.extend(self._forbid_problems())
         self.fail_on_problems(problems)
         self.check_connection()
@@ -357,6 +373,10 @@ class LiveStreamModule(TencentModule):
         except TencentError as error:
             result["state"] = result["previous_state"]
             record_failure(result, key, error, stop)
+        except Exception as error:  # pylint: disable=broad-except
+            # A bug must not cost the other streams their results.
+            result["state"] = result["previous_state"]
+            record_unexpected(result, key, error)
         return result
 
     @staticmethod
@@ -386,13 +406,13 @@ class LiveStreamModule(TencentModule):
         if self.module.params["stream_name"] is not None:
             output["stream"] = results[0]
             if messages:
-                self.module.fail_json(msg=messages[0], failure=results[0]["error"], **output)
-            self.module.exit_json(**output)
+                self.fail_json(messages[0], failure=results[0]["error"], **output)
+            self.exit_json(**output)
         output["streams"] = results
         output["counts"] = counts(results)
         if messages:
-            self.module.fail_json(msg=batch_failure_message(output["counts"], messages), failure=first_error(results), **output)
-        self.module.exit_json(**output)
+            self.fail_json(batch_failure_message(output["counts"], messages), failure=first_error(results), **output)
+        self.exit_json(**output)
 
 
 def counts(results):
@@ -414,9 +434,10 @@ def main():
     module = AnsibleModule(
         argument_spec=with_connection_spec(dict(
             domain_name=dict(type="str", required=True),
-            app_name=dict(type="str", default="live"),
-            stream_name=dict(type="str"),
-            stream_names=dict(type="list", elements="str"),
+            # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
+            app_name=dict(type="raw", default="live"),
+            stream_name=dict(type="raw"),
+            stream_names=dict(type="list", elements="raw"),
             state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
             resume_time=dict(type="str"),
             reason=dict(type="str"),

@@ -34,17 +34,19 @@ options:
   app_name:
     description:
       - The push path (AppName). With stream names it defaults to V(live); for the online list and the push history
-        (O(pushed_since)) it is a filter, and all paths are searched when it is not set.
-    type: str
+        (O(pushed_since)) it is a filter, and all paths are searched when it is not set. A string, as for O(stream_name).
+    type: raw
   stream_name:
     description:
       - One stream whose state to read. Mutually exclusive with O(stream_names).
-    type: str
+      - A string of at most 1024 characters without control characters. Quote names that YAML would read as something
+        else; C(0123) unquoted is the number 83 and C(yes) is a boolean. A value that is not a string is an error.
+    type: raw
   stream_names:
     description:
-      - Several streams whose states to read. Each name may appear only once.
+      - Several streams whose states to read. Each name may appear only once, and each must be a string (see O(stream_name)).
     type: list
-    elements: str
+    elements: raw
   pushed_since:
     description:
       - Find the streams that pushed since this time, instead of naming them. Requires O(domain_name); O(app_name)
@@ -102,7 +104,7 @@ options:
     default: 5
   concurrency:
     description:
-      - The most stream states read at once (an upper bound). How many are really in flight follows the measured
+      - The most stream states read at once (an upper bound, 1 to 256). How many are really in flight follows the measured
         latency (rate x latency, plus headroom, at least 32), so the reads keep to the rate limits (see O(rate_limits))
         from a nearby endpoint to one 500 ms away.
       - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
@@ -308,10 +310,17 @@ request_ids:
   type: list
   elements: str
   sample: ["6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1"]
+credential_source:
+  description:
+    - Where the task's credentials came from, never a secret, as for M(tencent.cloud.tencent_live_stream); one of
+      V(options), V(environment), V(profile NAME), V(file PATH), V(CVM role NAME) or V(assumed role ARN) with the source in parentheses.
+  returned: when credentials were found, also when the task failed after that
+  type: str
+  sample: profile default
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
-      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), or
+      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), C(internal), or
       C(deadline) when O(task_timeout) ran out before the next page of the online list could be fetched.
   returned: when an API call failed
   type: dict
@@ -324,7 +333,7 @@ failure:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _history
-from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, concurrency_problem, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
@@ -332,6 +341,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._results import (
     not_started_result,
     pop_messages,
     record_failure,
+    record_unexpected,
     shorten,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
@@ -369,7 +379,7 @@ class LiveStreamInfoModule(TencentModule):
         problems = []
         if self.by_name:
             problems.extend(filter(None, [name_problem("domain_name", params["domain_name"]),
-                                          name_problem("app_name", params["app_name"] or "live")]))
+                                          name_problem("app_name", "live" if params["app_name"] is None else params["app_name"])]))
             if params["stream_names"] is not None:
                 problems.extend(stream_names_problems(params["stream_names"]))
             else:
@@ -397,8 +407,7 @@ class LiveStreamInfoModule(TencentModule):
                     MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size))
             if params["wait_for"] is not None:
                 problems.append("wait_for needs the streams to wait for: give stream_name, stream_names or pushed_since")
-        if params["concurrency"] < 1:
-            problems.append("concurrency must be at least 1, got %d" % params["concurrency"])
+        problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
         if params["wait_timeout"] < 0:
             problems.append("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
         if params["wait_interval"] < 1:
@@ -426,6 +435,9 @@ class LiveStreamInfoModule(TencentModule):
             result["state"] = answer.data.get("StreamState")
         except TencentError as error:
             record_failure(result, key, error, stop)
+        except Exception as error:  # pylint: disable=broad-except
+            # A bug must not cost the other streams their results.
+            record_unexpected(result, key, error)
         return result
 
     @staticmethod
@@ -438,7 +450,7 @@ class LiveStreamInfoModule(TencentModule):
     def read_states(self):
         params = self.module.params
         names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
-        keys = [StreamKey(params["domain_name"], params["app_name"] or "live", name) for name in names]
+        keys = [StreamKey(params["domain_name"], "live" if params["app_name"] is None else params["app_name"], name) for name in names]
         self.report(keys)
 
     def report(self, keys, extra=None, **output):
@@ -460,14 +472,14 @@ class LiveStreamInfoModule(TencentModule):
         tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
         output.update(changed=False, streams=results, counts=tally)
         if messages:
-            self.module.fail_json(msg="Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
-                                  failure=first_error(results), **output)
+            self.fail_json("Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
+                           failure=first_error(results), **output)
         if outcome is not None and output["wait"]["timed_out"]:
             late = [result for key, result in pairs if key not in outcome.reached_at]
-            self.module.fail_json(msg="Waited %d s for %d stream(s) to be %s; %d did not get there: %s" % (
+            self.fail_json("Waited %d s for %d stream(s) to be %s; %d did not get there: %s" % (
                 params["wait_timeout"], len(keys), params["wait_for"], len(late),
                 shorten(["%s (%s)" % (result["stream_name"], result["state"]) for result in late])), **output)
-        self.module.exit_json(**output)
+        self.exit_json(**output)
 
     # Push history --------------------------------------------------------------------------
     def discover(self):
@@ -477,7 +489,7 @@ class LiveStreamInfoModule(TencentModule):
         try:
             found = history.collect(self.window)
         except _history.HistoryError as error:
-            self.module.fail_json(msg=str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids)
+            self.fail_json(str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids)
         except TencentError as error:
             self.fail_error(error, msg="Reading the push history failed: %s" % error, changed=False,
                             window=history.summary(self.window), request_ids=history.request_ids)
@@ -519,7 +531,7 @@ class LiveStreamInfoModule(TencentModule):
         except TencentError as error:
             self.fail_error(error, msg="Listing online streams failed on page %d: %s" % (page, error),
                             changed=False, online_streams=streams, request_ids=request_ids)
-        self.module.exit_json(changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids)
+        self.exit_json(changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids)
 
 
 def online_entry(info):
@@ -536,9 +548,10 @@ def main():
     module = AnsibleModule(
         argument_spec=with_connection_spec(dict(
             domain_name=dict(type="str"),
-            app_name=dict(type="str"),
-            stream_name=dict(type="str"),
-            stream_names=dict(type="list", elements="str"),
+            # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
+            app_name=dict(type="raw"),
+            stream_name=dict(type="raw"),
+            stream_names=dict(type="list", elements="raw"),
             pushed_since=dict(type="str"),
             pushed_until=dict(type="str"),
             page_size=dict(type="int"),

@@ -183,6 +183,9 @@ def test_credentials_repr_hides_secrets():
     ("live.tencentcloudapi.com", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
     ("https://live.intl.tencentcloudapi.com", "https://live.intl.tencentcloudapi.com/", "live.intl.tencentcloudapi.com"),
     ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("http://127.3.2.1:8080", "http://127.3.2.1:8080/", "127.3.2.1:8080"),
+    ("http://localhost:8080", "http://localhost:8080/", "localhost:8080"),
+    ("http://[::1]:8080", "http://[::1]:8080/", "[::1]:8080"),
     ("https://Live.TencentCloudAPI.com:443", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
 ])
 def test_parse_endpoint(value, url, host):
@@ -196,11 +199,79 @@ def test_parse_endpoint(value, url, host):
     ("http://127.0.0.1:99999", "not a valid host or URL"),
     ("https://live.tencentcloudapi.com/v3", "must not have a path"),
     ("https://user:pw@live.tencentcloudapi.com", "no valid host"),
+    ("http://live.tencentcloudapi.com", "plain http:// to a host that is not this machine"),
+    ("http://10.0.0.8:8080", "use https://10.0.0.8:8080 (and give ca_path for a private CA)"),
+    ("http://127.0.0.1.example.com", "plain http://"),
+    ("http://localhostx.com", "plain http://"),
 ])
 def test_parse_endpoint_rejects_bad_values(value, fragment):
     with pytest.raises(ValueError) as caught:
         parse_endpoint(value)
     assert fragment in str(caught.value)
+
+
+# --------------------------------------------------------------------------- header values, netrc (issue 14)
+TOKEN_CORE = "ToKeN-must-never-be-printed"
+
+
+@pytest.mark.parametrize("token", [TOKEN_CORE + "\n", TOKEN_CORE + "\r", "\t" + TOKEN_CORE, TOKEN_CORE + u"\u2603", TOKEN_CORE + "\x00x"])
+def test_unsendable_header_value_fails_once_without_quoting_it(token):
+    session = FakeSession(ok())
+    client = make_client(session, token=token)
+    with pytest.raises(TencentTransportError) as caught:
+        client.call("DescribeLiveStreamState", {"DomainName": "d", "AppName": "live", "StreamName": "s"})
+    error = caught.value
+    assert session.sent == [] and error.attempts == 1 and error.fatal and not error.retryable
+    text = str(error) + repr(error.failure())
+    assert "session_token" in text and TOKEN_CORE not in text
+
+
+@pytest.mark.parametrize("exception", [
+    requests.exceptions.InvalidHeader("Invalid leading whitespace, reserved character(s), or return character(s) in header value: %r"
+                                      % (TOKEN_CORE + "\n")),
+    UnicodeEncodeError("latin-1", TOKEN_CORE + u"\u2603", 27, 28, "ordinal not in range(256)"),
+])
+def test_header_errors_from_requests_are_value_free_and_not_retried(exception):
+    session = FakeSession(exception, ok())
+    with pytest.raises(TencentTransportError) as caught:
+        make_client(session).call("DescribeLiveStreamState", {})
+    assert len(session.sent) == 1 and caught.value.fatal
+    assert TOKEN_CORE not in str(caught.value) + repr(caught.value.failure()) and "could not be sent" in str(caught.value)
+
+
+def test_netrc_never_replaces_the_signature(live_api_fresh, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password-must-not-be-sent\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".netrc").write_text(netrc.read_text())
+    (tmp_path / ".netrc").chmod(0o600)
+    client = LiveClient(Credentials("AKIDEMULATOR00000000000000000000000", "emulator-secret-key-0000000000000000"),
+                        endpoint=live_api_fresh.url, retry_policy=RetryPolicy(retries=0))
+    answer = client.call("DescribeLiveStreamOnlineList", {"PageSize": 10, "PageNum": 1})
+    assert answer.request_id
+    assert client.session.trust_env is False
+
+
+def test_session_proxies_come_from_the_environment_explicitly(monkeypatch):
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    proxied = LiveClient(Credentials("AKIDx", "k"), endpoint="https://live.tencentcloudapi.com").session
+    assert proxied.trust_env is False and proxied.proxies.get("https") == "http://proxy.example.com:3128"
+    monkeypatch.setenv("NO_PROXY", ".tencentcloudapi.com")
+    direct = LiveClient(Credentials("AKIDx", "k"), endpoint="https://live.tencentcloudapi.com").session
+    assert direct.proxies == {}
+
+
+def test_ca_bundle_variable_still_honoured_without_trust_env(monkeypatch, tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    assert LiveClient(Credentials("AKIDx", "k")).verify == str(bundle)
+    assert LiveClient(Credentials("AKIDx", "k"), ca_path="/given.pem").verify == "/given.pem"
+    assert LiveClient(Credentials("AKIDx", "k"), validate_certs=False).verify is False
 
 
 def test_language_can_be_chinese():

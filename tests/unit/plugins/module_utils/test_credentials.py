@@ -54,12 +54,14 @@ class Sandbox:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / ("%s.credential" % profile)
         path.write_text(text if text is not None else json.dumps(fields))
+        path.chmod(0o600)  # private, as a credentials file should be (else a warning)
         return str(path)
 
     def sdk(self, text, where="home"):
         path = self.home / ".tencentcloud" / "credentials" if where == "home" else self.etc / "credentials"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        path.chmod(0o600)
         return str(path)
 
     def resolve(self, **params):
@@ -186,7 +188,7 @@ def test_cvm_role_alone(box, live_api_fresh, role):
 def test_cvm_role_from_variable(box, live_api_fresh):
     live_api_fresh.core.bind_cvm_role({"role_name": "r1"})
     box.env(TENCENTCLOUD_CAM_ROLE_NAME="r1", TENCENTCLOUD_METADATA_URL=live_api_fresh.url)
-    assert box.resolve().secret_id == issued(live_api_fresh)[0]["secret_id"]
+    assert box.resolve().current().secret_id == issued(live_api_fresh)[0]["secret_id"]
 
 
 # --------------------------------------------------------------------------- precedence between every pair
@@ -214,7 +216,7 @@ def provide(box, api, source):
 def test_precedence(box, live_api_fresh, higher, lower):
     params = dict(provide(box, live_api_fresh, lower), **provide(box, live_api_fresh, higher))
     creds = box.resolve(**params)
-    assert creds.secret_id == "AKID" + higher
+    assert creds.current().secret_id == "AKID" + higher
     # A lower source is not even read: the metadata service is never asked.
     assert issued(live_api_fresh) == []
     if lower == "cvm":
@@ -335,7 +337,7 @@ def test_unreadable_tccli_file_names_the_file(box):
     os.makedirs(path)  # a directory where the file should be: cannot be read, even by root
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "cannot read the tccli profile file %s" % path in str(caught.value)
+    assert "the tccli profile file %s is a directory, not a regular file" % path in str(caught.value)
 
 
 def test_unreadable_sdk_file_names_the_file(box):
@@ -344,7 +346,7 @@ def test_unreadable_sdk_file_names_the_file(box):
     os.makedirs(path)  # a directory where the file should be: cannot be read, even by root (CI runs as root)
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "cannot read the SDK credentials file %s" % path in str(caught.value)
+    assert "the SDK credentials file %s is a directory, not a regular file" % path in str(caught.value)
 
 
 @pytest.mark.parametrize("text", ["secret_id = AKIDx\nsecret_key = key-in-broken-file\n",
@@ -630,3 +632,116 @@ def test_settings_read_from_a_given_environment(box):
     settings = chain.ChainSettings({}, environ={"TENCENTCLOUD_PROFILE": "p", "TENCENTCLOUD_CAM_ROLE_NAME": "r"}, sdk_files=[])
     assert (settings.profile, settings.profile_origin, settings.cvm_role) == ("p", "TENCENTCLOUD_PROFILE", "r")
     assert settings.profile_path == os.path.join(str(box.home), ".tccli", "p.credential")
+
+
+# --------------------------------------------------------------------------- hostile and careless input (issue 14)
+
+
+@pytest.mark.parametrize("option, value", [("secret_id", "AKIDx\n"), ("secret_key", " key-x"), ("session_token", "tok-x\r"),
+                                           ("session_token", "tok\x00x"), ("session_token", u"tok-\u2603-x"), ("secret_key", u"key\u0085x")])
+def test_unusable_secret_is_named_never_shown(box, option, value):
+    params = dict(secret_id="AKIDx", secret_key="key-x", session_token="tok-x", endpoint="https://live.tencentcloudapi.com")
+    params[option] = value
+    problems = connection_problems(params)
+    assert len(problems) == 1 and problems[0].startswith(option), problems
+    core = value.strip().replace("\x00", "").replace(u"\u0085", "")
+    for form in (value, core, repr(value), json.dumps(value)):
+        assert form not in problems[0]
+    with pytest.raises(CredentialError):
+        box.resolve(**params)
+
+
+def test_unusable_secret_from_the_environment_names_the_variable(box):
+    box.env(TENCENTCLOUD_SECRET_ID="AKIDenv", TENCENTCLOUD_SECRET_KEY="key-env", TENCENTCLOUD_TOKEN="tok-env\n")
+    with pytest.raises(CredentialError) as caught:
+        box.resolve()
+    assert "session_token (from TENCENTCLOUD_TOKEN) has white space" in str(caught.value) and "tok-env" not in str(caught.value)
+
+
+def test_unusable_secret_in_a_profile_file_names_file_and_field(box):
+    path = box.tccli(secretId="AKIDtccli", secretKey="key-tccli\n")
+    with pytest.raises(CredentialError) as caught:
+        box.resolve()
+    assert "secretKey in the tccli profile file %s has white space" % path in str(caught.value) and "key-tccli" not in str(caught.value)
+
+
+def test_fifo_named_like_a_profile_file_fails_without_hanging(box):
+    folder = box.home / ".tccli"
+    folder.mkdir()
+    path = str(folder / "default.credential")
+    os.mkfifo(path)
+    outcome = []
+
+    def resolve():
+        try:
+            box.resolve()
+        except CredentialError as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=resolve, daemon=True)
+    worker.start()
+    worker.join(5)
+    hung = worker.is_alive()
+    if hung:  # release the old code's blocking open() so the thread ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+    assert not hung, "reading a FIFO named like the credentials file hung"
+    assert outcome and "the tccli profile file %s is a FIFO, not a regular file" % path in outcome[0]
+
+
+def test_deeply_nested_profile_file_is_a_clear_error(box):
+    path = box.tccli(text="[" * 20000 + "]" * 20000)
+    with pytest.raises(CredentialError) as caught:
+        box.resolve()
+    assert path in str(caught.value) and "nested too deeply" in str(caught.value)
+
+
+def test_oversized_credentials_file_is_not_read(box):
+    path = box.sdk(ini("AKIDbig", "key-big") + "# " + "x" * (chain.MAX_CREDENTIAL_FILE_BYTES + 10) + "\n")
+    with pytest.raises(CredentialError) as caught:
+        box.resolve()
+    assert "the SDK credentials file %s is" % path in str(caught.value) and "larger than any credentials file" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["tccli", "sdk"])
+def test_credentials_file_readable_by_others_warns_naming_it(box, kind):
+    path = box.tccli(secretId="AKIDt", secretKey="key-t") if kind == "tccli" else box.sdk(ini("AKIDs", "key-s"))
+    assert box.resolve().warnings == []
+    os.chmod(path, 0o644)
+    warnings = box.resolve().warnings
+    assert len(warnings) == 1 and path in warnings[0] and "mode 0644" in warnings[0] and "chmod 600" in warnings[0]
+
+
+def test_credential_source_labels_name_the_source_never_a_secret(box, live_api_fresh):
+    assert box.resolve(secret_id="AKIDo", secret_key="key-o").label == "options"
+    box.env(TENCENTCLOUD_SECRET_ID="AKIDe", TENCENTCLOUD_SECRET_KEY="key-e")
+    assert box.resolve().label == "environment"
+    assert box.resolve(secret_key="key-o").label == "options and environment"
+    box.monkeypatch.delenv("TENCENTCLOUD_SECRET_ID")
+    box.monkeypatch.delenv("TENCENTCLOUD_SECRET_KEY")
+    box.tccli(profile="prod", secretId=EMULATOR_ID, secretKey=EMULATOR_KEY)
+    assert box.resolve(profile="prod").label == "profile prod"
+    path = box.sdk(ini("AKIDs", "key-s"))
+    assert box.resolve().label == "file %s" % path
+    live_api_fresh.core.bind_cvm_role({"role_name": "r1"})
+    os.remove(path)
+    assert box.resolve(cvm_role="auto", metadata_url=live_api_fresh.url).label == "CVM role r1"
+    live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
+    assumed = box.resolve(profile="prod", role_arn=ROLE_ARN, sts_endpoint=live_api_fresh.url)
+    assert assumed.label == "assumed role %s (with the credentials from profile prod)" % ROLE_ARN
+
+
+@pytest.mark.parametrize("option, url, fine", [
+    ("sts_endpoint", "http://sts.example.com", False),
+    ("sts_endpoint", "http://10.0.0.5:8080", False),
+    ("sts_endpoint", "http://127.0.0.2:8080", True),
+    ("sts_endpoint", "http://[::1]:8080", True),
+    ("sts_endpoint", "http://localhost:8080", True),
+    ("metadata_url", "http://metadata.tencentyun.com", True),
+    ("metadata_url", "http://169.254.0.23", True),
+])
+def test_plain_http_only_to_this_machine_except_the_metadata_service(option, url, fine):
+    problems = connection_problems({option: url, "endpoint": "https://live.tencentcloudapi.com"})
+    if fine:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and "plain http:// to a host that is not this machine" in problems[0] and "use https://" in problems[0]

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import socket
 import tempfile
 import threading
@@ -15,6 +16,7 @@ import time
 
 import pytest
 
+from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveClient
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream, tencent_live_stream_info
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -77,8 +79,40 @@ BAD_INPUT = [
     ({"secret_key": None}, "secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY"),
     ({"rate_limits": {"ResumeStream": 10}}, "rate_limits has an unknown action 'ResumeStream'"),
     ({"rate_limits": {"ResumeLiveStream": -1}}, "rate_limits.ResumeLiveStream must be a number"),
-    ({"concurrency": 0}, "concurrency must be at least 1"),
+    ({"concurrency": 0}, "concurrency must be between 1 and 256, got 0"),
     ({"validate_certs": "maybe"}, "validate_certs"),
+    # issue 14: hostile and careless input
+    ({"stream_name": None, "stream_names": [0o123, True]}, "stream_names[0] is the number 83, not a string: quote it"),
+    ({"stream_name": None, "stream_names": ["ok", True]}, "stream_names[1] is the boolean True, not a string: quote it"),
+    ({"stream_name": None, "stream_names": ["ok", 1e3]}, "stream_names[1] is the number 1000.0, not a string"),
+    ({"stream_name": 83}, "stream_name is the number 83, not a string: quote it"),
+    ({"stream_name": False}, "stream_name is the boolean False, not a string"),
+    ({"app_name": 2024}, "app_name is the number 2024, not a string"),
+    ({"stream_name": "s1\nother"}, "contains a control or invisible character"),
+    ({"stream_name": "s1\x1b[2J"}, "contains a control or invisible character"),
+    ({"stream_name": None, "stream_names": ["a", "b\r"]}, "stream_names[1] 'b\\r' contains a control"),
+    ({"stream_name": "x" * 100000}, "stream_name is 100000 characters long: a stream name has at most 1024"),
+    ({"stream_name": None, "stream_names": ["a", "y" * 1025]}, "stream_names[1] is 1025 characters long"),
+    ({"domain_name": "d" * 254 + ".com"}, "domain_name is 258 characters long: a domain name has at most 253"),
+    ({"ca_path": "/nonexistent/ca.pem"}, "ca_path /nonexistent/ca.pem does not exist"),
+    ({"timeout": float("inf")}, "timeout must be a number of seconds greater than 0 and at most 600"),
+    ({"timeout": float("nan")}, "timeout must be a number of seconds greater than 0 and at most 600"),
+    ({"timeout": 601}, "at most 600, got 601"),
+    ({"retries": 51}, "retries must be between 0 and 50"),
+    ({"rate_limits": {"ResumeLiveStream": "inf"}}, "rate_limits.ResumeLiveStream must be a number of requests per second greater than 0 and at most"),
+    ({"rate_limits": {"ResumeLiveStream": 1e9}}, "at most 100000"),
+    ({"rate_limits": {"ResumeLiveStream": True}}, "rate_limits.ResumeLiveStream must be a number"),
+    ({"concurrency": 100000}, "concurrency must be between 1 and 256, got 100000"),
+    ({"secret_id": "AKIDEMULATOR00000000000000000000000\n"}, "secret_id has white space (a space, tab or line break) at its start or end"),
+    ({"secret_key": " emulator-secret-key-0000000000000000"}, "secret_key has white space"),
+    ({"session_token": "tok\n"}, "session_token has white space"),
+    ({"session_token": "tok\r"}, "session_token has white space"),
+    ({"session_token": "to\nk"}, "session_token contains a control or other non-printable character"),
+    ({"session_token": u"tok\u2019en"}, "session_token contains a character outside Latin-1"),
+    ({"endpoint": "http://live.tencentcloudapi.com"}, "uses plain http:// to a host that is not this machine"),
+    ({"endpoint": "http://192.0.2.10:8080"}, "use https://192.0.2.10:8080 (and give ca_path for a private CA)"),
+    ({"sts_endpoint": "http://sts.tencentcloudapi.com", "role_arn": "qcs::cam::uin/1:roleName/r"},
+     "sts_endpoint 'http://sts.tencentcloudapi.com' uses plain http://"),
 ]
 
 
@@ -92,6 +126,66 @@ def test_bad_input_fails_clearly_before_any_request(live_api_fresh, run_module, 
     assert fragment in result["msg"], result["msg"]
     assert "Traceback" not in result["msg"] and "exception" not in result
     assert api_calls(live_api_fresh) == []
+
+
+@pytest.mark.parametrize("module", [tencent_live_stream, tencent_live_stream_info])
+def test_info_and_main_module_reject_non_string_names(live_api_fresh, run_module, module):
+    result = run_module(module.main, dict(connection(live_api_fresh), stream_names=["a", 0o123, "yes", True]))
+    assert "stream_names[1] is the number 83, not a string: quote it" in result["msg"]
+    assert "stream_names[3] is the boolean True" in result["msg"] and api_calls(live_api_fresh) == []
+
+
+def test_secret_problems_from_the_environment_name_the_variable_never_the_value(live_api_fresh, run_module, monkeypatch):
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("TENCENTCLOUD_TOKEN", "pasted-token-value\n")
+    result = run_module(tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_name="s1"))
+    assert "session_token (from TENCENTCLOUD_TOKEN) has white space" in result["msg"]
+    assert "pasted-token-value" not in json.dumps(result) and api_calls(live_api_fresh) == []
+
+
+def test_plain_http_endpoint_from_the_environment_is_refused(run_module, monkeypatch):
+    monkeypatch.setenv("TENCENTCLOUD_LIVE_ENDPOINT", "http://live.tencentcloudapi.com")
+    result = run_module(tencent_live_stream.main, dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, stream_name="s1"))
+    assert "endpoint 'http://live.tencentcloudapi.com' uses plain http://" in result["msg"]
+
+
+def test_credential_source_is_in_every_result(live_api_fresh, run_module, monkeypatch):
+    seed(live_api_fresh, {"c1": "forbid"})
+    single = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="c1"))
+    assert single["changed"] is True and single["credential_source"] == "options"
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+    batch = run_module(tencent_live_stream_info.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_names=["c1", "c2"]))
+    assert batch["credential_source"] == "environment"
+    online = run_module(tencent_live_stream_info.main, dict(endpoint=live_api_fresh.url))
+    assert online["credential_source"] == "environment"
+    failed = run_module(tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name="unknown.example.com", stream_name="c1"))
+    assert failed["failed"] is True and failed["credential_source"] == "environment"
+
+
+@pytest.mark.parametrize("module", [tencent_live_stream, tencent_live_stream_info])
+def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fresh, run_module, monkeypatch, module):
+    seed(live_api_fresh, dict(("u%d" % n, "forbid") for n in range(6)))
+    original = LiveClient.call
+
+    def call(client, action, params):
+        if params.get("StreamName") == "u3":
+            raise KeyError("text that must not be shown")
+        return original(client, action, params)
+
+    monkeypatch.setattr(LiveClient, "call", call)
+    names = ["u%d" % n for n in range(6)]
+    result = run_module(module.main, dict(connection(live_api_fresh), stream_names=names, concurrency=3))
+    assert result["failed"] is True and "Traceback" not in json.dumps(result) and "must not be shown" not in json.dumps(result)
+    by_name = dict((entry["stream_name"], entry) for entry in result["streams"])
+    assert by_name["u3"]["failed"] is True and by_name["u3"]["error"]["kind"] == "internal"
+    assert "u3: unexpected KeyError" in result["msg"]
+    others = [by_name[name] for name in names if name != "u3"]
+    assert all(not entry["failed"] for entry in others)
+    if module is tencent_live_stream:
+        assert result["counts"] == {"total": 6, "changed": 5, "ok": 0, "failed": 1, "skipped": 0}
+        assert all(state == "inactive" for name, state in states_of(live_api_fresh).items() if name != "u3")
 
 
 def test_info_module_rejects_page_size_with_names(live_api_fresh, run_module):

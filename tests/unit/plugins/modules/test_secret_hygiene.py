@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import socket
 import tempfile
@@ -20,6 +21,17 @@ SECRET_ID = "AKIDHYGIENE0000000000000000000000001"
 SECRET_KEY = "SeCrEtKeY-must-never-be-printed-4f7a"
 TOKEN = "ToKeN-must-never-be-printed-9c2e"
 DOMAIN = "5000.livepush.myqcloud.com"
+# Careless tokens (issue 14): what a YAML block scalar, an echo'd ansible-vault string, a pasted
+# environment value or a typographic character gives. Each has its own core, which must never show
+# in any form: raw, %r / repr ('...\n'), JSON ("...\n") or without the stray character.
+BAD_TOKENS = {
+    "newline": ("ToKeNnl-must-never-be-printed-51a", "\n"),
+    "cr": ("ToKeNcr-must-never-be-printed-7d0", "\r"),
+    "nonlatin1": ("ToKeNu-must-never-be-printed-e3b", u"\u2603"),
+}
+
+PLAYBOOK_VALUES = dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN)
+PLAYBOOK_VALUES.update(("token_" + name, json.dumps(core + stray)) for name, (core, stray) in BAD_TOKENS.items())
 
 PLAYBOOK = """
 - hosts: localhost
@@ -58,6 +70,15 @@ PLAYBOOK = """
     - name: bad input error
       tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1, reason: x}
       ignore_errors: true
+    - name: token with a trailing newline
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h1, session_token: %(token_newline)s}
+      ignore_errors: true
+    - name: token with a trailing carriage return
+      tencent.cloud.tencent_live_stream_info: {domain_name: "%(domain)s", stream_names: [h1, h2], session_token: %(token_cr)s}
+      ignore_errors: true
+    - name: token with a character outside Latin-1
+      tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_names: [h1, h2], session_token: %(token_nonlatin1)s}
+      ignore_errors: true
 
 # Credentials from the process environment, as AWX injects them. (A task-level environment:
 # would be echoed by Ansible itself in the -vvvv command line; that is not how to pass secrets.)
@@ -67,7 +88,7 @@ PLAYBOOK = """
   tasks:
     - name: credentials from the environment
       tencent.cloud.tencent_live_stream: {domain_name: "%(domain)s", stream_name: h4, endpoint: "{{ endpoint }}"}
-""" % dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, domain=DOMAIN)
+""" % PLAYBOOK_VALUES
 
 
 def dead_endpoint():
@@ -109,18 +130,30 @@ def test_every_path_ran(hygiene_run):
     completed, calls, dummy, dummy2 = hygiene_run
     out = completed.stdout.decode("utf-8", "replace")
     assert completed.returncode == 0, out[-3000:] + completed.stderr.decode("utf-8", "replace")[-3000:]
-    assert "ok=10" in out and "ignored=4" in out
-    for code in ("InternalError.ConfigNotExist", "AuthFailure.TokenFailure", "could not reach", "reason is only used"):
+    assert "ok=13" in out and "ignored=7" in out
+    for code in ("InternalError.ConfigNotExist", "AuthFailure.TokenFailure", "could not reach", "reason is only used",
+                 "session_token has white space", "session_token contains a character outside Latin-1"):
         assert code in out
+    assert out.count("session_token has white space") >= 2
     assert {"DescribeLiveStreamState", "ResumeLiveStream", "ForbidLiveStream", "DescribeLiveStreamOnlineList"} <= set(c["action"] for c in calls)
 
 
-@pytest.mark.parametrize("secret", [SECRET_KEY, TOKEN])
-def test_no_secret_anywhere(hygiene_run, secret):
+def leak_forms(secret, core=None):
+    """Every form a secret takes in text: raw, %r / repr, JSON, and its core without a stray character."""
+    forms = set([secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]])
+    if core:
+        forms.add(core)
+    return forms
+
+
+@pytest.mark.parametrize("secret, core", [(SECRET_KEY, None), (TOKEN, None)] + [(core + stray, core) for core, stray in BAD_TOKENS.values()],
+                         ids=["secret_key", "token"] + ["token_" + name for name in BAD_TOKENS])
+def test_no_secret_anywhere(hygiene_run, secret, core):
     completed, calls, call_log_text, ansible_log = hygiene_run
     for name, text in (("stdout", completed.stdout.decode("utf-8", "replace")), ("stderr", completed.stderr.decode("utf-8", "replace")),
                        ("emulator calls", repr(calls)), ("emulator call log", call_log_text), ("ansible log", ansible_log)):
-        assert secret not in text, "%s leaked into %s" % (secret, name)
+        for form in leak_forms(secret, core):
+            assert form not in text, "%r leaked into %s" % (form, name)
     # The invocation dump is in the output, with the secrets masked: the output was really searched.
     out = completed.stdout.decode("utf-8", "replace")
     assert '"secret_id": "%s"' % SECRET_ID in out and '"secret_key": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in out
