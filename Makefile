@@ -80,7 +80,7 @@ help:
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
-	@echo 'make lint           ansible-lint (production profile, offline) on roles/, playbooks/ and awx/'
+	@echo 'make lint           ruff format --check + ruff check (ruff.toml), ansible-lint (production, offline)'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
 	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
 	@echo 'make build-check    build the tarball, check its members, install it offline, ansible-doc on 2.16 and'
@@ -215,11 +215,14 @@ awx-test: stage
 	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
 	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/awx $(AWX_TEST_ARGS)
 
-# Config in .ansible-lint (production profile, offline, awx.awx modules mocked). The copy sits
+# ruff (ruff.toml: line length 120) formats and lints every Python file of the repository; then
+# ansible-lint. Config in .ansible-lint (production profile, offline, awx.awx modules mocked). The copy sits
 # at $(BUILD)/ansible_collections/tencent/cloud, so ANSIBLE_COLLECTIONS_PATH=$(BUILD) resolves
 # tencent.cloud's modules and role to this very tree without installing anything.
 .PHONY: lint
 lint: stage
+	$(VENV)/bin/ruff format --check --diff .
+	$(VENV)/bin/ruff check .
 	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \
 	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 # get-pip.py options that are not pip install options
-GET_PIP_ONLY = ('--no-setuptools', '--no-wheel')
+GET_PIP_ONLY = ("--no-setuptools", "--no-wheel")
 
 
 def main():
@@ -24,8 +24,8 @@ def main():
     # mirror, CA bundle), so it gets the environment from before the bootstrap.
     env = dict(os.environ)
     ensurepip.bootstrap(upgrade=True)
-    sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install'] + args, env=env))
+    sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", *args], env=env))
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

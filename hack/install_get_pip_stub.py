@@ -13,36 +13,37 @@ import shutil
 import sys
 import types
 
-MARKER = 'tencent.cloud offline get-pip stub'
+MARKER = "tencent.cloud offline get-pip stub"
 
 
 def wanted_pip_versions(python_versions):
     # get_venv_packages() only looks at .version of its argument
     from ansible_test._internal.python_requirements import get_venv_packages
-    return sorted({get_venv_packages(types.SimpleNamespace(version=v))['pip'] for v in python_versions})
+
+    return sorted({get_venv_packages(types.SimpleNamespace(version=v))["pip"] for v in python_versions})
 
 
 def main():
-    python_versions = sys.argv[1:] or ['%d.%d' % sys.version_info[:2]]
-    stub = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'get_pip_stub.py')
-    with open(stub, encoding='utf-8') as f:
+    python_versions = sys.argv[1:] or ["%d.%d" % sys.version_info[:2]]
+    stub = os.path.join(os.path.dirname(os.path.abspath(__file__)), "get_pip_stub.py")
+    with open(stub, encoding="utf-8") as f:
         stub_text = f.read()
-    cache = os.path.expanduser('~/.ansible/test/cache')
+    cache = os.path.expanduser("~/.ansible/test/cache")
     os.makedirs(cache, exist_ok=True)
 
     for pip_version in wanted_pip_versions(python_versions):
-        path = os.path.join(cache, 'get_pip_%s.py' % pip_version.replace('.', '_'))
+        path = os.path.join(cache, "get_pip_{}.py".format(pip_version.replace(".", "_")))
         if os.path.exists(path):
-            with open(path, encoding='utf-8', errors='replace') as f:
+            with open(path, encoding="utf-8", errors="replace") as f:
                 current = f.read()
             if current == stub_text or MARKER not in current:
-                print('get-pip for pip %s: %s (present)' % (pip_version, path))
+                print(f"get-pip for pip {pip_version}: {path} (present)")
                 continue
-        tmp = path + '.tmp%d' % os.getpid()
+        tmp = path + ".tmp%d" % os.getpid()
         shutil.copyfile(stub, tmp)
         os.replace(tmp, path)
-        print('get-pip for pip %s: %s (offline stub installed)' % (pip_version, path))
+        print(f"get-pip for pip {pip_version}: {path} (offline stub installed)")
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

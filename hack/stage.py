@@ -23,23 +23,25 @@ import subprocess
 import sys
 
 # never copied, never deleted from the staged copy (relative to the collection root)
-KEEP_IN_DEST = ('tests/output',)
+KEEP_IN_DEST = ("tests/output",)
 # skipped in the no-git fallback walk
-EXCLUDE_TOP = ('.git', '.build', 'tests/output')
-EXCLUDE_ANY = ('__pycache__', '.pytest_cache', '.hypothesis', '.mypy_cache', '.tox')
+EXCLUDE_TOP = (".git", ".build", "tests/output")
+EXCLUDE_ANY = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".tox")
 
 
 def git_files(root):
     """Return the git-visible file list, or None when root is not in a git work tree."""
     try:
         out = subprocess.run(
-            ['git', '-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-            check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            check=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     files = set()
-    for name in out.decode('utf-8', 'surrogateescape').split('\0'):
+    for name in out.decode("utf-8", "surrogateescape").split("\0"):
         # ls-files also lists tracked files deleted from the work tree
         if name and os.path.lexists(os.path.join(root, name)):
             files.add(name)
@@ -51,11 +53,11 @@ def walk_files(root):
     files = set()
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
-        rel_dir = '' if rel_dir == '.' else rel_dir
+        rel_dir = "" if rel_dir == "." else rel_dir
         kept = []
         for d in dirnames:
             rel = os.path.join(rel_dir, d)
-            if rel in EXCLUDE_TOP or d in EXCLUDE_ANY or (not rel_dir and d.startswith('.venv')):
+            if rel in EXCLUDE_TOP or d in EXCLUDE_ANY or (not rel_dir and d.startswith(".venv")):
                 continue
             if os.path.islink(os.path.join(dirpath, d)):
                 files.add(rel)  # copy directory symlinks as links, do not descend
@@ -63,7 +65,7 @@ def walk_files(root):
             kept.append(d)
         dirnames[:] = kept
         for f in filenames:
-            if f.endswith(('.pyc', '.pyo')):
+            if f.endswith((".pyc", ".pyo")):
                 continue
             files.add(os.path.join(rel_dir, f))
     return files
@@ -78,8 +80,7 @@ def same(src, dst):
         return os.path.islink(src) and os.path.islink(dst) and os.readlink(src) == os.readlink(dst)
     if not os.path.isfile(dst):
         return False
-    return filecmp.cmp(src, dst, shallow=False) and \
-        (os.stat(src).st_mode & 0o777) == (os.stat(dst).st_mode & 0o777)
+    return filecmp.cmp(src, dst, shallow=False) and (os.stat(src).st_mode & 0o777) == (os.stat(dst).st_mode & 0o777)
 
 
 def copy(src, dst):
@@ -104,17 +105,18 @@ def remove(path):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..'))
-    dest = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else
-                           os.path.join(root, '.build', 'ansible_collections', 'tencent', 'cloud'))
+    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, ".."))
+    dest = os.path.abspath(
+        sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, ".build", "ansible_collections", "tencent", "cloud")
+    )
 
     files = git_files(root)
-    source = 'git'
+    source = "git"
     if files is None:
         files = walk_files(root)
-        source = 'directory walk'
+        source = "directory walk"
     # never stage our own output, even if someone un-ignores it
-    files = {f for f in files if not f.startswith(('.build' + os.sep, 'tests/output/')) and not is_kept(f)}
+    files = {f for f in files if not f.startswith((".build" + os.sep, "tests/output/")) and not is_kept(f)}
 
     os.makedirs(dest, exist_ok=True)
     copied = 0
@@ -128,7 +130,7 @@ def main():
     deleted = 0
     for dirpath, dirnames, filenames in os.walk(dest, topdown=False):
         rel_dir = os.path.relpath(dirpath, dest)
-        rel_dir = '' if rel_dir == '.' else rel_dir
+        rel_dir = "" if rel_dir == "." else rel_dir
         if is_kept(rel_dir):
             continue
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
@@ -139,9 +141,11 @@ def main():
         if rel_dir and not os.listdir(dirpath) and not any(k.startswith(rel_dir + os.sep) for k in KEEP_IN_DEST):
             os.rmdir(dirpath)
 
-    print('staged %d files (%s) in %s: %d copied, %d deleted'
-          % (len(files), source, os.path.relpath(dest), copied, deleted))
+    print(
+        "staged %d files (%s) in %s: %d copied, %d deleted"
+        % (len(files), source, os.path.relpath(dest), copied, deleted)
+    )
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

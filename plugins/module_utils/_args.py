@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -7,10 +6,6 @@
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 Documented once, in the doc fragment tencent.cloud.tencent.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import math
 import os
@@ -75,10 +70,16 @@ def connection_argument_spec():
     return dict(
         secret_id=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_ID"])),
         secret_key=dict(type="str", no_log=True, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_KEY"])),
-        session_token=dict(type="str", no_log=True, aliases=["token", "security_token"],
-                           fallback=(env_fallback_nonempty, ["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"])),
+        session_token=dict(
+            type="str",
+            no_log=True,
+            aliases=["token", "security_token"],
+            fallback=(env_fallback_nonempty, ["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"]),
+        ),
         region=dict(type="str", fallback=(env_fallback_nonempty, ["TENCENTCLOUD_REGION"])),
-        endpoint=dict(type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])),
+        endpoint=dict(
+            type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])
+        ),
         timeout=dict(type="float", default=10.0),
         retries=dict(type="int", default=5),
         task_timeout=dict(type="float", default=DEFAULT_TASK_TIMEOUT),
@@ -94,9 +95,15 @@ def connection_argument_spec():
         cvm_role=dict(type="str", fallback=(env_fallback_nonempty, list(ENV_CVM_ROLE))),
         role_arn=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_ARN))),
         role_session_name=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_SESSION_NAME))),
-        role_duration=dict(type="int", default=DEFAULT_ROLE_DURATION, fallback=(env_fallback_nonempty, list(ENV_ROLE_DURATION))),
-        sts_endpoint=dict(type="str", default=DEFAULT_STS_ENDPOINT, fallback=(env_fallback_nonempty, list(ENV_STS_ENDPOINT))),
-        metadata_url=dict(type="str", default=DEFAULT_METADATA_URL, fallback=(env_fallback_nonempty, list(ENV_METADATA_URL))),
+        role_duration=dict(
+            type="int", default=DEFAULT_ROLE_DURATION, fallback=(env_fallback_nonempty, list(ENV_ROLE_DURATION))
+        ),
+        sts_endpoint=dict(
+            type="str", default=DEFAULT_STS_ENDPOINT, fallback=(env_fallback_nonempty, list(ENV_STS_ENDPOINT))
+        ),
+        metadata_url=dict(
+            type="str", default=DEFAULT_METADATA_URL, fallback=(env_fallback_nonempty, list(ENV_METADATA_URL))
+        ),
     )
 
 
@@ -121,18 +128,22 @@ def connection_problems(params):
         problems.append(str(exc))
     timeout = params.get("timeout")
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        problems.append("timeout must be a number of seconds greater than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout))
+        problems.append(
+            "timeout must be a number of seconds greater than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
+        )
     problems.extend(ca_path_problems(params.get("ca_path")))
     retries = params.get("retries")
     if retries is not None and not 0 <= retries <= MAX_RETRIES:
         problems.append("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
     task_timeout = params.get("task_timeout")
     if task_timeout is not None and not 0 < task_timeout <= MAX_TASK_TIMEOUT:
-        problems.append("task_timeout must be a number of seconds greater than 0 and at most %d (a day), got %s" % (
-            MAX_TASK_TIMEOUT, task_timeout))
+        problems.append(
+            "task_timeout must be a number of seconds greater than 0 and at most %d (a day), got %s"
+            % (MAX_TASK_TIMEOUT, task_timeout)
+        )
     max_failures = params.get("max_transport_failures")
     if max_failures is not None and max_failures < 0:
-        problems.append("max_transport_failures must be 0 (never stop) or more, got %s" % max_failures)
+        problems.append(f"max_transport_failures must be 0 (never stop) or more, got {max_failures}")
     problems.extend(rate_limit_problems(params.get("rate_limits")))
     return problems
 
@@ -142,11 +153,11 @@ def ca_path_problems(ca_path):
     if ca_path is None:
         return []
     if not os.path.exists(ca_path):
-        return ["ca_path %s does not exist: give the path of a PEM CA bundle" % ca_path]
+        return [f"ca_path {ca_path} does not exist: give the path of a PEM CA bundle"]
     if not os.path.isfile(ca_path) and not os.path.isdir(ca_path):
-        return ["ca_path %s is not a file: give the path of a PEM CA bundle" % ca_path]
+        return [f"ca_path {ca_path} is not a file: give the path of a PEM CA bundle"]
     if not os.access(ca_path, os.R_OK):
-        return ["ca_path %s is not readable by the user running the module: fix its permissions" % ca_path]
+        return [f"ca_path {ca_path} is not readable by the user running the module: fix its permissions"]
     return []
 
 
@@ -160,17 +171,23 @@ def rate_limit_problems(rate_limits):
     problems = []
     for action, value in (rate_limits or {}).items():
         if action not in DEFAULT_QUOTAS:
-            problems.append("rate_limits has an unknown action %r: use one of %s" % (action, ", ".join(sorted(DEFAULT_QUOTAS))))
+            problems.append(
+                "rate_limits has an unknown action {!r}: use one of {}".format(
+                    action, ", ".join(sorted(DEFAULT_QUOTAS))
+                )
+            )
             continue
         try:
             number = 0 if isinstance(value, bool) else float(value)
         except (TypeError, ValueError):
             number = 0
         if not (math.isfinite(number) and 0 < number <= MAX_RATE_LIMIT):
-            problems.append("rate_limits.%s must be a number of requests per second greater than 0 and at most %d, got %r"
-                            % (action, MAX_RATE_LIMIT, value))
+            problems.append(
+                "rate_limits.%s must be a number of requests per second greater than 0 and at most %d, got %r"
+                % (action, MAX_RATE_LIMIT, value)
+            )
     return problems
 
 
 def parsed_rate_limits(rate_limits):
-    return dict((action, float(value)) for action, value in (rate_limits or {}).items())
+    return {action: float(value) for action, value in (rate_limits or {}).items()}

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -7,10 +6,6 @@ credentials (once per task), build the client, and turn errors into a failed tas
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 import time
@@ -141,7 +136,9 @@ class TencentModule:
         rate_limits = getattr(self.client, "rate_limits", None)
         gate = InflightGate(concurrency, target=rate_limits.in_flight_target if rate_limits is not None else None)
         stop = StopSignal(self.module.params.get("max_transport_failures") or 0)
-        return run_in_order(items, work, not_started, concurrency, gate=gate, stop=stop, transport_failure=transport_failure)
+        return run_in_order(
+            items, work, not_started, concurrency, gate=gate, stop=stop, transport_failure=transport_failure
+        )
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""

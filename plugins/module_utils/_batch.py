@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -11,10 +10,6 @@ those rates, and no more: an InflightGate admits rate x latency x IN_FLIGHT_HEAD
 latency measured by the client), between MIN_IN_FLIGHT and the ``workers`` upper bound. Each
 item's work reads and, if needed, writes, so writes start while other items are still being read.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import math
 import threading
@@ -62,8 +57,10 @@ class StopSignal:
             self._last_transport_message = transport_failure
             reached = self.transport_limit and self.transport_failures >= self.transport_limit
         if reached:
-            self.stop("%d streams in a row failed without a valid answer from the endpoint (max_transport_failures=%d); "
-                      "the last: %s" % (self.transport_failures, self.transport_limit, self._last_transport_message))
+            self.stop(
+                "%d streams in a row failed without a valid answer from the endpoint (max_transport_failures=%d); "
+                "the last: %s" % (self.transport_failures, self.transport_limit, self._last_transport_message)
+            )
 
 
 class InflightGate:
@@ -87,7 +84,7 @@ class InflightGate:
         wanted = self._target() if self._target is not None else None
         if wanted is None:
             return self.upper
-        return max(self.lower, min(self.upper, int(math.ceil(wanted * self.headroom))))
+        return max(self.lower, min(self.upper, math.ceil(wanted * self.headroom)))
 
     def acquire(self):
         with self._cond:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -12,10 +11,6 @@ and API version. LiveClient and StsClient only name theirs. Clients are safe to 
 threads.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 import json
 import os
@@ -27,13 +22,14 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
@@ -42,7 +38,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._signer import signe
 
 COLLECTION_VERSION = "0.1.0"
 # X-TC-RequestClient: within the official SDKs' character set ^[0-9a-zA-Z-_ ,;.]+$ (no "/").
-REQUEST_CLIENT = "tencent.cloud-%s" % COLLECTION_VERSION
+REQUEST_CLIENT = f"tencent.cloud-{COLLECTION_VERSION}"
 # X-TC-Language: Tencent's messages in English unless the user asks for zh-CN.
 LANGUAGES = ("en-US", "zh-CN")
 DEFAULT_LANGUAGE = "en-US"
@@ -84,15 +80,16 @@ class Credentials:
         return self
 
     def __repr__(self):
-        return "Credentials(secret_id=%r, secret_key=<hidden>, token=%s, source=%r)" % (
-            self.secret_id, "<hidden>" if self.token else None, self.source)
+        return "Credentials(secret_id={!r}, secret_key=<hidden>, token={}, source={!r})".format(
+            self.secret_id, "<hidden>" if self.token else None, self.source
+        )
 
     __str__ = __repr__
 
 
 # What http.client cannot send in a header value: control characters and anything outside Latin-1.
 # The Authorization header carries secret_id and X-TC-Token the session token, both user input.
-_BAD_HEADER_CHARACTER = re.compile(u"[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
+_BAD_HEADER_CHARACTER = re.compile("[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
 # Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
@@ -108,8 +105,14 @@ def is_loopback_host(host):
         return False
 
 
-def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com", default_scheme="https", path_reason="the API is always POST / on the host",
-                   plain_http_anywhere=False):
+def parse_endpoint(
+    value,
+    option="endpoint",
+    example="live.tencentcloudapi.com",
+    default_scheme="https",
+    path_reason="the API is always POST / on the host",
+    plain_http_anywhere=False,
+):
     """Turn a host or URL into (base URL, Host header). Raises ValueError naming ``option`` and the fix.
 
     Plain http:// is accepted only for a loopback host (a local emulator), unless plain_http_anywhere
@@ -118,29 +121,37 @@ def parse_endpoint(value, option="endpoint", example="live.tencentcloudapi.com",
     """
     text = (value or "").strip()
     if not text:
-        raise ValueError("%s is empty: give a host such as %s or a URL such as %s://%s" % (option, example, default_scheme, example))
+        raise ValueError(
+            f"{option} is empty: give a host such as {example} or a URL such as {default_scheme}://{example}"
+        )
     if "://" not in text:
         text = default_scheme + "://" + text
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise ValueError("%s %r is not a valid host or URL (%s)" % (option, value, exc))
+        raise ValueError(f"{option} {value!r} is not a valid host or URL ({exc})")
     if parts.scheme not in ("http", "https"):
-        raise ValueError("%s %r uses the scheme %r: only http:// and https:// are supported" % (option, value, parts.scheme))
+        raise ValueError(
+            f"{option} {value!r} uses the scheme {parts.scheme!r}: only http:// and https:// are supported"
+        )
     host = parts.hostname
     if not host or any(ch.isspace() for ch in parts.netloc) or parts.username or parts.password:
-        raise ValueError("%s %r has no valid host name: use a host such as %s or a URL such as http://127.0.0.1:8080" % (option, value, example))
+        raise ValueError(
+            f"{option} {value!r} has no valid host name: use a host such as {example} or a URL such as http://127.0.0.1:8080"
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError("%s %r must not have a path or query: %s" % (option, value, path_reason))
+        raise ValueError(f"{option} {value!r} must not have a path or query: {path_reason}")
     if parts.scheme == "http" and not plain_http_anywhere and not is_loopback_host(host):
-        raise ValueError("%s %r uses plain http:// to a host that is not this machine: credentials and signed requests would travel in "
-                         "clear text; use https://%s (and give ca_path for a private CA). Plain http:// is accepted only for a local "
-                         "emulator on 127.0.0.1, ::1 or localhost" % (option, value, parts.netloc))
+        raise ValueError(
+            f"{option} {value!r} uses plain http:// to a host that is not this machine: credentials and signed requests would travel in "
+            f"clear text; use https://{parts.netloc} (and give ca_path for a private CA). Plain http:// is accepted only for a local "
+            "emulator on 127.0.0.1, ::1 or localhost"
+        )
     netloc = parts.netloc.lower()
     if port is not None and (parts.scheme, port) in (("https", 443), ("http", 80)):
         netloc = netloc.rsplit(":", 1)[0]
-    return "%s://%s/" % (parts.scheme, netloc), netloc
+    return f"{parts.scheme}://{netloc}/", netloc
 
 
 class ApiResponse:
@@ -158,22 +169,35 @@ def decode_response(status, body, action):
         # Tencent answers every API error with HTTP 200: anything else came from a proxy or a
         # failing front end. 429 and 5xx are transient; other statuses are not.
         retryable = status == 429 or status >= 500
-        raise TencentTransportError("HTTP %d from the endpoint (expected 200 with a JSON envelope)" % status,
-                                    action=action, status=status, retryable=retryable)
+        raise TencentTransportError(
+            "HTTP %d from the endpoint (expected 200 with a JSON envelope)" % status,
+            action=action,
+            status=status,
+            retryable=retryable,
+        )
     try:
         document = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
     except ValueError:
-        raise TencentTransportError("the endpoint answered HTTP 200 with a body that is not JSON: is the endpoint a Tencent Cloud API host?",
-                                    action=action, status=status)
+        raise TencentTransportError(
+            "the endpoint answered HTTP 200 with a body that is not JSON: is the endpoint a Tencent Cloud API host?",
+            action=action,
+            status=status,
+        )
     response = document.get("Response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
-        raise TencentTransportError("the endpoint answered JSON without a Response object: is the endpoint a Tencent Cloud API host?",
-                                    action=action, status=status, retryable=False)
+        raise TencentTransportError(
+            "the endpoint answered JSON without a Response object: is the endpoint a Tencent Cloud API host?",
+            action=action,
+            status=status,
+            retryable=False,
+        )
     request_id = response.get("RequestId")
     error = response.get("Error")
     if isinstance(error, dict):
-        raise TencentApiError(str(error.get("Code") or "UnknownError"), str(error.get("Message") or ""), request_id, action=action)
-    data = dict((key, value) for key, value in response.items() if key != "RequestId")
+        raise TencentApiError(
+            str(error.get("Code") or "UnknownError"), str(error.get("Message") or ""), request_id, action=action
+        )
+    data = {key: value for key, value in response.items() if key != "RequestId"}
     return ApiResponse(data, request_id)
 
 
@@ -190,15 +214,32 @@ class ApiClient:
     DEFAULT_REGION = None
     ENDPOINT_OPTION = "endpoint"
 
-    def __init__(self, credentials, endpoint=None, timeout=10.0, retry_policy=None,
-                 validate_certs=True, ca_path=None, region=None, rate_limits=None, pool_size=10,
-                 session=None, clock=time.time, sleep=time.sleep, monotonic=time.monotonic, deadline=None,
-                 language=DEFAULT_LANGUAGE):
+    def __init__(
+        self,
+        credentials,
+        endpoint=None,
+        timeout=10.0,
+        retry_policy=None,
+        validate_certs=True,
+        ca_path=None,
+        region=None,
+        rate_limits=None,
+        pool_size=10,
+        session=None,
+        clock=time.time,
+        sleep=time.sleep,
+        monotonic=time.monotonic,
+        deadline=None,
+        language=DEFAULT_LANGUAGE,
+    ):
         if not HAS_REQUESTS and session is None:
             raise RuntimeError("the Python library requests is required")
         self.credentials = credentials
-        self.url, self.host = parse_endpoint(endpoint or self.DEFAULT_ENDPOINT, option=self.ENDPOINT_OPTION,
-                                             example=parse_endpoint(self.DEFAULT_ENDPOINT)[1])
+        self.url, self.host = parse_endpoint(
+            endpoint or self.DEFAULT_ENDPOINT,
+            option=self.ENDPOINT_OPTION,
+            example=parse_endpoint(self.DEFAULT_ENDPOINT)[1],
+        )
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
         self.region = region or self.DEFAULT_REGION
@@ -290,34 +331,61 @@ class ApiClient:
     def _headers(self, action, payload, credentials=None):
         creds = credentials if credentials is not None else self.credentials.current()
         return signed_headers_for(
-            creds.secret_id, creds.secret_key, self.host, action, self.VERSION, payload,
-            int(self._clock()), service=self.SERVICE, content_type=CONTENT_TYPE, token=creds.token,
-            region=self.region, language=self.language, request_client=REQUEST_CLIENT)
+            creds.secret_id,
+            creds.secret_key,
+            self.host,
+            action,
+            self.VERSION,
+            payload,
+            int(self._clock()),
+            service=self.SERVICE,
+            content_type=CONTENT_TYPE,
+            token=creds.token,
+            region=self.region,
+            language=self.language,
+            request_client=REQUEST_CLIENT,
+        )
 
     def _send(self, action, payload, credentials=None):
         headers = self._headers(action, payload, credentials)
         check_header_values(headers, action)
         try:
-            answer = self.session.post(self.url, data=payload, headers=headers, timeout=(self.timeout, self.timeout),
-                                       verify=self.verify, allow_redirects=False)
+            answer = self.session.post(
+                self.url,
+                data=payload,
+                headers=headers,
+                timeout=(self.timeout, self.timeout),
+                verify=self.verify,
+                allow_redirects=False,
+            )
         except (requests.exceptions.InvalidHeader, UnicodeError):
             # Their text quotes the header value, which may be a token: never shown, never retried.
             raise _header_error(action)
         except requests.exceptions.SSLError as exc:
             raise TencentTransportError(
-                "TLS verification of %s failed (%s): give the CA bundle in ca_path, or set validate_certs: false only for a "
-                "test endpoint" % (self.url, _reason(exc)), action=action, retryable=False, maybe_carried_out=False)
+                f"TLS verification of {self.url} failed ({_reason(exc)}): give the CA bundle in ca_path, or set validate_certs: false only for a "
+                "test endpoint",
+                action=action,
+                retryable=False,
+                maybe_carried_out=False,
+            )
         except requests.exceptions.ConnectTimeout:
-            raise TencentTransportError("could not connect to %s within timeout=%ss" % (self.url, self.timeout),
-                                        action=action, maybe_carried_out=False)
+            raise TencentTransportError(
+                f"could not connect to {self.url} within timeout={self.timeout}s",
+                action=action,
+                maybe_carried_out=False,
+            )
         except requests.exceptions.Timeout:
             # Read timeout: the request went out, and the server may have carried it out.
-            raise TencentTransportError("no answer from %s within timeout=%ss" % (self.url, self.timeout), action=action)
+            raise TencentTransportError(f"no answer from {self.url} within timeout={self.timeout}s", action=action)
         except requests.exceptions.ConnectionError as exc:
-            raise TencentTransportError("could not reach %s (%s)" % (self.url, _reason(exc)), action=action,
-                                        maybe_carried_out=not _never_connected(exc))
+            raise TencentTransportError(
+                f"could not reach {self.url} ({_reason(exc)})",
+                action=action,
+                maybe_carried_out=not _never_connected(exc),
+            )
         except requests.exceptions.RequestException as exc:
-            raise TencentTransportError("request to %s failed (%s)" % (self.url, _reason(exc)), action=action)
+            raise TencentTransportError(f"request to {self.url} failed ({_reason(exc)})", action=action)
         return decode_response(answer.status_code, answer.content, action)
 
 
@@ -340,7 +408,9 @@ class StsClient(ApiClient):
 
     def assume_role(self, role_arn, session_name, duration):
         """Call AssumeRole; returns the ApiResponse (Credentials, ExpiredTime, Expiration)."""
-        return self.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": int(duration)})
+        return self.call(
+            "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": int(duration)}
+        )
 
 
 def ambient_ca_bundle():
@@ -356,7 +426,10 @@ def _header_error(action):
     return TencentTransportError(
         "a request header could not be sent: a credential (secret_id or session_token) holds a line break, another control character "
         "or a character outside Latin-1; check them (and TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_TOKEN) for pasted white space",
-        action=action, retryable=False, maybe_carried_out=False)
+        action=action,
+        retryable=False,
+        maybe_carried_out=False,
+    )
 
 
 def check_header_values(headers, action=None):

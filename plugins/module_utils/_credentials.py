@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -33,10 +32,6 @@ Rules the user can rely on:
 - No secret (SecretKey, token) is ever part of a message, repr() or str().
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import configparser
 import datetime
 import json
@@ -48,11 +43,12 @@ import time
 
 try:
     import requests
+
     HAS_REQUESTS = True
 except ImportError:
     HAS_REQUESTS = False
 
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     DEFAULT_STS_ENDPOINT,
@@ -116,7 +112,7 @@ class CredentialError(TencentError):
     kind = "credentials"
 
     def __init__(self, message, path=None):
-        super(CredentialError, self).__init__(message)
+        super().__init__(message)
         self.path = path
 
     @property
@@ -131,7 +127,7 @@ class AssumeRoleError(TencentApiError):
     """STS refused AssumeRole: Tencent's code, message and RequestId, with a role-specific hint."""
 
     def __init__(self, error, role_arn, source):
-        super(AssumeRoleError, self).__init__(error.code, error.message, error.request_id, action="AssumeRole")
+        super().__init__(error.code, error.message, error.request_id, action="AssumeRole")
         self.attempts = error.attempts
         self.role_arn = role_arn
         self.source = source
@@ -140,17 +136,20 @@ class AssumeRoleError(TencentApiError):
     def hint(self):
         code = self.code
         if code in ("ResourceNotFound.RoleNotFound", "InvalidParameter.RoleNotExist", "InternalError.IllegalRole"):
-            return ("The role %s does not exist or cannot be assumed: check role_arn (qcs::cam::uin/<account uin>:roleName/<role name>)."
-                    % self.role_arn)
+            return f"The role {self.role_arn} does not exist or cannot be assumed: check role_arn (qcs::cam::uin/<account uin>:roleName/<role name>)."
         if code in ("InvalidParameter.OverTimeError", "InvalidParameter.ParamError"):
-            return ("Check role_duration (%d to %d seconds, and at most the role's maximum session duration) and role_session_name."
-                    % (MIN_ROLE_DURATION, MAX_ROLE_DURATION))
+            return (
+                "Check role_duration (%d to %d seconds, and at most the role's maximum session duration) and role_session_name."
+                % (MIN_ROLE_DURATION, MAX_ROLE_DURATION)
+            )
         if code in ("UnauthorizedOperation", "AuthFailure.UnauthorizedOperation"):
-            return ("The credentials from %s may not assume %s: the role's trust policy must allow them, and their CAM policy "
-                    "must allow sts:AssumeRole." % (self.source, self.role_arn))
+            return (
+                f"The credentials from {self.source} may not assume {self.role_arn}: the role's trust policy must allow them, and their CAM policy "
+                "must allow sts:AssumeRole."
+            )
         base = hint_for(code, "AssumeRole")
         if code.startswith("AuthFailure"):
-            return "%s These are the credentials from %s, used to call AssumeRole." % (base, self.source)
+            return f"{base} These are the credentials from {self.source}, used to call AssumeRole."
         return base
 
     @property
@@ -159,8 +158,7 @@ class AssumeRoleError(TencentApiError):
         return True
 
     def __str__(self):
-        text = "Assuming the role %s with the credentials from %s failed: %s: %s (RequestId: %s)" % (
-            self.role_arn, self.source, self.code, self.message, self.request_id)
+        text = f"Assuming the role {self.role_arn} with the credentials from {self.source} failed: {self.code}: {self.message} (RequestId: {self.request_id})"
         if self.attempts > 1:
             text += " after %d attempts" % self.attempts
         return text + (". " + self.hint if self.hint else "")
@@ -185,7 +183,7 @@ def setting(params, environ, option, env_names):
         return (from_env[1], from_env[0]) if from_env[0] else (None, None)
     if from_env[0] and value == from_env[1]:
         return value, from_env[0]
-    return value, "option %s" % option
+    return value, f"option {option}"
 
 
 class ChainSettings:
@@ -197,7 +195,9 @@ class ChainSettings:
         self.secret_key, self.secret_key_origin = setting(params, environ, "secret_key", ENV_SECRET_KEY)
         self.token, self.token_origin = setting(params, environ, "session_token", ENV_TOKEN)
         self.profile, self.profile_origin = setting(params, environ, "profile", ENV_PROFILE)
-        shared_dir, self.shared_dir_origin = setting(params, environ, "shared_credentials_dir", ENV_SHARED_CREDENTIALS_DIR)
+        shared_dir, self.shared_dir_origin = setting(
+            params, environ, "shared_credentials_dir", ENV_SHARED_CREDENTIALS_DIR
+        )
         self.shared_dir = os.path.expanduser(shared_dir or DEFAULT_SHARED_CREDENTIALS_DIR)
         self.cvm_role, self.cvm_role_origin = setting(params, environ, "cvm_role", ENV_CVM_ROLE)
         self.role_arn, self.role_arn_origin = setting(params, environ, "role_arn", ENV_ROLE_ARN)
@@ -209,7 +209,9 @@ class ChainSettings:
             self.role_duration = duration
         self.sts_endpoint = setting(params, environ, "sts_endpoint", ENV_STS_ENDPOINT)[0] or DEFAULT_STS_ENDPOINT
         self.metadata_url = setting(params, environ, "metadata_url", ENV_METADATA_URL)[0] or DEFAULT_METADATA_URL
-        self.sdk_files = [os.path.expanduser(path) for path in (SDK_CREDENTIAL_FILES if sdk_files is None else sdk_files)]
+        self.sdk_files = [
+            os.path.expanduser(path) for path in (SDK_CREDENTIAL_FILES if sdk_files is None else sdk_files)
+        ]
         self.timeout = params.get("timeout") or 10.0
         retries = params.get("retries")
         self.retries = 5 if retries is None else retries
@@ -235,22 +237,24 @@ class ChainSettings:
     def explicit_label(self):
         """credential_source of source 1: options, environment, or options and environment."""
         origins = [origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin]
-        kinds = set("options" if origin.startswith("option ") else "environment" for origin in origins)
+        kinds = {"options" if origin.startswith("option ") else "environment" for origin in origins}
         return " and ".join(kind for kind in ("options", "environment") if kind in kinds)
 
     def explicit_origin(self):
-        origins = set(origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin)
+        origins = {origin for origin in (self.secret_id_origin, self.secret_key_origin, self.token_origin) if origin}
         from_options = any(origin.startswith("option ") for origin in origins)
         from_env = any(not origin.startswith("option ") for origin in origins)
         if from_options and from_env:
-            return "the options and the environment (%s)" % ", ".join(sorted(o for o in origins if not o.startswith("option ")))
+            return "the options and the environment ({})".format(
+                ", ".join(sorted(o for o in origins if not o.startswith("option ")))
+            )
         if from_env:
-            return "the environment (%s)" % ", ".join(sorted(origins))
+            return "the environment ({})".format(", ".join(sorted(origins)))
         return "the options"
 
 
 def _origin_text(origin):
-    return " (from %s)" % origin if origin else ""
+    return f" (from {origin})" if origin else ""
 
 
 def secret_value_problem(name, value, where):
@@ -263,23 +267,29 @@ def secret_value_problem(name, value, where):
     if not isinstance(value, str) or value == "":
         return None
     if value != value.strip():
-        return ("%s%s has white space (a space, tab or line break) at its start or end: remove it (a YAML block scalar or an "
-                "echo'd ansible-vault string adds a trailing newline; use a quoted string or the | trim filter)" % (name, where))
+        return (
+            f"{name}{where} has white space (a space, tab or line break) at its start or end: remove it (a YAML block scalar or an "
+            "echo'd ansible-vault string adds a trailing newline; use a quoted string or the | trim filter)"
+        )
     if any(not char.isprintable() for char in value):
-        return "%s%s contains a control or other non-printable character: give the value exactly as Tencent Cloud issued it" % (name, where)
+        return f"{name}{where} contains a control or other non-printable character: give the value exactly as Tencent Cloud issued it"
     if any(ord(char) > 0xFF for char in value):
-        return ("%s%s contains a character outside Latin-1, which cannot be sent in an HTTP header: Tencent Cloud credentials are "
-                "ASCII, so check for a pasted typographic quote or dash" % (name, where))
+        return (
+            f"{name}{where} contains a character outside Latin-1, which cannot be sent in an HTTP header: Tencent Cloud credentials are "
+            "ASCII, so check for a pasted typographic quote or dash"
+        )
     return None
 
 
 def explicit_secret_problems(settings):
     """secret_id, secret_key and session_token (options or environment) that cannot be used as is."""
     problems = []
-    for option, value, origin in (("secret_id", settings.secret_id, settings.secret_id_origin),
-                                  ("secret_key", settings.secret_key, settings.secret_key_origin),
-                                  ("session_token", settings.token, settings.token_origin)):
-        where = " (from %s)" % origin if origin and not origin.startswith("option ") else ""
+    for option, value, origin in (
+        ("secret_id", settings.secret_id, settings.secret_id_origin),
+        ("secret_key", settings.secret_key, settings.secret_key_origin),
+        ("session_token", settings.token, settings.token_origin),
+    ):
+        where = f" (from {origin})" if origin and not origin.startswith("option ") else ""
         problem = secret_value_problem(option, value, where)
         if problem:
             problems.append(problem)
@@ -290,15 +300,20 @@ def explicit_credential_problems(settings):
     """Half a pair given by the options or the environment, or an unusable value: what is wrong, and the fix."""
     problems = explicit_secret_problems(settings)
     if settings.secret_id and not settings.secret_key:
-        problems.append("secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY (secret_id is set%s, so no other "
-                        "credential source is used)" % _origin_text(settings.secret_id_origin))
+        problems.append(
+            f"secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KEY (secret_id is set{_origin_text(settings.secret_id_origin)}, so no other "
+            "credential source is used)"
+        )
     elif settings.secret_key and not settings.secret_id:
-        problems.append("secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID (secret_key is set%s, so no other "
-                        "credential source is used)" % _origin_text(settings.secret_key_origin))
+        problems.append(
+            f"secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID (secret_key is set{_origin_text(settings.secret_key_origin)}, so no other "
+            "credential source is used)"
+        )
     elif settings.token and not settings.secret_id:
-        problems.append("session_token is set%s but secret_id and secret_key are not: give them (or set TENCENTCLOUD_SECRET_ID and "
-                        "TENCENTCLOUD_SECRET_KEY) with the token, or unset the token to use another credential source"
-                        % _origin_text(settings.token_origin))
+        problems.append(
+            f"session_token is set{_origin_text(settings.token_origin)} but secret_id and secret_key are not: give them (or set TENCENTCLOUD_SECRET_ID and "
+            "TENCENTCLOUD_SECRET_KEY) with the token, or unset the token to use another credential source"
+        )
     return problems
 
 
@@ -306,25 +321,48 @@ def setting_problems(settings):
     """Local checks of the credential-chain options, each naming the option and the fix."""
     problems = []
     if settings.profile is not None and not PROFILE_PATTERN.fullmatch(settings.profile):
-        problems.append("profile %r is not a tccli profile name: use a name such as default or prod (letters, digits and _.@+=,-; "
-                        "no path)" % settings.profile)
+        problems.append(
+            f"profile {settings.profile!r} is not a tccli profile name: use a name such as default or prod (letters, digits and _.@+=,-; "
+            "no path)"
+        )
     if settings.cvm_role is not None and not CAM_NAME_PATTERN.fullmatch(settings.cvm_role):
-        problems.append("cvm_role %r is not a CAM role name: give the name of the role bound to the CVM instance (1 to 128 letters, "
-                        "digits and +=,.@_-), or %s to use whichever role is bound" % (settings.cvm_role, CVM_ROLE_AUTO))
+        problems.append(
+            f"cvm_role {settings.cvm_role!r} is not a CAM role name: give the name of the role bound to the CVM instance (1 to 128 letters, "
+            f"digits and +=,.@_-), or {CVM_ROLE_AUTO} to use whichever role is bound"
+        )
     if settings.role_arn is not None and not ROLE_ARN_PATTERN.fullmatch(settings.role_arn):
-        problems.append("role_arn %r is not a CAM role ARN: use qcs::cam::uin/<account uin>:roleName/<role name>" % settings.role_arn)
+        problems.append(
+            f"role_arn {settings.role_arn!r} is not a CAM role ARN: use qcs::cam::uin/<account uin>:roleName/<role name>"
+        )
     if settings.role_session_name is not None and not ROLE_SESSION_NAME_PATTERN.fullmatch(settings.role_session_name):
-        problems.append("role_session_name %r must be 2 to 128 letters, digits and +=,.@_-" % settings.role_session_name)
+        problems.append(
+            f"role_session_name {settings.role_session_name!r} must be 2 to 128 letters, digits and +=,.@_-"
+        )
     duration = settings.role_duration
-    if isinstance(duration, bool) or not isinstance(duration, int) or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION:
-        problems.append("role_duration must be a number of seconds between %d and %d, got %r" % (MIN_ROLE_DURATION, MAX_ROLE_DURATION, duration))
+    if (
+        isinstance(duration, bool)
+        or not isinstance(duration, int)
+        or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION
+    ):
+        problems.append(
+            "role_duration must be a number of seconds between %d and %d, got %r"
+            % (MIN_ROLE_DURATION, MAX_ROLE_DURATION, duration)
+        )
     # metadata_url may be plain http:// anywhere: Tencent serves the CVM metadata service only over plain
     # HTTP (http://metadata.tencentyun.com), reachable only from inside the instance's network.
-    for option, value, example, scheme in (("sts_endpoint", settings.sts_endpoint, "sts.tencentcloudapi.com", "https"),
-                                           ("metadata_url", settings.metadata_url, "metadata.tencentyun.com", "http")):
+    for option, value, example, scheme in (
+        ("sts_endpoint", settings.sts_endpoint, "sts.tencentcloudapi.com", "https"),
+        ("metadata_url", settings.metadata_url, "metadata.tencentyun.com", "http"),
+    ):
         try:
-            parse_endpoint(value, option=option, example=example, default_scheme=scheme,
-                           path_reason="give only the scheme, host and port", plain_http_anywhere=option == "metadata_url")
+            parse_endpoint(
+                value,
+                option=option,
+                example=example,
+                default_scheme=scheme,
+                path_reason="give only the scheme, host and port",
+                plain_http_anywhere=option == "metadata_url",
+            )
         except ValueError as exc:
             problems.append(str(exc))
     return problems
@@ -415,23 +453,39 @@ def _temporary(data, where, source, on_secret, fallback_expiry, label=None):
     """Credentials from an answer holding TmpSecretId, TmpSecretKey, Token (and an expiry)."""
     values = [data.get(name) for name in ("TmpSecretId", "TmpSecretKey", "Token")]
     if not all(isinstance(value, str) and value for value in values):
-        missing = [name for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values) if not (isinstance(value, str) and value)]
-        raise CredentialError("%s answered without %s: is it really a Tencent Cloud service?" % (where, ", ".join(missing)))
+        missing = [
+            name
+            for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values)
+            if not (isinstance(value, str) and value)
+        ]
+        raise CredentialError(
+            "{} answered without {}: is it really a Tencent Cloud service?".format(where, ", ".join(missing))
+        )
     for secret in values[1:]:
         on_secret(secret)
     for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values):
-        problem = secret_value_problem(name, value, " from %s" % where)
+        problem = secret_value_problem(name, value, f" from {where}")
         if problem:
             raise CredentialError(problem)
-    return Credentials(values[0], values[1], values[2], expires_at=_expiry(data, fallback_expiry), source=source, label=label)
+    return Credentials(
+        values[0], values[1], values[2], expires_at=_expiry(data, fallback_expiry), source=source, label=label
+    )
 
 
 class MetadataService:
     """GETs from the CVM instance metadata service (never through a proxy: it is local to the instance)."""
 
-    def __init__(self, base_url, timeout=10.0, verify=True, retries=MAX_METADATA_RETRIES, session=None, sleep=time.sleep):
-        self.base_url = parse_endpoint(base_url, option="metadata_url", example="metadata.tencentyun.com", default_scheme="http",
-                                       path_reason="give only the scheme, host and port", plain_http_anywhere=True)[0].rstrip("/")
+    def __init__(
+        self, base_url, timeout=10.0, verify=True, retries=MAX_METADATA_RETRIES, session=None, sleep=time.sleep
+    ):
+        self.base_url = parse_endpoint(
+            base_url,
+            option="metadata_url",
+            example="metadata.tencentyun.com",
+            default_scheme="http",
+            path_reason="give only the scheme, host and port",
+            plain_http_anywhere=True,
+        )[0].rstrip("/")
         self.timeout = timeout
         self.verify = verify
         self.retry_policy = RetryPolicy(retries=min(retries, MAX_METADATA_RETRIES))
@@ -450,7 +504,9 @@ class MetadataService:
         attempt = 0
         while True:
             try:
-                answer = self.session.get(url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False)
+                answer = self.session.get(
+                    url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False
+                )
                 if answer.status_code < 500:
                     return answer.status_code, answer.content.decode("utf-8", "replace")
                 error = TencentTransportError("HTTP %d" % answer.status_code, status=answer.status_code)
@@ -460,7 +516,8 @@ class MetadataService:
                 raise CredentialError(
                     "could not get the CVM role credentials from the metadata service at %s (%s, %d attempts): cvm_role works only on a "
                     "Tencent Cloud CVM instance; elsewhere use another credential source, or point metadata_url at the service"
-                    % (url, error.message, attempt + 1))
+                    % (url, error.message, attempt + 1)
+                )
             self._sleep(self.retry_policy.delay(attempt))
             attempt += 1
 
@@ -485,8 +542,11 @@ class CvmRoleFetcher:
             return self.role_name
         name = self.metadata.bound_role()
         if not name:
-            raise CredentialError("cvm_role is %s but no CAM role is bound to this CVM instance (%s answered no role name): bind a role "
-                                  "to the instance, or use another credential source" % (CVM_ROLE_AUTO, self.metadata.url(METADATA_ROLE_PATH)))
+            raise CredentialError(
+                f"cvm_role is {CVM_ROLE_AUTO} but no CAM role is bound to this CVM instance "
+                f"({self.metadata.url(METADATA_ROLE_PATH)} answered no role name): bind a role "
+                "to the instance, or use another credential source"
+            )
         return name
 
     def __call__(self):
@@ -495,24 +555,42 @@ class CvmRoleFetcher:
         status, text = self.metadata.get(path)
         if status == 404:
             bound = self.metadata.bound_role()
-            fix = ("the role bound to it is %r: set cvm_role to it (or to %s)" % (bound, CVM_ROLE_AUTO) if bound
-                   else "no role is bound to it: bind one to the instance, or use another credential source")
-            raise CredentialError("the CVM instance has no CAM role %r (the metadata service answered 404 for %s); %s"
-                                  % (role, self.metadata.url(path), fix))
+            fix = (
+                f"the role bound to it is {bound!r}: set cvm_role to it (or to {CVM_ROLE_AUTO})"
+                if bound
+                else "no role is bound to it: bind one to the instance, or use another credential source"
+            )
+            raise CredentialError(
+                f"the CVM instance has no CAM role {role!r} (the metadata service answered 404 for {self.metadata.url(path)}); {fix}"
+            )
         if status != 200:
-            raise CredentialError("the metadata service answered HTTP %d for %s: check cvm_role and metadata_url" % (status, self.metadata.url(path)))
+            raise CredentialError(
+                "the metadata service answered HTTP %d for %s: check cvm_role and metadata_url"
+                % (status, self.metadata.url(path))
+            )
         try:
             data = json.loads(text)
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            raise CredentialError("the metadata service answered %s with something that is not a JSON object: check metadata_url"
-                                  % self.metadata.url(path))
+            raise CredentialError(
+                f"the metadata service answered {self.metadata.url(path)} with something that is not a JSON object: check metadata_url"
+            )
         if data.get("Code") not in (None, "Success"):
-            raise CredentialError("the metadata service refused the credentials of the CVM role %r (Code %s)" % (role, data.get("Code")))
-        source = "the CVM role %s (metadata service %s)" % (role, self.metadata.base_url)
-        return _temporary(data, "the metadata service (%s)" % self.metadata.url(path), source, self._on_secret, self._clock() + 300,
-                          label="CVM role %s" % role)
+            raise CredentialError(
+                "the metadata service refused the credentials of the CVM role {!r} (Code {})".format(
+                    role, data.get("Code")
+                )
+            )
+        source = f"the CVM role {role} (metadata service {self.metadata.base_url})"
+        return _temporary(
+            data,
+            f"the metadata service ({self.metadata.url(path)})",
+            source,
+            self._on_secret,
+            self._clock() + 300,
+            label=f"CVM role {role}",
+        )
 
 
 class AssumeRoleFetcher:
@@ -536,10 +614,12 @@ class AssumeRoleFetcher:
         data = answer.data
         creds = data.get("Credentials")
         if not isinstance(creds, dict):
-            raise CredentialError("STS (%s) answered AssumeRole without Credentials: check sts_endpoint" % self.sts.url)
+            raise CredentialError(f"STS ({self.sts.url}) answered AssumeRole without Credentials: check sts_endpoint")
         merged = dict(creds, ExpiredTime=data.get("ExpiredTime"), Expiration=data.get("Expiration"))
-        source = "the role %s (assumed with the credentials from %s)" % (self.role_arn, self.source)
-        return _temporary(merged, "STS (%s)" % self.sts.url, source, self._on_secret, self._clock() + self.duration, label=self.label)
+        source = f"the role {self.role_arn} (assumed with the credentials from {self.source})"
+        return _temporary(
+            merged, f"STS ({self.sts.url})", source, self._on_secret, self._clock() + self.duration, label=self.label
+        )
 
 
 # --------------------------------------------------------------------------- the sources
@@ -566,13 +646,25 @@ def from_explicit(settings, tried, on_secret):
     on_secret(settings.secret_key)
     if settings.token:
         on_secret(settings.token)
-    return Found(Credentials(settings.secret_id, settings.secret_key, settings.token, source=settings.explicit_origin(),
-                             label=settings.explicit_label()))
+    return Found(
+        Credentials(
+            settings.secret_id,
+            settings.secret_key,
+            settings.token,
+            source=settings.explicit_origin(),
+            label=settings.explicit_label(),
+        )
+    )
 
 
 def _file_kind(mode):
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -586,46 +678,62 @@ def _read_text(path, what, warnings=None):
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (IOError, OSError) as exc:
-        raise CredentialError("cannot read the %s %s (%s): fix its permissions or remove it" % (what, path, exc.strerror or type(exc).__name__),
-                              path=path)
+    except OSError as exc:
+        raise CredentialError(
+            f"cannot read the {what} {path} ({exc.strerror or type(exc).__name__}): fix its permissions or remove it",
+            path=path,
+        )
     info = os.fstat(descriptor)
     if not stat.S_ISREG(info.st_mode):
         os.close(descriptor)
-        raise CredentialError("the %s %s is %s, not a regular file: replace it with a file (or remove it)" % (what, path, _file_kind(info.st_mode)),
-                              path=path)
+        raise CredentialError(
+            f"the {what} {path} is {_file_kind(info.st_mode)}, not a regular file: replace it with a file (or remove it)",
+            path=path,
+        )
     with os.fdopen(descriptor, "rb") as handle:
         if info.st_size > MAX_CREDENTIAL_FILE_BYTES:
-            raise CredentialError("the %s %s is %d bytes, larger than any credentials file (at most %d): check the path"
-                                  % (what, path, info.st_size, MAX_CREDENTIAL_FILE_BYTES), path=path)
+            raise CredentialError(
+                "the %s %s is %d bytes, larger than any credentials file (at most %d): check the path"
+                % (what, path, info.st_size, MAX_CREDENTIAL_FILE_BYTES),
+                path=path,
+            )
         try:
             data = handle.read(MAX_CREDENTIAL_FILE_BYTES + 1)
-        except (IOError, OSError) as exc:
-            raise CredentialError("cannot read the %s %s (%s): fix its permissions or remove it" % (what, path, exc.strerror or type(exc).__name__),
-                                  path=path)
+        except OSError as exc:
+            raise CredentialError(
+                f"cannot read the {what} {path} ({exc.strerror or type(exc).__name__}): fix its permissions or remove it",
+                path=path,
+            )
     if len(data) > MAX_CREDENTIAL_FILE_BYTES:
-        raise CredentialError("the %s %s is larger than any credentials file (at most %d bytes): check the path" % (what, path, MAX_CREDENTIAL_FILE_BYTES),
-                              path=path)
+        raise CredentialError(
+            "the %s %s is larger than any credentials file (at most %d bytes): check the path"
+            % (what, path, MAX_CREDENTIAL_FILE_BYTES),
+            path=path,
+        )
     if warnings is not None and os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        warnings.append("The %s %s is accessible by group or others (mode %04o): it holds a secret key, so make it private with "
-                        "chmod 600 %s." % (what, path, stat.S_IMODE(info.st_mode), path))
+        warnings.append(
+            f"The {what} {path} is accessible by group or others (mode {stat.S_IMODE(info.st_mode):04o}): it holds a secret key, so make it private with "
+            f"chmod 600 {path}."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CredentialError("the %s %s is not UTF-8 text: rewrite it (for example with tccli configure)" % (what, path), path=path)
+        raise CredentialError(
+            f"the {what} {path} is not UTF-8 text: rewrite it (for example with tccli configure)", path=path
+        )
 
 
 def _pair(values, names, path, what, fix):
     """(id, key) from a file's fields; both empty gives (None, None); half a pair is an error."""
     for name, value in zip(names, values):
         if value is not None and not isinstance(value, str):
-            raise CredentialError("%s in the %s %s must be a string: %s" % (name, what, path, fix), path=path)
+            raise CredentialError(f"{name} in the {what} {path} must be a string: {fix}", path=path)
     present = [not _blank(value) for value in values]
     if all(present):
         return values[0], values[1]
     if any(present):
         missing = names[present.index(False)]
-        raise CredentialError("the %s %s has %s but no %s: %s" % (what, path, names[present.index(True)], missing, fix), path=path)
+        raise CredentialError(f"the {what} {path} has {names[present.index(True)]} but no {missing}: {fix}", path=path)
     return None, None
 
 
@@ -634,7 +742,7 @@ def _optional_str(data, name, path, what):
     if _blank(value):
         return None
     if not isinstance(value, str):
-        raise CredentialError("%s in the %s %s must be a string" % (name, what, path), path=path)
+        raise CredentialError(f"{name} in the {what} {path} must be a string", path=path)
     return value
 
 
@@ -642,46 +750,65 @@ def from_tccli_profile(settings, tried, on_secret):
     """Source 2: tccli's <shared_credentials_dir>/<profile>.credential (JSON)."""
     path = settings.profile_path
     what = "tccli profile file"
-    label = "the tccli profile %s (%s)" % (settings.profile_name, path)
+    label = f"the tccli profile {settings.profile_name} ({path})"
     if not os.path.exists(path):
         if settings.profile_asked:
             asked = settings.profile_origin or settings.shared_dir_origin
-            raise CredentialError("the tccli profile %r was asked for (%s) but %s does not exist: run tccli configure --profile %s, "
-                                  "or fix profile / shared_credentials_dir" % (settings.profile_name, asked, path, settings.profile_name),
-                                  path=path)
-        tried.append("%s (no such file)" % label)
+            raise CredentialError(
+                f"the tccli profile {settings.profile_name!r} was asked for ({asked}) but {path} does not exist: "
+                f"run tccli configure --profile {settings.profile_name}, "
+                "or fix profile / shared_credentials_dir",
+                path=path,
+            )
+        tried.append(f"{label} (no such file)")
         return None
     text = _read_text(path, what, settings.warnings)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise CredentialError("the %s %s is not valid JSON (%s at line %s): fix it or run tccli configure"
-                              % (what, path, getattr(exc, "msg", "syntax error"), getattr(exc, "lineno", "?")), path=path)
+        raise CredentialError(
+            "the {} {} is not valid JSON ({} at line {}): fix it or run tccli configure".format(
+                what, path, getattr(exc, "msg", "syntax error"), getattr(exc, "lineno", "?")
+            ),
+            path=path,
+        )
     except RecursionError:
-        raise CredentialError("the %s %s is not a tccli profile (its JSON is nested too deeply): fix it or run tccli configure" % (what, path),
-                              path=path)
+        raise CredentialError(
+            f"the {what} {path} is not a tccli profile (its JSON is nested too deeply): fix it or run tccli configure",
+            path=path,
+        )
     if not isinstance(data, dict):
-        raise CredentialError("the %s %s must hold a JSON object with secretId and secretKey" % (what, path), path=path)
-    secret_id, secret_key = _pair([data.get("secretId"), data.get("secretKey")], ["secretId", "secretKey"], path, what,
-                                  "add it (tccli configure) or remove the file")
+        raise CredentialError(f"the {what} {path} must hold a JSON object with secretId and secretKey", path=path)
+    secret_id, secret_key = _pair(
+        [data.get("secretId"), data.get("secretKey")],
+        ["secretId", "secretKey"],
+        path,
+        what,
+        "add it (tccli configure) or remove the file",
+    )
     if secret_id is None:
         if settings.profile_asked:
-            raise CredentialError("the %s %s has no secretId and secretKey: run tccli configure --profile %s"
-                                  % (what, path, settings.profile_name), path=path)
-        tried.append("%s (no secretId/secretKey in it)" % label)
+            raise CredentialError(
+                f"the {what} {path} has no secretId and secretKey: run tccli configure --profile {settings.profile_name}",
+                path=path,
+            )
+        tried.append(f"{label} (no secretId/secretKey in it)")
         return None
     token = _optional_str(data, "token", path, what)
     on_secret(secret_key)
     if token:
         on_secret(token)
     _check_file_secrets((("secretId", secret_id), ("secretKey", secret_key), ("token", token)), what, path)
-    return Found(Credentials(secret_id, secret_key, token, source=label, label="profile %s" % settings.profile_name),
-                 role_arn=_optional_str(data, "role-arn", path, what), role_session_name=_optional_str(data, "role-session-name", path, what))
+    return Found(
+        Credentials(secret_id, secret_key, token, source=label, label=f"profile {settings.profile_name}"),
+        role_arn=_optional_str(data, "role-arn", path, what),
+        role_session_name=_optional_str(data, "role-session-name", path, what),
+    )
 
 
 def _check_file_secrets(fields, what, path):
     for name, value in fields:
-        problem = secret_value_problem(name, value, " in the %s %s" % (what, path))
+        problem = secret_value_problem(name, value, f" in the {what} {path}")
         if problem:
             raise CredentialError(problem, path=path)
 
@@ -690,32 +817,40 @@ def _ini_line(exc):
     line = getattr(exc, "lineno", None)
     if line is None and getattr(exc, "errors", None):
         line = exc.errors[0][0]
-    return " at line %s" % line if line is not None else ""
+    return f" at line {line}" if line is not None else ""
 
 
 def from_sdk_files(settings, tried, on_secret):
     """Source 3: the SDK's INI files, section [default]; the first that holds a pair wins."""
     what = "SDK credentials file"
     for path in settings.sdk_files:
-        label = "the %s %s" % (what, path)
+        label = f"the {what} {path}"
         if not os.path.exists(path):
-            tried.append("%s (no such file)" % label)
+            tried.append(f"{label} (no such file)")
             continue
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(_read_text(path, what, settings.warnings), source=path)
         except configparser.Error as exc:
             # The parser's own message quotes the offending line, which may hold a secret.
-            raise CredentialError("the %s %s is not a valid INI file (%s%s): fix it; it needs a [default] section with secret_id and "
-                                  "secret_key" % (what, path, type(exc).__name__, _ini_line(exc)), path=path)
+            raise CredentialError(
+                f"the {what} {path} is not a valid INI file ({type(exc).__name__}{_ini_line(exc)}): fix it; it needs a [default] section with secret_id and "
+                "secret_key",
+                path=path,
+            )
         if not parser.has_section("default"):
-            tried.append("%s (no [default] section)" % label)
+            tried.append(f"{label} (no [default] section)")
             continue
         section = parser["default"]
-        secret_id, secret_key = _pair([section.get("secret_id"), section.get("secret_key")], ["secret_id", "secret_key"], path, what,
-                                      "add it to the [default] section or remove the file")
+        secret_id, secret_key = _pair(
+            [section.get("secret_id"), section.get("secret_key")],
+            ["secret_id", "secret_key"],
+            path,
+            what,
+            "add it to the [default] section or remove the file",
+        )
         if secret_id is None:
-            tried.append("%s (no secret_id/secret_key in [default])" % label)
+            tried.append(f"{label} (no secret_id/secret_key in [default])")
             continue
         secret_id, secret_key = secret_id.strip(), secret_key.strip()
         token = (section.get("token") or "").strip() or None
@@ -723,9 +858,11 @@ def from_sdk_files(settings, tried, on_secret):
         if token:
             on_secret(token)
         _check_file_secrets((("secret_id", secret_id), ("secret_key", secret_key), ("token", token)), what, path)
-        return Found(Credentials(secret_id, secret_key, token, source=label, label="file %s" % path),
-                     role_arn=(section.get("role_arn") or "").strip() or None,
-                     role_session_name=(section.get("role_session_name") or "").strip() or None)
+        return Found(
+            Credentials(secret_id, secret_key, token, source=label, label=f"file {path}"),
+            role_arn=(section.get("role_arn") or "").strip() or None,
+            role_session_name=(section.get("role_session_name") or "").strip() or None,
+        )
     return None
 
 
@@ -734,10 +871,18 @@ def from_cvm_role(settings, tried, on_secret, clock):
     if not settings.cvm_role:
         tried.append("the CVM role (not requested: set cvm_role or TENCENTCLOUD_CAM_ROLE_NAME on a CVM instance)")
         return None
-    metadata = MetadataService(settings.metadata_url, timeout=settings.timeout, verify=settings.verify, retries=settings.retries)
+    metadata = MetadataService(
+        settings.metadata_url, timeout=settings.timeout, verify=settings.verify, retries=settings.retries
+    )
     fetch = CvmRoleFetcher(metadata, settings.cvm_role, on_secret, clock=clock)
-    return Found(RefreshingCredentials(fetch, "the CVM role %s (metadata service %s)" % (settings.cvm_role, metadata.base_url), clock=clock,
-                                       label="CVM role %s" % settings.cvm_role))
+    return Found(
+        RefreshingCredentials(
+            fetch,
+            f"the CVM role {settings.cvm_role} (metadata service {metadata.base_url})",
+            clock=clock,
+            label=f"CVM role {settings.cvm_role}",
+        )
+    )
 
 
 SOURCES = (from_explicit, from_tccli_profile, from_sdk_files)
@@ -748,19 +893,24 @@ def _shadow_warnings(settings, found):
     warnings = []
     source = found.credentials.source
     if settings.profile_asked and not source.startswith("the tccli profile"):
-        warnings.append("The tccli profile %s (%s) is not used: the credentials from %s take precedence."
-                        % (settings.profile_name, settings.profile_origin or settings.shared_dir_origin, source))
+        warnings.append(
+            f"The tccli profile {settings.profile_name} ({settings.profile_origin or settings.shared_dir_origin}) "
+            f"is not used: the credentials from {source} take precedence."
+        )
     if settings.cvm_role and not source.startswith("the CVM role"):
-        warnings.append("cvm_role %s (%s) is not used: the credentials from %s take precedence."
-                        % (settings.cvm_role, settings.cvm_role_origin, source))
+        warnings.append(
+            f"cvm_role {settings.cvm_role} ({settings.cvm_role_origin}) is not used: the credentials from {source} take precedence."
+        )
     return warnings
 
 
 def _nothing_found(tried):
     return CredentialError(
-        "No Tencent Cloud credentials found; tried, in order: %s. Give secret_id and secret_key (or set TENCENTCLOUD_SECRET_ID and "
-        "TENCENTCLOUD_SECRET_KEY), write a profile with tccli configure, or set cvm_role on a CVM instance with a CAM role."
-        % "; ".join(tried))
+        "No Tencent Cloud credentials found; tried, in order: {}. Give secret_id and secret_key (or set TENCENTCLOUD_SECRET_ID and "
+        "TENCENTCLOUD_SECRET_KEY), write a profile with tccli configure, or set cvm_role on a CVM instance with a CAM role.".format(
+            "; ".join(tried)
+        )
+    )
 
 
 def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, clock=time.time, sts_session=None):
@@ -791,16 +941,32 @@ def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, cl
     role_arn = settings.role_arn or found.role_arn
     if role_arn:
         if not ROLE_ARN_PATTERN.fullmatch(role_arn):
-            raise CredentialError("the role-arn %r in %s is not a CAM role ARN: use qcs::cam::uin/<account uin>:roleName/<role name>"
-                                  % (role_arn, credentials.source))
+            raise CredentialError(
+                f"the role-arn {role_arn!r} in {credentials.source} is not a CAM role ARN: use qcs::cam::uin/<account uin>:roleName/<role name>"
+            )
         session_name = settings.role_session_name or found.role_session_name or DEFAULT_ROLE_SESSION_NAME
-        sts = StsClient(credentials, endpoint=settings.sts_endpoint, timeout=settings.timeout, retry_policy=RetryPolicy(retries=settings.retries),
-                        validate_certs=settings.verify is not False, ca_path=settings.verify if isinstance(settings.verify, str) else None,
-                        region=settings.region, pool_size=1, session=sts_session, clock=clock)
-        label = "assumed role %s (with the credentials from %s)" % (role_arn, credentials.label)
-        fetch = AssumeRoleFetcher(sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock, label=label)
-        credentials = RefreshingCredentials(fetch, "the role %s (assumed with the credentials from %s)" % (role_arn, credentials.source),
-                                            clock=clock, label=label)
+        sts = StsClient(
+            credentials,
+            endpoint=settings.sts_endpoint,
+            timeout=settings.timeout,
+            retry_policy=RetryPolicy(retries=settings.retries),
+            validate_certs=settings.verify is not False,
+            ca_path=settings.verify if isinstance(settings.verify, str) else None,
+            region=settings.region,
+            pool_size=1,
+            session=sts_session,
+            clock=clock,
+        )
+        label = f"assumed role {role_arn} (with the credentials from {credentials.label})"
+        fetch = AssumeRoleFetcher(
+            sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock, label=label
+        )
+        credentials = RefreshingCredentials(
+            fetch,
+            f"the role {role_arn} (assumed with the credentials from {credentials.source})",
+            clock=clock,
+            label=label,
+        )
     credentials.current()
     credentials.warnings = settings.warnings + _shadow_warnings(settings, found)
     return credentials

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -11,25 +10,27 @@ the user and whose failure() is the structured form modules return as ``failure`
 Decisions are made on the error code only; Tencent's message texts may change.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 # What a Tencent error code means for the call that got it. The one table of the collection:
 # the client, the retry policy, the batch runner and the docs
 # (docs/docsite/rst/failure_behaviour.rst) all follow it.
 THROTTLED = "throttled"  # the call was NOT carried out: slow down and send it again (until the task's deadline)
 TRANSIENT = "transient"  # a passing fault: a read is sent again; a write is settled by reading the state first
-FATAL = "fatal"          # the configuration or account is wrong: every stream would fail alike, stop the batch
-FAILED = "failed"        # this call failed; other streams may still succeed (a write is still settled by a read)
+FATAL = "fatal"  # the configuration or account is wrong: every stream would fail alike, stop the batch
+FAILED = "failed"  # this call failed; other streams may still succeed (a write is still settled by a read)
 
 _DOMAIN_HINT = "Tencent does not know this push domain for this account: check domain_name is a push domain of this account (Live console, Domain Management)."
-_SERVICE_HINT = ("The Live (CSS) service of this account is not usable (not activated, frozen, stopped, disabled or in arrears): "
-                 "check it in the Tencent Cloud console.")
+_SERVICE_HINT = (
+    "The Live (CSS) service of this account is not usable (not activated, frozen, stopped, disabled or in arrears): "
+    "check it in the Tencent Cloud console."
+)
 _CAM_HINT = "The credentials may not call live:{action}: grant it in a CAM policy (for example QcloudLiveFullAccess)."
-_THROTTLE_HINT = ("Tencent kept throttling the calls until the task's deadline: other jobs or tools use this account's quota; "
-                  "raise task_timeout, or lower rate_limits for this account.")
-_TRANSIENT_HINT = "Tencent reported a passing fault and the retries ran out: run the task again later (it only touches what is left)."
+_THROTTLE_HINT = (
+    "Tencent kept throttling the calls until the task's deadline: other jobs or tools use this account's quota; "
+    "raise task_timeout, or lower rate_limits for this account."
+)
+_TRANSIENT_HINT = (
+    "Tencent reported a passing fault and the retries ran out: run the task again later (it only touches what is left)."
+)
 
 # (pattern, behaviour, hint). A pattern ending in "*" matches the code and its sub-codes (prefix);
 # one starting with "*" matches the code and any code ending in "." + the rest (suffix). First match wins.
@@ -42,17 +43,36 @@ CODE_TABLE = (
     ("ResourceBusy*", TRANSIENT, _TRANSIENT_HINT),
     ("FailedOperation.CallOtherSvrFailed", TRANSIENT, _TRANSIENT_HINT),
     ("InternalError.CallOtherSvrError", TRANSIENT, _TRANSIENT_HINT),
-    ("AuthFailure.SignatureExpire", FATAL,
-     "The request timestamp was more than 5 minutes away from Tencent's clock: synchronise this host's clock (NTP)."),
-    ("AuthFailure.SecretIdNotFound", FATAL,
-     "Tencent does not know this SecretId: check secret_id (or TENCENTCLOUD_SECRET_ID) and that the key is enabled in CAM."),
-    ("AuthFailure.InvalidSecretId", FATAL,
-     "The SecretId is malformed: check secret_id (or TENCENTCLOUD_SECRET_ID); it usually starts with AKID."),
-    ("AuthFailure.SignatureFailure", FATAL,
-     "The signature did not match: check secret_key (or TENCENTCLOUD_SECRET_KEY) belongs to this secret_id."),
-    ("AuthFailure.TokenFailure", FATAL,
-     "The temporary credentials were rejected or have expired: obtain a fresh session_token (with its secret_id/secret_key)."),
-    ("AuthFailure.MFAFailure", FATAL, "The account requires MFA for this call: use credentials that satisfy the CAM MFA condition."),
+    (
+        "AuthFailure.SignatureExpire",
+        FATAL,
+        "The request timestamp was more than 5 minutes away from Tencent's clock: synchronise this host's clock (NTP).",
+    ),
+    (
+        "AuthFailure.SecretIdNotFound",
+        FATAL,
+        "Tencent does not know this SecretId: check secret_id (or TENCENTCLOUD_SECRET_ID) and that the key is enabled in CAM.",
+    ),
+    (
+        "AuthFailure.InvalidSecretId",
+        FATAL,
+        "The SecretId is malformed: check secret_id (or TENCENTCLOUD_SECRET_ID); it usually starts with AKID.",
+    ),
+    (
+        "AuthFailure.SignatureFailure",
+        FATAL,
+        "The signature did not match: check secret_key (or TENCENTCLOUD_SECRET_KEY) belongs to this secret_id.",
+    ),
+    (
+        "AuthFailure.TokenFailure",
+        FATAL,
+        "The temporary credentials were rejected or have expired: obtain a fresh session_token (with its secret_id/secret_key).",
+    ),
+    (
+        "AuthFailure.MFAFailure",
+        FATAL,
+        "The account requires MFA for this call: use credentials that satisfy the CAM MFA condition.",
+    ),
     ("AuthFailure.UnauthorizedOperation", FATAL, _CAM_HINT),
     ("AuthFailure*", FATAL, "Authentication failed: check secret_id, secret_key and session_token."),
     ("UnauthorizedOperation*", FATAL, _CAM_HINT),
@@ -61,17 +81,36 @@ CODE_TABLE = (
     ("ResourceNotFound.DomainNotExist", FATAL, _DOMAIN_HINT),
     ("InvalidParameter.DomainNotExists", FATAL, _DOMAIN_HINT),
     ("*PushDomainNoRecord", FATAL, _DOMAIN_HINT),
-    ("InternalError.NotPermmitOperat", FATAL,
-     "Tencent does not permit this operation on this domain for these credentials: check the domain belongs to this account "
-     "and the CAM policy covers it."),
+    (
+        "InternalError.NotPermmitOperat",
+        FATAL,
+        "Tencent does not permit this operation on this domain for these credentials: check the domain belongs to this account "
+        "and the CAM policy covers it.",
+    ),
     # ForbidService, FreezeService, StopService, UserDisableService, UserNotExist: the account's service.
     ("ResourceNotFound*", FATAL, _SERVICE_HINT),
-    ("InvalidAction", FATAL, "The endpoint does not know this action: check endpoint is a Live API host (live.tencentcloudapi.com)."),
-    ("NoSuchVersion", FATAL, "The endpoint does not serve Live API version 2018-08-01: check endpoint is a Live API host."),
+    (
+        "InvalidAction",
+        FATAL,
+        "The endpoint does not know this action: check endpoint is a Live API host (live.tencentcloudapi.com).",
+    ),
+    (
+        "NoSuchVersion",
+        FATAL,
+        "The endpoint does not serve Live API version 2018-08-01: check endpoint is a Live API host.",
+    ),
     ("ActionOffline", FATAL, "Tencent has taken this action offline: upgrade the tencent.cloud collection."),
     ("UnsupportedRegion", FATAL, "The Live API does not take this region: remove region (Live calls need none)."),
-    ("InternalError*", TRANSIENT, "Tencent reported an internal error: retry later; quote the RequestId to Tencent support if it persists."),
-    ("InvalidParameterValue*", FAILED, "Tencent rejected a parameter value: check the task's options against the module documentation."),
+    (
+        "InternalError*",
+        TRANSIENT,
+        "Tencent reported an internal error: retry later; quote the RequestId to Tencent support if it persists.",
+    ),
+    (
+        "InvalidParameterValue*",
+        FAILED,
+        "Tencent rejected a parameter value: check the task's options against the module documentation.",
+    ),
 )
 
 
@@ -108,7 +147,7 @@ class TencentError(Exception):
     kind = "error"
 
     def __init__(self, message, action=None):
-        super(TencentError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.action = action
         self.attempts = 1
@@ -134,7 +173,7 @@ class TencentApiError(TencentError):
     kind = "api"
 
     def __init__(self, code, message, request_id, action=None):
-        super(TencentApiError, self).__init__(message, action=action)
+        super().__init__(message, action=action)
         self.code = code
         self.request_id = request_id
 
@@ -151,13 +190,15 @@ class TencentApiError(TencentError):
         return self.behaviour == FATAL
 
     def __str__(self):
-        text = "%s failed: %s: %s (RequestId: %s)" % (self.action or "Tencent API call", self.code, self.message, self.request_id)
+        text = "{} failed: {}: {} (RequestId: {})".format(
+            self.action or "Tencent API call", self.code, self.message, self.request_id
+        )
         if self.attempts > 1:
             text += " after %d attempts" % self.attempts
         return text + (". " + self.hint if self.hint else "")
 
     def failure(self):
-        result = super(TencentApiError, self).failure()
+        result = super().failure()
         result.update(code=self.code, request_id=self.request_id, hint=self.hint)
         return result
 
@@ -173,7 +214,7 @@ class TencentTransportError(TencentError):
     kind = "transport"
 
     def __init__(self, message, action=None, status=None, retryable=True, maybe_carried_out=True):
-        super(TencentTransportError, self).__init__(message, action=action)
+        super().__init__(message, action=action)
         self.status = status
         self.retryable = retryable
         self.maybe_carried_out = maybe_carried_out
@@ -184,12 +225,12 @@ class TencentTransportError(TencentError):
         return not self.retryable
 
     def __str__(self):
-        text = "%s failed: %s" % (self.action or "Tencent API call", self.message)
+        text = "{} failed: {}".format(self.action or "Tencent API call", self.message)
         if self.attempts > 1:
             text += " (after %d attempts)" % self.attempts
         return text
 
     def failure(self):
-        result = super(TencentTransportError, self).failure()
+        result = super().failure()
         result.update(status=self.status)
         return result

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -18,10 +17,6 @@ The history query has limits that would silently lose streams if ignored:
 - Tencent keeps about two months (60 days) of history; a window starting earlier, ending in
   the future, or ending before it starts is refused before any call.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import math
@@ -46,7 +41,8 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(?P<count>\d+)\s*(?P<unit>[smhd])$")
 _ISO = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$")
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def utcnow():
@@ -68,24 +64,27 @@ def parse_point(option, value, now):
     if match:
         return now - datetime.timedelta(seconds=int(match.group("count")) * UNITS[match.group("unit")]), None
     match = _ISO.match(text)
-    example = "7d, 36h, 90m or 600s before now, or an ISO 8601 UTC time such as %s" % format_time(now - datetime.timedelta(days=7))
+    example = f"7d, 36h, 90m or 600s before now, or an ISO 8601 UTC time such as {format_time(now - datetime.timedelta(days=7))}"
     if not match:
-        return None, "%s %r is neither a duration nor a time: give %s" % (option, value, example)
+        return None, f"{option} {value!r} is neither a duration nor a time: give {example}"
     try:
-        when = datetime.datetime.strptime("%s %s:%s:%s" % (match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"),
-                                          "%Y-%m-%d %H:%M:%S")
+        when = datetime.datetime.strptime(
+            "{} {}:{}:{}".format(match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"),
+            "%Y-%m-%d %H:%M:%S",
+        )
     except ValueError:
-        return None, "%s %r is not a valid date and time: give %s" % (option, value, example)
+        return None, f"{option} {value!r} is not a valid date and time: give {example}"
     zone = match.group("zone")
     if not zone:
-        return None, "%s %r has no time zone: Tencent's history is in UTC, so end it with Z (for example %sZ)" % (
-            option, value, when.strftime("%Y-%m-%dT%H:%M:%S"))
+        return None, "{} {!r} has no time zone: Tencent's history is in UTC, so end it with Z (for example {}Z)".format(
+            option, value, when.strftime("%Y-%m-%dT%H:%M:%S")
+        )
     if zone not in ("Z", "z"):
         digits = zone[1:].replace(":", "")
         offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if offset:
             utc = when - offset if zone[0] == "+" else when + offset
-            return None, "%s %r is not in UTC: give it in UTC, which is %s" % (option, value, format_time(utc))
+            return None, f"{option} {value!r} is not in UTC: give it in UTC, which is {format_time(utc)}"
     return when.replace(tzinfo=datetime.timezone.utc), None
 
 
@@ -116,26 +115,35 @@ def plan_window(pushed_since, pushed_until, now):
         if problem:
             problems.append(problem)
         elif until > now:
-            problems.append("pushed_until %r is in the future (now is %s): the history only covers the past; "
-                            "leave pushed_until out to mean now" % (pushed_until, format_time(now)))
+            problems.append(
+                f"pushed_until {pushed_until!r} is in the future (now is {format_time(now)}): the history only covers the past; "
+                "leave pushed_until out to mean now"
+            )
     if problems:
         return None, problems
     if since >= until:
-        return None, ["pushed_since (%s) must be before pushed_until (%s): swap them, or give a longer duration" % (
-            format_time(since), format_time(until))]
+        return None, [
+            f"pushed_since ({format_time(since)}) must be before pushed_until ({format_time(until)}): swap them, or give a longer duration"
+        ]
     oldest = now - RETENTION
     if since < oldest:
-        return None, ["pushed_since %r (%s) is more than %d days ago: Tencent keeps the push history for about 2 months, "
-                      "so the oldest start is %s (pushed_since: %dd)" % (
-                          pushed_since, format_time(since), RETENTION.days, format_time(oldest), RETENTION.days)]
+        return None, [
+            "pushed_since %r (%s) is more than %d days ago: Tencent keeps the push history for about 2 months, "
+            "so the oldest start is %s (pushed_since: %dd)"
+            % (pushed_since, format_time(since), RETENTION.days, format_time(oldest), RETENTION.days)
+        ]
     warnings = []
     if since < oldest + RETENTION_MARGIN:
         moved = oldest + RETENTION_MARGIN
         if moved >= until:
-            return None, ["the window %s to %s lies at the edge of Tencent's %d-day history: start it later" % (
-                format_time(since), format_time(until), RETENTION.days)]
-        warnings.append("pushed_since %s is at the edge of Tencent's %d-day history, which it would cross while the task runs: "
-                        "the window starts at %s instead" % (format_time(since), RETENTION.days, format_time(moved)))
+            return None, [
+                "the window %s to %s lies at the edge of Tencent's %d-day history: start it later"
+                % (format_time(since), format_time(until), RETENTION.days)
+            ]
+        warnings.append(
+            "pushed_since %s is at the edge of Tencent's %d-day history, which it would cross while the task runs: "
+            "the window starts at %s instead" % (format_time(since), RETENTION.days, format_time(moved))
+        )
         since = moved
     return Window(since, until, warnings), []
 
@@ -143,7 +151,7 @@ def plan_window(pushed_since, pushed_until, now):
 def split_span(start, end, max_span):
     """[start, end) cut into the fewest equal parts no longer than max_span, on whole seconds."""
     total = int((end - start).total_seconds())
-    parts = max(1, int(math.ceil(total / max_span.total_seconds())))
+    parts = max(1, math.ceil(total / max_span.total_seconds()))
     bounds = [start + datetime.timedelta(seconds=(total * index) // parts) for index in range(parts)] + [end]
     return list(zip(bounds[:-1], bounds[1:]))
 
@@ -186,8 +194,13 @@ class PushedStreams:
         return [self.streams[key] for key in sorted(self.streams)]
 
     def _params(self, start, end, page):
-        params = {"DomainName": self.domain_name, "StartTime": format_time(start), "EndTime": format_time(end),
-                  "PageNum": page, "PageSize": self.page_size}
+        params = {
+            "DomainName": self.domain_name,
+            "StartTime": format_time(start),
+            "EndTime": format_time(end),
+            "PageNum": page,
+            "PageSize": self.page_size,
+        }
         if self.app_name:
             params["AppName"] = self.app_name
         return params
@@ -206,15 +219,17 @@ class PushedStreams:
             if end - start < 2 * MIN_SLICE:
                 raise HistoryError(
                     "more than %d pushes between %s and %s on %s: Tencent returns at most %d records per query and this "
-                    "slice cannot be cut further; narrow the search with app_name" % (
-                        RECORD_CAP, format_time(start), format_time(end), self.domain_name, RECORD_CAP))
+                    "slice cannot be cut further; narrow the search with app_name"
+                    % (RECORD_CAP, format_time(start), format_time(end), self.domain_name, RECORD_CAP)
+                )
             self.splits += 1
             middle = start + datetime.timedelta(seconds=int((end - start).total_seconds()) // 2)
             return [(start, middle), (middle, end)]
         self.slices += 1
         self._add(first)
-        pages = int(math.ceil(total / float(self.page_size)))
+        pages = math.ceil(total / float(self.page_size))
         if pages > 1:
+
             def fetch(page, stop):
                 if stop.stopped:
                     return None
@@ -223,6 +238,7 @@ class PushedStreams:
                 except TencentError as error:
                     stop.stop(str(error))
                     return error
+
             results = run_in_order(list(range(2, pages + 1)), fetch, lambda page, reason: None, self.workers)
             for result in results:
                 if isinstance(result, Exception):
@@ -236,18 +252,26 @@ class PushedStreams:
         for info in data.get("PublishInfo") or []:
             key = (info.get("AppName") or "", info.get("StreamName") or "")
             start, end = info.get("StreamStartTime"), info.get("StreamEndTime")
-            if key + (start,) in self._seen:
+            if (*key, start) in self._seen:
                 continue
-            self._seen.add(key + (start,))
+            self._seen.add((*key, start))
             self.records += 1
             known = self.streams.get(key)
             if known is None:
-                self.streams[key] = {"domain_name": info.get("DomainName") or self.domain_name, "app_name": key[0],
-                                     "stream_name": key[1], "pushes": 1, "last_push_start": start, "last_push_end": end}
+                self.streams[key] = {
+                    "domain_name": info.get("DomainName") or self.domain_name,
+                    "app_name": key[0],
+                    "stream_name": key[1],
+                    "pushes": 1,
+                    "last_push_start": start,
+                    "last_push_end": end,
+                }
                 continue
             known["pushes"] += 1
             if (start or "") > (known["last_push_start"] or ""):
                 known.update(last_push_start=start, last_push_end=end)
 
     def summary(self, window):
-        return dict(window.as_dict(), slices=self.slices, splits=self.splits, queries=self.queries, records=self.records)
+        return dict(
+            window.as_dict(), slices=self.slices, splits=self.splits, queries=self.queries, records=self.records
+        )

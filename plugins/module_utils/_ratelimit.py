@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -24,10 +23,6 @@ and SDK of the account shares the quota. Each action gets a RateLimiter that:
 - serves waiting callers in arrival order without spinning, and refuses, with
   DeadlineExceeded, a start that could only come after the task's deadline.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import collections
 import math
@@ -74,7 +69,7 @@ class DeadlineExceeded(TencentError):
     kind = "deadline"
 
     def __init__(self, message, action=None, deadline=None):
-        super(DeadlineExceeded, self).__init__(message, action=action)
+        super().__init__(message, action=action)
         self.deadline = deadline
 
 
@@ -95,7 +90,7 @@ class RateLimiter:
         self.quota = float(quota)
         self.ceiling = self.quota * margin
         # starts allowed in any window of WINDOW seconds
-        self.cap = max(1, int(math.floor(self.ceiling + 1e-9)))
+        self.cap = max(1, math.floor(self.ceiling + 1e-9))
         self.floor = min(self.ceiling, max(MIN_RATE, self.ceiling * FLOOR_SHARE))
         self.rate = self.ceiling
         self.latency = None
@@ -158,7 +153,9 @@ class RateLimiter:
                     if deadline is not None and due > deadline:
                         raise DeadlineExceeded(
                             "the task's deadline (task_timeout) came before this call could be sent within the rate limit",
-                            action=action, deadline=deadline)
+                            action=action,
+                            deadline=deadline,
+                        )
                     # The first in line sleeps outside the lock until its start is due, then looks
                     # again: the rate may have changed meanwhile.
                     scheduled = due
@@ -178,8 +175,11 @@ class RateLimiter:
         """A successful (not throttled) answer: probe the rate up, learn the latency."""
         with self._lock:
             if latency is not None and latency >= 0:
-                self.latency = latency if self.latency is None else (
-                    (1 - LATENCY_WEIGHT) * self.latency + LATENCY_WEIGHT * latency)
+                self.latency = (
+                    latency
+                    if self.latency is None
+                    else ((1 - LATENCY_WEIGHT) * self.latency + LATENCY_WEIGHT * latency)
+                )
             if self.rate < self.ceiling:
                 self.rate = min(self.ceiling, self.rate + INCREASE_PER_SECOND * self.ceiling / self.rate)
 
@@ -213,7 +213,9 @@ class RateLimits:
     def limiter(self, action):
         with self._lock:
             if action not in self._limiters:
-                self._limiters[action] = RateLimiter(self.quota(action), margin=self._margin, clock=self._clock, sleep=self._sleep)
+                self._limiters[action] = RateLimiter(
+                    self.quota(action), margin=self._margin, clock=self._clock, sleep=self._sleep
+                )
             return self._limiters[action]
 
     def acquire(self, action, time_left=None):
@@ -248,6 +250,13 @@ class RateLimits:
         """Per action: quota, current rate, latency, throttled answers (for tests and benchmarks)."""
         with self._lock:
             items = list(self._limiters.items())
-        return dict((action, {"quota": limiter.quota, "rate": limiter.rate, "latency": limiter.latency,
-                              "throttled": limiter.throttles, "decreases": limiter.decreases})
-                    for action, limiter in items)
+        return {
+            action: {
+                "quota": limiter.quota,
+                "rate": limiter.rate,
+                "latency": limiter.latency,
+                "throttled": limiter.throttles,
+                "decreases": limiter.decreases,
+            }
+            for action, limiter in items
+        }

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -6,10 +5,6 @@
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DeadlineExceeded
 
@@ -25,10 +20,13 @@ def record_failure(result, key, error, stop):
     if isinstance(error, DeadlineExceeded):
         stop.stop(deadline_reason(error))
         return not_attempted(result, key, stop.reason)
-    result.update(failed=True, error=error.failure(), msg="%s: %s" % (key.stream_name, error))
+    result.update(failed=True, error=error.failure(), msg=f"{key.stream_name}: {error}")
     if error.fatal:
-        stop.stop("%s failed with an error that every stream would get (%s)" % (
-            key.stream_name, error.failure().get("code") or error.message))
+        stop.stop(
+            "{} failed with an error that every stream would get ({})".format(
+                key.stream_name, error.failure().get("code") or error.message
+            )
+        )
     return result
 
 
@@ -38,10 +36,15 @@ def record_unexpected(result, key, exc):
     Only the exception's type is shown: its text could quote anything, a header value included.
     The other streams of the batch keep their results.
     """
-    message = ("unexpected %s while working on this stream: a bug in tencent.cloud, please report it; the other streams are "
-               "not affected" % type(exc).__name__)
-    result.update(failed=True, error={"kind": "internal", "action": None, "message": message, "attempts": 0},
-                  msg="%s: %s" % (key.stream_name, message))
+    message = (
+        f"unexpected {type(exc).__name__} while working on this stream: a bug in tencent.cloud, please report it; the other streams are "
+        "not affected"
+    )
+    result.update(
+        failed=True,
+        error={"kind": "internal", "action": None, "message": message, "attempts": 0},
+        msg=f"{key.stream_name}: {message}",
+    )
     return result
 
 
@@ -59,9 +62,11 @@ def transport_failure(result):
 
 def not_attempted(result, key, reason):
     """Mark a result as not attempted (counted as skipped), keeping what it holds (for example the state read)."""
-    result.update(failed=True,
-                  error={"kind": "skipped", "action": None, "message": "not attempted: " + reason, "attempts": 0},
-                  msg="%s: not attempted: %s" % (key.stream_name, reason))
+    result.update(
+        failed=True,
+        error={"kind": "skipped", "action": None, "message": "not attempted: " + reason, "attempts": 0},
+        msg=f"{key.stream_name}: not attempted: {reason}",
+    )
     return result
 
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -23,10 +22,6 @@ file decides what is done about it:
   Only a request that certainly never reached the server (connection refused, DNS, TLS
   handshake, connect timeout) is sent again without a read.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import random
 
@@ -89,5 +84,5 @@ class RetryPolicy:
 
     def delay(self, attempt):
         """Seconds to wait before retry number attempt + 1 (full jitter, at least 10 % of the step)."""
-        step = min(self.max_delay, self.base_delay * (2 ** attempt))
+        step = min(self.max_delay, self.base_delay * (2**attempt))
         return step * (0.1 + 0.9 * self._rand())

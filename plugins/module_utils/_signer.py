@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -9,10 +8,6 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 Pure functions only: bytes and header values in, headers out. No clock, no I/O -- the
 caller passes the timestamp, so the same inputs always give the same signature.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import hashlib
@@ -47,7 +42,7 @@ def utc_date(timestamp):
 
 
 def credential_scope(date, service):
-    return "%s/%s/%s" % (date, service, TERMINATOR)
+    return f"{date}/{service}/{TERMINATOR}"
 
 
 def canonical_request(headers, signed_headers, payload, method="POST", uri="/", query=""):
@@ -57,9 +52,9 @@ def canonical_request(headers, signed_headers, payload, method="POST", uri="/", 
     signed_headers: iterable of lower-case header names to sign.
     payload: the exact body bytes that will be sent.
     """
-    lowered = dict((name.lower(), value) for name, value in headers.items())
+    lowered = {name.lower(): value for name, value in headers.items()}
     names = sorted(name.lower() for name in signed_headers)
-    canonical_headers = "".join("%s:%s\n" % (name, str(lowered[name]).strip().lower()) for name in names)
+    canonical_headers = "".join(f"{name}:{str(lowered[name]).strip().lower()}\n" for name in names)
     return "\n".join([method, uri, query, canonical_headers, ";".join(names), sha256_hex(payload)])
 
 
@@ -85,13 +80,27 @@ def authorization(secret_id, secret_key, timestamp, service, headers, signed_hea
     names = sorted(name.lower() for name in signed_headers)
     canonical = canonical_request(headers, names, payload)
     sig = signature(secret_key, timestamp, service, string_to_sign(timestamp, service, canonical))
-    return "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (
-        ALGORITHM, secret_id, credential_scope(utc_date(timestamp), service), ";".join(names), sig)
+    return "{} Credential={}/{}, SignedHeaders={}, Signature={}".format(
+        ALGORITHM, secret_id, credential_scope(utc_date(timestamp), service), ";".join(names), sig
+    )
 
 
-def signed_headers_for(secret_id, secret_key, host, action, version, payload, timestamp,
-                       service="live", content_type="application/json", token=None, region=None,
-                       language=None, request_client=None, signed_headers=DEFAULT_SIGNED_HEADERS):
+def signed_headers_for(
+    secret_id,
+    secret_key,
+    host,
+    action,
+    version,
+    payload,
+    timestamp,
+    service="live",
+    content_type="application/json",
+    token=None,
+    region=None,
+    language=None,
+    request_client=None,
+    signed_headers=DEFAULT_SIGNED_HEADERS,
+):
     """Every header of one API 3.0 call, Authorization included.
 
     payload must be the exact bytes that go on the wire. Optional headers are present only
@@ -112,5 +121,7 @@ def signed_headers_for(secret_id, secret_key, host, action, version, payload, ti
         headers["X-TC-Language"] = language
     if request_client:
         headers["X-TC-RequestClient"] = request_client
-    headers["Authorization"] = authorization(secret_id, secret_key, timestamp, service, headers, signed_headers, payload)
+    headers["Authorization"] = authorization(
+        secret_id, secret_key, timestamp, service, headers, signed_headers, payload
+    )
     return headers

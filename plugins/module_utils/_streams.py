@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -6,10 +5,6 @@
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import re
@@ -46,20 +41,29 @@ class StateRule:
 
 STATE_RULES = {
     # A resumed stream may push again; it reads inactive until its encoder reconnects.
-    "resumed": StateRule("ResumeLiveStream", lambda current: current == "forbid", lambda state: state != "forbid", "inactive"),
-    "forbidden": StateRule("ForbidLiveStream", lambda current: current != "forbid", lambda state: state == "forbid", "forbid"),
+    "resumed": StateRule(
+        "ResumeLiveStream", lambda current: current == "forbid", lambda state: state != "forbid", "inactive"
+    ),
+    "forbidden": StateRule(
+        "ForbidLiveStream", lambda current: current != "forbid", lambda state: state == "forbid", "forbid"
+    ),
     # Tencent warns that DescribeLiveStreamState's active/inactive may lag behind, and DropLiveStream
     # of an inactive stream succeeds: so the drop is always sent (outside check mode), and the task
     # reports a change only when the read said active.
-    "dropped": StateRule("DropLiveStream", lambda current: current == "active", lambda state: state != "active", "inactive",
-                         sends=lambda current: True),
+    "dropped": StateRule(
+        "DropLiveStream",
+        lambda current: current == "active",
+        lambda state: state != "active",
+        "inactive",
+        sends=lambda current: True,
+    ),
 }
 
 
 class StreamKey:
     """domain + app + stream name: what identifies a stream in every Live call."""
 
-    __slots__ = ("domain_name", "app_name", "stream_name")
+    __slots__ = ("app_name", "domain_name", "stream_name")
 
     def __init__(self, domain_name, app_name, stream_name):
         self.domain_name = domain_name
@@ -73,19 +77,19 @@ class StreamKey:
         return {"domain_name": self.domain_name, "app_name": self.app_name, "stream_name": self.stream_name}
 
     def __str__(self):
-        return "%s/%s/%s" % (self.domain_name, self.app_name, self.stream_name)
+        return f"{self.domain_name}/{self.app_name}/{self.stream_name}"
 
 
 def _type_word(value):
     if isinstance(value, bool):
-        return "the boolean %s" % value
+        return f"the boolean {value}"
     if isinstance(value, int):
         return "the number %d" % value
     if isinstance(value, float):
-        return "the number %r" % value
+        return f"the number {value!r}"
     if value is None:
         return "null"
-    return "a %s" % type(value).__name__
+    return f"a {type(value).__name__}"
 
 
 def name_problem(option, value):
@@ -95,21 +99,29 @@ def name_problem(option, value):
     turning into other streams: unquoted 0123 reads as the number 83, yes as True, 1e3 as 1000.0.
     """
     if value is not None and not isinstance(value, str):
-        return ("%s is %s, not a string: quote it (YAML reads unquoted 0123 as the number 83 and yes as true); for names from a "
-                "variable holding numbers, convert them with | string or | map('string')" % (option, _type_word(value)))
+        return (
+            f"{option} is {_type_word(value)}, not a string: quote it (YAML reads unquoted 0123 as the number 83 and yes as true); for names from a "
+            "variable holding numbers, convert them with | string or | map('string')"
+        )
     if value is None or value.strip() == "":
-        return "%s must not be empty" % option
+        return f"{option} must not be empty"
     kind = option.split("[", 1)[0].replace("stream_names", "stream_name")
     limit = MAX_NAME_LENGTH.get(kind, MAX_NAME_LENGTH["stream_name"])
     if len(value) > limit:
-        return "%s is %d characters long: a %s has at most %d, check the value (%r...)" % (option, len(value), kind.replace("_", " "), limit, value[:40])
+        return "%s is %d characters long: a %s has at most %d, check the value (%r...)" % (
+            option,
+            len(value),
+            kind.replace("_", " "),
+            limit,
+            value[:40],
+        )
     if any(not char.isprintable() for char in value):
         # str.isprintable() is false for line breaks, tabs, other control and invisible format characters.
-        return "%s %r contains a control or invisible character (such as a line break or tab): remove it" % (option, value)
+        return f"{option} {value!r} contains a control or invisible character (such as a line break or tab): remove it"
     if value != value.strip():
-        return "%s %r has leading or trailing white space: remove it" % (option, value)
+        return f"{option} {value!r} has leading or trailing white space: remove it"
     if option == "domain_name" and ("/" in value or ":" in value or " " in value):
-        return "domain_name %r must be a bare push domain such as 5000.livepush.myqcloud.com, not a URL" % value
+        return f"domain_name {value!r} must be a bare push domain such as 5000.livepush.myqcloud.com, not a URL"
     return None
 
 
@@ -117,7 +129,7 @@ def stream_names_problems(names):
     if not names:
         return ["stream_names must list at least one stream name"]
     if not isinstance(names, list):
-        return ["stream_names must be a list of stream names, got %s" % _type_word(names)]
+        return [f"stream_names must be a list of stream names, got {_type_word(names)}"]
     problems = []
     for index, name in enumerate(names):
         problem = name_problem("stream_names[%d]" % index, name)
@@ -131,47 +143,68 @@ def stream_names_problems(names):
             duplicates.append(name)
         seen.add(name)
     if duplicates:
-        problems.append("stream_names lists %s more than once: give each stream once" % ", ".join(repr(name) for name in duplicates))
+        problems.append(
+            "stream_names lists {} more than once: give each stream once".format(
+                ", ".join(repr(name) for name in duplicates)
+            )
+        )
     return problems
 
 
 _ISO_UTC = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$")
+    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def parse_resume_time(value, now):
     """Validate resume_time; returns (Tencent's UTC text, None) or (None, problem)."""
     match = _ISO_UTC.match(value.strip()) if isinstance(value, str) else None
     if not match:
-        return None, "resume_time %r is not an ISO 8601 UTC time: write it like 2030-01-31T19:00:00Z" % (value,)
+        return None, f"resume_time {value!r} is not an ISO 8601 UTC time: write it like 2030-01-31T19:00:00Z"
     try:
         when = datetime.datetime.strptime(
-            "%s %s:%s:%s" % (match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"), "%Y-%m-%d %H:%M:%S")
+            "{} {}:{}:{}".format(match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"),
+            "%Y-%m-%d %H:%M:%S",
+        )
     except ValueError:
-        return None, "resume_time %r is not a valid date and time: write it like 2030-01-31T19:00:00Z" % (value,)
+        return None, f"resume_time {value!r} is not a valid date and time: write it like 2030-01-31T19:00:00Z"
     zone = match.group("zone")
     if not zone:
-        return None, "resume_time %r has no time zone: Tencent expects UTC, so end it with Z (for example %sZ)" % (
-            value, when.strftime("%Y-%m-%dT%H:%M:%S"))
+        return (
+            None,
+            "resume_time {!r} has no time zone: Tencent expects UTC, so end it with Z (for example {}Z)".format(
+                value, when.strftime("%Y-%m-%dT%H:%M:%S")
+            ),
+        )
     if zone not in ("Z", "z"):
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if offset:
             utc = when - sign * offset
-            return None, "resume_time %r is not in UTC: give it in UTC, which is %s" % (value, utc.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            return None, "resume_time {!r} is not in UTC: give it in UTC, which is {}".format(
+                value, utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
     when = when.replace(tzinfo=datetime.timezone.utc)
     if when <= now:
-        return None, "resume_time %r is in the past (now is %s UTC): give a future time" % (value, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return None, "resume_time {!r} is in the past (now is {} UTC): give a future time".format(
+            value, now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
     if when > now + datetime.timedelta(days=MAX_FORBID_DAYS):
         return None, "resume_time %r is more than %d days ahead: Tencent allows at most %s" % (
-            value, MAX_FORBID_DAYS, (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            value,
+            MAX_FORBID_DAYS,
+            (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
     return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
 
 
 def reason_problem(reason):
     size = len(reason.encode("utf-8"))
     if size > MAX_REASON_BYTES:
-        return "reason is %d bytes long in UTF-8: Tencent allows at most %d bytes, shorten it" % (size, MAX_REASON_BYTES)
+        return "reason is %d bytes long in UTF-8: Tencent allows at most %d bytes, shorten it" % (
+            size,
+            MAX_REASON_BYTES,
+        )
     return None

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -11,10 +10,6 @@ once a read says so), through the same batch runner and client as any read, so t
 stay within DescribeLiveStreamState's quota however many streams are waited for; between
 polls it sleeps ``interval`` seconds (less when the deadline is nearer).
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import time
 

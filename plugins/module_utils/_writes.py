@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -14,10 +13,6 @@ failed write is followed by DescribeLiveStreamState: if the stream is in the des
 write counts as done and the result says it was confirmed by a read; if not, a passing fault is
 sent again within the retry budget, and anything else fails with the write's own error.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import time
 

@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 ---
@@ -284,7 +280,11 @@ import datetime
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, concurrency_problem, with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import (
+    DEFAULT_CONCURRENCY,
+    concurrency_problem,
+    with_connection_spec,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
@@ -311,14 +311,20 @@ class LiveStreamModule(TencentModule):
     """Plan (read, decide) and act for each stream; report per stream and in total."""
 
     def __init__(self, module):
-        super(LiveStreamModule, self).__init__(module, pool_size=module.params["concurrency"])
+        super().__init__(module, pool_size=module.params["concurrency"])
         self.rule = STATE_RULES[module.params["state"]]
         self.action_params = {}
 
     def validate(self):
         params = self.module.params
-        problems = [problem for problem in (name_problem("domain_name", params["domain_name"]),
-                                            name_problem("app_name", params["app_name"])) if problem]
+        problems = [
+            problem
+            for problem in (
+                name_problem("domain_name", params["domain_name"]),
+                name_problem("app_name", params["app_name"]),
+            )
+            if problem
+        ]
         if params["stream_names"] is not None:
             problems.extend(stream_names_problems(params["stream_names"]))
         else:
@@ -331,11 +337,16 @@ class LiveStreamModule(TencentModule):
     def _forbid_problems(self):
         params = self.module.params
         if params["state"] != "forbidden":
-            return ["%s is only used with state=forbidden: remove it or set state: forbidden" % option
-                    for option in ("resume_time", "reason") if params[option] is not None]
+            return [
+                f"{option} is only used with state=forbidden: remove it or set state: forbidden"
+                for option in ("resume_time", "reason")
+                if params[option] is not None
+            ]
         problems = []
         if params["resume_time"] is not None:
-            resume_time, problem = parse_resume_time(params["resume_time"], datetime.datetime.now(datetime.timezone.utc))
+            resume_time, problem = parse_resume_time(
+                params["resume_time"], datetime.datetime.now(datetime.timezone.utc)
+            )
             if problem:
                 problems.append(problem)
             else:
@@ -361,7 +372,11 @@ class LiveStreamModule(TencentModule):
             current = read.data.get("StreamState")
             result["previous_state"] = current
             if self.rule.sends(current) and not self.module.check_mode:
-                params = dict(key.api_params(), **self.action_params) if self.rule.action == "ForbidLiveStream" else key.api_params()
+                params = (
+                    dict(key.api_params(), **self.action_params)
+                    if self.rule.action == "ForbidLiveStream"
+                    else key.api_params()
+                )
                 written = settle_write(self.client, self.rule.action, params, key, self.rule.is_desired)
                 if written.request_id:
                     result["request_ids"][self.rule.action] = written.request_id
@@ -388,8 +403,10 @@ class LiveStreamModule(TencentModule):
         if self.module.params["stream_name"] is not None:
             only = results[0]
             return {"before": {"state": only["previous_state"]}, "after": {"state": only["state"]}}
-        return {"before": {"streams": dict((r["stream_name"], r["previous_state"]) for r in changing)},
-                "after": {"streams": dict((r["stream_name"], r["state"]) for r in changing)}}
+        return {
+            "before": {"streams": {r["stream_name"]: r["previous_state"] for r in changing}},
+            "after": {"streams": {r["stream_name"]: r["state"] for r in changing}},
+        }
 
     def run(self):
         self.validate()
@@ -420,29 +437,46 @@ def counts(results):
     skipped = sum(1 for r in results if r["failed"] and r["error"]["kind"] == "skipped")
     failed = sum(1 for r in results if r["failed"]) - skipped
     changed = sum(1 for r in results if r["changed"] and not r["failed"])
-    return {"total": total, "changed": changed, "ok": total - changed - failed - skipped, "failed": failed, "skipped": skipped}
+    return {
+        "total": total,
+        "changed": changed,
+        "ok": total - changed - failed - skipped,
+        "failed": failed,
+        "skipped": skipped,
+    }
 
 
 def batch_failure_message(tally, messages):
-    return ("%d of %d streams did not reach the desired state (%d failed, %d not attempted); %d succeeded "
-            "(%d changed, %d already right) and a re-run will only touch the rest. Failures: %s") % (
-        tally["failed"] + tally["skipped"], tally["total"], tally["failed"], tally["skipped"],
-        tally["changed"] + tally["ok"], tally["changed"], tally["ok"], shorten(messages))
+    return (
+        "%d of %d streams did not reach the desired state (%d failed, %d not attempted); %d succeeded "
+        "(%d changed, %d already right) and a re-run will only touch the rest. Failures: %s"
+    ) % (
+        tally["failed"] + tally["skipped"],
+        tally["total"],
+        tally["failed"],
+        tally["skipped"],
+        tally["changed"] + tally["ok"],
+        tally["changed"],
+        tally["ok"],
+        shorten(messages),
+    )
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=with_connection_spec(dict(
-            domain_name=dict(type="str", required=True),
-            # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
-            app_name=dict(type="raw", default="live"),
-            stream_name=dict(type="raw"),
-            stream_names=dict(type="list", elements="raw"),
-            state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
-            resume_time=dict(type="str"),
-            reason=dict(type="str"),
-            concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
-        )),
+        argument_spec=with_connection_spec(
+            dict(
+                domain_name=dict(type="str", required=True),
+                # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
+                app_name=dict(type="raw", default="live"),
+                stream_name=dict(type="raw"),
+                stream_names=dict(type="list", elements="raw"),
+                state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
+                resume_time=dict(type="str"),
+                reason=dict(type="str"),
+                concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+            )
+        ),
         mutually_exclusive=[("stream_name", "stream_names")],
         required_one_of=[("stream_name", "stream_names")],
         supports_check_mode=True,

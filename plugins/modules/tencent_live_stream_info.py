@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 ---
@@ -333,7 +329,11 @@ failure:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _history
-from ansible_collections.tencent.cloud.plugins.module_utils._args import DEFAULT_CONCURRENCY, concurrency_problem, with_connection_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._args import (
+    DEFAULT_CONCURRENCY,
+    concurrency_problem,
+    with_connection_spec,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._results import (
@@ -361,9 +361,8 @@ HISTORY_FIELDS = ("pushes", "last_push_start", "last_push_end")
 
 
 class LiveStreamInfoModule(TencentModule):
-
     def __init__(self, module):
-        super(LiveStreamInfoModule, self).__init__(module, pool_size=module.params["concurrency"])
+        super().__init__(module, pool_size=module.params["concurrency"])
         self.window = None
 
     @property
@@ -378,24 +377,37 @@ class LiveStreamInfoModule(TencentModule):
         params = self.module.params
         problems = []
         if self.by_name:
-            problems.extend(filter(None, [name_problem("domain_name", params["domain_name"]),
-                                          name_problem("app_name", "live" if params["app_name"] is None else params["app_name"])]))
+            problems.extend(
+                filter(
+                    None,
+                    [
+                        name_problem("domain_name", params["domain_name"]),
+                        name_problem("app_name", "live" if params["app_name"] is None else params["app_name"]),
+                    ],
+                )
+            )
             if params["stream_names"] is not None:
                 problems.extend(stream_names_problems(params["stream_names"]))
             else:
                 problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
             if params["page_size"] is not None:
-                problems.append("page_size is only used to list online streams or the push history: remove it, "
-                                "or remove stream_name/stream_names")
+                problems.append(
+                    "page_size is only used to list online streams or the push history: remove it, "
+                    "or remove stream_name/stream_names"
+                )
         elif self.discovering:
             problems.extend(filter(None, [name_problem("domain_name", params["domain_name"])]))
             if params["app_name"] is not None:
                 problems.extend(filter(None, [name_problem("app_name", params["app_name"])]))
             page_size = params["page_size"]
             if page_size is not None and not _history.MIN_PAGE_SIZE <= page_size <= _history.MAX_PAGE_SIZE:
-                problems.append("page_size must be between %d and %d for the push history (pushed_since), got %d" % (
-                    _history.MIN_PAGE_SIZE, _history.MAX_PAGE_SIZE, page_size))
-            self.window, window_problems = _history.plan_window(params["pushed_since"], params["pushed_until"], _history.utcnow())
+                problems.append(
+                    "page_size must be between %d and %d for the push history (pushed_since), got %d"
+                    % (_history.MIN_PAGE_SIZE, _history.MAX_PAGE_SIZE, page_size)
+                )
+            self.window, window_problems = _history.plan_window(
+                params["pushed_since"], params["pushed_until"], _history.utcnow()
+            )
             problems.extend(window_problems)
         else:
             for option in ("domain_name", "app_name"):
@@ -403,10 +415,14 @@ class LiveStreamInfoModule(TencentModule):
                     problems.extend(filter(None, [name_problem(option, params[option])]))
             page_size = params["page_size"]
             if page_size is not None and not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE_CHINA:
-                problems.append("page_size must be between %d and %d (100 on the international site), got %d" % (
-                    MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size))
+                problems.append(
+                    "page_size must be between %d and %d (100 on the international site), got %d"
+                    % (MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size)
+                )
             if params["wait_for"] is not None:
-                problems.append("wait_for needs the streams to wait for: give stream_name, stream_names or pushed_since")
+                problems.append(
+                    "wait_for needs the streams to wait for: give stream_name, stream_names or pushed_since"
+                )
         problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
         if params["wait_timeout"] < 0:
             problems.append("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
@@ -450,7 +466,10 @@ class LiveStreamInfoModule(TencentModule):
     def read_states(self):
         params = self.module.params
         names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
-        keys = [StreamKey(params["domain_name"], "live" if params["app_name"] is None else params["app_name"], name) for name in names]
+        keys = [
+            StreamKey(params["domain_name"], "live" if params["app_name"] is None else params["app_name"], name)
+            for name in names
+        ]
         self.report(keys)
 
     def report(self, keys, extra=None, **output):
@@ -462,39 +481,64 @@ class LiveStreamInfoModule(TencentModule):
         pairs = list(zip(keys, self.read_round(keys)))
         outcome = None
         if params["wait_for"] is not None:
-            outcome = wait_for_state(pairs, self.read_round, params["wait_for"], params["wait_timeout"], params["wait_interval"])
+            outcome = wait_for_state(
+                pairs, self.read_round, params["wait_for"], params["wait_timeout"], params["wait_interval"]
+            )
             output["wait"] = outcome.summary(keys)
         results = [result for _key, result in pairs]
         for result, fields in zip(results, extra or ()):
             result.update(fields)
         messages = pop_messages(results)
-        tally = dict((state, sum(1 for r in results if r["state"] == state)) for state in STREAM_STATES)
+        tally = {state: sum(1 for r in results if r["state"] == state) for state in STREAM_STATES}
         tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
         output.update(changed=False, streams=results, counts=tally)
         if messages:
-            self.fail_json("Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
-                           failure=first_error(results), **output)
+            self.fail_json(
+                "Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
+                failure=first_error(results),
+                **output,
+            )
         if outcome is not None and output["wait"]["timed_out"]:
             late = [result for key, result in pairs if key not in outcome.reached_at]
-            self.fail_json("Waited %d s for %d stream(s) to be %s; %d did not get there: %s" % (
-                params["wait_timeout"], len(keys), params["wait_for"], len(late),
-                shorten(["%s (%s)" % (result["stream_name"], result["state"]) for result in late])), **output)
+            self.fail_json(
+                "Waited %d s for %d stream(s) to be %s; %d did not get there: %s"
+                % (
+                    params["wait_timeout"],
+                    len(keys),
+                    params["wait_for"],
+                    len(late),
+                    shorten(["{} ({})".format(result["stream_name"], result["state"]) for result in late]),
+                ),
+                **output,
+            )
         self.exit_json(**output)
 
     # Push history --------------------------------------------------------------------------
     def discover(self):
         params = self.module.params
-        history = _history.PushedStreams(self.client.call, params["domain_name"], app_name=params["app_name"],
-                                         page_size=params["page_size"] or _history.MAX_PAGE_SIZE, workers=HISTORY_WORKERS)
+        history = _history.PushedStreams(
+            self.client.call,
+            params["domain_name"],
+            app_name=params["app_name"],
+            page_size=params["page_size"] or _history.MAX_PAGE_SIZE,
+            workers=HISTORY_WORKERS,
+        )
         try:
             found = history.collect(self.window)
         except _history.HistoryError as error:
-            self.fail_json(str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids)
+            self.fail_json(
+                str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids
+            )
         except TencentError as error:
-            self.fail_error(error, msg="Reading the push history failed: %s" % error, changed=False,
-                            window=history.summary(self.window), request_ids=history.request_ids)
+            self.fail_error(
+                error,
+                msg=f"Reading the push history failed: {error}",
+                changed=False,
+                window=history.summary(self.window),
+                request_ids=history.request_ids,
+            )
         keys = [StreamKey(stream["domain_name"], stream["app_name"], stream["stream_name"]) for stream in found]
-        extra = [dict((field, stream[field]) for field in HISTORY_FIELDS) for stream in found]
+        extra = [{field: stream[field] for field in HISTORY_FIELDS} for stream in found]
         self.report(keys, extra, window=history.summary(self.window), request_ids=history.request_ids)
 
     # Online list ---------------------------------------------------------------------------
@@ -503,21 +547,28 @@ class LiveStreamInfoModule(TencentModule):
 
     def list_online(self):
         params = self.module.params
-        query = dict((api, params[option]) for option, api in (("domain_name", "DomainName"), ("app_name", "AppName"))
-                     if params[option] is not None)
+        query = {
+            api: params[option]
+            for option, api in (("domain_name", "DomainName"), ("app_name", "AppName"))
+            if params[option] is not None
+        }
         page_size = params["page_size"] or self.default_page_size()
         streams, request_ids, page, total = [], [], 1, 0
         try:
             while True:
                 try:
-                    answer = self.client.call("DescribeLiveStreamOnlineList", dict(query, PageSize=page_size, PageNum=page))
+                    answer = self.client.call(
+                        "DescribeLiveStreamOnlineList", dict(query, PageSize=page_size, PageNum=page)
+                    )
                 except TencentApiError as error:
                     if not (page_size > MAX_PAGE_SIZE_INTL and error.code.startswith("InvalidParameter")):
                         raise
                     # An international account: at most 100 a page, whatever the host. Start again.
-                    self.module.warn("Tencent refused %d streams per page (%s, RequestId %s): listing again with %d per page, "
-                                     "as international accounts require; set page_size: %d to skip this."
-                                     % (page_size, error.code, error.request_id, MAX_PAGE_SIZE_INTL, MAX_PAGE_SIZE_INTL))
+                    self.module.warn(
+                        "Tencent refused %d streams per page (%s, RequestId %s): listing again with %d per page, "
+                        "as international accounts require; set page_size: %d to skip this."
+                        % (page_size, error.code, error.request_id, MAX_PAGE_SIZE_INTL, MAX_PAGE_SIZE_INTL)
+                    )
                     page_size, streams, page = MAX_PAGE_SIZE_INTL, [], 1
                     request_ids.append(error.request_id)
                     continue
@@ -529,9 +580,16 @@ class LiveStreamInfoModule(TencentModule):
                     break
                 page += 1
         except TencentError as error:
-            self.fail_error(error, msg="Listing online streams failed on page %d: %s" % (page, error),
-                            changed=False, online_streams=streams, request_ids=request_ids)
-        self.exit_json(changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids)
+            self.fail_error(
+                error,
+                msg="Listing online streams failed on page %d: %s" % (page, error),
+                changed=False,
+                online_streams=streams,
+                request_ids=request_ids,
+            )
+        self.exit_json(
+            changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids
+        )
 
 
 def online_entry(info):
@@ -546,23 +604,29 @@ def online_entry(info):
 
 def main():
     module = AnsibleModule(
-        argument_spec=with_connection_spec(dict(
-            domain_name=dict(type="str"),
-            # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
-            app_name=dict(type="raw"),
-            stream_name=dict(type="raw"),
-            stream_names=dict(type="list", elements="raw"),
-            pushed_since=dict(type="str"),
-            pushed_until=dict(type="str"),
-            page_size=dict(type="int"),
-            concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
-            wait_for=dict(type="str", choices=list(STREAM_STATES)),
-            wait_timeout=dict(type="int", default=300),
-            wait_interval=dict(type="int", default=5),
-        )),
+        argument_spec=with_connection_spec(
+            dict(
+                domain_name=dict(type="str"),
+                # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
+                app_name=dict(type="raw"),
+                stream_name=dict(type="raw"),
+                stream_names=dict(type="list", elements="raw"),
+                pushed_since=dict(type="str"),
+                pushed_until=dict(type="str"),
+                page_size=dict(type="int"),
+                concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+                wait_for=dict(type="str", choices=list(STREAM_STATES)),
+                wait_timeout=dict(type="int", default=300),
+                wait_interval=dict(type="int", default=5),
+            )
+        ),
         mutually_exclusive=[("stream_name", "stream_names", "pushed_since")],
-        required_by={"stream_name": "domain_name", "stream_names": "domain_name", "pushed_since": "domain_name",
-                     "pushed_until": "pushed_since"},
+        required_by={
+            "stream_name": "domain_name",
+            "stream_names": "domain_name",
+            "pushed_since": "domain_name",
+            "pushed_until": "pushed_since",
+        },
         supports_check_mode=True,
     )
     LiveStreamInfoModule(module).run()

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -12,10 +11,6 @@ ansible_runner.run(), using the collection as built and installed from this tree
 
 Run by `make awx-test` (from the staged copy); needs ansible-runner and ansible-builder.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import importlib
 import json
@@ -73,8 +68,9 @@ def venv_tool(name):
 
 def run_tool(args, **kwargs):
     """Run a command line tool; fail the test with its output when it fails."""
-    result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                            timeout=JOB_TIMEOUT, check=False, **kwargs)
+    result = subprocess.run(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=JOB_TIMEOUT, check=False, **kwargs
+    )
     assert result.returncode == 0, "%s failed (%d):\n%s" % (" ".join(args), result.returncode, result.stdout[-4000:])
     return result.stdout
 
@@ -86,9 +82,11 @@ def run_tool(args, **kwargs):
 def collection_tarball(tmp_path_factory):
     """This tree built into a collection tarball, as a user or an EE build gets it."""
     dist = tmp_path_factory.mktemp("dist")
-    run_tool([venv_tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dist)], cwd=COLLECTION_ROOT)
-    tarball = dist / ("tencent-cloud-%s.tar.gz" % galaxy_version())
-    assert tarball.is_file(), "ansible-galaxy did not build %s" % tarball
+    run_tool(
+        [venv_tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(dist)], cwd=COLLECTION_ROOT
+    )
+    tarball = dist / (f"tencent-cloud-{galaxy_version()}.tar.gz")
+    assert tarball.is_file(), f"ansible-galaxy did not build {tarball}"
     return tarball
 
 
@@ -96,8 +94,19 @@ def collection_tarball(tmp_path_factory):
 def collections_path(tmp_path_factory, collection_tarball):
     """The tarball installed into an empty collections directory (what the EE image holds)."""
     path = tmp_path_factory.mktemp("collections")
-    run_tool([venv_tool("ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(path), str(collection_tarball)],
-             env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(path)))
+    run_tool(
+        [
+            venv_tool("ansible-galaxy"),
+            "collection",
+            "install",
+            "--offline",
+            "--force",
+            "-p",
+            str(path),
+            str(collection_tarball),
+        ],
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(path)),
+    )
     return path
 
 
@@ -161,15 +170,27 @@ class Job:
         shutil.copy(os.path.join(COLLECTION_ROOT, JOB_PLAYBOOK), str(root / "project" / JOB_PLAYBOOK))
         (root / "project" / "role_only.yml").write_text(ROLE_ONLY_PLAYBOOK)
         (root / "inventory" / "hosts").write_text(
-            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-        inputs = {"secret_id": credential["secret_id"], "secret_key": credential["secret_key"],
-                  "session_token": credential["token"], "endpoint": endpoint}
+            f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n"
+        )
+        inputs = {
+            "secret_id": credential["secret_id"],
+            "secret_key": credential["secret_key"],
+            "session_token": credential["token"],
+            "endpoint": endpoint,
+        }
         (root / "env" / "envvars").write_text(json.dumps(awx_injected_env(inputs), indent=2))
 
     def run(self, extravars, ident, playbook=JOB_PLAYBOOK, cmdline=None, verbosity=None):
         (self.root / "env" / "extravars").write_text(yaml.safe_dump(extravars))
-        kwargs = dict(private_data_dir=str(self.root), playbook=playbook, ident=ident, envvars=self.ee_environment,
-                      suppress_env_files=True, quiet=True, timeout=JOB_TIMEOUT)
+        kwargs = dict(
+            private_data_dir=str(self.root),
+            playbook=playbook,
+            ident=ident,
+            envvars=self.ee_environment,
+            suppress_env_files=True,
+            quiet=True,
+            timeout=JOB_TIMEOUT,
+        )
         if cmdline:
             kwargs["cmdline"] = cmdline
         if verbosity:
@@ -189,10 +210,12 @@ def awx_injected_env(inputs):
     rendered with the credential's inputs (a field left empty renders as an empty string)."""
     credential_type = load_yaml("awx", "credential_type.yml")
     fields = [field["id"] for field in credential_type["inputs"]["fields"]]
-    namespace = dict((name, inputs.get(name, "")) for name in fields)
+    namespace = {name: inputs.get(name, "") for name in fields}
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    return dict((name, environment.from_string(template).render(namespace))
-                for name, template in credential_type["injectors"]["env"].items())
+    return {
+        name: environment.from_string(template).render(namespace)
+        for name, template in credential_type["injectors"]["env"].items()
+    }
 
 
 @pytest.fixture
@@ -204,11 +227,13 @@ def job(tmp_path, collections_path, credential, live_api, clean_environment):
 
 
 def seed(live_api, **states):
-    live_api.core.seed_streams({"streams": [dict(domain_name=DOMAIN, stream_name=name, state=state) for name, state in states.items()]})
+    live_api.core.seed_streams(
+        {"streams": [dict(domain_name=DOMAIN, stream_name=name, state=state) for name, state in states.items()]}
+    )
 
 
 def stream_states(live_api):
-    return dict((row["stream_name"], row["state"]) for row in live_api.core.list_streams({})["streams"])
+    return {row["stream_name"]: row["state"] for row in live_api.core.list_streams({})["streams"]}
 
 
 def calls(live_api):
@@ -216,7 +241,7 @@ def calls(live_api):
 
 
 def describe(runner):
-    return "status %s, rc %s; stdout (end):\n%s" % (runner.status, runner.rc, runner.output[-4000:])
+    return f"status {runner.status}, rc {runner.rc}; stdout (end):\n{runner.output[-4000:]}"
 
 
 def task_result(runner, task_name, event="runner_on_ok"):
@@ -224,11 +249,15 @@ def task_result(runner, task_name, event="runner_on_ok"):
         data = item.get("event_data", {})
         if item.get("event") == event and data.get("task") == task_name:
             return data["res"]
-    raise AssertionError("no %s event for task %r; %s" % (event, task_name, describe(runner)))
+    raise AssertionError(f"no {event} event for task {task_name!r}; {describe(runner)}")
 
 
 def failure_messages(runner):
-    return [item["event_data"]["res"].get("msg", "") for item in runner.event_list if item.get("event") == "runner_on_failed"]
+    return [
+        item["event_data"]["res"].get("msg", "")
+        for item in runner.event_list
+        if item.get("event") == "runner_on_failed"
+    ]
 
 
 def assert_no_secret_leaked(job, runner, ident):
@@ -242,39 +271,49 @@ def assert_no_secret_leaked(job, runner, ident):
     hidden = [job.credential["secret_key"], job.credential["token"]]
     events_text = json.dumps(runner.event_list)
     for secret in hidden:
-        assert secret not in events_text, "a secret appears in the job events of %s" % ident
-        assert secret not in runner.output, "a secret appears in the stdout of %s" % ident
+        assert secret not in events_text, f"a secret appears in the job events of {ident}"
+        assert secret not in runner.output, f"a secret appears in the stdout of {ident}"
     checked = 0
     for path in job.artifact_files(ident):
         if path.name == "command" and path.parent.name == ident:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, "ansible-runner's command record is readable by others"
             record = json.loads(path.read_text())
-            holders = sorted(name for name, value in record.pop("env").items() if any(secret in value for secret in hidden))
+            holders = sorted(
+                name for name, value in record.pop("env").items() if any(secret in value for secret in hidden)
+            )
             assert holders == ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN"], holders
             assert not any(secret in json.dumps(record) for secret in hidden), "a secret appears in the command line"
             continue
         content = path.read_bytes().decode("utf-8", "replace")
         for secret in hidden:
-            assert secret not in content, "a secret appears in the artifact %s" % path.relative_to(job.root)
+            assert secret not in content, f"a secret appears in the artifact {path.relative_to(job.root)}"
         checked += 1
-    assert checked >= 3, "expected stdout, rc, status and job events among the artifacts of %s" % ident
+    assert checked >= 3, f"expected stdout, rc, status and job events among the artifacts of {ident}"
 
 
 # --------------------------------------------------------------------------- the job template, as AWX runs it
 
 
 def test_job_template_resumes_streams_then_check_job_writes_nothing(job, live_api):
-    seed(live_api, **{"awx-a": "forbid", "awx-b": "forbid", "awx-c": "forbid", "awx-d": "active", "bystander": "forbid"})
+    seed(
+        live_api, **{"awx-a": "forbid", "awx-b": "forbid", "awx-c": "forbid", "awx-d": "active", "bystander": "forbid"}
+    )
 
     runner = job.run({"domain_name": DOMAIN, "stream_names": TEXTAREA_STREAMS}, ident="run")
 
     assert runner.status == "successful" and runner.rc == 0, describe(runner)
     states = stream_states(live_api)
-    assert states == {"awx-a": "inactive", "awx-b": "inactive", "awx-c": "inactive", "awx-d": "active", "bystander": "forbid"}
+    assert states == {
+        "awx-a": "inactive",
+        "awx-b": "inactive",
+        "awx-c": "inactive",
+        "awx-d": "active",
+        "bystander": "forbid",
+    }
     resumed = sorted(c["stream_name"] for c in calls(live_api) if c["action"] == "ResumeLiveStream")
     assert resumed == ["awx-a", "awx-b", "awx-c"]
     # signed with the temporary credential from env/envvars, token and all (the emulator checks it)
-    assert set(c["secret_id"] for c in calls(live_api)) == {job.credential["secret_id"]}
+    assert {c["secret_id"] for c in calls(live_api)} == {job.credential["secret_id"]}
     assert all(c["code"] is None for c in calls(live_api)), calls(live_api)
     result = task_result(runner, "Resume the streams that are forbidden")
     assert result["changed"] is True
@@ -290,13 +329,15 @@ def test_job_template_resumes_streams_then_check_job_writes_nothing(job, live_ap
     seed(live_api, **{"awx-b": "forbid"})
     calls_before = len(calls(live_api))
 
-    check = job.run({"domain_name": DOMAIN, "stream_names": TEXTAREA_STREAMS}, ident="check", cmdline="--check", verbosity=4)
+    check = job.run(
+        {"domain_name": DOMAIN, "stream_names": TEXTAREA_STREAMS}, ident="check", cmdline="--check", verbosity=4
+    )
 
     assert check.status == "successful" and check.rc == 0, describe(check)
     new_calls = calls(live_api)[calls_before:]
     assert new_calls, "the check job made no API call at all"
     assert not [c["action"] for c in new_calls if c["action"] in WRITE_ACTIONS], new_calls
-    assert set(c["action"] for c in new_calls) == {"DescribeLiveStreamState"}
+    assert {c["action"] for c in new_calls} == {"DescribeLiveStreamState"}
     assert stream_states(live_api)["awx-b"] == "forbid"
     result = task_result(check, "Resume the streams that are forbidden")
     assert result["changed"] is True and result["counts"]["changed"] == 1
@@ -314,16 +355,19 @@ def test_job_template_takes_a_list_and_is_idempotent(job, live_api):
     assert first.status == "successful", describe(first)
     assert second.status == "successful", describe(second)
     assert first.stats["changed"] == {"localhost": 1}
-    assert second.stats["changed"] == {}, "the second run changed something: %s" % describe(second)
+    assert second.stats["changed"] == {}, f"the second run changed something: {describe(second)}"
     assert stream_states(live_api) == {"list-a": "inactive", "list-b": "inactive"}
     assert [c["stream_name"] for c in calls(live_api) if c["action"] == "ResumeLiveStream"] == ["list-a"]
 
 
 def seed_published(live_api, records):
     """Push history for DescribeLiveStreamPublishedList, through the control interface."""
-    request = urllib.request.Request(live_api.url.rstrip("/") + "/_emulator/published", method="POST",
-                                     data=json.dumps({"records": records}).encode("utf-8"),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        live_api.url.rstrip("/") + "/_emulator/published",
+        method="POST",
+        data=json.dumps({"records": records}).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200
 
@@ -331,12 +375,28 @@ def seed_published(live_api, records):
 def test_job_template_resumes_every_forbidden_stream_pushed_within_a_window(job, live_api):
     seed(live_api, **{"win-a": "forbid", "win-b": "inactive", "win-c": "forbid", "win-old": "forbid"})
     now = int(time.time())
-    seed_published(live_api, [
-        {"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "start": now - hours * 3600, "end": now - hours * 3600 + 600}
-        for name, hours in (("win-a", 30), ("win-b", 20), ("win-c", 2), ("win-old", 24 * 9))])
+    seed_published(
+        live_api,
+        [
+            {
+                "domain_name": DOMAIN,
+                "app_name": "live",
+                "stream_name": name,
+                "start": now - hours * 3600,
+                "end": now - hours * 3600 + 600,
+            }
+            for name, hours in (("win-a", 30), ("win-b", 20), ("win-c", 2), ("win-old", 24 * 9))
+        ],
+    )
     # what AWX sends for this survey: the unanswered textarea as an empty string, the choice as text
-    answers = {"domain_name": DOMAIN, "stream_names": "", "forbidden_pushed_within": "7d", "app_name": "live",
-               "wait_for_push": "no", "wait_timeout": 300}
+    answers = {
+        "domain_name": DOMAIN,
+        "stream_names": "",
+        "forbidden_pushed_within": "7d",
+        "app_name": "live",
+        "wait_for_push": "no",
+        "wait_timeout": 300,
+    }
 
     check = job.run(answers, ident="window-check", cmdline="--check")
 
@@ -345,24 +405,36 @@ def test_job_template_resumes_every_forbidden_stream_pushed_within_a_window(job,
     summary = task_result(check, "Summarise")["msg"]
     assert summary[1] == "would resume: 2 (win-a, win-c)", summary
     assert summary[0].startswith(DOMAIN + "/live: 3 streams pushed within 7d (") and summary[0].endswith(
-        "2 forbidden (check mode: nothing was changed)"), summary
+        "2 forbidden (check mode: nothing was changed)"
+    ), summary
 
     runner = job.run(answers, ident="window-run")
 
     assert runner.status == "successful", describe(runner)
     assert sorted(c["stream_name"] for c in calls(live_api) if c["action"] in WRITE_ACTIONS) == ["win-a", "win-c"]
-    assert stream_states(live_api) == {"win-a": "inactive", "win-b": "inactive", "win-c": "inactive", "win-old": "forbid"}
+    assert stream_states(live_api) == {
+        "win-a": "inactive",
+        "win-b": "inactive",
+        "win-c": "inactive",
+        "win-old": "forbid",
+    }
     assert task_result(runner, "Summarise")["msg"][1] == "resumed: 2 (win-a, win-c)"
 
 
-@pytest.mark.parametrize("extravars, message", [
-    ({"stream_names": "a"}, "This playbook needs the extra vars domain_name"),
-    ({"domain_name": DOMAIN}, "This playbook needs the extra vars domain_name"),
-    ({"domain_name": DOMAIN, "stream_names": " ,\n, "}, "stream_names is empty"),
-    ({"domain_name": DOMAIN, "stream_names": {"a": 1}}, "This playbook needs the extra vars domain_name"),
-    ({"domain_name": DOMAIN, "stream_names": "", "forbidden_pushed_within": " "}, "stream_names is empty"),
-    ({"domain_name": DOMAIN, "stream_names": "a", "forbidden_pushed_within": "7d"}, "Give either stream_names or forbidden_pushed_within, not both"),
-])
+@pytest.mark.parametrize(
+    "extravars, message",
+    [
+        ({"stream_names": "a"}, "This playbook needs the extra vars domain_name"),
+        ({"domain_name": DOMAIN}, "This playbook needs the extra vars domain_name"),
+        ({"domain_name": DOMAIN, "stream_names": " ,\n, "}, "stream_names is empty"),
+        ({"domain_name": DOMAIN, "stream_names": {"a": 1}}, "This playbook needs the extra vars domain_name"),
+        ({"domain_name": DOMAIN, "stream_names": "", "forbidden_pushed_within": " "}, "stream_names is empty"),
+        (
+            {"domain_name": DOMAIN, "stream_names": "a", "forbidden_pushed_within": "7d"},
+            "Give either stream_names or forbidden_pushed_within, not both",
+        ),
+    ],
+)
 def test_job_template_rejects_missing_extra_vars(job, live_api, extravars, message):
     runner = job.run(extravars, ident="bad-input")
 
@@ -374,25 +446,65 @@ def test_job_template_rejects_missing_extra_vars(job, live_api, extravars, messa
 # --------------------------------------------------------------------------- the role's argument spec
 
 
-@pytest.mark.parametrize("extravars, expected", [
-    ({"live_stream_resume_streams": ["a"]},
-     r"Validation of arguments failed:.*missing required arguments: live_stream_resume_domain_name"),
-    ({"live_stream_resume_domain_name": DOMAIN},
-     r"^live_stream_resume_streams is empty; name at least one stream to resume, or set live_stream_resume_forbidden_pushed_within"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": {"a": 1}},
-     r"Validation of arguments failed:.*'live_stream_resume_streams' is of type .*list"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": ["a"], "live_stream_resume_verify": "maybe"},
-     r"Validation of arguments failed:.*'live_stream_resume_verify' is of type .*bool"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": []},
-     r"^live_stream_resume_streams is empty; name at least one stream to resume, or set"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": ["a"], "live_stream_resume_forbidden_pushed_within": "7d"},
-     r"^Give either live_stream_resume_streams or live_stream_resume_forbidden_pushed_within, not both\.$"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_forbidden_pushed_within": "7d", "live_stream_resume_wait": "maybe"},
-     r"Validation of arguments failed:.*'live_stream_resume_wait' is of type .*bool"),
-    ({"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_forbidden_pushed_within": "70d"},
-     r"pushed_since '70d' .* is more than 60 days ago"),
-], ids=["no-domain", "no-streams", "streams-not-a-list", "verify-not-a-bool", "empty-streams", "streams-and-window",
-        "wait-not-a-bool", "window-too-old"])
+@pytest.mark.parametrize(
+    "extravars, expected",
+    [
+        (
+            {"live_stream_resume_streams": ["a"]},
+            r"Validation of arguments failed:.*missing required arguments: live_stream_resume_domain_name",
+        ),
+        (
+            {"live_stream_resume_domain_name": DOMAIN},
+            r"^live_stream_resume_streams is empty; name at least one stream to resume, or set live_stream_resume_forbidden_pushed_within",
+        ),
+        (
+            {"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": {"a": 1}},
+            r"Validation of arguments failed:.*'live_stream_resume_streams' is of type .*list",
+        ),
+        (
+            {
+                "live_stream_resume_domain_name": DOMAIN,
+                "live_stream_resume_streams": ["a"],
+                "live_stream_resume_verify": "maybe",
+            },
+            r"Validation of arguments failed:.*'live_stream_resume_verify' is of type .*bool",
+        ),
+        (
+            {"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_streams": []},
+            r"^live_stream_resume_streams is empty; name at least one stream to resume, or set",
+        ),
+        (
+            {
+                "live_stream_resume_domain_name": DOMAIN,
+                "live_stream_resume_streams": ["a"],
+                "live_stream_resume_forbidden_pushed_within": "7d",
+            },
+            r"^Give either live_stream_resume_streams or live_stream_resume_forbidden_pushed_within, not both\.$",
+        ),
+        (
+            {
+                "live_stream_resume_domain_name": DOMAIN,
+                "live_stream_resume_forbidden_pushed_within": "7d",
+                "live_stream_resume_wait": "maybe",
+            },
+            r"Validation of arguments failed:.*'live_stream_resume_wait' is of type .*bool",
+        ),
+        (
+            {"live_stream_resume_domain_name": DOMAIN, "live_stream_resume_forbidden_pushed_within": "70d"},
+            r"pushed_since '70d' .* is more than 60 days ago",
+        ),
+    ],
+    ids=[
+        "no-domain",
+        "no-streams",
+        "streams-not-a-list",
+        "verify-not-a-bool",
+        "empty-streams",
+        "streams-and-window",
+        "wait-not-a-bool",
+        "window-too-old",
+    ],
+)
 def test_role_argument_spec_rejects_bad_input(job, live_api, extravars, expected):
     runner = job.run(extravars, ident="role-bad-input", playbook="role_only.yml")
 
@@ -405,15 +517,34 @@ def test_role_argument_spec_rejects_bad_input(job, live_api, extravars, expected
 # --------------------------------------------------------------------------- the collection playbook by FQCN
 
 
-def test_playbook_runs_by_fqcn_from_the_installed_collection(tmp_path, collections_path, credential, live_api, clean_environment):
+def test_playbook_runs_by_fqcn_from_the_installed_collection(
+    tmp_path, collections_path, credential, live_api, clean_environment
+):
     seed(live_api, **{"fqcn-a": "forbid"})
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-               TENCENTCLOUD_SECRET_ID=credential["secret_id"], TENCENTCLOUD_SECRET_KEY=credential["secret_key"],
-               TENCENTCLOUD_TOKEN=credential["token"], TENCENTCLOUD_LIVE_ENDPOINT=live_api.url)
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        TENCENTCLOUD_SECRET_ID=credential["secret_id"],
+        TENCENTCLOUD_SECRET_KEY=credential["secret_key"],
+        TENCENTCLOUD_TOKEN=credential["token"],
+        TENCENTCLOUD_LIVE_ENDPOINT=live_api.url,
+    )
 
-    output = run_tool([venv_tool("ansible-playbook"), "tencent.cloud.resume_streams",
-                       "-e", "domain_name=%s" % DOMAIN, "-e", "stream_names=fqcn-a,fqcn-b"], env=env, cwd=str(tmp_path))
+    output = run_tool(
+        [
+            venv_tool("ansible-playbook"),
+            "tencent.cloud.resume_streams",
+            "-e",
+            f"domain_name={DOMAIN}",
+            "-e",
+            "stream_names=fqcn-a,fqcn-b",
+        ],
+        env=env,
+        cwd=str(tmp_path),
+    )
 
     assert "resumed: 1 (fqcn-a)" in output, output
     assert stream_states(live_api)["fqcn-a"] == "inactive"
@@ -424,31 +555,50 @@ def test_playbook_runs_by_fqcn_from_the_installed_collection(tmp_path, collectio
 
 def test_credential_type_injects_every_connection_variable():
     credential_type = load_yaml("awx", "credential_type.yml")
-    fields = dict((field["id"], field) for field in credential_type["inputs"]["fields"])
+    fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
 
     assert credential_type["kind"] in ("cloud", "net"), "AWX only accepts custom credential types of kind cloud or net"
     assert set(credential_type["inputs"]["required"]) == {"secret_id", "secret_key"}
     assert [name for name, field in sorted(fields.items()) if field.get("secret")] == ["secret_key", "session_token"]
     assert sorted(credential_type["injectors"]["env"]) == [
-        "TENCENTCLOUD_LIVE_ENDPOINT", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN"]
+        "TENCENTCLOUD_LIVE_ENDPOINT",
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_TOKEN",
+    ]
     # optional fields left empty are injected as empty strings, which the modules treat as unset
     assert awx_injected_env({"secret_id": "AKID1", "secret_key": "key"}) == {
-        "TENCENTCLOUD_SECRET_ID": "AKID1", "TENCENTCLOUD_SECRET_KEY": "key", "TENCENTCLOUD_TOKEN": "", "TENCENTCLOUD_LIVE_ENDPOINT": ""}
+        "TENCENTCLOUD_SECRET_ID": "AKID1",
+        "TENCENTCLOUD_SECRET_KEY": "key",
+        "TENCENTCLOUD_TOKEN": "",
+        "TENCENTCLOUD_LIVE_ENDPOINT": "",
+    }
 
 
 def test_execution_environment_definition_builds_a_context_with_the_collection(tmp_path, collection_tarball):
     """ansible-builder accepts awx/execution-environment.yml, the galaxy step of the image build
     installs the collection from the build context, and introspection finds its Python needs."""
     definition = load_yaml("awx", "execution-environment.yml")
-    expected_name = "tencent-cloud-%s.tar.gz" % galaxy_version()
-    assert definition["additional_build_files"][0]["src"] == expected_name, \
+    expected_name = f"tencent-cloud-{galaxy_version()}.tar.gz"
+    assert definition["additional_build_files"][0]["src"] == expected_name, (
         "awx/execution-environment.yml names another tarball than galaxy.yml's version builds: update it"
+    )
 
     ee_dir = tmp_path / "awx"
     shutil.copytree(os.path.join(COLLECTION_ROOT, "awx"), str(ee_dir))
     shutil.copy(str(collection_tarball), str(ee_dir / expected_name))
-    run_tool([venv_tool("ansible-builder"), "create", "--file", str(ee_dir / "execution-environment.yml"),
-              "--context", str(tmp_path / "context"), "--output-filename", "Containerfile"])
+    run_tool(
+        [
+            venv_tool("ansible-builder"),
+            "create",
+            "--file",
+            str(ee_dir / "execution-environment.yml"),
+            "--context",
+            str(tmp_path / "context"),
+            "--output-filename",
+            "Containerfile",
+        ]
+    )
 
     build = tmp_path / "context" / "_build"
     assert (build / "collections" / expected_name).is_file()
@@ -456,8 +606,19 @@ def test_execution_environment_definition_builds_a_context_with_the_collection(t
     assert "ansible-galaxy collection install" in containerfile and "-r requirements.yml" in containerfile
     # the image's galaxy stage runs in /build (the context's _build) exactly like this
     installed = tmp_path / "image-collections"
-    run_tool([venv_tool("ansible-galaxy"), "collection", "install", "--offline", "-r", "requirements.yml",
-              "--collections-path", str(installed)], cwd=str(build))
+    run_tool(
+        [
+            venv_tool("ansible-galaxy"),
+            "collection",
+            "install",
+            "--offline",
+            "-r",
+            "requirements.yml",
+            "--collections-path",
+            str(installed),
+        ],
+        cwd=str(build),
+    )
     assert (installed / "ansible_collections" / "tencent" / "cloud" / "MANIFEST.json").is_file()
     introspected = run_tool([venv_tool("ansible-builder"), "introspect", "--sanitize", str(installed)])
     assert re.search(r"^- '?requests\b.*tencent\.cloud", introspected, re.MULTILINE), introspected

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark: one batch task against a loop of single-stream tasks and a hand-written SDK script.
 
@@ -27,6 +26,7 @@ missed target.
 
 Usage: python tests/benchmark/bench_batch.py [--streams 1000] [--latency-ms 20] [--markdown] ...
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +65,10 @@ TARGET_CONTENTION_RATIO = 1.3
 NEIGHBOUR_SHARE = 0.2
 # two more keys of the emulator's default account (quotas are per account) and the neighbour's
 ACCOUNT = "100000000001"
-TASK_KEYS = [("AKIDBENCHTASKA00000000000000000000000", "bench-task-a-secret-key-000000000000"),
-             ("AKIDBENCHTASKB00000000000000000000000", "bench-task-b-secret-key-000000000000")]
+TASK_KEYS = [
+    ("AKIDBENCHTASKA00000000000000000000000", "bench-task-a-secret-key-000000000000"),
+    ("AKIDBENCHTASKB00000000000000000000000", "bench-task-b-secret-key-000000000000"),
+]
 NEIGHBOUR_KEY = ("AKIDBENCHNEIGHBOUR000000000000000000", "bench-neighbour-secret-key-00000000000")
 TARGET_LOOP_SPEEDUP = 20.0
 TARGET_SDK_SPEEDUP = 3.0
@@ -158,7 +160,7 @@ class BenchError(Exception):
 
 
 def log(message):
-    sys.stderr.write("[bench] %s\n" % message)
+    sys.stderr.write(f"[bench] {message}\n")
     sys.stderr.flush()
 
 
@@ -201,24 +203,38 @@ class Emulator:
 
     def start(self, timeout=20.0):
         if not os.path.isfile(EMULATOR_SCRIPT):
-            raise BenchError("emulator not found: %s" % EMULATOR_SCRIPT)
+            raise BenchError(f"emulator not found: {EMULATOR_SCRIPT}")
         port_file = os.path.join(self.workdir, "emulator.port")
         log_path = os.path.join(self.workdir, "emulator.log")
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
-            [self.python, EMULATOR_SCRIPT, "--port", "0", "--port-file", port_file, "--latency-ms", str(self.latency_ms)],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                self.python,
+                EMULATOR_SCRIPT,
+                "--port",
+                "0",
+                "--port-file",
+                port_file,
+                "--latency-ms",
+                str(self.latency_ms),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError("the emulator exited with status %s before listening; its log:\n%s" % (self.process.returncode, read_text(log_path)))
+                raise BenchError(
+                    f"the emulator exited with status {self.process.returncode} before listening; its log:\n{read_text(log_path)}"
+                )
             text = read_text(port_file).strip() if os.path.exists(port_file) else ""
             if text.isdigit() and 0 < int(text) < 65536:
                 self.port = int(text)
                 self.control("GET", "health")
                 return
             time.sleep(0.05)
-        raise BenchError("the emulator did not write its port within %.0f s; its log:\n%s" % (timeout, read_text(log_path)))
+        raise BenchError(f"the emulator did not write its port within {timeout:.0f} s; its log:\n{read_text(log_path)}")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -235,13 +251,14 @@ class Emulator:
 
     def control(self, method, route, body=None):
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        request = urllib.request.Request("%s/_emulator/%s" % (self.endpoint, route), data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.endpoint}/_emulator/{route}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         try:
             with self._opener.open(request, timeout=120) as response:
                 return json.loads(response.read().decode("utf-8"))
         except (urllib.error.URLError, OSError, ValueError) as error:
-            raise BenchError("emulator control %s /_emulator/%s failed: %s" % (method, route, error))
+            raise BenchError(f"emulator control {method} /_emulator/{route} failed: {error}") from error
 
     def seed(self, names, quotas=True, settings=None, credentials=None):
         """Back to the start-up state, then the given settings (strict window unless told otherwise),
@@ -253,8 +270,15 @@ class Emulator:
             wanted["quotas"] = False
         self.control("POST", "settings", wanted)
         if credentials:
-            self.control("POST", "credentials", {"credentials": [
-                {"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in credentials]})
+            self.control(
+                "POST",
+                "credentials",
+                {
+                    "credentials": [
+                        {"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in credentials
+                    ]
+                },
+            )
         streams = [{"domain_name": DOMAIN, "app_name": APP, "stream_name": name, "state": "forbid"} for name in names]
         seeded = self.control("POST", "streams", {"streams": streams})["seeded"]
         if seeded != len(names):
@@ -268,8 +292,15 @@ class Emulator:
         most calls it admitted in any one-second window, by action."""
         log_ = self.control("GET", "calls")
         calls = [c for c in log_["calls"] if secret_ids is None or c.get("secret_id") in secret_ids]
-        summary = {"by_action": {}, "throttled_by_action": {}, "throttled": 0, "throttled_at": [], "errors": {},
-                   "window_max": log_.get("window_max") or {}, "calls": len(calls)}
+        summary = {
+            "by_action": {},
+            "throttled_by_action": {},
+            "throttled": 0,
+            "throttled_at": [],
+            "errors": {},
+            "window_max": log_.get("window_max") or {},
+            "calls": len(calls),
+        }
         stamps = [c.get("ts") or 0.0 for c in calls]
         latency = (self.latency_ms if latency_ms is None else latency_ms) / 1000.0
         summary["api_phase"] = (max(stamps) + latency - min(stamps)) if stamps else 0.0
@@ -283,7 +314,7 @@ class Emulator:
             if code.startswith("RequestLimitExceeded"):
                 summary["throttled"] += 1
                 summary["throttled_by_action"][action] = summary["throttled_by_action"].get(action, 0) + 1
-                summary["throttled_at"].append("%s +%.2f s" % (action, (call.get("ts") or 0.0) - first[action]))
+                summary["throttled_at"].append("{} +{:.2f} s".format(action, (call.get("ts") or 0.0) - first[action]))
             else:
                 summary["errors"][code] = summary["errors"].get(code, 0) + 1
         return summary
@@ -294,7 +325,7 @@ class Emulator:
 
 def read_text(path):
     try:
-        with open(path, "r", encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             return handle.read()
     except OSError:
         return ""
@@ -309,11 +340,15 @@ def copy_ignore(source_root):
         skipped = set()
         for name in names:
             path = name if relative == "." else os.path.join(relative, name)
-            if name in COPY_IGNORE_ANY or path in COPY_IGNORE_TOP or name.endswith((".pyc", ".tar.gz")):
-                skipped.add(name)
-            elif relative == "." and name.startswith(".venv"):
+            if (
+                name in COPY_IGNORE_ANY
+                or path in COPY_IGNORE_TOP
+                or name.endswith((".pyc", ".tar.gz"))
+                or (relative == "." and name.startswith(".venv"))
+            ):
                 skipped.add(name)
         return skipped
+
     return ignore
 
 
@@ -321,37 +356,51 @@ def resolve_collections_path(given, workdir):
     """The directory that holds ansible_collections/tencent/cloud (built by copying the repo if not given)."""
     if given is None:
         root = os.path.join(workdir, "collections")
-        log("copying the repository to %s" % os.path.join(root, COLLECTION_SUBDIR))
+        log(f"copying the repository to {os.path.join(root, COLLECTION_SUBDIR)}")
         shutil.copytree(REPO_ROOT, os.path.join(root, COLLECTION_SUBDIR), symlinks=True, ignore=copy_ignore(REPO_ROOT))
     else:
         given = os.path.abspath(given)
         candidates = [given, os.path.dirname(given)]
         suffix = os.sep + COLLECTION_SUBDIR
         if given.rstrip(os.sep).endswith(suffix):
-            candidates.insert(0, given.rstrip(os.sep)[:-len(suffix)])
+            candidates.insert(0, given.rstrip(os.sep)[: -len(suffix)])
         root = next((c for c in candidates if os.path.isfile(os.path.join(c, COLLECTION_SUBDIR, MODULE_SUBPATH))), None)
         if root is None:
-            raise BenchError("--collections-path %s holds no %s" % (given, os.path.join(COLLECTION_SUBDIR, MODULE_SUBPATH)))
+            raise BenchError(f"--collections-path {given} holds no {os.path.join(COLLECTION_SUBDIR, MODULE_SUBPATH)}")
     return root
 
 
 def module_options(endpoint, extra):
-    options = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "endpoint": endpoint, "domain_name": DOMAIN, "app_name": APP, "state": "resumed"}
+    options = {
+        "secret_id": SECRET_ID,
+        "secret_key": SECRET_KEY,
+        "endpoint": endpoint,
+        "domain_name": DOMAIN,
+        "app_name": APP,
+        "state": "resumed",
+    }
     options.update(extra)
     return options
 
 
 def write_playbook(workdir, label, python, task_options, names, loop=False):
     """A playbook (JSON is YAML) with one task; the names go in a vars file."""
-    vars_path = os.path.join(workdir, "%s-vars.json" % label)
+    vars_path = os.path.join(workdir, f"{label}-vars.json")
     with open(vars_path, "w", encoding="utf-8") as handle:
         json.dump({"bench_names": names}, handle)
     task = {"name": "Resume the streams", "tencent.cloud.tencent_live_stream": task_options}
     if loop:
         task["loop"] = "{{ bench_names }}"
-    play = {"name": "bench %s" % label, "hosts": "localhost", "connection": "local", "gather_facts": False,
-            "vars": {"ansible_python_interpreter": python}, "vars_files": [vars_path], "tasks": [task]}
-    path = os.path.join(workdir, "%s.yml" % label)
+    play = {
+        "name": f"bench {label}",
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars": {"ansible_python_interpreter": python},
+        "vars_files": [vars_path],
+        "tasks": [task],
+    }
+    path = os.path.join(workdir, f"{label}.yml")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump([play], handle, indent=1)
     return path
@@ -365,32 +414,49 @@ def run_playbook(args, collections_path, workdir, playbook):
         with open(os.path.join(callback_dir, "bench_json.py"), "w", encoding="utf-8") as handle:
             handle.write(CALLBACK_PLUGIN)
     result_file = os.path.splitext(playbook)[0] + "-result.json"
-    env = child_env({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path,
-        "ANSIBLE_CALLBACK_PLUGINS": callback_dir,
-        "ANSIBLE_STDOUT_CALLBACK": "bench_json",
-        "BENCH_RESULT_FILE": result_file,
-        "ANSIBLE_LOCALHOST_WARNING": "False",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
-        "ANSIBLE_RETRY_FILES_ENABLED": "False",
-        "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-tmp"),
-    })
+    env = child_env(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": collections_path,
+            "ANSIBLE_CALLBACK_PLUGINS": callback_dir,
+            "ANSIBLE_STDOUT_CALLBACK": "bench_json",
+            "BENCH_RESULT_FILE": result_file,
+            "ANSIBLE_LOCALHOST_WARNING": "False",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+            "ANSIBLE_RETRY_FILES_ENABLED": "False",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-tmp"),
+        }
+    )
     command = [args.ansible_playbook, "-i", "localhost,", playbook]
     started = time.monotonic()
-    completed = subprocess.run(command, env=env, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    completed = subprocess.run(
+        command, env=env, cwd=workdir, stdin=subprocess.DEVNULL, capture_output=True, check=False
+    )
     wall = time.monotonic() - started
     try:
-        with open(result_file, "r", encoding="utf-8") as handle:
+        with open(result_file, encoding="utf-8") as handle:
             output = json.load(handle)
         entry = output["results"][0]
         stats = output["stats"]["localhost"]
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         entry, stats = None, {}
-    if completed.returncode != 0 or entry is None or entry["status"] not in ("ok", "skipped") or stats.get("failures") or stats.get("unreachable"):
+    if (
+        completed.returncode != 0
+        or entry is None
+        or entry["status"] not in ("ok", "skipped")
+        or stats.get("failures")
+        or stats.get("unreachable")
+    ):
         detail = json.dumps(entry["result"], default=str)[:4000] if entry else ""
-        raise BenchError("ansible-playbook %s failed (rc %d): %s\n%s\n%s" % (
-            os.path.basename(playbook), completed.returncode, detail, tail(completed.stdout.decode("utf-8", "replace")),
-            tail(completed.stderr.decode("utf-8", "replace"))))
+        raise BenchError(
+            "ansible-playbook %s failed (rc %d): %s\n%s\n%s"
+            % (
+                os.path.basename(playbook),
+                completed.returncode,
+                detail,
+                tail(completed.stdout.decode("utf-8", "replace")),
+                tail(completed.stderr.decode("utf-8", "replace")),
+            )
+        )
     return wall, entry["result"]
 
 
@@ -404,18 +470,28 @@ def tail(text, chars=4000):
 def scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=None, window="sliding", label="batch"):
     latency_ms = args.latency_ms if latency_ms is None else latency_ms
     emulator.seed(names, settings={"latency_ms": latency_ms, "quota_window": window})
-    playbook = write_playbook(workdir, label, args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names)
+    playbook = write_playbook(
+        workdir, label, args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names
+    )
     log("%s: one task, %d streams, %g ms, %s window" % (label, len(names), latency_ms, window))
     wall, result = run_playbook(args, collections_path, workdir, playbook)
     counts = result.get("counts") or {}
     if counts.get("changed") != len(names) or counts.get("failed") or counts.get("skipped"):
-        raise BenchError("the batch task did not resume every stream: counts %s" % counts)
+        raise BenchError(f"the batch task did not resume every stream: counts {counts}")
     calls = emulator.call_summary(latency_ms=latency_ms)
     left = emulator.forbidden_left()
     if left:
         raise BenchError("%d streams are still forbidden after the batch task" % left)
-    return {"wall": wall, "streams": len(names), "forbidden": len(names), "calls": calls, "failed_streams": 0,
-            "latency_ms": latency_ms, "window": window, "limit": limit_seconds(len(names), len(names))}
+    return {
+        "wall": wall,
+        "streams": len(names),
+        "forbidden": len(names),
+        "calls": calls,
+        "failed_streams": 0,
+        "latency_ms": latency_ms,
+        "window": window,
+        "limit": limit_seconds(len(names), len(names)),
+    }
 
 
 class NeighbourThread(threading.Thread):
@@ -427,6 +503,7 @@ class NeighbourThread(threading.Thread):
         from tencentcloud.common.profile.client_profile import ClientProfile
         from tencentcloud.common.profile.http_profile import HttpProfile
         from tencentcloud.live.v20180801 import live_client
+
         profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=endpoint))
         self.client = live_client.LiveClient(credential.Credential(*NEIGHBOUR_KEY), "", profile)
         self.rate = rate
@@ -436,6 +513,7 @@ class NeighbourThread(threading.Thread):
     def run(self):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
         from tencentcloud.live.v20180801 import models
+
         began = time.monotonic()
         while not self.halt.is_set():
             delay = began + self.sent / self.rate - time.monotonic()
@@ -454,13 +532,18 @@ class NeighbourThread(threading.Thread):
 def scenario_contention(args, emulator, collections_path, workdir, count):
     """Two batch tasks at once on one account, each with ``count`` streams, and a neighbour."""
     tasks = [["%s-%06d" % (label, index) for index in range(count)] for label in ("ta", "tb")]
-    emulator.seed(tasks[0] + tasks[1], credentials=TASK_KEYS + [NEIGHBOUR_KEY])
+    emulator.seed(tasks[0] + tasks[1], credentials=[*TASK_KEYS, NEIGHBOUR_KEY])
     playbooks = []
     for index, (key, secret) in enumerate(TASK_KEYS):
-        options = module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}", "secret_id": key, "secret_key": secret})
+        options = module_options(
+            emulator.endpoint, {"stream_names": "{{ bench_names }}", "secret_id": key, "secret_key": secret}
+        )
         playbooks.append(write_playbook(workdir, "contention-%d" % index, args.python, options, tasks[index]))
     neighbour_rate = NEIGHBOUR_SHARE * QUOTA[RESUME]
-    log("(e) contention: two tasks of %d streams on one account, a neighbour at %g ResumeLiveStream/s" % (count, neighbour_rate))
+    log(
+        "(e) contention: two tasks of %d streams on one account, a neighbour at %g ResumeLiveStream/s"
+        % (count, neighbour_rate)
+    )
     outcomes = [None, None]
 
     def task(index):
@@ -491,37 +574,64 @@ def scenario_contention(args, emulator, collections_path, workdir, count):
         counts = outcome[1].get("counts") or {}
         failed += (counts.get("failed") or 0) + (counts.get("skipped") or 0)
     calls = emulator.call_summary(secret_ids=[key for key, dummy in TASK_KEYS])
-    left = len([s for s in emulator.control("GET", "streams?state=forbid")["streams"] if s["stream_name"].startswith(("ta-", "tb-"))])
+    left = len(
+        [
+            s
+            for s in emulator.control("GET", "streams?state=forbid")["streams"]
+            if s["stream_name"].startswith(("ta-", "tb-"))
+        ]
+    )
     available = QUOTA[RESUME] - neighbour_rate
     limit = max(2 * count / float(QUOTA[DESCRIBE]), 2 * count / available)
-    return {"wall": wall, "streams": 2 * count, "calls": calls, "failed_streams": failed, "forbidden_left": left,
-            "limit": limit, "neighbour_sent": neighbour.sent, "neighbour_throttled": neighbour.throttled,
-            "neighbour_rate": neighbour_rate, "task_walls": [o[0] for o in outcomes if isinstance(o, tuple)]}
+    return {
+        "wall": wall,
+        "streams": 2 * count,
+        "calls": calls,
+        "failed_streams": failed,
+        "forbidden_left": left,
+        "limit": limit,
+        "neighbour_sent": neighbour.sent,
+        "neighbour_throttled": neighbour.throttled,
+        "neighbour_rate": neighbour_rate,
+        "task_walls": [o[0] for o in outcomes if isinstance(o, tuple)],
+    }
 
 
 def scenario_loop(args, emulator, collections_path, workdir, names):
-    sample = names[:max(1, min(args.loop_sample, len(names)))]
+    sample = names[: max(1, min(args.loop_sample, len(names)))]
     options = module_options(emulator.endpoint, {"stream_name": "{{ item }}"})
     # the same playbook over an empty list: ansible-playbook start-up and play set-up only
     emulator.seed(names)
     log("(b) loop: ansible-playbook start-up with an empty loop")
-    startup = run_playbook(args, collections_path, workdir, write_playbook(workdir, "loop-empty", args.python, options, [], loop=True))[0]
+    startup = run_playbook(
+        args, collections_path, workdir, write_playbook(workdir, "loop-empty", args.python, options, [], loop=True)
+    )[0]
     emulator.seed(names)
     log("(b) loop: %d single-stream iterations" % len(sample))
-    wall, result = run_playbook(args, collections_path, workdir, write_playbook(workdir, "loop", args.python, options, sample, loop=True))
+    wall, result = run_playbook(
+        args, collections_path, workdir, write_playbook(workdir, "loop", args.python, options, sample, loop=True)
+    )
     items = result.get("results") or []
     changed = sum(1 for item in items if item.get("changed") and not item.get("failed"))
     if len(items) != len(sample) or changed != len(sample):
         raise BenchError("the loop resumed %d of %d streams" % (changed, len(sample)))
     calls = emulator.call_summary()
     per_item = max(0.0, wall - startup) / len(sample)
-    return {"wall": wall, "streams": len(sample), "forbidden": len(sample), "calls": calls, "failed_streams": 0,
-            "startup": startup, "per_item": per_item, "extrapolated_wall": startup + per_item * len(names)}
+    return {
+        "wall": wall,
+        "streams": len(sample),
+        "forbidden": len(sample),
+        "calls": calls,
+        "failed_streams": 0,
+        "startup": startup,
+        "per_item": per_item,
+        "extrapolated_wall": startup + per_item * len(names),
+    }
 
 
 def sdk_worker(config_path):
     """Runs in its own interpreter: the sequential script a user writes by hand with the official SDK."""
-    with open(config_path, "r", encoding="utf-8") as handle:
+    with open(config_path, encoding="utf-8") as handle:
         config = json.load(handle)
     began = time.monotonic()
     from tencentcloud.common import credential
@@ -531,7 +641,9 @@ def sdk_worker(config_path):
     from tencentcloud.live.v20180801 import live_client, models
 
     http_profile = HttpProfile(protocol="http", endpoint=config["endpoint"])
-    client = live_client.LiveClient(credential.Credential(SECRET_ID, SECRET_KEY), "", ClientProfile(httpProfile=http_profile))
+    client = live_client.LiveClient(
+        credential.Credential(SECRET_ID, SECRET_KEY), "", ClientProfile(httpProfile=http_profile)
+    )
     done, resumed, errors = 0, 0, {}
     loop_started = time.monotonic()
     budget, limit = config["budget"], config["limit"]
@@ -551,7 +663,11 @@ def sdk_worker(config_path):
             errors[code] = errors.get(code, 0) + 1
         done += 1
     loop_seconds = time.monotonic() - loop_started
-    print(json.dumps({"done": done, "resumed": resumed, "errors": errors, "setup": loop_started - began, "loop": loop_seconds}))
+    print(
+        json.dumps(
+            {"done": done, "resumed": resumed, "errors": errors, "setup": loop_started - began, "loop": loop_seconds}
+        )
+    )
     return 0
 
 
@@ -560,25 +676,49 @@ def scenario_sdk(args, emulator, workdir, names):
     limit = args.sdk_sample if args.sdk_sample and args.sdk_sample < len(names) else 0
     config_path = os.path.join(workdir, "sdk.json")
     with open(config_path, "w", encoding="utf-8") as handle:
-        json.dump({"endpoint": "127.0.0.1:%d" % emulator.port, "names": names, "limit": limit, "budget": args.sdk_max_seconds}, handle)
+        json.dump(
+            {
+                "endpoint": "127.0.0.1:%d" % emulator.port,
+                "names": names,
+                "limit": limit,
+                "budget": args.sdk_max_seconds,
+            },
+            handle,
+        )
     log("(c) SDK: sequential script over %s streams" % (limit or len(names)))
     started = time.monotonic()
-    completed = subprocess.run([args.python, os.path.abspath(__file__), "--sdk-worker", config_path], env=child_env(),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    completed = subprocess.run(
+        [args.python, os.path.abspath(__file__), "--sdk-worker", config_path],
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
     wall = time.monotonic() - started
     try:
         report = json.loads(completed.stdout.decode("utf-8").strip().splitlines()[-1])
     except (ValueError, IndexError):
         report = None
     if completed.returncode != 0 or report is None or not report["done"]:
-        raise BenchError("the SDK script broke (rc %d):\n%s" % (completed.returncode, tail(completed.stderr.decode("utf-8", "replace"))))
+        raise BenchError(
+            "the SDK script broke (rc %d):\n%s"
+            % (completed.returncode, tail(completed.stderr.decode("utf-8", "replace")))
+        )
     calls = emulator.call_summary()
     done = report["done"]
     extrapolated = done < len(names)
     overhead = max(0.0, wall - report["loop"])
-    return {"wall": wall, "streams": done, "forbidden": done, "calls": calls, "failed_streams": sum(report["errors"].values()),
-            "errors": report["errors"], "extrapolated": extrapolated, "budget_hit": extrapolated and not limit,
-            "extrapolated_wall": overhead + report["loop"] * len(names) / done if extrapolated else wall}
+    return {
+        "wall": wall,
+        "streams": done,
+        "forbidden": done,
+        "calls": calls,
+        "failed_streams": sum(report["errors"].values()),
+        "errors": report["errors"],
+        "extrapolated": extrapolated,
+        "budget_hit": extrapolated and not limit,
+        "extrapolated_wall": overhead + report["loop"] * len(names) / done if extrapolated else wall,
+    }
 
 
 def scenario_memory(args, emulator, collections_path, workdir):
@@ -593,23 +733,39 @@ def scenario_memory(args, emulator, collections_path, workdir):
         json.dump({"ANSIBLE_MODULE_ARGS": module_options(emulator.endpoint, extra)}, handle)
     out_path = os.path.join(workdir, "memory-out.json")
     module = os.path.join(collections_path, COLLECTION_SUBDIR, MODULE_SUBPATH)
-    log("memory: the module process alone, %d streams (emulator quotas %s)" % (count, "on" if args.memory_quotas else "off"))
-    completed = subprocess.run([args.python, "-c", MEMORY_WRAPPER, args.python, module, args_path, out_path], cwd=workdir,
-                               env=child_env({"PYTHONPATH": collections_path}), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    log(
+        "memory: the module process alone, %d streams (emulator quotas %s)"
+        % (count, "on" if args.memory_quotas else "off")
+    )
+    completed = subprocess.run(
+        [args.python, "-c", MEMORY_WRAPPER, args.python, module, args_path, out_path],
+        cwd=workdir,
+        env=child_env({"PYTHONPATH": collections_path}),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
     try:
         measured = json.loads(completed.stdout.decode("utf-8").strip().splitlines()[-1])
-        with open(out_path, "r", encoding="utf-8") as handle:
+        with open(out_path, encoding="utf-8") as handle:
             output = json.load(handle)
     except (ValueError, IndexError, OSError):
         measured, output = None, None
     if measured is None or output is None or measured["rc"] != 0 or output.get("failed"):
-        raise BenchError("the module run for the memory measurement failed:\n%s\n%s" % (
-            tail(read_text(out_path)), tail(completed.stderr.decode("utf-8", "replace"))))
+        raise BenchError(
+            "the module run for the memory measurement failed:\n{}\n{}".format(
+                tail(read_text(out_path)), tail(completed.stderr.decode("utf-8", "replace"))
+            )
+        )
     counts = output.get("counts") or {}
     if counts.get("changed") != count:
         raise BenchError("the memory run resumed %s of %d streams" % (counts.get("changed"), count))
-    return {"streams": count, "peak_mb": measured["maxrss_kib"] / 1024.0, "wall": measured["wall"], "calls": emulator.call_summary()}
+    return {
+        "streams": count,
+        "peak_mb": measured["maxrss_kib"] / 1024.0,
+        "wall": measured["wall"],
+        "calls": emulator.call_summary(),
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -624,22 +780,32 @@ def machine_line(python):
     cpu = cpu or platform.processor() or platform.machine()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
-        probe = subprocess.run([python, "-c", VERSIONS_PROBE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+        probe = subprocess.run(
+            [python, "-c", VERSIONS_PROBE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False
+        )
         versions = json.loads(probe.stdout.decode("utf-8"))
     except (OSError, ValueError):
         versions = {}
-    load = "%.2f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else "n/a"
-    return "%s, %s cores (%s usable), load %s at start; %s %s; Python %s, ansible-core %s, tencentcloud-sdk-python-live %s" % (
-        cpu, os.cpu_count(), usable, load, platform.system(), platform.release(), versions.get("python", "?"),
-        versions.get("ansible_core", "?"), versions.get("sdk", "?"))
+    load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a"
+    return "{}, {} cores ({} usable), load {} at start; {} {}; Python {}, ansible-core {}, tencentcloud-sdk-python-live {}".format(
+        cpu,
+        os.cpu_count(),
+        usable,
+        load,
+        platform.system(),
+        platform.release(),
+        versions.get("python", "?"),
+        versions.get("ansible_core", "?"),
+        versions.get("sdk", "?"),
+    )
 
 
 def fmt_seconds(value):
-    return "%.1f" % value if value >= 10 else "%.2f" % value
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def fmt_int(value):
-    return "{:,}".format(int(round(value)))
+    return f"{round(value):,}"
 
 
 def calls_cell(calls, action, scale=None):
@@ -656,58 +822,144 @@ def throttled_cell(count):
 
 def build_rows(n, batch, loop, sdk):
     limit_n = limit_seconds(n, n)
-    rows = [[
-        "(a) batch: 1 task, stream_names", fmt_int(n), fmt_seconds(batch["wall"]), calls_cell(batch["calls"], DESCRIBE),
-        calls_cell(batch["calls"], RESUME), throttled_cell(batch["calls"]["throttled"]), "0",
-        "%.0f" % (n / batch["wall"]), "%.2fx" % (batch["wall"] / limit_n), "1x"]]
+    rows = [
+        [
+            "(a) batch: 1 task, stream_names",
+            fmt_int(n),
+            fmt_seconds(batch["wall"]),
+            calls_cell(batch["calls"], DESCRIBE),
+            calls_cell(batch["calls"], RESUME),
+            throttled_cell(batch["calls"]["throttled"]),
+            "0",
+            "%.0f" % (n / batch["wall"]),
+            "%.2fx" % (batch["wall"] / limit_n),
+            "1x",
+        ]
+    ]
     sample = loop["streams"]
     if sample < n:
-        rows.append([
-            "(b) loop: single-stream tasks, measured", fmt_int(sample), fmt_seconds(loop["wall"]), calls_cell(loop["calls"], DESCRIBE),
-            calls_cell(loop["calls"], RESUME), str(loop["calls"]["throttled"]), "0", "%.1f" % (sample / loop["wall"]),
-            "%.2fx" % (loop["wall"] / limit_seconds(sample, sample)), "-"])
+        rows.append(
+            [
+                "(b) loop: single-stream tasks, measured",
+                fmt_int(sample),
+                fmt_seconds(loop["wall"]),
+                calls_cell(loop["calls"], DESCRIBE),
+                calls_cell(loop["calls"], RESUME),
+                str(loop["calls"]["throttled"]),
+                "0",
+                "%.1f" % (sample / loop["wall"]),
+                "%.2fx" % (loop["wall"] / limit_seconds(sample, sample)),
+                "-",
+            ]
+        )
         wall = loop["extrapolated_wall"]
-        rows.append([
-            "(b) loop: extrapolated from %d" % sample, fmt_int(n), fmt_seconds(wall), calls_cell(loop["calls"], DESCRIBE, n / float(sample)),
-            calls_cell(loop["calls"], RESUME, n / float(sample)), "-", "-", "%.1f" % (n / wall), "%.2fx" % (wall / limit_n),
-            "%.1fx" % (wall / batch["wall"])])
+        rows.append(
+            [
+                "(b) loop: extrapolated from %d" % sample,
+                fmt_int(n),
+                fmt_seconds(wall),
+                calls_cell(loop["calls"], DESCRIBE, n / float(sample)),
+                calls_cell(loop["calls"], RESUME, n / float(sample)),
+                "-",
+                "-",
+                "%.1f" % (n / wall),
+                "%.2fx" % (wall / limit_n),
+                "%.1fx" % (wall / batch["wall"]),
+            ]
+        )
     else:
-        rows.append([
-            "(b) loop: single-stream tasks", fmt_int(n), fmt_seconds(loop["wall"]), calls_cell(loop["calls"], DESCRIBE),
-            calls_cell(loop["calls"], RESUME), str(loop["calls"]["throttled"]), "0", "%.1f" % (n / loop["wall"]),
-            "%.2fx" % (loop["wall"] / limit_n), "%.1fx" % (loop["wall"] / batch["wall"])])
+        rows.append(
+            [
+                "(b) loop: single-stream tasks",
+                fmt_int(n),
+                fmt_seconds(loop["wall"]),
+                calls_cell(loop["calls"], DESCRIBE),
+                calls_cell(loop["calls"], RESUME),
+                str(loop["calls"]["throttled"]),
+                "0",
+                "%.1f" % (n / loop["wall"]),
+                "%.2fx" % (loop["wall"] / limit_n),
+                "%.1fx" % (loop["wall"] / batch["wall"]),
+            ]
+        )
     if sdk["extrapolated"]:
         done = sdk["streams"]
-        rows.append([
-            "(c) SDK script, sequential: measured", fmt_int(done), fmt_seconds(sdk["wall"]), calls_cell(sdk["calls"], DESCRIBE),
-            calls_cell(sdk["calls"], RESUME), str(sdk["calls"]["throttled"]), fmt_int(sdk["failed_streams"]), "%.1f" % (done / sdk["wall"]),
-            "%.2fx" % (sdk["wall"] / limit_seconds(done, done)), "-"])
+        rows.append(
+            [
+                "(c) SDK script, sequential: measured",
+                fmt_int(done),
+                fmt_seconds(sdk["wall"]),
+                calls_cell(sdk["calls"], DESCRIBE),
+                calls_cell(sdk["calls"], RESUME),
+                str(sdk["calls"]["throttled"]),
+                fmt_int(sdk["failed_streams"]),
+                "%.1f" % (done / sdk["wall"]),
+                "%.2fx" % (sdk["wall"] / limit_seconds(done, done)),
+                "-",
+            ]
+        )
         wall = sdk["extrapolated_wall"]
-        rows.append([
-            "(c) SDK script: extrapolated from %d" % done, fmt_int(n), fmt_seconds(wall), calls_cell(sdk["calls"], DESCRIBE, n / float(done)),
-            calls_cell(sdk["calls"], RESUME, n / float(done)), "-", "-", "%.1f" % (n / wall), "%.2fx" % (wall / limit_n),
-            "%.1fx" % (wall / batch["wall"])])
+        rows.append(
+            [
+                "(c) SDK script: extrapolated from %d" % done,
+                fmt_int(n),
+                fmt_seconds(wall),
+                calls_cell(sdk["calls"], DESCRIBE, n / float(done)),
+                calls_cell(sdk["calls"], RESUME, n / float(done)),
+                "-",
+                "-",
+                "%.1f" % (n / wall),
+                "%.2fx" % (wall / limit_n),
+                "%.1fx" % (wall / batch["wall"]),
+            ]
+        )
     else:
-        rows.append([
-            "(c) SDK script, sequential (all %s)" % fmt_int(n), fmt_int(n), fmt_seconds(sdk["wall"]), calls_cell(sdk["calls"], DESCRIBE),
-            calls_cell(sdk["calls"], RESUME), str(sdk["calls"]["throttled"]), fmt_int(sdk["failed_streams"]), "%.1f" % (n / sdk["wall"]),
-            "%.2fx" % (sdk["wall"] / limit_n), "%.1fx" % (sdk["wall"] / batch["wall"])])
+        rows.append(
+            [
+                f"(c) SDK script, sequential (all {fmt_int(n)})",
+                fmt_int(n),
+                fmt_seconds(sdk["wall"]),
+                calls_cell(sdk["calls"], DESCRIBE),
+                calls_cell(sdk["calls"], RESUME),
+                str(sdk["calls"]["throttled"]),
+                fmt_int(sdk["failed_streams"]),
+                "%.1f" % (n / sdk["wall"]),
+                "%.2fx" % (sdk["wall"] / limit_n),
+                "%.1fx" % (sdk["wall"] / batch["wall"]),
+            ]
+        )
     return rows
 
 
-HEADERS = ["scenario", "streams", "wall s", DESCRIBE, RESUME, "RequestLimitExceeded answers", "failed streams", "streams/s",
-           "wall / limit", "batch speed-up"]
+HEADERS = [
+    "scenario",
+    "streams",
+    "wall s",
+    DESCRIBE,
+    RESUME,
+    "RequestLimitExceeded answers",
+    "failed streams",
+    "streams/s",
+    "wall / limit",
+    "batch speed-up",
+]
 
 
 def render_table(rows, markdown):
     if markdown:
-        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADERS))) + "|"]
+        lines = [
+            "| " + " | ".join(HEADERS) + " |",
+            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADERS))) + "|",
+        ]
         lines.extend("| " + " | ".join(row) + " |" for row in rows)
         return "\n".join(lines)
-    widths = [max(len(str(row[i])) for row in [HEADERS] + rows) for i in range(len(HEADERS))]
+    widths = [max(len(str(row[i])) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
 
     def line(cells):
-        return "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)).rstrip()
+        return "  ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)
+        ).rstrip()
+
     return "\n".join([line(HEADERS), line(["-" * w for w in widths])] + [line(row) for row in rows])
 
 
@@ -721,35 +973,67 @@ def evaluate_targets(n, batch, loop, sdk, memory):
     calls = batch["calls"]
     describes = calls["by_action"].get(DESCRIBE, 0)
     resumes = calls["by_action"].get(RESUME, 0)
-    others = dict((a, c) for a, c in calls["by_action"].items() if a not in (DESCRIBE, RESUME))
+    others = {a: c for a, c in calls["by_action"].items() if a not in (DESCRIBE, RESUME)}
     extra = []
     if calls["throttled"]:
         extra.append("%d of them RequestLimitExceeded answers from the emulator's quota, retried" % calls["throttled"])
     if others:
-        extra.append("other calls %s" % others)
+        extra.append(f"other calls {others}")
     targets = [
-        (wall <= TARGET_WALL_RATIO * limit_n,
-         "batch wall time <= %.2fx the limit (%.1f s): %.2f s = %.2fx" % (TARGET_WALL_RATIO, TARGET_WALL_RATIO * limit_n, wall, wall / limit_n)),
-        (batch["failed_streams"] == 0,
-         "no RequestLimitExceeded surfaces as a failure: task succeeded, %d throttled answers absorbed by retries" % calls["throttled"]),
-        (loop_wall / wall >= TARGET_LOOP_SPEEDUP,
-         "batch >= %.0fx faster than the loop: %.1fx%s" % (TARGET_LOOP_SPEEDUP, loop_wall / wall, loop_how)),
-        (sdk["extrapolated_wall"] / wall >= TARGET_SDK_SPEEDUP,
-         "batch >= %.0fx faster than the sequential SDK script: %.1fx%s" % (TARGET_SDK_SPEEDUP, sdk["extrapolated_wall"] / wall, sdk_how)),
-        (describes == n and resumes == n and not others,
-         "exactly N %s and F %s calls (no faults injected): %d and %d for N = F = %d%s" % (
-             DESCRIBE, RESUME, describes, resumes, n, " (%s)" % "; ".join(extra) if extra else "")),
+        (
+            wall <= TARGET_WALL_RATIO * limit_n,
+            f"batch wall time <= {TARGET_WALL_RATIO:.2f}x the limit ({TARGET_WALL_RATIO * limit_n:.1f} s): {wall:.2f} s = {wall / limit_n:.2f}x",
+        ),
+        (
+            batch["failed_streams"] == 0,
+            "no RequestLimitExceeded surfaces as a failure: task succeeded, %d throttled answers absorbed by retries"
+            % calls["throttled"],
+        ),
+        (
+            loop_wall / wall >= TARGET_LOOP_SPEEDUP,
+            f"batch >= {TARGET_LOOP_SPEEDUP:.0f}x faster than the loop: {loop_wall / wall:.1f}x{loop_how}",
+        ),
+        (
+            sdk["extrapolated_wall"] / wall >= TARGET_SDK_SPEEDUP,
+            "batch >= {:.0f}x faster than the sequential SDK script: {:.1f}x{}".format(
+                TARGET_SDK_SPEEDUP, sdk["extrapolated_wall"] / wall, sdk_how
+            ),
+        ),
+        (
+            describes == n and resumes == n and not others,
+            "exactly N %s and F %s calls (no faults injected): %d and %d for N = F = %d%s"
+            % (DESCRIBE, RESUME, describes, resumes, n, " ({})".format("; ".join(extra)) if extra else ""),
+        ),
     ]
     if memory is None:
-        targets.append((None, "module peak memory < %.0f MB: not measured (--memory-streams 0)" % TARGET_MEMORY_MB))
+        targets.append((None, f"module peak memory < {TARGET_MEMORY_MB:.0f} MB: not measured (--memory-streams 0)"))
     else:
-        targets.append((memory["peak_mb"] < TARGET_MEMORY_MB,
-                        "module peak memory < %.0f MB at %s streams: %.1f MB" % (TARGET_MEMORY_MB, fmt_int(memory["streams"]), memory["peak_mb"])))
+        targets.append(
+            (
+                memory["peak_mb"] < TARGET_MEMORY_MB,
+                "module peak memory < {:.0f} MB at {} streams: {:.1f} MB".format(
+                    TARGET_MEMORY_MB, fmt_int(memory["streams"]), memory["peak_mb"]
+                ),
+            )
+        )
     return targets
 
 
-PACING_HEADERS = ["scenario", "streams", "limit s", "API phase s", "API / limit", "end-to-end s", "e2e / limit", "fixed cost s",
-                  DESCRIBE, RESUME, "throttled answers", "failed streams", "max in 1 s (%s)" % RESUME]
+PACING_HEADERS = [
+    "scenario",
+    "streams",
+    "limit s",
+    "API phase s",
+    "API / limit",
+    "end-to-end s",
+    "e2e / limit",
+    "fixed cost s",
+    DESCRIBE,
+    RESUME,
+    "throttled answers",
+    "failed streams",
+    f"max in 1 s ({RESUME})",
+]
 
 
 def pacing_row(label, run):
@@ -757,29 +1041,49 @@ def pacing_row(label, run):
     api, wall, limit = calls["api_phase"], run["wall"], run["limit"]
     throttled = calls["throttled"]
     share = " (%.1f%%)" % (100.0 * throttled / calls["calls"]) if calls["calls"] else ""
-    return [label, fmt_int(run["streams"]), fmt_seconds(limit), fmt_seconds(api), "%.2fx" % (api / limit), fmt_seconds(wall),
-            "%.2fx" % (wall / limit), fmt_seconds(max(0.0, wall - api)), calls_cell(calls, DESCRIBE), calls_cell(calls, RESUME),
-            "%d%s" % (throttled, share), fmt_int(run["failed_streams"]), str(calls["window_max"].get(RESUME, "-"))]
+    return [
+        label,
+        fmt_int(run["streams"]),
+        fmt_seconds(limit),
+        fmt_seconds(api),
+        "%.2fx" % (api / limit),
+        fmt_seconds(wall),
+        "%.2fx" % (wall / limit),
+        fmt_seconds(max(0.0, wall - api)),
+        calls_cell(calls, DESCRIBE),
+        calls_cell(calls, RESUME),
+        "%d%s" % (throttled, share),
+        fmt_int(run["failed_streams"]),
+        str(calls["window_max"].get(RESUME, "-")),
+    ]
 
 
 def pacing_rows(sweep, bucket, contention):
-    rows = [pacing_row("strict window, %g ms" % run["latency_ms"], run) for run in sweep]
+    rows = [pacing_row("strict window, {:g} ms".format(run["latency_ms"]), run) for run in sweep]
     if bucket is not None:
-        rows.append(pacing_row("token bucket (burst = quota), %g ms" % bucket["latency_ms"], bucket))
+        rows.append(pacing_row("token bucket (burst = quota), {:g} ms".format(bucket["latency_ms"]), bucket))
     if contention is not None:
-        rows.append(pacing_row("contention: 2 tasks + neighbour, strict, %g ms" % contention["latency_ms"], contention))
+        rows.append(
+            pacing_row("contention: 2 tasks + neighbour, strict, {:g} ms".format(contention["latency_ms"]), contention)
+        )
     return rows
 
 
 def render(headers, rows, markdown):
     if markdown:
-        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+        lines = [
+            "| " + " | ".join(headers) + " |",
+            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|",
+        ]
         lines.extend("| " + " | ".join(row) + " |" for row in rows)
         return "\n".join(lines)
-    widths = [max(len(str(row[i])) for row in [headers] + rows) for i in range(len(headers))]
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
 
     def line(cells):
-        return "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)).rstrip()
+        return "  ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)
+        ).rstrip()
+
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(row) for row in rows])
 
 
@@ -789,29 +1093,60 @@ def pacing_targets(sweep, contention):
         calls = run["calls"]
         api, limit = calls["api_phase"], run["limit"]
         lower = limit / 0.95 + 2 * run["latency_ms"] / 1000.0
-        targets.append((api <= TARGET_API_RATIO * limit, "%g ms: API phase <= %.1fx the limit: %.2f s = %.2fx (the pacing's floor here: "
-                        "limit / 0.95 + 2 x latency = %.2fx)" % (run["latency_ms"], TARGET_API_RATIO, api, api / limit, lower / limit)))
+        targets.append(
+            (
+                api <= TARGET_API_RATIO * limit,
+                "{:g} ms: API phase <= {:.1f}x the limit: {:.2f} s = {:.2f}x (the pacing's floor here: "
+                "limit / 0.95 + 2 x latency = {:.2f}x)".format(
+                    run["latency_ms"], TARGET_API_RATIO, api, api / limit, lower / limit
+                ),
+            )
+        )
         fixed = run["wall"] - api
-        targets.append((fixed < TARGET_FIXED_COST, "%g ms: fixed cost (end-to-end - API phase) < %.0f s: %.2f s" % (
-            run["latency_ms"], TARGET_FIXED_COST, fixed)))
+        targets.append(
+            (
+                fixed < TARGET_FIXED_COST,
+                "{:g} ms: fixed cost (end-to-end - API phase) < {:.0f} s: {:.2f} s".format(
+                    run["latency_ms"], TARGET_FIXED_COST, fixed
+                ),
+            )
+        )
         share = calls["throttled"] / float(calls["calls"] or 1)
-        targets.append((share <= TARGET_THROTTLED_SHARE, "%g ms: <= %.0f%% throttled answers: %d of %d calls (%.2f%%)" % (
-            run["latency_ms"], 100 * TARGET_THROTTLED_SHARE, calls["throttled"], calls["calls"], 100 * share)))
+        targets.append(
+            (
+                share <= TARGET_THROTTLED_SHARE,
+                "%g ms: <= %.0f%% throttled answers: %d of %d calls (%.2f%%)"
+                % (run["latency_ms"], 100 * TARGET_THROTTLED_SHARE, calls["throttled"], calls["calls"], 100 * share),
+            )
+        )
     if contention is not None:
         calls = contention["calls"]
-        targets.append((contention["failed_streams"] == 0 and not contention["forbidden_left"],
-                        "contention: zero failed streams: %d failed or not attempted, %d still forbidden" % (
-                            contention["failed_streams"], contention["forbidden_left"])))
+        targets.append(
+            (
+                contention["failed_streams"] == 0 and not contention["forbidden_left"],
+                "contention: zero failed streams: %d failed or not attempted, %d still forbidden"
+                % (contention["failed_streams"], contention["forbidden_left"]),
+            )
+        )
         api, limit = calls["api_phase"], contention["limit"]
-        targets.append((api <= TARGET_CONTENTION_RATIO * limit, "contention: API phase <= %.1fx the shared limit (%.1f s): %.2f s = %.2fx" % (
-            TARGET_CONTENTION_RATIO, limit, api, api / limit)))
+        targets.append(
+            (
+                api <= TARGET_CONTENTION_RATIO * limit,
+                f"contention: API phase <= {TARGET_CONTENTION_RATIO:.1f}x the shared limit ({limit:.1f} s): {api:.2f} s = {api / limit:.2f}x",
+            )
+        )
     return targets
 
 
 def print_pacing_report(args, sweep, bucket, contention):
     markdown = args.markdown
-    out = ["", "%s Pacing: API phase and end-to-end time against the limit, %s streams per task" % (
-        "###" if markdown else "==", fmt_int(args.streams)), ""]
+    out = [
+        "",
+        "{} Pacing: API phase and end-to-end time against the limit, {} streams per task".format(
+            "###" if markdown else "==", fmt_int(args.streams)
+        ),
+        "",
+    ]
     out.append(render(PACING_HEADERS, pacing_rows(sweep, bucket, contention), markdown))
     out.append("")
     bullet = "- " if markdown else "  "
@@ -823,12 +1158,23 @@ def print_pacing_report(args, sweep, bucket, contention):
         "1.0 s window (quota %d)." % (RESUME, QUOTA[RESUME]),
     ]
     if contention is not None:
-        notes.append("contention: two tasks of %s streams at once, SecretIds of one account; a neighbour (official SDK, never "
-                     "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
-                     "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)." % (
-                         fmt_int(contention["streams"] // 2), contention["neighbour_rate"], RESUME, contention["neighbour_sent"],
-                         contention["neighbour_throttled"], QUOTA[DESCRIBE], QUOTA[RESUME], contention["neighbour_rate"],
-                         contention["limit"], " and ".join("%.1f" % w for w in contention["task_walls"])))
+        notes.append(
+            "contention: two tasks of %s streams at once, SecretIds of one account; a neighbour (official SDK, never "
+            "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
+            "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)."
+            % (
+                fmt_int(contention["streams"] // 2),
+                contention["neighbour_rate"],
+                RESUME,
+                contention["neighbour_sent"],
+                contention["neighbour_throttled"],
+                QUOTA[DESCRIBE],
+                QUOTA[RESUME],
+                contention["neighbour_rate"],
+                contention["limit"],
+                " and ".join(f"{w:.1f}" for w in contention["task_walls"]),
+            )
+        )
     out.extend(bullet + note for note in notes)
     out.append("")
     out.append("%sPacing targets (N = F = 1,000):" % ("#### " if markdown else ""))
@@ -836,7 +1182,7 @@ def print_pacing_report(args, sweep, bucket, contention):
     missed = []
     for met, text in pacing_targets(sweep, contention):
         status = "met" if met else "NOT MET"
-        out.append("%s**%s**: %s" % (bullet, status, text) if markdown else "  [%s] %s" % (status, text))
+        out.append(f"{bullet}**{status}**: {text}" if markdown else f"  [{status}] {text}")
         if not met:
             missed.append(text)
     print("\n".join(out))
@@ -844,66 +1190,97 @@ def print_pacing_report(args, sweep, bucket, contention):
     if missed:
         sys.stderr.write("\n" + "!" * 78 + "\n")
         for text in missed:
-            sys.stderr.write("!!! TARGET NOT MET: %s\n" % text)
+            sys.stderr.write(f"!!! TARGET NOT MET: {text}\n")
         sys.stderr.write("!" * 78 + "\n")
 
 
 def print_report(args, n, batch, loop, sdk, memory, machine, total):
     markdown = args.markdown
     out = []
-    out.append("%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
-               "(%s %d/s, %s %d/s), strict one-second window" % (
-                   "###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME]))
+    out.append(
+        "%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
+        "(%s %d/s, %s %d/s), strict one-second window"
+        % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME])
+    )
     out.append("")
     out.append(render_table(build_rows(n, batch, loop, sdk), markdown))
     out.append("")
     bullet = "- " if markdown else "  "
     notes = [
-        "limit = max(N/%d, F/%d) s = %.1f s for N = F = %s: the fastest the quotas allow; wall / limit is the ratio to it." % (
-            QUOTA[DESCRIBE], QUOTA[RESUME], limit_seconds(n, n), fmt_int(n)),
-        "wall s includes ansible-playbook start-up for (a) and (b) (%.2f s for an empty loop on this machine) and interpreter start-up "
-        "and SDK import for (c)." % loop["startup"],
+        "limit = max(N/%d, F/%d) s = %.1f s for N = F = %s: the fastest the quotas allow; wall / limit is the ratio to it."
+        % (QUOTA[DESCRIBE], QUOTA[RESUME], limit_seconds(n, n), fmt_int(n)),
+        "wall s includes ansible-playbook start-up for (a) and (b) ({:.2f} s for an empty loop on this machine) and interpreter start-up "
+        "and SDK import for (c).".format(loop["startup"]),
     ]
     if batch["calls"]["throttled"]:
-        notes.append("(a) throttled answers came at (seconds after the first call of that action): %s%s." % (
-            ", ".join(batch["calls"]["throttled_at"][:5]), ", ..." if batch["calls"]["throttled"] > 5 else ""))
+        notes.append(
+            "(a) throttled answers came at (seconds after the first call of that action): {}{}.".format(
+                ", ".join(batch["calls"]["throttled_at"][:5]), ", ..." if batch["calls"]["throttled"] > 5 else ""
+            )
+        )
     if batch["calls"]["errors"]:
-        notes.append("(a) other error answers (retried): %s." % batch["calls"]["errors"])
+        notes.append("(a) other error answers (retried): {}.".format(batch["calls"]["errors"]))
     if loop["streams"] < n:
-        notes.append("(b) timed on %d streams and extrapolated: start-up + %.3f s per iteration x %s." % (loop["streams"], loop["per_item"], fmt_int(n)))
+        notes.append(
+            "(b) timed on %d streams and extrapolated: start-up + %.3f s per iteration x %s."
+            % (loop["streams"], loop["per_item"], fmt_int(n))
+        )
     if sdk["extrapolated"]:
-        why = "stopped after --sdk-max-seconds %g" % args.sdk_max_seconds if sdk["budget_hit"] else "--sdk-sample %d" % sdk["streams"]
+        why = (
+            f"stopped after --sdk-max-seconds {args.sdk_max_seconds:g}"
+            if sdk["budget_hit"]
+            else "--sdk-sample %d" % sdk["streams"]
+        )
         notes.append("(c) timed on %d streams (%s) and extrapolated to %s." % (sdk["streams"], why, fmt_int(n)))
     else:
-        notes.append("(c) ran over all %s streams (not extrapolated); official SDK defaults, no retryer." % fmt_int(n))
+        notes.append(f"(c) ran over all {fmt_int(n)} streams (not extrapolated); official SDK defaults, no retryer.")
     if sdk["failed_streams"]:
-        notes.append("(c) the SDK script FAILED on %d streams: %s." % (sdk["failed_streams"], ", ".join("%s x%d" % kv for kv in sorted(sdk["errors"].items()))))
+        notes.append(
+            "(c) the SDK script FAILED on %d streams: %s."
+            % (sdk["failed_streams"], ", ".join("%s x%d" % kv for kv in sorted(sdk["errors"].items())))
+        )
     if memory is not None:
-        how = ("emulator quotas ON and the module's default rate limits" if args.memory_quotas else
-               "emulator quotas OFF and the module's rate_limits raised to %d/s for this run only, to keep it short" % UNLIMITED_RATE)
-        notes.append("Module peak memory: %.1f MB peak RSS (ru_maxrss) of the module process run directly (python %s args.json), %s streams, %s; "
-                     "it took %.1f s, %s %s + %s %s calls." % (
-                         memory["peak_mb"], MODULE_SUBPATH, fmt_int(memory["streams"]), how, memory["wall"],
-                         fmt_int(memory["calls"]["by_action"].get(DESCRIBE, 0)), DESCRIBE, fmt_int(memory["calls"]["by_action"].get(RESUME, 0)), RESUME))
-    notes.append("Machine: %s." % machine)
+        how = (
+            "emulator quotas ON and the module's default rate limits"
+            if args.memory_quotas
+            else "emulator quotas OFF and the module's rate_limits raised to %d/s for this run only, to keep it short"
+            % UNLIMITED_RATE
+        )
+        notes.append(
+            "Module peak memory: {:.1f} MB peak RSS (ru_maxrss) of the module process run directly (python {} args.json), {} streams, {}; "
+            "it took {:.1f} s, {} {} + {} {} calls.".format(
+                memory["peak_mb"],
+                MODULE_SUBPATH,
+                fmt_int(memory["streams"]),
+                how,
+                memory["wall"],
+                fmt_int(memory["calls"]["by_action"].get(DESCRIBE, 0)),
+                DESCRIBE,
+                fmt_int(memory["calls"]["by_action"].get(RESUME, 0)),
+                RESUME,
+            )
+        )
+    notes.append(f"Machine: {machine}.")
     out.extend(bullet + note for note in notes)
     out.append("")
-    out.append("%sTargets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):" % ("#### " if markdown else ""))
+    out.append(
+        "%sTargets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):" % ("#### " if markdown else "")
+    )
     out.append("")
     missed = []
     for met, text in evaluate_targets(n, batch, loop, sdk, memory):
         status = "not measured" if met is None else ("met" if met else "NOT MET")
-        out.append("%s**%s**: %s" % (bullet, status, text) if markdown else "  [%s] %s" % (status, text))
+        out.append(f"{bullet}**{status}**: {text}" if markdown else f"  [{status}] {text}")
         if met is False:
             missed.append(text)
     out.append("")
-    out.append("Total benchmark run time: %.0f s." % total)
+    out.append(f"Total benchmark run time: {total:.0f} s.")
     print("\n".join(out))
     sys.stdout.flush()
     if missed:
         sys.stderr.write("\n" + "!" * 78 + "\n")
         for text in missed:
-            sys.stderr.write("!!! TARGET NOT MET: %s\n" % text)
+            sys.stderr.write(f"!!! TARGET NOT MET: {text}\n")
         sys.stderr.write("!" * 78 + "\n")
 
 
@@ -916,25 +1293,55 @@ def default_tool(name):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description="Batch vs loop vs SDK benchmark of tencent.cloud.tencent_live_stream against the Live emulator.")
+    parser = argparse.ArgumentParser(
+        description="Batch vs loop vs SDK benchmark of tencent.cloud.tencent_live_stream against the Live emulator."
+    )
     parser.add_argument("--streams", type=int, default=1000, help="N forbidden streams to resume (default 1000)")
-    parser.add_argument("--latency-ms", type=float, default=20.0, help="emulator latency added to every API answer (default 20)")
-    parser.add_argument("--latencies", default="20,100,300,500",
-                        help="(d) the latency sweep, comma-separated milliseconds, strict window (default 20,100,300,500)")
+    parser.add_argument(
+        "--latency-ms", type=float, default=20.0, help="emulator latency added to every API answer (default 20)"
+    )
+    parser.add_argument(
+        "--latencies",
+        default="20,100,300,500",
+        help="(d) the latency sweep, comma-separated milliseconds, strict window (default 20,100,300,500)",
+    )
     parser.add_argument("--no-bucket", action="store_true", help="(d) skip the token-bucket run")
-    parser.add_argument("--contention-streams", type=int, default=None,
-                        help="(e) streams per task in the contention scenario; 0 skips it (default: --streams)")
-    parser.add_argument("--loop-sample", type=int, default=50, help="streams timed in the loop scenario, extrapolated to N (default 50)")
-    parser.add_argument("--sdk-sample", type=int, default=0, help="streams timed in the SDK scenario; 0 = all N (default)")
-    parser.add_argument("--sdk-max-seconds", type=float, default=300.0,
-                        help="stop the SDK script after this long and extrapolate; 0 = never (default 300)")
-    parser.add_argument("--memory-streams", type=int, default=10000, help="streams in the module memory run; 0 skips it (default 10000)")
-    parser.add_argument("--memory-quotas", action="store_true",
-                        help="keep emulator quotas and the module's rate limits in the memory run (slow: N/100 s)")
-    parser.add_argument("--python", default=sys.executable, help="interpreter for the emulator, modules and SDK (default: this one)")
-    parser.add_argument("--ansible-playbook", default=default_tool("ansible-playbook"), help="default: next to this interpreter")
-    parser.add_argument("--collections-path",
-                        help="directory holding ansible_collections/tencent/cloud (or that collection directory); default: copy the repo to a temp dir")
+    parser.add_argument(
+        "--contention-streams",
+        type=int,
+        default=None,
+        help="(e) streams per task in the contention scenario; 0 skips it (default: --streams)",
+    )
+    parser.add_argument(
+        "--loop-sample", type=int, default=50, help="streams timed in the loop scenario, extrapolated to N (default 50)"
+    )
+    parser.add_argument(
+        "--sdk-sample", type=int, default=0, help="streams timed in the SDK scenario; 0 = all N (default)"
+    )
+    parser.add_argument(
+        "--sdk-max-seconds",
+        type=float,
+        default=300.0,
+        help="stop the SDK script after this long and extrapolate; 0 = never (default 300)",
+    )
+    parser.add_argument(
+        "--memory-streams", type=int, default=10000, help="streams in the module memory run; 0 skips it (default 10000)"
+    )
+    parser.add_argument(
+        "--memory-quotas",
+        action="store_true",
+        help="keep emulator quotas and the module's rate limits in the memory run (slow: N/100 s)",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="interpreter for the emulator, modules and SDK (default: this one)"
+    )
+    parser.add_argument(
+        "--ansible-playbook", default=default_tool("ansible-playbook"), help="default: next to this interpreter"
+    )
+    parser.add_argument(
+        "--collections-path",
+        help="directory holding ansible_collections/tencent/cloud (or that collection directory); default: copy the repo to a temp dir",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary directory (playbooks, logs)")
     parser.add_argument("--sdk-worker", help=argparse.SUPPRESS)
@@ -942,10 +1349,10 @@ def parse_args(argv):
     if args.sdk_worker is None:
         for name in ("streams", "loop_sample"):
             if getattr(args, name) < 1:
-                parser.error("--%s must be at least 1" % name.replace("_", "-"))
+                parser.error("--{} must be at least 1".format(name.replace("_", "-")))
         for name in ("sdk_sample", "memory_streams"):
             if getattr(args, name) < 0:
-                parser.error("--%s must be 0 or more" % name.replace("_", "-"))
+                parser.error("--{} must be 0 or more".format(name.replace("_", "-")))
         if args.latency_ms < 0 or args.sdk_max_seconds < 0:
             parser.error("--latency-ms and --sdk-max-seconds must be 0 or more")
         try:
@@ -965,7 +1372,7 @@ def check_tools(args):
     for option, path in (("--python", args.python), ("--ansible-playbook", args.ansible_playbook)):
         found = path if os.path.isabs(path) or os.sep in path else shutil.which(path)
         if not found or not os.access(found, os.X_OK):
-            raise BenchError("%s %s is not an executable file" % (option, path))
+            raise BenchError(f"{option} {path} is not an executable file")
 
 
 def run(args):
@@ -976,39 +1383,46 @@ def run(args):
     emulator = Emulator(args.python, args.latency_ms, workdir)
     try:
         collections_path = resolve_collections_path(args.collections_path, workdir)
-        log("collections path %s; emulator latency %g ms, quotas on" % (collections_path, args.latency_ms))
+        log(f"collections path {collections_path}; emulator latency {args.latency_ms:g} ms, quotas on")
         emulator.start()
         names = stream_names(args.streams)
         batch = scenario_batch(args, emulator, collections_path, workdir, names, label="(a) batch")
-        log("    %.2f s, API phase %.2f s" % (batch["wall"], batch["calls"]["api_phase"]))
+        log("    {:.2f} s, API phase {:.2f} s".format(batch["wall"], batch["calls"]["api_phase"]))
         sweep = []
         for latency in args.latencies:
             if latency == args.latency_ms:
                 sweep.append(batch)
                 continue
-            run_ = scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=latency, label="(d) pacing-%g" % latency)
-            log("    %.2f s, API phase %.2f s" % (run_["wall"], run_["calls"]["api_phase"]))
+            run_ = scenario_batch(
+                args, emulator, collections_path, workdir, names, latency_ms=latency, label=f"(d) pacing-{latency:g}"
+            )
+            log("    {:.2f} s, API phase {:.2f} s".format(run_["wall"], run_["calls"]["api_phase"]))
             sweep.append(run_)
         bucket = None
         if not args.no_bucket:
-            bucket = scenario_batch(args, emulator, collections_path, workdir, names, window="bucket", label="(d) pacing-bucket")
-            log("    %.2f s, API phase %.2f s" % (bucket["wall"], bucket["calls"]["api_phase"]))
+            bucket = scenario_batch(
+                args, emulator, collections_path, workdir, names, window="bucket", label="(d) pacing-bucket"
+            )
+            log("    {:.2f} s, API phase {:.2f} s".format(bucket["wall"], bucket["calls"]["api_phase"]))
         contention = None
         if args.contention_streams:
             contention = scenario_contention(args, emulator, collections_path, workdir, args.contention_streams)
             contention["latency_ms"] = args.latency_ms
-            log("    %.2f s, API phase %.2f s, %d failed" % (contention["wall"], contention["calls"]["api_phase"], contention["failed_streams"]))
+            log(
+                "    %.2f s, API phase %.2f s, %d failed"
+                % (contention["wall"], contention["calls"]["api_phase"], contention["failed_streams"])
+            )
         loop = scenario_loop(args, emulator, collections_path, workdir, names)
         log("    %.2f s for %d (start-up %.2f s)" % (loop["wall"], loop["streams"], loop["startup"]))
         sdk = scenario_sdk(args, emulator, workdir, names)
         log("    %.2f s for %d" % (sdk["wall"], sdk["streams"]))
         memory = scenario_memory(args, emulator, collections_path, workdir) if args.memory_streams else None
         if memory:
-            log("    %.1f MB peak RSS, %.1f s" % (memory["peak_mb"], memory["wall"]))
+            log("    {:.1f} MB peak RSS, {:.1f} s".format(memory["peak_mb"], memory["wall"]))
     finally:
         emulator.stop()
         if args.keep_temp:
-            log("kept %s" % workdir)
+            log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print_report(args, args.streams, batch, loop, sdk, memory, machine, time.monotonic() - started)
@@ -1023,7 +1437,7 @@ def main(argv=None):
     try:
         return run(args)
     except (BenchError, OSError) as error:
-        sys.stderr.write("bench: BROKEN: %s\n" % error)
+        sys.stderr.write(f"bench: BROKEN: {error}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("bench: interrupted\n")

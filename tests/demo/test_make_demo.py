@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -18,10 +17,6 @@ DEMO_TEST_PYTHON312 (make PYTHON311=... / PYTHON312=... to choose others). Needs
 package index (pip installs ansible-core and requests into each copy's .venv-demo/).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import re
 import subprocess
@@ -36,8 +31,18 @@ EXPECTED_CORE = {"3.11": "2.19", "3.12": "2.21"}
 # programs that would let find-python.sh (or make) see another Python
 HIDDEN_PREFIXES = ("python", "pip", "pydoc", "idle", "2to3", "pyenv")
 # the caller's environment that must not leak into the newcomer's make
-DROPPED_PREFIXES = ("MAKE", "MFLAGS", "GNUMAKEFLAGS", "PYTHON", "VIRTUAL_ENV", "PYENV", "DEMO_", "ANSIBLE_",
-                    "TENCENTCLOUD_", "CONDA")
+DROPPED_PREFIXES = (
+    "MAKE",
+    "MFLAGS",
+    "GNUMAKEFLAGS",
+    "PYTHON",
+    "VIRTUAL_ENV",
+    "PYENV",
+    "DEMO_",
+    "ANSIBLE_",
+    "TENCENTCLOUD_",
+    "CONDA",
+)
 DROPPED_NAMES = ("V",)
 
 
@@ -45,13 +50,14 @@ def interpreter(version):
     name = "DEMO_TEST_PYTHON" + version.replace(".", "")
     path = os.environ.get(name)
     if not path:
-        pytest.fail("%s is not set: run this test with `make demo-test` (or set it to a Python %s)" % (name, version))
+        pytest.fail(f"{name} is not set: run this test with `make demo-test` (or set it to a Python {version})")
     return path
 
 
 def run(args, **kwargs):
-    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=MAKE_TIMEOUT, check=False, **kwargs)
+    return subprocess.run(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=MAKE_TIMEOUT, check=False, **kwargs
+    )
 
 
 def is_venv_or_pyenv_dir(directory):
@@ -128,7 +134,7 @@ def test_make_demo_with_only_one_python(tmp_path, version):
         if other == version:
             assert found.stdout.strip() == str(bin_dir / ("python" + version)), found.stdout
         else:
-            assert found.returncode == 1 and not found.stdout.strip(), "Python %s is not hidden: %s" % (other, found.stdout)
+            assert found.returncode == 1 and not found.stdout.strip(), f"Python {other} is not hidden: {found.stdout}"
 
     result = run(["make", "demo"], cwd=str(copy), env=env)
     out = result.stdout
@@ -136,17 +142,27 @@ def test_make_demo_with_only_one_python(tmp_path, version):
     lines = out.splitlines()
 
     # the choice, said first
-    assert re.match(r"demo: Python %s\.\d+ \(%s\) -> ansible-core %s, the newest series for Python %s$"
-                    % (re.escape(version), re.escape(str(bin_dir / ("python" + version))), re.escape(core), re.escape(version)),
-                    lines[0]), out
-    assert re.search(r"^demo: \.venv-demo/: ansible-core %s\.\d+ and requests \S+ \(\d+ s\)$" % re.escape(core), out, re.M), out
+    assert re.match(
+        r"demo: Python {}\.\d+ \({}\) -> ansible-core {}, the newest series for Python {}$".format(
+            re.escape(version), re.escape(str(bin_dir / ("python" + version))), re.escape(core), re.escape(version)
+        ),
+        lines[0],
+    ), out
+    assert re.search(
+        rf"^demo: \.venv-demo/: ansible-core {re.escape(core)}\.\d+ and requests \S+ \(\d+ s\)$", out, re.M
+    ), out
 
     # quiet: a few progress lines before the playbook, no pip / ansible-galaxy chatter
-    before_play = lines[:next(i for i, line in enumerate(lines) if line.startswith("PLAY ["))]
+    before_play = lines[: next(i for i, line in enumerate(lines) if line.startswith("PLAY ["))]
     assert len([line for line in before_play if line.strip()]) <= 6, out
-    for chatter in ("Collecting ", "Successfully installed", "Installing collected", "Created collection for",
-                    "Starting galaxy collection install"):
-        assert chatter not in out, "%r in the quiet output:\n%s" % (chatter, out)
+    for chatter in (
+        "Collecting ",
+        "Successfully installed",
+        "Installing collected",
+        "Created collection for",
+        "Starting galaxy collection install",
+    ):
+        assert chatter not in out, f"{chatter!r} in the quiet output:\n{out}"
 
     # the playbook's and the demo's success summaries
     assert re.search(r"resume +forbid +-> inactive +changed", out), out
@@ -156,12 +172,19 @@ def test_make_demo_with_only_one_python(tmp_path, version):
     assert re.search(r"localhost +: ok=11 +changed=2 +unreachable=0 +failed=0", out), out
     assert re.search(r"stream1 is inactive again, as before the demo", out), out
     assert re.search(r"^ResumeLiveStream +1$", out, re.M) and re.search(r"^total +8$", out, re.M), out
-    assert re.search(r"^demo: passed in \d+ s \(Python %s\.\d+, ansible-core %s\.\d+\)$" % (re.escape(version), re.escape(core)),
-                     out, re.M), out
+    assert re.search(
+        rf"^demo: passed in \d+ s \(Python {re.escape(version)}\.\d+, ansible-core {re.escape(core)}\.\d+\)$", out, re.M
+    ), out
 
     # its own venv, on that Python, with the runtime requirements and none of the test tooling
     venv_python = str(copy / ".venv-demo" / "bin" / "python")
-    check = run([venv_python, "-c", "import sys, ansible.release as r, requests; print('%d.%d' % sys.version_info[:2], r.__version__)"])
+    check = run(
+        [
+            venv_python,
+            "-c",
+            "import sys, ansible.release as r, requests; print('%d.%d' % sys.version_info[:2], r.__version__)",
+        ]
+    )
     assert check.returncode == 0, check.stdout
     got_python, got_core = check.stdout.split()
     assert got_python == version and got_core.startswith(core + "."), check.stdout
@@ -173,7 +196,9 @@ def test_make_demo_with_only_one_python(tmp_path, version):
     # again, verbose: the venv is reused, and V=1 shows what the quiet run kept in .build/demo/
     again = run(["make", "demo", "V=1"], cwd=str(copy), env=env)
     assert again.returncode == 0, "make demo V=1 failed (%d):\n%s" % (again.returncode, again.stdout)
-    assert re.search(r"^demo: using \.venv-demo/ \(ansible-core %s\.\d+\)$" % re.escape(core), again.stdout, re.M), again.stdout
+    assert re.search(rf"^demo: using \.venv-demo/ \(ansible-core {re.escape(core)}\.\d+\)$", again.stdout, re.M), (
+        again.stdout
+    )
     assert "Created collection for tencent.cloud" in again.stdout, again.stdout
     assert "demo: passed in" in again.stdout, again.stdout
 

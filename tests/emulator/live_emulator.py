@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local, protocol-faithful stand-in for the Tencent Cloud Live API 3.0.
 
@@ -34,6 +33,7 @@ Besides Live, the same port serves what the credential chain needs:
 Issued credentials are registered like any other (with their expiry); ``GET /_emulator/roles``
 lists the roles, the bound CVM role and what was issued (secret ids only, never keys or tokens).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -105,10 +105,18 @@ STREAM_PARAMS = ("DomainName", "AppName", "StreamName")
 ACTION_PARAMS = {
     "DescribeLiveStreamState": STREAM_PARAMS,
     "ResumeLiveStream": STREAM_PARAMS,
-    "ForbidLiveStream": STREAM_PARAMS + ("ResumeTime", "Reason"),
+    "ForbidLiveStream": (*STREAM_PARAMS, "ResumeTime", "Reason"),
     "DropLiveStream": STREAM_PARAMS,
     "DescribeLiveStreamOnlineList": ("DomainName", "AppName", "PageNum", "PageSize", "StreamName"),
-    "DescribeLiveStreamPublishedList": ("DomainName", "StartTime", "EndTime", "AppName", "StreamName", "PageNum", "PageSize"),
+    "DescribeLiveStreamPublishedList": (
+        "DomainName",
+        "StartTime",
+        "EndTime",
+        "AppName",
+        "StreamName",
+        "PageNum",
+        "PageSize",
+    ),
 }
 # DescribeLiveStreamPublishedList: the push history Tencent keeps and lets one query reach
 PUBLISHED_MAX_SPAN = 30 * 86400
@@ -143,7 +151,18 @@ METADATA_PREFIX = "/latest/meta-data/"
 METADATA_ROLE_PATH = METADATA_PREFIX + "cam/security-credentials/"
 DEFAULT_CVM_ROLE_SECONDS = 7200
 
-FAULT_KINDS = ("throttle", "internal_error", "http_500", "http_502", "http_429", "close", "stall", "error", "lost_answer", "preempt")
+FAULT_KINDS = (
+    "throttle",
+    "internal_error",
+    "http_500",
+    "http_502",
+    "http_429",
+    "close",
+    "stall",
+    "error",
+    "lost_answer",
+    "preempt",
+)
 FAULT_FIELDS = ("action", "kind", "count", "rate", "seconds", "seed", "stream_name", "code", "message", "via", "state")
 LOST_ANSWER_VIAS = ("close", "stall", "http_502", "garbage")
 HTTP_FAULT_STATUS = {"http_500": 500, "http_502": 502, "http_429": 429}
@@ -229,9 +248,11 @@ def signing_key(secret_key: str, date: str, service: str) -> bytes:
     return hmac_sha256(k_service, "tc3_request")
 
 
-def canonical_request(method: str, path: str, query: str, headers: dict, signed_headers: list, payload_hash: str) -> str:
+def canonical_request(
+    method: str, path: str, query: str, headers: dict, signed_headers: list, payload_hash: str
+) -> str:
     """headers maps lower-case names to raw values; every signed header must be present."""
-    canonical_headers = "".join("%s:%s\n" % (name, headers[name].strip().lower()) for name in signed_headers)
+    canonical_headers = "".join(f"{name}:{headers[name].strip().lower()}\n" for name in signed_headers)
     return "\n".join((method, path, query, canonical_headers, ";".join(signed_headers), payload_hash))
 
 
@@ -254,17 +275,17 @@ class Authorization:
 
     @property
     def scope(self) -> str:
-        return "%s/%s/tc3_request" % (self.date, self.service)
+        return f"{self.date}/{self.service}/tc3_request"
 
 
 def invalid_authorization(detail: str) -> ApiError:
-    return ApiError("AuthFailure.InvalidAuthorization", "Authorization header is invalid: %s." % detail)
+    return ApiError("AuthFailure.InvalidAuthorization", f"Authorization header is invalid: {detail}.")
 
 
 def split_authorization_fields(value: str) -> dict:
-    algorithm, rest = (value.strip().split(" ", 1) + [""])[:2]
+    algorithm, rest = ([*value.strip().split(" ", 1), ""])[:2]
     if algorithm != ALGORITHM:
-        raise invalid_authorization("the algorithm must be %s" % ALGORITHM)
+        raise invalid_authorization(f"the algorithm must be {ALGORITHM}")
     fields = {}
     for part in rest.split(","):
         key, sep, item = part.strip().partition("=")
@@ -273,7 +294,7 @@ def split_authorization_fields(value: str) -> dict:
         fields[key] = item
     for key in ("Credential", "SignedHeaders", "Signature"):
         if not fields.get(key):
-            raise invalid_authorization("%s is missing" % key)
+            raise invalid_authorization(f"{key} is missing")
     return fields
 
 
@@ -297,7 +318,9 @@ def parse_authorization(value: Optional[str]) -> Authorization:
         raise invalid_authorization("the credential date must be YYYY-MM-DD")
     if not SIGNATURE_PATTERN.fullmatch(fields["Signature"]):
         raise invalid_authorization("Signature must be 64 lower-case hex digits")
-    return Authorization(scope[0], scope[1], scope[2], parse_signed_headers(fields["SignedHeaders"]), fields["Signature"])
+    return Authorization(
+        scope[0], scope[1], scope[2], parse_signed_headers(fields["SignedHeaders"]), fields["Signature"]
+    )
 
 
 # --------------------------------------------------------------------------- records
@@ -350,10 +373,17 @@ class CvmRoleRecord:
 class PushRecord:
     """One push of a stream (DescribeLiveStreamPublishedList); ``end`` is None while it lasts."""
 
-    __slots__ = ("domain", "app", "name", "start", "end", "stop_reason", "client_ip", "resolution")
+    __slots__ = ("app", "client_ip", "domain", "end", "name", "resolution", "start", "stop_reason")
 
-    def __init__(self, key: tuple, start: float, end: Optional[float] = None, stop_reason: str = "",  # pylint: disable=too-many-arguments
-                 client_ip: str = "203.0.113.10", resolution: str = "1920*1080"):
+    def __init__(
+        self,
+        key: tuple,
+        start: float,
+        end: Optional[float] = None,
+        stop_reason: str = "",  # pylint: disable=too-many-arguments
+        client_ip: str = "203.0.113.10",
+        resolution: str = "1920*1080",
+    ):
         self.domain, self.app, self.name = key
         self.start = start
         self.end = end
@@ -420,7 +450,7 @@ class SlidingWindow:
     def take(self, now: float) -> bool:
         if self.limit <= 0:
             return False
-        del self.stamps[:bisect.bisect_right(self.stamps, now - 2.0)]
+        del self.stamps[: bisect.bisect_right(self.stamps, now - 2.0)]
         in_window = len(self.stamps) - bisect.bisect_right(self.stamps, now - 1.0)
         if in_window < self.limit:
             bisect.insort(self.stamps, now)
@@ -471,7 +501,13 @@ class Fault:  # pylint: disable=too-many-instance-attributes
         return self.count is not None and self.count <= 0
 
     def describe(self) -> dict:
-        described = {"action": self.action, "kind": self.kind, "count": self.count, "rate": self.rate, "seconds": self.seconds}
+        described = {
+            "action": self.action,
+            "kind": self.kind,
+            "count": self.count,
+            "rate": self.rate,
+            "seconds": self.seconds,
+        }
         for name in ("stream_name", "code", "message", "via", "state"):
             if getattr(self, name) is not None:
                 described[name] = getattr(self, name)
@@ -498,7 +534,9 @@ def envelope_error(error: ApiError, request_id: str) -> Outcome:
 
 def proxy_error(status: int) -> Outcome:
     reason = HTTP_FAULT_REASON.get(status, "Error")
-    body = ("<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>\n" % (status, reason, status, reason)).encode("ascii")
+    body = (
+        "<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>\n" % (status, reason, status, reason)
+    ).encode("ascii")
     headers = (("Retry-After", "1"),) if status == 429 else ()
     return Outcome(status=status, body=body, content_type="text/html", headers=headers)
 
@@ -519,15 +557,15 @@ def decode_params(body: bytes) -> dict:
 def reject_unknown_params(params: dict, allowed: tuple) -> None:
     for name in params:
         if name not in allowed:
-            raise ApiError("UnknownParameter", "The parameter `%s` is not recognized." % name)
+            raise ApiError("UnknownParameter", f"The parameter `{name}` is not recognized.")
 
 
 def required_str(params: dict, name: str) -> str:
     value = params.get(name)
     if value is None or value == "":
-        raise ApiError("MissingParameter", "The request is missing a required parameter `%s`." % name)
+        raise ApiError("MissingParameter", f"The request is missing a required parameter `{name}`.")
     if not isinstance(value, str):
-        raise ApiError("InvalidParameterValue", "The value of `%s` must be a string." % name)
+        raise ApiError("InvalidParameterValue", f"The value of `{name}` must be a string.")
     return value
 
 
@@ -536,7 +574,7 @@ def optional_str(params: dict, name: str) -> Optional[str]:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ApiError("InvalidParameterValue", "The value of `%s` must be a string." % name)
+        raise ApiError("InvalidParameterValue", f"The value of `{name}` must be a string.")
     return value
 
 
@@ -545,7 +583,7 @@ def optional_int(params: dict, name: str, default: int, lowest: int, highest: Op
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError("InvalidParameterValue", "The value of `%s` must be an integer." % name)
+        raise ApiError("InvalidParameterValue", f"The value of `{name}` must be an integer.")
     if value < lowest or (highest is not None and value > highest):
         limits = "between %d and %d" % (lowest, highest) if highest is not None else "at least %d" % lowest
         raise ApiError("InvalidParameterValue", "The value of `%s` must be %s, got %d." % (name, limits, value))
@@ -578,9 +616,9 @@ def resume_time_param(params: dict, now: float) -> float:
     if moment is None:
         raise ApiError("InvalidParameterValue", "ResumeTime must be a UTC time like 2018-11-29T19:00:00Z.")
     if moment <= now:
-        raise ApiError("InvalidParameterValue", "ResumeTime %s is in the past." % value)
+        raise ApiError("InvalidParameterValue", f"ResumeTime {value} is in the past.")
     if moment - now > MAX_FORBID_SECONDS:
-        raise ApiError("InvalidParameterValue", "ResumeTime %s is more than 90 days ahead." % value)
+        raise ApiError("InvalidParameterValue", f"ResumeTime {value} is more than 90 days ahead.")
     return moment
 
 
@@ -601,7 +639,7 @@ def reason_param(params: dict) -> Optional[str]:
 def control_str(item: dict, name: str, default: Optional[str] = None) -> str:
     value = item.get(name, default)
     if not isinstance(value, str) or not value:
-        raise ControlError("`%s` must be a non-empty string" % name)
+        raise ControlError(f"`{name}` must be a non-empty string")
     return value
 
 
@@ -610,22 +648,22 @@ def control_number(item: dict, name: str, default: Optional[float] = None, allow
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ControlError("`%s` must be a non-negative number" % name)
+        raise ControlError(f"`{name}` must be a non-negative number")
     return value
 
 
 def control_list(body: dict, name: str) -> list:
     value = body.get(name)
     if not isinstance(value, list):
-        raise ControlError("`%s` must be a list" % name)
+        raise ControlError(f"`{name}` must be a list")
     if not all(isinstance(item, (dict, str)) for item in value):
-        raise ControlError("`%s` holds an item that is neither an object nor a string" % name)
+        raise ControlError(f"`{name}` holds an item that is neither an object nor a string")
     return value
 
 
 def control_object(item: Any, what: str) -> dict:
     if not isinstance(item, dict):
-        raise ControlError("each %s must be a JSON object" % what)
+        raise ControlError(f"each {what} must be a JSON object")
     return item
 
 
@@ -633,7 +671,7 @@ def parse_credential(item: Any) -> Credential:
     item = control_object(item, "credential")
     unknown = set(item) - {"secret_id", "secret_key", "token", "expires_at", "account"}
     if unknown:
-        raise ControlError("unknown credential field(s): %s" % ", ".join(sorted(unknown)))
+        raise ControlError("unknown credential field(s): {}".format(", ".join(sorted(unknown))))
     token = item.get("token")
     if token is not None and (not isinstance(token, str) or not token):
         raise ControlError("`token` must be a non-empty string when given")
@@ -646,13 +684,15 @@ def parse_fault(item: Any) -> Fault:
     item = control_object(item, "fault")
     unknown = set(item) - set(FAULT_FIELDS)
     if unknown:
-        raise ControlError("unknown fault field(s): %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(FAULT_FIELDS)))
+        raise ControlError(
+            "unknown fault field(s): {} (known: {})".format(", ".join(sorted(unknown)), ", ".join(FAULT_FIELDS))
+        )
     action = control_str(item, "action")
     if action != "*" and action not in ALL_ACTIONS:
-        raise ControlError("fault action must be '*' or one of %s" % ", ".join(sorted(ALL_ACTIONS)))
+        raise ControlError("fault action must be '*' or one of {}".format(", ".join(sorted(ALL_ACTIONS))))
     kind = control_str(item, "kind")
     if kind not in FAULT_KINDS:
-        raise ControlError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
+        raise ControlError("fault kind must be one of {}".format(", ".join(FAULT_KINDS)))
     count, rate = fault_trigger(item)
     seconds = float(control_number(item, "seconds", 5.0))
     seed = item.get("seed")
@@ -670,23 +710,27 @@ def fault_kind_fields(fault: Fault, item: dict) -> None:
     allowed = {"error": {"code", "message"}, "lost_answer": {"via"}, "preempt": {"state"}}.get(fault.kind, set())
     misplaced = (set(item) - allowed) & {"code", "message", "via", "state"}
     if misplaced:
-        raise ControlError("fault kind `%s` takes no %s" % (fault.kind, ", ".join("`%s`" % name for name in sorted(misplaced))))
+        raise ControlError(
+            "fault kind `{}` takes no {}".format(fault.kind, ", ".join(f"`{name}`" for name in sorted(misplaced)))
+        )
     if fault.kind == "error":
         if "code" not in item:
-            raise ControlError("a fault of kind `error` needs `code`, the Tencent error code to answer (e.g. \"FailedOperation\")")
+            raise ControlError(
+                'a fault of kind `error` needs `code`, the Tencent error code to answer (e.g. "FailedOperation")'
+            )
         fault.code = control_str(item, "code")
         if "message" in item:
             fault.message = control_str(item, "message")
     elif fault.kind == "lost_answer":
         fault.via = control_str(item, "via", "close")
         if fault.via not in LOST_ANSWER_VIAS:
-            raise ControlError("`via` must be one of %s" % ", ".join(LOST_ANSWER_VIAS))
+            raise ControlError("`via` must be one of {}".format(", ".join(LOST_ANSWER_VIAS)))
     elif fault.kind == "preempt":
         if "state" not in item:
-            raise ControlError("a fault of kind `preempt` needs `state`, one of %s" % ", ".join(STREAM_STATES))
+            raise ControlError("a fault of kind `preempt` needs `state`, one of {}".format(", ".join(STREAM_STATES)))
         fault.state = control_str(item, "state")
         if fault.state not in STREAM_STATES:
-            raise ControlError("`state` must be one of %s" % ", ".join(STREAM_STATES))
+            raise ControlError("`state` must be one of {}".format(", ".join(STREAM_STATES)))
 
 
 def fault_trigger(item: dict) -> tuple:
@@ -716,14 +760,16 @@ def validate_settings(update: Any) -> dict:
         "strict_resume_code": lambda v: control_str({"strict_resume_code": v}, "strict_resume_code"),
         "forbid_scope": lambda v: validate_choice_setting("forbid_scope", v, FORBID_SCOPES),
         "online_page_size_max": validate_page_size_max,
-        "reconnect_after_resume": lambda v: control_number({"reconnect_after_resume": v}, "reconnect_after_resume", allow_none=True),
+        "reconnect_after_resume": lambda v: control_number(
+            {"reconnect_after_resume": v}, "reconnect_after_resume", allow_none=True
+        ),
         "published_cap_mode": lambda v: validate_choice_setting("published_cap_mode", v, PUBLISHED_CAP_MODES),
         "strict": lambda v: validate_bool_setting("strict", v),
     }
     clean = {}
     for name, value in update.items():
         if name not in checks:
-            raise ControlError("unknown setting `%s` (known: %s)" % (name, ", ".join(sorted(checks))))
+            raise ControlError("unknown setting `{}` (known: {})".format(name, ", ".join(sorted(checks))))
         clean[name] = checks[name](value)
     if "strict" in clean:
         clean = dict(STRICT_SETTINGS if clean.pop("strict") else NOT_STRICT_SETTINGS, **clean)
@@ -732,13 +778,13 @@ def validate_settings(update: Any) -> dict:
 
 def validate_bool_setting(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ControlError("`%s` must be true or false" % name)
+        raise ControlError(f"`{name}` must be true or false")
     return value
 
 
 def validate_choice_setting(name: str, value: Any, choices: tuple) -> str:
     if value not in choices:
-        raise ControlError("`%s` must be one of %s" % (name, ", ".join('"%s"' % choice for choice in choices)))
+        raise ControlError("`{}` must be one of {}".format(name, ", ".join(f'"{choice}"' for choice in choices)))
     return value
 
 
@@ -753,7 +799,7 @@ def validate_quota_overrides(value: Any) -> dict:
         raise ControlError("`quota_overrides` must be an object of action: requests per second")
     for action in value:
         if action not in ALL_QUOTAS:
-            raise ControlError("quota_overrides: unknown action `%s`" % action)
+            raise ControlError(f"quota_overrides: unknown action `{action}`")
         control_number(value, action)
     return dict(value)
 
@@ -765,14 +811,14 @@ def control_moment(item: dict, name: str) -> float:
         return float(value)
     moment = parse_utc(value) if isinstance(value, str) else None
     if moment is None:
-        raise ControlError("`%s` must be unix seconds or YYYY-MM-DDTHH:MM:SSZ" % name)
+        raise ControlError(f"`{name}` must be unix seconds or YYYY-MM-DDTHH:MM:SSZ")
     return moment
 
 
 def control_count(item: dict, name: str, default: Optional[int] = None) -> int:
     value = item.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ControlError("`%s` must be a positive integer" % name)
+        raise ControlError(f"`{name}` must be a positive integer")
     return value
 
 
@@ -781,7 +827,7 @@ def generate_pushes(spec: dict) -> list:
     push j of stream i starts in the j-th of per_stream equal slots (later for higher i) and lasts half a slot."""
     unknown = set(spec) - {"domain_name", "app_name", "prefix", "count", "start", "end", "per_stream"}
     if unknown:
-        raise ControlError("unknown generate field(s): %s" % ", ".join(sorted(unknown)))
+        raise ControlError("unknown generate field(s): {}".format(", ".join(sorted(unknown))))
     domain = control_str(spec, "domain_name").lower()
     app = control_str(spec, "app_name", DEFAULT_APP)
     prefix = spec.get("prefix", "stream")
@@ -809,7 +855,7 @@ def parse_role(item: Any) -> RoleRecord:
     item = control_object(item, "role")
     unknown = set(item) - {"role_arn", "lifetime"}
     if unknown:
-        raise ControlError("unknown role field(s): %s" % ", ".join(sorted(unknown)))
+        raise ControlError("unknown role field(s): {}".format(", ".join(sorted(unknown))))
     lifetime = control_number(item, "lifetime", allow_none=True)
     if lifetime is not None and lifetime <= 0:
         raise ControlError("`lifetime` must be a number of seconds greater than 0")
@@ -820,7 +866,7 @@ def parse_cvm_role(item: Any) -> CvmRoleRecord:
     item = control_object(item, "cvm_role")
     unknown = set(item) - {"role_name", "duration"}
     if unknown:
-        raise ControlError("unknown cvm_role field(s): %s" % ", ".join(sorted(unknown)))
+        raise ControlError("unknown cvm_role field(s): {}".format(", ".join(sorted(unknown))))
     name = control_str(item, "role_name")
     if not ROLE_NAME_PATTERN.fullmatch(name):
         raise ControlError("`role_name` must be 1 to 128 letters, digits or +=,.@_-")
@@ -845,7 +891,9 @@ def query_value(query: dict, name: str) -> Optional[str]:
 class EmulatorCore:
     """All state and behaviour, independent of HTTP plumbing. One lock guards the state."""
 
-    def __init__(self, config: Optional[dict] = None, clock: Optional[Callable[[], float]] = None, call_log: Optional[str] = None):
+    def __init__(
+        self, config: Optional[dict] = None, clock: Optional[Callable[[], float]] = None, call_log: Optional[str] = None
+    ):
         self.clock = clock or time.time
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
@@ -876,7 +924,7 @@ class EmulatorCore:
             raise ControlError("the config must be a JSON object")
         unknown = set(config) - {"credentials", "domains", "streams", "settings", "roles", "cvm_role"}
         if unknown:
-            raise ControlError("unknown config key(s): %s" % ", ".join(sorted(unknown)))
+            raise ControlError("unknown config key(s): {}".format(", ".join(sorted(unknown))))
 
     def reset(self) -> None:
         """Back to the start-up config: defaults plus the config given at construction."""
@@ -959,7 +1007,7 @@ class EmulatorCore:
         if fault.via == "http_502":
             return proxy_error(502)
         # a gateway cut the answer short: HTTP 200, JSON content type, not JSON
-        truncated = ('{"Response": {"RequestId": "%s", "Stream' % call["request_id"]).encode("ascii")
+        truncated = ('{{"Response": {{"RequestId": "{}", "Stream'.format(call["request_id"])).encode("ascii")
         return Outcome(body=truncated)
 
     def _new_call(self, request: ApiRequest, request_id: str) -> dict:
@@ -1024,14 +1072,17 @@ class EmulatorCore:
         if abs(now - timestamp) > MAX_SKEW_SECONDS:
             raise ApiError(
                 "AuthFailure.SignatureExpire",
-                "Signature expired: X-TC-Timestamp %d is outside +/-%d s of server time %d." % (timestamp, MAX_SKEW_SECONDS, int(now)),
+                "Signature expired: X-TC-Timestamp %d is outside +/-%d s of server time %d."
+                % (timestamp, MAX_SKEW_SECONDS, int(now)),
             )
         if auth.service not in SERVICE_APIS:
-            raise invalid_authorization("the credential scope service must be `%s` (or `%s` for STS)" % (SERVICE, STS_SERVICE))
+            raise invalid_authorization(
+                f"the credential scope service must be `{SERVICE}` (or `{STS_SERVICE}` for STS)"
+            )
         if auth.date != utc_date(timestamp):
             raise ApiError(
                 "AuthFailure.SignatureFailure",
-                "The credential date %s is not the UTC date of X-TC-Timestamp (%s)." % (auth.date, utc_date(timestamp)),
+                f"The credential date {auth.date} is not the UTC date of X-TC-Timestamp ({utc_date(timestamp)}).",
             )
         return value
 
@@ -1039,7 +1090,10 @@ class EmulatorCore:
         with self._lock:
             credential = self.credentials.get(secret_id)
         if credential is None:
-            raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
+            raise ApiError(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
         return credential
 
     def _check_token(self, credential: Credential, token: Optional[str]) -> None:
@@ -1057,13 +1111,20 @@ class EmulatorCore:
     def _check_signature(request: ApiRequest, auth: Authorization, timestamp: str, secret_key: str) -> None:
         for name in auth.signed_headers:
             if name not in request.headers:
-                raise invalid_authorization("signed header `%s` is not in the request" % name)
+                raise invalid_authorization(f"signed header `{name}` is not in the request")
         unsigned = request.headers.get("x-tc-content-sha256", "").strip() == UNSIGNED_PAYLOAD
         payload_hash = sha256_hex(UNSIGNED_PAYLOAD.encode("ascii") if unsigned else request.body)
-        canonical = canonical_request(request.method, request.path, request.query, request.headers, auth.signed_headers, payload_hash)
-        expected = compute_signature(secret_key, auth.date, auth.service, string_to_sign(timestamp, auth.scope, canonical))
+        canonical = canonical_request(
+            request.method, request.path, request.query, request.headers, auth.signed_headers, payload_hash
+        )
+        expected = compute_signature(
+            secret_key, auth.date, auth.service, string_to_sign(timestamp, auth.scope, canonical)
+        )
         if not hmac.compare_digest(expected.encode("ascii"), auth.signature.encode("ascii")):
-            raise ApiError("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.")
+            raise ApiError(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature is correct.",
+            )
 
     @staticmethod
     def _check_action(headers: dict, service: str = SERVICE) -> str:
@@ -1075,9 +1136,9 @@ class EmulatorCore:
         if not version:
             raise ApiError("MissingParameter", "The request is missing the X-TC-Version header.")
         if version != expected_version:
-            raise ApiError("NoSuchVersion", "The API version `%s` does not exist; use %s." % (version, expected_version))
+            raise ApiError("NoSuchVersion", f"The API version `{version}` does not exist; use {expected_version}.")
         if action not in actions:
-            raise ApiError("InvalidAction", "The action `%s` is not supported by this emulator." % action)
+            raise ApiError("InvalidAction", f"The action `{action}` is not supported by this emulator.")
         return action
 
     def _quota_limit(self, action: str) -> float:
@@ -1098,7 +1159,10 @@ class EmulatorCore:
                 window = self.buckets[(account, action)] = SlidingWindow(limit) if sliding else TokenBucket(limit, now)
             allowed = window.take(now)
         if not allowed:
-            raise ApiError("RequestLimitExceeded", "Your request frequency of %s has exceeded the limit of %s per second." % (action, limit))
+            raise ApiError(
+                "RequestLimitExceeded",
+                f"Your request frequency of {action} has exceeded the limit of {limit} per second.",
+            )
 
     def _pick_fault(self, action: str, stream_name: Optional[str]) -> Optional[Fault]:
         with self._lock:
@@ -1126,7 +1190,7 @@ class EmulatorCore:
         if fault.kind == "internal_error":
             raise ApiError("InternalError", "An internal error has occurred (injected fault).")
         if fault.kind == "error":
-            raise ApiError(fault.code, fault.message or "The request failed (injected fault %s)." % fault.code)
+            raise ApiError(fault.code, fault.message or f"The request failed (injected fault {fault.code}).")
         call["code"] = fault.kind
         if fault.kind == "close":
             return Outcome(close=True)
@@ -1150,7 +1214,9 @@ class EmulatorCore:
 
     def _require_domain(self, domain: str) -> None:
         if domain not in self.domains:
-            raise ApiError(self.settings["unknown_domain_code"], "The domain `%s` does not exist in this account." % domain)
+            raise ApiError(
+                self.settings["unknown_domain_code"], f"The domain `{domain}` does not exist in this account."
+            )
 
     def _current_state(self, record: StreamRecord) -> str:
         """The record's state now: a forbid past its ResumeTime has ended, and an encoder due to
@@ -1228,15 +1294,25 @@ class EmulatorCore:
             record = self.streams[other]
             if self._current_state(record) == "forbid":
                 record.state, record.resume_at, record.reason = "inactive", None, None
-                delay = record.reconnect_after if record.reconnect_after is not None else self.settings["reconnect_after_resume"]
+                delay = (
+                    record.reconnect_after
+                    if record.reconnect_after is not None
+                    else self.settings["reconnect_after_resume"]
+                )
                 record.reconnect_at = self.clock() + delay if delay is not None else None
 
-    def _set_state(self, key: tuple, state: str, resume_at: Optional[float] = None, reason: Optional[str] = None) -> None:
+    def _set_state(
+        self, key: tuple, state: str, resume_at: Optional[float] = None, reason: Optional[str] = None
+    ) -> None:
         """Sets a stream's state as a forbid, a resume (plus a new push) or a drop would; lock held."""
         if state == "forbid":
             record = self._touch(key)
             self._end_push(record, "forbidden")
-            record.state, record.resume_at, record.reason = "forbid", resume_at or self.clock() + DEFAULT_FORBID_SECONDS, reason
+            record.state, record.resume_at, record.reason = (
+                "forbid",
+                resume_at or self.clock() + DEFAULT_FORBID_SECONDS,
+                reason,
+            )
             record.reconnect_at = None
             for other in self._scope_keys(key):  # a forbidden name cannot push anywhere
                 if other != key and self._current_state(self.streams[other]) == "active":
@@ -1291,17 +1367,24 @@ class EmulatorCore:
 
     def describe_online_list(self, params: dict) -> dict:
         domain = optional_str(params, "DomainName")
-        wanted = (domain.lower() if domain else None, optional_str(params, "AppName"), optional_str(params, "StreamName"))
+        wanted = (
+            domain.lower() if domain else None,
+            optional_str(params, "AppName"),
+            optional_str(params, "StreamName"),
+        )
         page_num = optional_int(params, "PageNum", 1, 1, None)
         page_size = page_size_param(params, self.settings["online_page_size_max"])
         with self._lock:
-            rows = [(key, record.published_at) for key, record in self.streams.items()
-                    if self._key_matches(key, wanted) and self._effective_state(key) == "active"]
+            rows = [
+                (key, record.published_at)
+                for key, record in self.streams.items()
+                if self._key_matches(key, wanted) and self._effective_state(key) == "active"
+            ]
         rows.sort(key=lambda row: (row[0][2], row[0][0], row[0][1]))
-        page = rows[(page_num - 1) * page_size:page_num * page_size]
+        page = rows[(page_num - 1) * page_size : page_num * page_size]
         return {
             "TotalNum": len(rows),
-            "TotalPage": int(math.ceil(len(rows) / float(page_size))),
+            "TotalPage": math.ceil(len(rows) / float(page_size)),
             "PageNum": page_num,
             "PageSize": page_size,
             "OnlineInfo": [self._online_info(key, published_at) for key, published_at in page],
@@ -1316,19 +1399,29 @@ class EmulatorCore:
         page_size = page_size_param(params, PUBLISHED_PAGE_SIZE_MAX)
         offset = (page_num - 1) * page_size
         if offset >= PUBLISHED_CAP and self.settings["published_cap_mode"] == "error":
-            raise ApiError("InvalidParameterValue", "A query reaches at most %d records: page %d of %d starts beyond them; "
-                                                    "narrow StartTime..EndTime." % (PUBLISHED_CAP, page_num, page_size))
+            raise ApiError(
+                "InvalidParameterValue",
+                "A query reaches at most %d records: page %d of %d starts beyond them; "
+                "narrow StartTime..EndTime." % (PUBLISHED_CAP, page_num, page_size),
+            )
         with self._lock:
             self._require_domain(domain)
             self._sort_published()
-            rows = [push for push in self.published
-                    if push.end is not None and push.domain == domain and push.start <= end and push.end >= start
-                    and (app is None or push.app == app) and (fragment is None or fragment in push.name)]
+            rows = [
+                push
+                for push in self.published
+                if push.end is not None
+                and push.domain == domain
+                and push.start <= end
+                and push.end >= start
+                and (app is None or push.app == app)
+                and (fragment is None or fragment in push.name)
+            ]
         total = min(len(rows), PUBLISHED_CAP)
-        page = rows[offset:min(offset + page_size, total)] if offset < total else []
+        page = rows[offset : min(offset + page_size, total)] if offset < total else []
         return {
             "TotalNum": total,
-            "TotalPage": int(math.ceil(total / float(page_size))),
+            "TotalPage": math.ceil(total / float(page_size)),
             "PageNum": page_num,
             "PageSize": page_size,
             "PublishInfo": [push.describe() for push in page],
@@ -1340,17 +1433,22 @@ class EmulatorCore:
         for name in ("StartTime", "EndTime"):
             moment = parse_utc(required_str(params, name))
             if moment is None:
-                raise ApiError("InvalidParameterValue", "%s must be a UTC time like 2016-06-30T19:00:00Z." % name)
+                raise ApiError("InvalidParameterValue", f"{name} must be a UTC time like 2016-06-30T19:00:00Z.")
             moments.append(moment)
         start, end = moments
         if end > now:
-            raise ApiError("InvalidParameterValue", "EndTime %s is in the future." % format_utc(end))
+            raise ApiError("InvalidParameterValue", f"EndTime {format_utc(end)} is in the future.")
         if end < start:
-            raise ApiError("InvalidParameterValue", "EndTime %s is before StartTime %s." % (format_utc(end), format_utc(start)))
+            raise ApiError(
+                "InvalidParameterValue", f"EndTime {format_utc(end)} is before StartTime {format_utc(start)}."
+            )
         if end - start > PUBLISHED_MAX_SPAN:
             raise ApiError("InvalidParameterValue", "EndTime and StartTime must be at most 30 days apart.")
         if now - start > PUBLISHED_RETENTION:
-            raise ApiError("InvalidParameterValue", "StartTime %s is older than the 60 days of push history kept." % format_utc(start))
+            raise ApiError(
+                "InvalidParameterValue",
+                f"StartTime {format_utc(start)} is older than the 60 days of push history kept.",
+            )
         return start, end
 
     def _sort_published(self) -> None:
@@ -1376,32 +1474,50 @@ class EmulatorCore:
 
     def _issue(self, kind: str, role: str, lifetime: float) -> Credential:
         """A new temporary credential, registered so that calls signed with it are accepted until it expires."""
-        credential = Credential("AKID" + secrets.token_hex(16).upper(), secrets.token_urlsafe(30), secrets.token_urlsafe(48),
-                                self.clock() + lifetime)
+        credential = Credential(
+            "AKID" + secrets.token_hex(16).upper(),
+            secrets.token_urlsafe(30),
+            secrets.token_urlsafe(48),
+            self.clock() + lifetime,
+        )
         with self._lock:
             self.credentials[credential.secret_id] = credential
-            self.issued.append({"kind": kind, "role": role, "secret_id": credential.secret_id, "expires_at": credential.expires_at})
+            self.issued.append(
+                {"kind": kind, "role": role, "secret_id": credential.secret_id, "expires_at": credential.expires_at}
+            )
         return credential
 
     def assume_role(self, params: dict) -> dict:
         role_arn = required_str(params, "RoleArn")
         session_name = required_str(params, "RoleSessionName")
         if not ROLE_SESSION_NAME_PATTERN.fullmatch(session_name):
-            raise ApiError("InvalidParameter.ParamError", "RoleSessionName must be 2 to 128 letters, digits or +=,.@_-.")
+            raise ApiError(
+                "InvalidParameter.ParamError", "RoleSessionName must be 2 to 128 letters, digits or +=,.@_-."
+            )
         duration = params.get("DurationSeconds", STS_DEFAULT_DURATION)
         if isinstance(duration, bool) or not isinstance(duration, int):
             raise ApiError("InvalidParameter.ParamError", "DurationSeconds must be an integer.")
         if duration > STS_MAX_DURATION:
-            raise ApiError("InvalidParameter.OverTimeError", "DurationSeconds %d is over the maximum of %d." % (duration, STS_MAX_DURATION))
+            raise ApiError(
+                "InvalidParameter.OverTimeError",
+                "DurationSeconds %d is over the maximum of %d." % (duration, STS_MAX_DURATION),
+            )
         if duration < STS_MIN_DURATION:
-            raise ApiError("InvalidParameter.ParamError", "DurationSeconds %d is under the minimum of %d." % (duration, STS_MIN_DURATION))
+            raise ApiError(
+                "InvalidParameter.ParamError",
+                "DurationSeconds %d is under the minimum of %d." % (duration, STS_MIN_DURATION),
+            )
         with self._lock:
             role = self.roles.get(role_arn)
         if role is None:
-            raise ApiError("ResourceNotFound.RoleNotFound", "The role `%s` does not exist." % role_arn)
+            raise ApiError("ResourceNotFound.RoleNotFound", f"The role `{role_arn}` does not exist.")
         credential = self._issue("sts", role_arn, role.lifetime if role.lifetime is not None else duration)
         return {
-            "Credentials": {"Token": credential.token, "TmpSecretId": credential.secret_id, "TmpSecretKey": credential.secret_key},
+            "Credentials": {
+                "Token": credential.token,
+                "TmpSecretId": credential.secret_id,
+                "TmpSecretKey": credential.secret_key,
+            },
             "ExpiredTime": int(credential.expires_at),
             "Expiration": iso_utc(credential.expires_at),
         }
@@ -1417,18 +1533,24 @@ class EmulatorCore:
                 return 404, b"Not Found", "text/plain"
             return 200, bound.role_name.encode("utf-8"), "text/plain"
         if path.startswith(METADATA_ROLE_PATH):
-            name = path[len(METADATA_ROLE_PATH):].rstrip("/")
+            name = path[len(METADATA_ROLE_PATH) :].rstrip("/")
             if bound is None or name != bound.role_name:
                 return 404, b"Not Found", "text/plain"
             credential = self._issue("cvm_role", bound.role_name, bound.duration)
-            return 200, json_bytes({
-                "TmpSecretId": credential.secret_id,
-                "TmpSecretKey": credential.secret_key,
-                "Token": credential.token,
-                "ExpiredTime": int(credential.expires_at),
-                "Expiration": iso_utc(credential.expires_at),
-                "Code": "Success",
-            }), "application/json"
+            return (
+                200,
+                json_bytes(
+                    {
+                        "TmpSecretId": credential.secret_id,
+                        "TmpSecretKey": credential.secret_key,
+                        "Token": credential.token,
+                        "ExpiredTime": int(credential.expires_at),
+                        "Expiration": iso_utc(credential.expires_at),
+                        "Code": "Success",
+                    }
+                ),
+                "application/json",
+            )
         return 404, b"Not Found", "text/plain"
 
     # ----- call log
@@ -1476,8 +1598,11 @@ class EmulatorCore:
         handler = routes.get((method, route))
         if handler is None:
             known = any(key[1] == route for key in routes)
-            return (405, {"error": "method %s not allowed on /_emulator/%s" % (method, route)}) if known else \
-                (404, {"error": "no control endpoint /_emulator/%s" % route})
+            return (
+                (405, {"error": f"method {method} not allowed on /_emulator/{route}"})
+                if known
+                else (404, {"error": f"no control endpoint /_emulator/{route}"})
+            )
         try:
             return 200, handler(query, self._control_body(method, body))
         except ControlError as error:
@@ -1500,8 +1625,15 @@ class EmulatorCore:
 
     def list_credentials(self) -> dict:
         with self._lock:
-            items = [{"secret_id": c.secret_id, "account": c.account, "temporary": c.token is not None, "expires_at": c.expires_at}
-                     for c in self.credentials.values()]
+            items = [
+                {
+                    "secret_id": c.secret_id,
+                    "account": c.account,
+                    "temporary": c.token is not None,
+                    "expires_at": c.expires_at,
+                }
+                for c in self.credentials.values()
+            ]
         return {"credentials": items}
 
     def add_credentials(self, body: dict) -> dict:
@@ -1579,13 +1711,25 @@ class EmulatorCore:
 
     def _parse_seed(self, item: Any) -> tuple:
         item = control_object(item, "stream")
-        unknown = set(item) - {"domain_name", "app_name", "stream_name", "state", "resume_time", "reason", "reconnect_after"}
+        unknown = set(item) - {
+            "domain_name",
+            "app_name",
+            "stream_name",
+            "state",
+            "resume_time",
+            "reason",
+            "reconnect_after",
+        }
         if unknown:
-            raise ControlError("unknown stream field(s): %s" % ", ".join(sorted(unknown)))
-        key = (control_str(item, "domain_name").lower(), control_str(item, "app_name", DEFAULT_APP), control_str(item, "stream_name"))
+            raise ControlError("unknown stream field(s): {}".format(", ".join(sorted(unknown))))
+        key = (
+            control_str(item, "domain_name").lower(),
+            control_str(item, "app_name", DEFAULT_APP),
+            control_str(item, "stream_name"),
+        )
         state = control_str(item, "state", "active")
         if state not in STREAM_STATES:
-            raise ControlError("`state` must be one of %s" % ", ".join(STREAM_STATES))
+            raise ControlError("`state` must be one of {}".format(", ".join(STREAM_STATES)))
         record = StreamRecord(state=state)
         if state == "forbid":
             record.resume_at = self._seed_resume_at(item.get("resume_time"))
@@ -1629,7 +1773,9 @@ class EmulatorCore:
             "app_name": key[1],
             "stream_name": key[2],
             "state": self._effective_state(key),
-            "resume_time": format_utc(forbid.resume_at) if forbid is not None and forbid.resume_at is not None else None,
+            "resume_time": format_utc(forbid.resume_at)
+            if forbid is not None and forbid.resume_at is not None
+            else None,
             "reason": forbid.reason if forbid is not None else None,
         }
 
@@ -1646,7 +1792,11 @@ class EmulatorCore:
             for record in self.streams.values():
                 self._current_state(record)
             self._sort_published()
-            ended = [push.describe() for push in self.published if push.end is not None and (name is None or push.name == name)]
+            ended = [
+                push.describe()
+                for push in self.published
+                if push.end is not None and (name is None or push.name == name)
+            ]
             open_pushes = sum(1 for push in self.published if push.end is None)
         return {"total": len(ended), "open": open_pushes, "records": ended}
 
@@ -1669,8 +1819,12 @@ class EmulatorCore:
         fields = {"domain_name", "app_name", "stream_name", "start", "end", "stop_reason", "client_ip", "resolution"}
         unknown = set(item) - fields
         if unknown:
-            raise ControlError("unknown record field(s): %s" % ", ".join(sorted(unknown)))
-        key = (control_str(item, "domain_name").lower(), control_str(item, "app_name", DEFAULT_APP), control_str(item, "stream_name"))
+            raise ControlError("unknown record field(s): {}".format(", ".join(sorted(unknown))))
+        key = (
+            control_str(item, "domain_name").lower(),
+            control_str(item, "app_name", DEFAULT_APP),
+            control_str(item, "stream_name"),
+        )
         start, end = control_moment(item, "start"), control_moment(item, "end")
         if end < start:
             raise ControlError("`end` must not be before `start`")
@@ -1787,14 +1941,14 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
             if self.server.control:
                 self._control(url, body)
             else:
-                self._send_json(404, {"error": "not found: %s" % url.path})
+                self._send_json(404, {"error": f"not found: {url.path}"})
         elif url.path.startswith(METADATA_PREFIX):
             status, payload, content_type = self.server.core.handle_metadata(self.command, url.path)
             self._send(status, payload, content_type, ())
         elif url.path == "/":
             self._api(url, body)
         else:
-            self._send_json(404, {"error": "not found: %s" % url.path})
+            self._send_json(404, {"error": f"not found: {url.path}"})
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -1843,7 +1997,7 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
         self._send(outcome.status, outcome.body, outcome.content_type, outcome.headers)
 
     def _control(self, url, body: bytes) -> None:
-        route = url.path[len("/_emulator/"):].strip("/")
+        route = url.path[len("/_emulator/") :].strip("/")
         status, payload = self.server.core.handle_control(self.command, route, parse_qs(url.query), body)
         self._send_json(status, payload)
 
@@ -1906,7 +2060,7 @@ class LiveHTTPServer(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, OSError):
             return  # client went away, TLS handshake failed, connection shut down at stop
-        sys.stderr.write("live-emulator: error serving %s: %r\n" % (client_address[0], error))
+        sys.stderr.write(f"live-emulator: error serving {client_address[0]}: {error!r}\n")
 
 
 # --------------------------------------------------------------------------- TLS
@@ -1918,9 +2072,22 @@ def generate_tls_files(cert_dir: str) -> tuple:
     cert_path = os.path.join(cert_dir, "cert.pem")
     key_path = os.path.join(cert_dir, "key.pem")
     command = [
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout", key_path, "-out", cert_path,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout",
+        key_path,
+        "-out",
+        cert_path,
     ]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     shutil.copyfile(cert_path, os.path.join(cert_dir, "ca.pem"))
@@ -1941,8 +2108,16 @@ def tls_server_context(cert_dir: str) -> ssl.SSLContext:
 class LiveEmulator:
     """Runs the emulator in a background thread: ``host, port = LiveEmulator(config).start()``."""
 
-    def __init__(self, config: Optional[dict] = None, host: str = "127.0.0.1", port: int = 0, call_log: Optional[str] = None,
-                 tls_cert_dir: Optional[str] = None, clock: Optional[Callable[[], float]] = None, control: bool = True):
+    def __init__(
+        self,
+        config: Optional[dict] = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        call_log: Optional[str] = None,
+        tls_cert_dir: Optional[str] = None,
+        clock: Optional[Callable[[], float]] = None,
+        control: bool = True,
+    ):
         self.core = EmulatorCore(config, clock=clock, call_log=call_log)
         self.host = host
         self.port = port
@@ -1957,7 +2132,7 @@ class LiveEmulator:
 
     @property
     def url(self) -> str:
-        host = "[%s]" % self.host if ":" in self.host else self.host
+        host = f"[{self.host}]" if ":" in self.host else self.host
         return "%s://%s:%d" % (self.scheme, host, self.port)
 
     @property
@@ -1968,7 +2143,9 @@ class LiveEmulator:
         context = tls_server_context(self.tls_cert_dir) if self.tls_cert_dir else None
         self._server = LiveHTTPServer((self.host, self.port), self.core, context, control=self.control)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="live-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="live-emulator", daemon=True
+        )
         self._thread.start()
         return self.host, self.port
 
@@ -1983,7 +2160,7 @@ class LiveEmulator:
             self._thread = None
         self.core.close()
 
-    def __enter__(self) -> "LiveEmulator":
+    def __enter__(self) -> LiveEmulator:
         self.start()
         return self
 
@@ -2003,20 +2180,44 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument("--call-log", help="append every API call as a JSON line here")
     parser.add_argument("--latency-ms", type=float, help="sleep this long before every API answer")
     parser.add_argument("--no-quotas", action="store_true", help="do not enforce the per-action quotas")
-    parser.add_argument("--quota-window", choices=QUOTA_WINDOWS,
-                        help="bucket (default): token bucket, burst = rate; sliding: at most the quota in any 1.0 s window")
-    parser.add_argument("--strict-resume", action="store_true", help="ResumeLiveStream of a stream that is not forbidden fails")
+    parser.add_argument(
+        "--quota-window",
+        choices=QUOTA_WINDOWS,
+        help="bucket (default): token bucket, burst = rate; sliding: at most the quota in any 1.0 s window",
+    )
+    parser.add_argument(
+        "--strict-resume", action="store_true", help="ResumeLiveStream of a stream that is not forbidden fails"
+    )
     parser.add_argument("--strict-resume-code", help="the error code of --strict-resume (default FailedOperation)")
-    parser.add_argument("--forbid-scope", choices=FORBID_SCOPES,
-                        help="name (default, as Tencent): a forbid covers the stream name on every domain and app; strict: domain+app+name")
-    parser.add_argument("--online-page-size-max", type=int, help="largest DescribeLiveStreamOnlineList PageSize (default %d)" % MAX_PAGE_SIZE)
-    parser.add_argument("--intl", action="store_true", help="the international site's limits: online list PageSize at most %d" % INTL_PAGE_SIZE_MAX)
+    parser.add_argument(
+        "--forbid-scope",
+        choices=FORBID_SCOPES,
+        help="name (default, as Tencent): a forbid covers the stream name on every domain and app; strict: domain+app+name",
+    )
+    parser.add_argument(
+        "--online-page-size-max",
+        type=int,
+        help="largest DescribeLiveStreamOnlineList PageSize (default %d)" % MAX_PAGE_SIZE,
+    )
+    parser.add_argument(
+        "--intl",
+        action="store_true",
+        help="the international site's limits: online list PageSize at most %d" % INTL_PAGE_SIZE_MAX,
+    )
     parser.add_argument("--unknown-domain-code", help="error code for a domain the account does not have")
-    parser.add_argument("--reconnect-after-resume", type=float,
-                        help="seconds after a ResumeLiveStream lifts a forbid until the stream is active again (default: never)")
-    parser.add_argument("--published-cap-mode", choices=PUBLISHED_CAP_MODES,
-                        help="DescribeLiveStreamPublishedList beyond record 10,000: truncate (default, empty pages) or error")
-    parser.add_argument("--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name")
+    parser.add_argument(
+        "--reconnect-after-resume",
+        type=float,
+        help="seconds after a ResumeLiveStream lifts a forbid until the stream is active again (default: never)",
+    )
+    parser.add_argument(
+        "--published-cap-mode",
+        choices=PUBLISHED_CAP_MODES,
+        help="DescribeLiveStreamPublishedList beyond record 10,000: truncate (default, empty pages) or error",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name"
+    )
     parser.add_argument("--no-control", action="store_true", help="answer 404 on /_emulator/* (no control interface)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
     parser.add_argument("--cert-dir", help="with --tls: where cert.pem, key.pem and ca.pem are written")
@@ -2074,18 +2275,24 @@ def write_port_file(path: str, port: int) -> None:
 def main(argv: Optional[list] = None) -> int:
     args = parse_args(argv)
     try:
-        emulator = LiveEmulator(load_config(args), host=args.host, port=args.port, call_log=args.call_log,
-                                tls_cert_dir=args.cert_dir if args.tls else None, control=not args.no_control)
+        emulator = LiveEmulator(
+            load_config(args),
+            host=args.host,
+            port=args.port,
+            call_log=args.call_log,
+            tls_cert_dir=args.cert_dir if args.tls else None,
+            control=not args.no_control,
+        )
         emulator.start()
     except (ControlError, OSError, ValueError, subprocess.CalledProcessError) as error:
-        sys.stderr.write("live-emulator: cannot start: %s\n" % getattr(error, "message", error))
+        sys.stderr.write("live-emulator: cannot start: {}\n".format(getattr(error, "message", error)))
         return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     if args.port_file:
         write_port_file(args.port_file, emulator.port)
-    print("live-emulator listening on %s" % emulator.url, flush=True)
+    print(f"live-emulator listening on {emulator.url}", flush=True)
     while not stop.wait(0.5):
         pass
     emulator.stop()

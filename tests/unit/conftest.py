@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Shared fixtures: the Live API emulator (tests/emulator/live_emulator.py) loaded by path."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import importlib
 import os
@@ -34,7 +29,12 @@ def isolated_credentials(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     from ansible_collections.tencent.cloud.plugins.module_utils import _credentials
-    monkeypatch.setattr(_credentials, "SDK_CREDENTIAL_FILES", ("~/.tencentcloud/credentials", str(home / "etc-tencentcloud-credentials")))
+
+    monkeypatch.setattr(
+        _credentials,
+        "SDK_CREDENTIAL_FILES",
+        ("~/.tencentcloud/credentials", str(home / "etc-tencentcloud-credentials")),
+    )
 
 
 # Loaded at import so that test modules can also "import live_emulator".

@@ -1,6 +1,6 @@
-# -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures: the Live API emulator loaded by file path and run in-process on a free port."""
+
 from __future__ import annotations
 
 import sys

@@ -1,6 +1,6 @@
-# -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Conformance and protocol tests of the Live API 3.0 emulator (tests/emulator/live_emulator.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 
+import live_emulator as le  # loaded by conftest.py from tests/emulator/
 import pytest
 import requests
 from tencentcloud.common.credential import Credential
@@ -22,9 +23,6 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, models
-
-import live_emulator as le  # loaded by conftest.py from tests/emulator/
-
 
 EMULATOR_PATH = os.path.abspath(le.__file__)
 DOMAIN = le.DEFAULT_DOMAIN
@@ -39,21 +37,33 @@ def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
 
 
-def tc3_authorization(secret_id, secret_key, headers, body, timestamp, signed=("content-type", "host"), service="live", date=None):
+def tc3_authorization(
+    secret_id, secret_key, headers, body, timestamp, signed=("content-type", "host"), service="live", date=None
+):
     date = date or time.strftime("%Y-%m-%d", time.gmtime(timestamp))
     lowered = {name.lower(): value for name, value in headers.items()}
-    canonical_headers = "".join("%s:%s\n" % (name, lowered[name].strip().lower()) for name in signed)
+    canonical_headers = "".join(f"{name}:{lowered[name].strip().lower()}\n" for name in signed)
     signed_headers = ";".join(signed)
-    canonical = "POST\n/\n\n%s\n%s\n%s" % (canonical_headers, signed_headers, hashlib.sha256(body).hexdigest())
-    scope = "%s/%s/tc3_request" % (date, service)
+    canonical = f"POST\n/\n\n{canonical_headers}\n{signed_headers}\n{hashlib.sha256(body).hexdigest()}"
+    scope = f"{date}/{service}/tc3_request"
     to_sign = "TC3-HMAC-SHA256\n%d\n%s\n%s" % (timestamp, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
     key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode("utf-8"), date), service), "tc3_request")
     signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    return "TC3-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (secret_id, scope, signed_headers, signature)
+    return f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
 
 
-def signed_headers_for(port, action, body, timestamp, secret_id=SECRET_ID, secret_key=SECRET_KEY, token=None,
-                       version="2018-08-01", signed=("content-type", "host"), **sign_options):
+def signed_headers_for(
+    port,
+    action,
+    body,
+    timestamp,
+    secret_id=SECRET_ID,
+    secret_key=SECRET_KEY,
+    token=None,
+    version="2018-08-01",
+    signed=("content-type", "host"),
+    **sign_options,
+):
     headers = {
         "Content-Type": "application/json",
         "Host": "127.0.0.1:%d" % port,
@@ -63,11 +73,22 @@ def signed_headers_for(port, action, body, timestamp, secret_id=SECRET_ID, secre
     }
     if token is not None:
         headers["X-TC-Token"] = token
-    headers["Authorization"] = tc3_authorization(secret_id, secret_key, headers, body, timestamp, signed, **sign_options)
+    headers["Authorization"] = tc3_authorization(
+        secret_id, secret_key, headers, body, timestamp, signed, **sign_options
+    )
     return headers
 
 
-def raw_call(emulator, action="DescribeLiveStreamState", params=None, body=None, timestamp=None, conn=None, sent_body=None, **options):
+def raw_call(
+    emulator,
+    action="DescribeLiveStreamState",
+    params=None,
+    body=None,
+    timestamp=None,
+    conn=None,
+    sent_body=None,
+    **options,
+):
     """Sign and POST one call with http.client; returns (status, parsed JSON or raw bytes)."""
     if body is None:
         body = json.dumps(params if params is not None else stream_params("s1")).encode("utf-8")
@@ -129,7 +150,9 @@ def add_faults(emulator, *faults):
 
 
 def sdk_client(port, secret_id=SECRET_ID, secret_key=SECRET_KEY, token=None, scheme="http", ca_file=None, timeout=10):
-    http_profile = HttpProfile(protocol=scheme, endpoint="127.0.0.1:%d" % port, reqTimeout=timeout, certification=ca_file)
+    http_profile = HttpProfile(
+        protocol=scheme, endpoint="127.0.0.1:%d" % port, reqTimeout=timeout, certification=ca_file
+    )
     return live_client.LiveClient(Credential(secret_id, secret_key, token), "", ClientProfile(httpProfile=http_profile))
 
 
@@ -156,17 +179,36 @@ def sdk_error(call, *args):
 
 
 VECTOR_BODY = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
-VECTOR_HEADERS = {"content-type": "application/json; charset=utf-8", "host": "cvm.tencentcloudapi.com", "x-tc-action": "DescribeInstances"}
+VECTOR_HEADERS = {
+    "content-type": "application/json; charset=utf-8",
+    "host": "cvm.tencentcloudapi.com",
+    "x-tc-action": "DescribeInstances",
+}
 
 
-@pytest.mark.parametrize("secret_key, signed, canonical_hash, signature", [
-    ("Gu5t9xGARNpq86cd98joQYCN3*******", ["content-type", "host"],
-     "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031", "2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c"),
-    ("*" * 32, ["content-type", "host", "x-tc-action"],
-     "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84", "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"),
-    ("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", ["content-type", "host"],
-     "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031", "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"),
-])
+@pytest.mark.parametrize(
+    "secret_key, signed, canonical_hash, signature",
+    [
+        (
+            "Gu5t9xGARNpq86cd98joQYCN3*******",
+            ["content-type", "host"],
+            "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031",
+            "2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c",
+        ),
+        (
+            "*" * 32,
+            ["content-type", "host", "x-tc-action"],
+            "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84",
+            "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f",
+        ),
+        (
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            ["content-type", "host"],
+            "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031",
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168",
+        ),
+    ],
+)
 def test_emulator_signer_matches_published_vectors(secret_key, signed, canonical_hash, signature):
     assert le.sha256_hex(VECTOR_BODY) == "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
     canonical = le.canonical_request("POST", "/", "", VECTOR_HEADERS, signed, le.sha256_hex(VECTOR_BODY))
@@ -214,15 +256,19 @@ def test_sdk_forbid_with_resume_time_expires_into_inactive(emulator):
 
 
 def test_sdk_wrong_key_is_a_signature_failure(emulator):
-    error = sdk_error(sdk_client(emulator.port, secret_key="not-the-key").DescribeLiveStreamState,
-                      sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    error = sdk_error(
+        sdk_client(emulator.port, secret_key="not-the-key").DescribeLiveStreamState,
+        sdk_request(models.DescribeLiveStreamStateRequest, "s1"),
+    )
     assert error.code == "AuthFailure.SignatureFailure"
     assert len(error.requestId) == 36
 
 
 def test_sdk_unknown_secret_id(emulator):
-    error = sdk_error(sdk_client(emulator.port, secret_id="AKIDunknown").DescribeLiveStreamState,
-                      sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    error = sdk_error(
+        sdk_client(emulator.port, secret_id="AKIDunknown").DescribeLiveStreamState,
+        sdk_request(models.DescribeLiveStreamStateRequest, "s1"),
+    )
     assert error.code == "AuthFailure.SecretIdNotFound"
 
 
@@ -235,15 +281,26 @@ def test_sdk_temporary_credentials(emulator):
     assert stream_state(emulator, "s1") == "inactive"
 
     wrong = sdk_client(emulator.port, "AKIDtmp", "tmp-key", "tok-2")
-    assert sdk_error(wrong.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+    assert (
+        sdk_error(wrong.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code
+        == "AuthFailure.TokenFailure"
+    )
     missing = sdk_client(emulator.port, "AKIDtmp", "tmp-key")
-    assert sdk_error(missing.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+    assert (
+        sdk_error(missing.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code
+        == "AuthFailure.TokenFailure"
+    )
 
 
 def test_expired_temporary_credentials_fail(emulator):
-    emulator.core.add_credentials({"secret_id": "AKIDold", "secret_key": "k", "token": "t", "expires_at": time.time() - 1})
+    emulator.core.add_credentials(
+        {"secret_id": "AKIDold", "secret_key": "k", "token": "t", "expires_at": time.time() - 1}
+    )
     client = sdk_client(emulator.port, "AKIDold", "k", "t")
-    assert sdk_error(client.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code == "AuthFailure.TokenFailure"
+    assert (
+        sdk_error(client.DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")).code
+        == "AuthFailure.TokenFailure"
+    )
 
 
 def test_sdk_unsigned_payload_is_accepted(emulator):
@@ -256,7 +313,9 @@ def test_sdk_unsigned_payload_is_accepted(emulator):
 
 def test_sdk_sees_a_non_200_fault_as_a_network_error(emulator):
     add_faults(emulator, {"action": "DescribeLiveStreamState", "kind": "http_502", "count": 1})
-    error = sdk_error(sdk_client(emulator.port).DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+    error = sdk_error(
+        sdk_client(emulator.port).DescribeLiveStreamState, sdk_request(models.DescribeLiveStreamStateRequest, "s1")
+    )
     assert error.code == "ServerNetworkError"
 
 
@@ -320,7 +379,10 @@ def test_wrong_version(emulator):
 
 def test_tampered_body_is_signature_failure(emulator):
     body = json.dumps(stream_params("s1")).encode("utf-8")
-    assert error_code(raw_call(emulator, body=body, sent_body=body.replace(b"s1", b"s2"))) == "AuthFailure.SignatureFailure"
+    assert (
+        error_code(raw_call(emulator, body=body, sent_body=body.replace(b"s1", b"s2")))
+        == "AuthFailure.SignatureFailure"
+    )
 
 
 def test_wrong_service_or_date_in_scope(emulator):
@@ -332,11 +394,16 @@ def test_signed_headers_must_include_content_type_and_host(emulator):
     assert error_code(raw_call(emulator, signed=("host",))) == "AuthFailure.InvalidAuthorization"
 
 
-@pytest.mark.parametrize("authorization", [
-    "", "Basic dXNlcjpwYXNz", "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request",
-    "TC3-HMAC-SHA256 Credential=AKID/live/tc3_request, SignedHeaders=content-type;host, Signature=" + "0" * 64,
-    "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request, SignedHeaders=content-type;host, Signature=xyz",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "",
+        "Basic dXNlcjpwYXNz",
+        "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request",
+        "TC3-HMAC-SHA256 Credential=AKID/live/tc3_request, SignedHeaders=content-type;host, Signature=" + "0" * 64,
+        "TC3-HMAC-SHA256 Credential=AKID/2020-01-01/live/tc3_request, SignedHeaders=content-type;host, Signature=xyz",
+    ],
+)
 def test_malformed_authorization(emulator, authorization):
     body = json.dumps(stream_params("s1")).encode("utf-8")
     headers = signed_headers_for(emulator.port, "DescribeLiveStreamState", body, int(time.time()))
@@ -348,13 +415,16 @@ def test_malformed_authorization(emulator, authorization):
     assert payload["Response"]["Error"]["Code"] == "AuthFailure.InvalidAuthorization"
 
 
-@pytest.mark.parametrize("body, code", [
-    (b"not json", "InvalidParameter"),
-    (b"[1, 2]", "InvalidParameter"),
-    (json.dumps(stream_params("s1", Extra=1)).encode(), "UnknownParameter"),
-    (json.dumps({"DomainName": DOMAIN, "AppName": "live"}).encode(), "MissingParameter"),
-    (json.dumps(stream_params(5)).encode(), "InvalidParameterValue"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (b"not json", "InvalidParameter"),
+        (b"[1, 2]", "InvalidParameter"),
+        (json.dumps(stream_params("s1", Extra=1)).encode(), "UnknownParameter"),
+        (json.dumps({"DomainName": DOMAIN, "AppName": "live"}).encode(), "MissingParameter"),
+        (json.dumps(stream_params(5)).encode(), "InvalidParameterValue"),
+    ],
+)
 def test_bad_parameters(emulator, body, code):
     assert error_code(raw_call(emulator, body=body)) == code
 
@@ -369,7 +439,10 @@ def test_unknown_domain_and_configurable_code(emulator):
     assert "nope.example.com" in payload["Response"]["Error"]["Message"]
     assert status == 200
     control(emulator, "POST", "settings", {"unknown_domain_code": "InvalidParameter.DomainNotExists"})
-    assert error_code(raw_call(emulator, params=stream_params("s1", domain="nope.example.com"))) == "InvalidParameter.DomainNotExists"
+    assert (
+        error_code(raw_call(emulator, params=stream_params("s1", domain="nope.example.com")))
+        == "InvalidParameter.DomainNotExists"
+    )
 
 
 def test_non_api_paths(emulator):
@@ -396,7 +469,10 @@ def test_quota_burst_is_exactly_the_per_second_number(emulator):
     # the quota is per action and per main account (not per SecretId)
     assert error_code(raw_call(emulator, action="DropLiveStream")) is None
     emulator.core.add_credentials({"secret_id": "AKIDsame", "secret_key": "same"})
-    assert error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDsame", secret_key="same")) == "RequestLimitExceeded"
+    assert (
+        error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDsame", secret_key="same"))
+        == "RequestLimitExceeded"
+    )
     emulator.core.add_credentials({"secret_id": "AKIDother", "secret_key": "other", "account": "100000000002"})
     assert error_code(raw_call(emulator, action="ResumeLiveStream", secret_id="AKIDother", secret_key="other")) is None
 
@@ -443,7 +519,10 @@ def test_quotas_can_be_turned_off(emulator):
     control(emulator, "POST", "settings", {"quotas": False})
     emulator.test_clock.freeze()
     conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
-    codes = [error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params={}, conn=conn)) for attempt in range(90)]
+    codes = [
+        error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params={}, conn=conn))
+        for attempt in range(90)
+    ]
     conn.close()
     assert codes == [None] * 90
 
@@ -535,8 +614,12 @@ def test_rate_faults_are_seeded_and_reproducible(emulator):
 
 
 def test_bad_fault_definitions_are_rejected(emulator):
-    for fault in ({"action": "Nope", "kind": "close"}, {"action": "*", "kind": "explode"},
-                  {"action": "*", "kind": "close", "count": 0}, {"action": "*", "kind": "close", "rate": 2}):
+    for fault in (
+        {"action": "Nope", "kind": "close"},
+        {"action": "*", "kind": "explode"},
+        {"action": "*", "kind": "close", "count": 0},
+        {"action": "*", "kind": "close", "rate": 2},
+    ):
         status, payload = control(emulator, "POST", "faults", {"faults": [fault]})
         assert status == 400 and payload["error"]
 
@@ -556,7 +639,9 @@ def test_online_list_pagination(emulator):
     seed(emulator, "idle-1", "idle-2", state="inactive")
     seed(emulator, "banned", state="forbid")
     pages = [online_page(emulator, PageNum=n, PageSize=10) for n in (1, 2, 3, 4)]
-    assert [(p["TotalNum"], p["TotalPage"], p["PageNum"], p["PageSize"]) for p in pages] == [(25, 3, n, 10) for n in (1, 2, 3, 4)]
+    assert [(p["TotalNum"], p["TotalPage"], p["PageNum"], p["PageSize"]) for p in pages] == [
+        (25, 3, n, 10) for n in (1, 2, 3, 4)
+    ]
     assert [len(p["OnlineInfo"]) for p in pages] == [10, 10, 5, 0]
     listed = [info["StreamName"] for page in pages for info in page["OnlineInfo"]]
     assert listed == names
@@ -566,25 +651,45 @@ def test_online_list_pagination(emulator):
 
 def test_online_list_filters(emulator):
     seed(emulator, "a", "b")
-    control(emulator, "POST", "streams", {"streams": [{"domain_name": "other.push.example", "app_name": "app2", "stream_name": "a"}]})
+    control(
+        emulator,
+        "POST",
+        "streams",
+        {"streams": [{"domain_name": "other.push.example", "app_name": "app2", "stream_name": "a"}]},
+    )
     assert online_page(emulator, PageSize=100)["TotalNum"] == 3
-    assert [i["DomainName"] for i in online_page(emulator, StreamName="a")["OnlineInfo"]] == [DOMAIN, "other.push.example"]
+    assert [i["DomainName"] for i in online_page(emulator, StreamName="a")["OnlineInfo"]] == [
+        DOMAIN,
+        "other.push.example",
+    ]
     assert online_page(emulator, AppName="app2")["TotalNum"] == 1
     assert online_page(emulator, DomainName=DOMAIN)["TotalNum"] == 2
     assert online_page(emulator, StreamName="b ")["TotalNum"] == 0
 
 
-@pytest.mark.parametrize("params", [{"PageSize": 9}, {"PageSize": 300001}, {"PageNum": 0}, {"PageSize": "10"}, {"PageNum": True}])
+@pytest.mark.parametrize(
+    "params", [{"PageSize": 9}, {"PageSize": 300001}, {"PageNum": 0}, {"PageSize": "10"}, {"PageNum": True}]
+)
 def test_online_list_bad_paging(emulator, params):
-    assert error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params=params)) == "InvalidParameterValue"
+    assert (
+        error_code(raw_call(emulator, action="DescribeLiveStreamOnlineList", params=params)) == "InvalidParameterValue"
+    )
 
 
 # --------------------------------------------------------------------------- forbid parameters and expiry
 
 
-@pytest.mark.parametrize("resume_time", [
-    "past", "far", "2030-01-01 00:00:00", "2030-01-01T00:00:00+08:00", "tomorrow", 1700000000,
-])
+@pytest.mark.parametrize(
+    "resume_time",
+    [
+        "past",
+        "far",
+        "2030-01-01 00:00:00",
+        "2030-01-01T00:00:00+08:00",
+        "tomorrow",
+        1700000000,
+    ],
+)
 def test_forbid_bad_resume_time(emulator, resume_time):
     now = time.time()
     value = {"past": le.format_utc(now - 60), "far": le.format_utc(now + 91 * 86400)}.get(resume_time, resume_time)
@@ -596,13 +701,21 @@ def test_forbid_bad_resume_time(emulator, resume_time):
 
 def test_forbid_reason_limit_and_defaults(emulator):
     too_long = "\u00e9" * 1025  # 2050 bytes in UTF-8
-    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason=too_long))) == "InvalidParameterValue"
-    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason="\u00e9" * 1024))) is None
+    assert (
+        error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason=too_long)))
+        == "InvalidParameterValue"
+    )
+    assert (
+        error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s1", Reason="\u00e9" * 1024)))
+        is None
+    )
     row = emulator.core.list_streams({})["streams"][0]
     assert row["state"] == "forbid"
     assert abs(le.parse_utc(row["resume_time"]) - (time.time() + 7 * 86400)) < 5
     ahead = le.format_utc(time.time() + 89 * 86400)
-    assert error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s2", ResumeTime=ahead))) is None
+    assert (
+        error_code(raw_call(emulator, action="ForbidLiveStream", params=stream_params("s2", ResumeTime=ahead))) is None
+    )
 
 
 def test_seeded_forbid_expires(emulator):
@@ -660,28 +773,56 @@ def test_control_credentials_and_domains(emulator):
     assert control(emulator, "POST", "domains", {"domains": ["new.push.example"]})[0] == 200
     assert error_code(raw_call(emulator, params=stream_params("s1", domain="new.push.example"))) is None
     assert control(emulator, "DELETE", "domains?domain_name=new.push.example")[0] == 200
-    assert error_code(raw_call(emulator, params=stream_params("s1", domain="new.push.example"))) == "InternalError.ConfigNotExist"
+    assert (
+        error_code(raw_call(emulator, params=stream_params("s1", domain="new.push.example")))
+        == "InternalError.ConfigNotExist"
+    )
 
 
 def test_control_streams_seed_and_filter(emulator):
-    control(emulator, "POST", "streams", {"streams": [
-        {"domain_name": "x.push.example", "stream_name": "a", "state": "active"},
-        {"domain_name": DOMAIN, "app_name": "other", "stream_name": "b", "state": "forbid"},
-        {"domain_name": DOMAIN, "stream_name": "c", "state": "inactive"},
-    ]})
+    control(
+        emulator,
+        "POST",
+        "streams",
+        {
+            "streams": [
+                {"domain_name": "x.push.example", "stream_name": "a", "state": "active"},
+                {"domain_name": DOMAIN, "app_name": "other", "stream_name": "b", "state": "forbid"},
+                {"domain_name": DOMAIN, "stream_name": "c", "state": "inactive"},
+            ]
+        },
+    )
     rows = control(emulator, "GET", "streams")[1]["streams"]
     assert {(r["domain_name"], r["app_name"], r["stream_name"], r["state"]) for r in rows} == {
-        ("x.push.example", "live", "a", "active"), (DOMAIN, "other", "b", "forbid"), (DOMAIN, "live", "c", "inactive")}
+        ("x.push.example", "live", "a", "active"),
+        (DOMAIN, "other", "b", "forbid"),
+        (DOMAIN, "live", "c", "inactive"),
+    }
     assert [r["stream_name"] for r in control(emulator, "GET", "streams?state=forbid")[1]["streams"]] == ["b"]
-    assert [r["stream_name"] for r in control(emulator, "GET", "streams?domain_name=x.push.example")[1]["streams"]] == ["a"]
-    assert [r["stream_name"] for r in control(emulator, "GET", "streams?app_name=live&stream_name=c")[1]["streams"]] == ["c"]
-    assert error_code(raw_call(emulator, params=stream_params("a", domain="x.push.example"))) is None  # domain registered
-    assert control(emulator, "POST", "streams", {"streams": [{"domain_name": DOMAIN, "stream_name": "d", "state": "paused"}]})[0] == 400
+    assert [r["stream_name"] for r in control(emulator, "GET", "streams?domain_name=x.push.example")[1]["streams"]] == [
+        "a"
+    ]
+    assert [
+        r["stream_name"] for r in control(emulator, "GET", "streams?app_name=live&stream_name=c")[1]["streams"]
+    ] == ["c"]
+    assert (
+        error_code(raw_call(emulator, params=stream_params("a", domain="x.push.example"))) is None
+    )  # domain registered
+    assert (
+        control(
+            emulator, "POST", "streams", {"streams": [{"domain_name": DOMAIN, "stream_name": "d", "state": "paused"}]}
+        )[0]
+        == 400
+    )
 
 
 def test_control_reset_restores_start_up_config():
-    config = {"credentials": [{"secret_id": "AKIDcfg", "secret_key": "cfg-key"}], "domains": ["cfg.push.example"],
-              "streams": [{"domain_name": DOMAIN, "stream_name": "seeded", "state": "forbid"}], "settings": {"latency_ms": 5}}
+    config = {
+        "credentials": [{"secret_id": "AKIDcfg", "secret_key": "cfg-key"}],
+        "domains": ["cfg.push.example"],
+        "streams": [{"domain_name": DOMAIN, "stream_name": "seeded", "state": "forbid"}],
+        "settings": {"latency_ms": 5},
+    }
     with le.LiveEmulator(config) as emulator:
         emulator.core.add_credentials({"secret_id": "AKIDextra", "secret_key": "x"})
         emulator.core.remove_domain("cfg.push.example")
@@ -692,7 +833,9 @@ def test_control_reset_restores_start_up_config():
         ids = {c["secret_id"] for c in control(emulator, "GET", "credentials")[1]["credentials"]}
         assert ids == {SECRET_ID, "AKIDcfg"}
         assert control(emulator, "GET", "domains")[1]["domains"] == sorted([DOMAIN, "cfg.push.example"])
-        assert [(r["stream_name"], r["state"]) for r in control(emulator, "GET", "streams")[1]["streams"]] == [("seeded", "forbid")]
+        assert [(r["stream_name"], r["state"]) for r in control(emulator, "GET", "streams")[1]["streams"]] == [
+            ("seeded", "forbid")
+        ]
         settings = control(emulator, "GET", "settings")[1]
         assert (settings["latency_ms"], settings["quotas"]) == (5, True)
         assert control(emulator, "GET", "faults")[1]["faults"] == []
@@ -709,12 +852,18 @@ def test_call_log_never_holds_secrets(tmp_path):
         emulator.core.add_credentials({"secret_id": "AKIDsecretive", "secret_key": secret_key, "token": token})
         client = sdk_client(emulator.port, "AKIDsecretive", secret_key, token)
         client.ForbidLiveStream(sdk_request(models.ForbidLiveStreamRequest, "s1", Reason="why"))
-        sdk_error(sdk_client(emulator.port, "AKIDsecretive", secret_key, token + "x").DescribeLiveStreamState,
-                  sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
-        sdk_error(sdk_client(emulator.port, "AKIDsecretive", secret_key + "x", token).DescribeLiveStreamState,
-                  sdk_request(models.DescribeLiveStreamStateRequest, "s1"))
+        sdk_error(
+            sdk_client(emulator.port, "AKIDsecretive", secret_key, token + "x").DescribeLiveStreamState,
+            sdk_request(models.DescribeLiveStreamStateRequest, "s1"),
+        )
+        sdk_error(
+            sdk_client(emulator.port, "AKIDsecretive", secret_key + "x", token).DescribeLiveStreamState,
+            sdk_request(models.DescribeLiveStreamStateRequest, "s1"),
+        )
         body = json.dumps(stream_params("s1")).encode()
-        headers = signed_headers_for(emulator.port, "DescribeLiveStreamState", body, int(time.time()), "AKIDsecretive", secret_key, token)
+        headers = signed_headers_for(
+            emulator.port, "DescribeLiveStreamState", body, int(time.time()), "AKIDsecretive", secret_key, token
+        )
         signature = headers["Authorization"].rsplit("Signature=", 1)[1]
         assert error_code(raw_call(emulator, secret_id="AKIDsecretive", secret_key=secret_key, token=token)) is None
         calls_text = json.dumps(control(emulator, "GET", "calls")[1])
@@ -723,7 +872,11 @@ def test_call_log_never_holds_secrets(tmp_path):
     log_text = log_path.read_text(encoding="utf-8")
     assert len(log_text.splitlines()) == 4
     assert [json.loads(line)["code"] for line in log_text.splitlines()] == [
-        None, "AuthFailure.TokenFailure", "AuthFailure.SignatureFailure", None]
+        None,
+        "AuthFailure.TokenFailure",
+        "AuthFailure.SignatureFailure",
+        None,
+    ]
     for text in (log_text, calls_text, credentials_text, settings_text):
         for secret in (secret_key, token, signature, "Signature=", "TC3-HMAC-SHA256"):
             assert secret not in text
@@ -754,9 +907,24 @@ def wait_for_file(path, process, seconds=10.0):
 
 def test_cli_port_file_config_and_clean_sigterm(tmp_path):
     port_file, log_file, config_file = tmp_path / "port", tmp_path / "calls.jsonl", tmp_path / "config.json"
-    config_file.write_text(json.dumps({"streams": [{"domain_name": DOMAIN, "stream_name": "cli", "state": "active"}]}), encoding="utf-8")
-    command = [sys.executable, str(EMULATOR_PATH), "--port", "0", "--port-file", str(port_file), "--config", str(config_file),
-               "--call-log", str(log_file), "--no-quotas", "--latency-ms", "1"]
+    config_file.write_text(
+        json.dumps({"streams": [{"domain_name": DOMAIN, "stream_name": "cli", "state": "active"}]}), encoding="utf-8"
+    )
+    command = [
+        sys.executable,
+        str(EMULATOR_PATH),
+        "--port",
+        "0",
+        "--port-file",
+        str(port_file),
+        "--config",
+        str(config_file),
+        "--call-log",
+        str(log_file),
+        "--no-quotas",
+        "--latency-ms",
+        "1",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_file(str(port_file), process)
@@ -780,11 +948,19 @@ def test_cli_port_file_config_and_clean_sigterm(tmp_path):
 
 
 def test_cli_rejects_tls_without_cert_dir_and_bad_config(tmp_path):
-    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--tls"], capture_output=True, text=True, timeout=10, check=False)
+    result = subprocess.run(
+        [sys.executable, str(EMULATOR_PATH), "--tls"], capture_output=True, text=True, timeout=10, check=False
+    )
     assert result.returncode == 2 and "--cert-dir" in result.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"streams": [{"stream_name": "no-domain"}]}), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--config", str(bad)], capture_output=True, text=True, timeout=10, check=False)
+    result = subprocess.run(
+        [sys.executable, str(EMULATOR_PATH), "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     assert result.returncode == 2 and "domain_name" in result.stderr
 
 
@@ -811,7 +987,9 @@ def test_window_max_counts_half_open_one_second_windows():
 
 
 def test_sliding_quota_counts_the_first_second_and_never_refills_early(emulator):
-    control(emulator, "POST", "settings", {"quota_window": "sliding", "quota_overrides": {"DescribeLiveStreamState": 5}})
+    control(
+        emulator, "POST", "settings", {"quota_window": "sliding", "quota_overrides": {"DescribeLiveStreamState": 5}}
+    )
     emulator.test_clock.freeze()
     conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
     codes = [error_code(raw_call(emulator, conn=conn)) for attempt in range(6)]
@@ -841,9 +1019,20 @@ def test_bucket_quota_stays_the_default_and_refills(emulator):
 
 def test_secret_ids_of_one_account_share_a_quota_and_other_accounts_do_not(emulator):
     control(emulator, "POST", "settings", {"quota_overrides": {"ForbidLiveStream": 2}})
-    assert control(emulator, "POST", "credentials", {"credentials": [
-        {"secret_id": "AKIDsecond", "secret_key": "second"},
-        {"secret_id": "AKIDelse", "secret_key": "else", "account": OTHER_ACCOUNT}]})[0] == 200
+    assert (
+        control(
+            emulator,
+            "POST",
+            "credentials",
+            {
+                "credentials": [
+                    {"secret_id": "AKIDsecond", "secret_key": "second"},
+                    {"secret_id": "AKIDelse", "secret_key": "else", "account": OTHER_ACCOUNT},
+                ]
+            },
+        )[0]
+        == 200
+    )
     emulator.test_clock.freeze()
     first = dict(action="ForbidLiveStream")
     second = dict(first, secret_id="AKIDsecond", secret_key="second")
@@ -857,9 +1046,14 @@ def test_secret_ids_of_one_account_share_a_quota_and_other_accounts_do_not(emula
     assert error_code(raw_call(emulator, **other)) == "RequestLimitExceeded"
     calls = control(emulator, "GET", "calls")[1]["calls"]
     assert [(c["secret_id"], c["account"], c["throttled"]) for c in calls] == [
-        (SECRET_ID, le.DEFAULT_ACCOUNT, False), ("AKIDsecond", le.DEFAULT_ACCOUNT, False), ("AKIDsecond", le.DEFAULT_ACCOUNT, True),
-        (SECRET_ID, le.DEFAULT_ACCOUNT, True), ("AKIDelse", OTHER_ACCOUNT, False), ("AKIDelse", OTHER_ACCOUNT, False),
-        ("AKIDelse", OTHER_ACCOUNT, True)]
+        (SECRET_ID, le.DEFAULT_ACCOUNT, False),
+        ("AKIDsecond", le.DEFAULT_ACCOUNT, False),
+        ("AKIDsecond", le.DEFAULT_ACCOUNT, True),
+        (SECRET_ID, le.DEFAULT_ACCOUNT, True),
+        ("AKIDelse", OTHER_ACCOUNT, False),
+        ("AKIDelse", OTHER_ACCOUNT, False),
+        ("AKIDelse", OTHER_ACCOUNT, True),
+    ]
     accounts = {c["secret_id"]: c["account"] for c in control(emulator, "GET", "credentials")[1]["credentials"]}
     assert accounts == {SECRET_ID: le.DEFAULT_ACCOUNT, "AKIDsecond": le.DEFAULT_ACCOUNT, "AKIDelse": OTHER_ACCOUNT}
     assert control(emulator, "POST", "credentials", {"secret_id": "AKIDx", "secret_key": "x", "account": ""})[0] == 400
@@ -875,7 +1069,9 @@ def test_issued_temporary_credentials_belong_to_the_default_account(emulator):
 
 def test_call_log_records_account_language_and_request_client(emulator):
     emulator.test_clock.freeze()  # all in one second for window_max, however slow the machine
-    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint="127.0.0.1:%d" % emulator.port), language="en-US")
+    profile = ClientProfile(
+        httpProfile=HttpProfile(protocol="http", endpoint="127.0.0.1:%d" % emulator.port), language="en-US"
+    )
     client = live_client.LiveClient(Credential(SECRET_ID, SECRET_KEY), "", profile)
     assert sdk_state(client, "s1") == "inactive"
     assert error_code(raw_call(emulator)) is None
@@ -906,7 +1102,10 @@ def raw_exchange(emulator, action, params, timeout=10):
 
 def test_error_fault_answers_any_code_and_does_not_carry_out_the_call(emulator):
     seed(emulator, "s1", state="active")
-    add_faults(emulator, {"action": "ForbidLiveStream", "kind": "error", "code": "FailedOperation.ForbidFailed", "message": "nope"})
+    add_faults(
+        emulator,
+        {"action": "ForbidLiveStream", "kind": "error", "code": "FailedOperation.ForbidFailed", "message": "nope"},
+    )
     status, payload = raw_call(emulator, action="ForbidLiveStream")
     assert status == 200 and payload["Response"]["Error"] == {"Code": "FailedOperation.ForbidFailed", "Message": "nope"}
     assert stream_state(emulator, "s1") == "active"
@@ -916,16 +1115,19 @@ def test_error_fault_answers_any_code_and_does_not_carry_out_the_call(emulator):
     assert "injected" in raw_call(emulator)[1]["Response"]["Error"]["Message"]
 
 
-@pytest.mark.parametrize("fault, message", [
-    ({"action": "*", "kind": "error"}, "needs `code`"),
-    ({"action": "*", "kind": "error", "code": ""}, "`code`"),
-    ({"action": "*", "kind": "throttle", "code": "X"}, "takes no `code`"),
-    ({"action": "*", "kind": "lost_answer", "via": "pigeon"}, "`via`"),
-    ({"action": "*", "kind": "preempt"}, "needs `state`"),
-    ({"action": "*", "kind": "preempt", "state": "paused"}, "`state`"),
-    ({"action": "*", "kind": "close", "stream_name": ""}, "`stream_name`"),
-    ({"action": "*", "kind": "close", "streamname": "s1"}, "unknown fault field(s): streamname"),
-])
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ({"action": "*", "kind": "error"}, "needs `code`"),
+        ({"action": "*", "kind": "error", "code": ""}, "`code`"),
+        ({"action": "*", "kind": "throttle", "code": "X"}, "takes no `code`"),
+        ({"action": "*", "kind": "lost_answer", "via": "pigeon"}, "`via`"),
+        ({"action": "*", "kind": "preempt"}, "needs `state`"),
+        ({"action": "*", "kind": "preempt", "state": "paused"}, "`state`"),
+        ({"action": "*", "kind": "close", "stream_name": ""}, "`stream_name`"),
+        ({"action": "*", "kind": "close", "streamname": "s1"}, "unknown fault field(s): streamname"),
+    ],
+)
 def test_bad_new_fault_definitions_are_rejected(emulator, fault, message):
     status, payload = control(emulator, "POST", "faults", {"faults": [fault]})
     assert status == 400 and message in payload["error"]
@@ -955,14 +1157,19 @@ def test_lost_answer_stall_times_out_the_client_after_the_write(emulator):
     add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 3.0})
     seed(emulator, "s2", state="active")
     client = sdk_client(emulator.port, timeout=0.3)
-    assert sdk_error(client.DropLiveStream, sdk_request(models.DropLiveStreamRequest, "s2")).code == "ClientNetworkError"
+    assert (
+        sdk_error(client.DropLiveStream, sdk_request(models.DropLiveStreamRequest, "s2")).code == "ClientNetworkError"
+    )
     assert stream_state(emulator, "s2") == "inactive"
 
 
 def test_lost_answer_http_502_and_garbage_after_the_write(emulator):
     seed(emulator, "s1", "s2", state="active")
-    add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "http_502", "stream_name": "s1"},
-               {"action": "DropLiveStream", "kind": "lost_answer", "via": "garbage", "stream_name": "s2"})
+    add_faults(
+        emulator,
+        {"action": "DropLiveStream", "kind": "lost_answer", "via": "http_502", "stream_name": "s1"},
+        {"action": "DropLiveStream", "kind": "lost_answer", "via": "garbage", "stream_name": "s2"},
+    )
     status, body = raw_exchange(emulator, "DropLiveStream", stream_params("s1"))
     assert status == 502 and b"Bad Gateway" in body
     status, body = raw_exchange(emulator, "DropLiveStream", stream_params("s2"))
@@ -995,7 +1202,7 @@ def test_preempt_with_strict_resume_makes_the_resume_fail(emulator):
     control(emulator, "POST", "settings", {"strict_resume": True})
     seed(emulator, "s1", state="forbid")
     add_faults(emulator, {"action": "ResumeLiveStream", "kind": "preempt", "state": "inactive"})
-    status, payload = raw_call(emulator, action="ResumeLiveStream")
+    _status, payload = raw_call(emulator, action="ResumeLiveStream")
     assert payload["Response"]["Error"] == {"Code": "FailedOperation", "Message": "The stream is not forbidden."}
     assert stream_state(emulator, "s1") == "inactive"
 
@@ -1016,14 +1223,23 @@ def test_faults_with_stream_name_match_only_that_stream(emulator):
 def test_strict_resume_fails_on_a_stream_that_is_not_forbidden(emulator):
     seed(emulator, "on", state="active")
     seed(emulator, "banned", state="forbid")
-    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on"))) is None  # default: a no-op
+    assert (
+        error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on"))) is None
+    )  # default: a no-op
     control(emulator, "POST", "settings", {"strict_resume": True})
     for name in ("on", "never-seen"):
-        assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params(name))) == "FailedOperation"
+        assert (
+            error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params(name))) == "FailedOperation"
+        )
     assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("banned"))) is None
-    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("banned"))) == "FailedOperation"
+    assert (
+        error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("banned"))) == "FailedOperation"
+    )
     control(emulator, "POST", "settings", {"strict_resume_code": "FailedOperation.NotForbidden"})
-    assert error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on"))) == "FailedOperation.NotForbidden"
+    assert (
+        error_code(raw_call(emulator, action="ResumeLiveStream", params=stream_params("on")))
+        == "FailedOperation.NotForbidden"
+    )
     assert stream_state(emulator, "on") == "active"
 
 
@@ -1073,7 +1289,7 @@ def test_online_page_size_max(emulator):
     assert error_code(online_page_raw(emulator, PageSize=1000)) is None
     control(emulator, "POST", "settings", {"online_page_size_max": 100})
     assert error_code(online_page_raw(emulator, PageSize=100)) is None
-    status, payload = online_page_raw(emulator, PageSize=101)
+    _status, payload = online_page_raw(emulator, PageSize=101)
     error = payload["Response"]["Error"]
     assert error["Code"] == "InvalidParameterValue" and "PageSize must be 10..100" in error["Message"]
     assert control(emulator, "POST", "settings", {"online_page_size_max": 9})[0] == 400
@@ -1088,8 +1304,15 @@ def online_page_raw(emulator, **params):
 
 def test_settings_strict_shorthand_validation_and_reset(emulator):
     settings = control(emulator, "GET", "settings")[1]
-    defaults = {"quota_window": "bucket", "strict_resume": False, "strict_resume_code": "FailedOperation", "forbid_scope": "name",
-                "online_page_size_max": 300000, "reconnect_after_resume": None, "published_cap_mode": "truncate"}
+    defaults = {
+        "quota_window": "bucket",
+        "strict_resume": False,
+        "strict_resume_code": "FailedOperation",
+        "forbid_scope": "name",
+        "online_page_size_max": 300000,
+        "reconnect_after_resume": None,
+        "published_cap_mode": "truncate",
+    }
     assert {name: settings[name] for name in defaults} == defaults
     settings = control(emulator, "POST", "settings", {"strict": True})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("sliding", True, "name")
@@ -1098,26 +1321,48 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
     assert (settings["quota_window"], settings["forbid_scope"]) == ("sliding", "strict")
     settings = control(emulator, "POST", "settings", {"strict": False})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("bucket", False, "name")
-    for bad, name in (({"quota_window": "leaky"}, "quota_window"), ({"strict_resume": "yes"}, "strict_resume"),
-                      ({"forbid_scope": "domain"}, "forbid_scope"), ({"strict": 1}, "strict"), ({"strict_resume_code": ""}, "strict_resume_code")):
+    for bad, name in (
+        ({"quota_window": "leaky"}, "quota_window"),
+        ({"strict_resume": "yes"}, "strict_resume"),
+        ({"forbid_scope": "domain"}, "forbid_scope"),
+        ({"strict": 1}, "strict"),
+        ({"strict_resume_code": ""}, "strict_resume_code"),
+    ):
         status, payload = control(emulator, "POST", "settings", bad)
         assert status == 400 and name in payload["error"]
-    control(emulator, "POST", "settings", {"strict": True, "online_page_size_max": 100, "reconnect_after_resume": 3,
-                                           "published_cap_mode": "error", "forbid_scope": "strict"})
+    control(
+        emulator,
+        "POST",
+        "settings",
+        {
+            "strict": True,
+            "online_page_size_max": 100,
+            "reconnect_after_resume": 3,
+            "published_cap_mode": "error",
+            "forbid_scope": "strict",
+        },
+    )
     control(emulator, "POST", "reset")
     settings = control(emulator, "GET", "settings")[1]
     assert {name: settings[name] for name in defaults} == defaults
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--strict"], {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}),
-    (["--strict", "--forbid-scope", "strict"], {"quota_window": "sliding", "forbid_scope": "strict"}),
-    (["--intl"], {"online_page_size_max": 100}),
-    (["--quota-window", "sliding", "--strict-resume", "--strict-resume-code", "X.Y"],
-     {"quota_window": "sliding", "strict_resume": True, "strict_resume_code": "X.Y"}),
-    (["--online-page-size-max", "500", "--unknown-domain-code", "ResourceNotFound.DomainNotExist"],
-     {"online_page_size_max": 500, "unknown_domain_code": "ResourceNotFound.DomainNotExist"}),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--strict"], {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}),
+        (["--strict", "--forbid-scope", "strict"], {"quota_window": "sliding", "forbid_scope": "strict"}),
+        (["--intl"], {"online_page_size_max": 100}),
+        (
+            ["--quota-window", "sliding", "--strict-resume", "--strict-resume-code", "X.Y"],
+            {"quota_window": "sliding", "strict_resume": True, "strict_resume_code": "X.Y"},
+        ),
+        (
+            ["--online-page-size-max", "500", "--unknown-domain-code", "ResourceNotFound.DomainNotExist"],
+            {"online_page_size_max": 500, "unknown_domain_code": "ResourceNotFound.DomainNotExist"},
+        ),
+    ],
+)
 def test_cli_settings_flags(argv, expected):
     settings = le.load_config(le.parse_args(argv))["settings"]
     assert {name: settings[name] for name in expected} == expected
@@ -1127,8 +1372,13 @@ def test_cli_settings_flags(argv, expected):
 
 
 def test_cli_rejects_bad_setting_values(tmp_path):
-    result = subprocess.run([sys.executable, str(EMULATOR_PATH), "--online-page-size-max", "5"], capture_output=True, text=True,
-                            timeout=10, check=False)
+    result = subprocess.run(
+        [sys.executable, str(EMULATOR_PATH), "--online-page-size-max", "5"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     assert result.returncode == 2 and "online_page_size_max" in result.stderr
 
 
@@ -1141,8 +1391,12 @@ def test_no_control_answers_404_on_the_control_interface():
 
 def test_cli_no_control(tmp_path):
     port_file = tmp_path / "port"
-    process = subprocess.Popen([sys.executable, str(EMULATOR_PATH), "--port-file", str(port_file), "--no-control", "--strict"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(EMULATOR_PATH), "--port-file", str(port_file), "--no-control", "--strict"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for_file(str(port_file), process)
         port = int(port_file.read_text(encoding="ascii"))
@@ -1179,19 +1433,48 @@ def published_ok(emulator, **options):
 
 def test_published_list_with_the_sdk_and_seeded_records(emulator):
     now = emulator.core.clock()
-    status, answer = control(emulator, "POST", "published", {"records": [
-        {"domain_name": DOMAIN, "stream_name": "late", "start": now - 3600, "end": now - 600, "client_ip": "198.51.100.7"},
-        {"domain_name": DOMAIN, "app_name": "other", "stream_name": "early", "start": le.format_utc(now - 7200),
-         "end": le.format_utc(now - 7000), "stop_reason": "encoder closed"},
-        {"domain_name": "else.push.example", "stream_name": "elsewhere", "start": now - 3600, "end": now - 600}]})
+    status, answer = control(
+        emulator,
+        "POST",
+        "published",
+        {
+            "records": [
+                {
+                    "domain_name": DOMAIN,
+                    "stream_name": "late",
+                    "start": now - 3600,
+                    "end": now - 600,
+                    "client_ip": "198.51.100.7",
+                },
+                {
+                    "domain_name": DOMAIN,
+                    "app_name": "other",
+                    "stream_name": "early",
+                    "start": le.format_utc(now - 7200),
+                    "end": le.format_utc(now - 7000),
+                    "stop_reason": "encoder closed",
+                },
+                {"domain_name": "else.push.example", "stream_name": "elsewhere", "start": now - 3600, "end": now - 600},
+            ]
+        },
+    )
     assert (status, answer) == (200, {"added": 3, "total": 3})
     client = sdk_client(emulator.port)
-    request = sdk_request(models.DescribeLiveStreamPublishedListRequest, DomainName=DOMAIN,
-                          StartTime=le.format_utc(now - DAY), EndTime=le.format_utc(now - 1))
+    request = sdk_request(
+        models.DescribeLiveStreamPublishedListRequest,
+        DomainName=DOMAIN,
+        StartTime=le.format_utc(now - DAY),
+        EndTime=le.format_utc(now - 1),
+    )
     response = client.DescribeLiveStreamPublishedList(request)
     assert (response.TotalNum, response.TotalPage, response.PageNum, response.PageSize) == (2, 1, 1, 10)
     first, second = response.PublishInfo
-    assert (first.StreamName, first.AppName, first.StopReason, first.Duration) == ("early", "other", "encoder closed", 200)
+    assert (first.StreamName, first.AppName, first.StopReason, first.Duration) == (
+        "early",
+        "other",
+        "encoder closed",
+        200,
+    )
     assert (second.StreamName, second.ClientIp, second.Duration) == ("late", "198.51.100.7", 3000)
     assert second.StreamStartTime == le.format_utc(now - 3600) and second.StreamEndTime == le.format_utc(now - 600)
     assert second.DomainName == DOMAIN and second.Resolution
@@ -1204,12 +1487,15 @@ def test_published_list_with_the_sdk_and_seeded_records(emulator):
     assert error_code(published(emulator, DomainName="nowhere.push.example")) == "InternalError.ConfigNotExist"
 
 
-@pytest.mark.parametrize("start, end, fragment", [
-    (-DAY, 60, "in the future"),
-    (-DAY, -2 * DAY, "before StartTime"),
-    (-31 * DAY, -1, "30 days"),
-    (-61 * DAY, -40 * DAY, "60 days"),
-])
+@pytest.mark.parametrize(
+    "start, end, fragment",
+    [
+        (-DAY, 60, "in the future"),
+        (-DAY, -2 * DAY, "before StartTime"),
+        (-31 * DAY, -1, "30 days"),
+        (-61 * DAY, -40 * DAY, "60 days"),
+    ],
+)
 def test_published_list_time_range_errors(emulator, start, end, fragment):
     error = published(emulator, start=start, end=end)[1]["Response"]["Error"]
     assert error["Code"] == "InvalidParameterValue" and fragment in error["Message"]
@@ -1220,7 +1506,9 @@ def test_published_list_limits_at_the_edges(emulator):
     assert published_ok(emulator, start=-59 * DAY, end=-29 * DAY)["TotalNum"] == 0
     assert published_ok(emulator, start=-5, end=-5)["TotalNum"] == 0  # EndTime == StartTime
     body = {"DomainName": DOMAIN, "StartTime": utc(emulator, -60), "EndTime": "2026-13-01T00:00:00Z"}
-    assert error_code(raw_call(emulator, action="DescribeLiveStreamPublishedList", params=body)) == "InvalidParameterValue"
+    assert (
+        error_code(raw_call(emulator, action="DescribeLiveStreamPublishedList", params=body)) == "InvalidParameterValue"
+    )
     del body["EndTime"]
     assert error_code(raw_call(emulator, action="DescribeLiveStreamPublishedList", params=body)) == "MissingParameter"
     for size, code in ((9, "InvalidParameterValue"), (10, None), (100, None), (101, "InvalidParameterValue")):
@@ -1231,8 +1519,21 @@ def test_published_list_limits_at_the_edges(emulator):
 
 def generate(emulator, count, prefix="bulk", per_stream=1, start=-10 * DAY, end=-60):
     now = emulator.core.clock()
-    status, answer = control(emulator, "POST", "published", {"generate": {
-        "domain_name": DOMAIN, "prefix": prefix, "count": count, "per_stream": per_stream, "start": now + start, "end": now + end}})
+    status, answer = control(
+        emulator,
+        "POST",
+        "published",
+        {
+            "generate": {
+                "domain_name": DOMAIN,
+                "prefix": prefix,
+                "count": count,
+                "per_stream": per_stream,
+                "start": now + start,
+                "end": now + end,
+            }
+        },
+    )
     assert status == 200, answer
     return answer
 
@@ -1247,23 +1548,30 @@ def test_published_generate_is_fast_and_spread_over_the_range(emulator):
     starts = [le.parse_utc(p["StreamStartTime"]) for p in page["PublishInfo"]]
     assert starts == sorted(starts)
     for push in page["PublishInfo"]:
-        assert emulator.core.clock() - 10 * DAY - 1 <= le.parse_utc(push["StreamStartTime"]) <= le.parse_utc(push["StreamEndTime"])
+        assert (
+            emulator.core.clock() - 10 * DAY - 1
+            <= le.parse_utc(push["StreamStartTime"])
+            <= le.parse_utc(push["StreamEndTime"])
+        )
     control(emulator, "DELETE", "published")
     generate(emulator, 3, prefix="p", per_stream=4, start=-4 * DAY, end=0)
     rows = control(emulator, "GET", "published?stream_name=p0001")[1]
     assert rows["total"] == 4
     ends = [le.parse_utc(row["StreamEndTime"]) for row in rows["records"]]
-    assert ends[-1] <= emulator.core.clock() + 1 and len(set(row["StreamStartTime"] for row in rows["records"])) == 4
+    assert ends[-1] <= emulator.core.clock() + 1 and len({row["StreamStartTime"] for row in rows["records"]}) == 4
 
 
-@pytest.mark.parametrize("spec, fragment", [
-    ({"prefix": "x", "count": 0, "start": 0, "end": 1}, "`count`"),
-    ({"prefix": "x", "count": 1, "start": "yesterday", "end": 1}, "`start`"),
-    ({"prefix": "x", "count": 1, "start": 10, "end": 1}, "`end`"),
-    ({"prefix": "x", "count": 1, "per_stream": 0, "start": 0, "end": 1}, "`per_stream`"),
-    ({"prefix": "x", "count": 3000000, "start": 0, "end": 1}, "at most"),
-    ({"prefix": "x", "count": 1, "start": 0, "end": 1, "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "spec, fragment",
+    [
+        ({"prefix": "x", "count": 0, "start": 0, "end": 1}, "`count`"),
+        ({"prefix": "x", "count": 1, "start": "yesterday", "end": 1}, "`start`"),
+        ({"prefix": "x", "count": 1, "start": 10, "end": 1}, "`end`"),
+        ({"prefix": "x", "count": 1, "per_stream": 0, "start": 0, "end": 1}, "`per_stream`"),
+        ({"prefix": "x", "count": 3000000, "start": 0, "end": 1}, "at most"),
+        ({"prefix": "x", "count": 1, "start": 0, "end": 1, "colour": "red"}, "colour"),
+    ],
+)
 def test_published_generate_rejects_bad_specs(emulator, spec, fragment):
     status, payload = control(emulator, "POST", "published", {"generate": dict({"domain_name": DOMAIN}, **spec)})
     assert status == 400 and fragment in payload["error"]
@@ -1305,7 +1613,9 @@ def test_seen_pushes_feed_the_history(emulator):
     emulator.test_clock.advance(10)
     history = published_ok(emulator, start=-3600, end=0)
     assert [(p["StreamName"], p["Duration"], p["StopReason"]) for p in history["PublishInfo"]] == [
-        ("live-1", 100, "dropped"), ("live-2", 150, "forbidden")]
+        ("live-1", 100, "dropped"),
+        ("live-2", 150, "forbidden"),
+    ]
     # a push still going on is not in the history (it is in the online list), but the control route counts it
     seed(emulator, "live-3", state="active")
     assert published_ok(emulator, start=-3600, end=0)["TotalNum"] == 2
@@ -1352,7 +1662,15 @@ def test_reconnect_is_off_by_default_and_per_stream_overrides(emulator):
     assert stream_state(emulator, "waking") == "active"
     emulator.test_clock.advance(3600)
     assert stream_state(emulator, "never") == "inactive"
-    assert control(emulator, "POST", "streams", {"streams": [{"domain_name": DOMAIN, "stream_name": "x", "reconnect_after": -1}]})[0] == 400
+    assert (
+        control(
+            emulator,
+            "POST",
+            "streams",
+            {"streams": [{"domain_name": DOMAIN, "stream_name": "x", "reconnect_after": -1}]},
+        )[0]
+        == 400
+    )
     assert control(emulator, "POST", "settings", {"reconnect_after_resume": "soon"})[0] == 400
 
 
@@ -1367,5 +1685,7 @@ def test_a_forbid_cancels_a_pending_reconnect(emulator):
 
 
 def test_published_settings_from_the_cli():
-    settings = le.load_config(le.parse_args(["--reconnect-after-resume", "2.5", "--published-cap-mode", "error"]))["settings"]
+    settings = le.load_config(le.parse_args(["--reconnect-after-resume", "2.5", "--published-cap-mode", "error"]))[
+        "settings"
+    ]
     assert (settings["reconnect_after_resume"], settings["published_cap_mode"]) == (2.5, "error")

@@ -1,26 +1,26 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The batch runner: in flight follows the measured latency, the early stop, input order."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 import time
 
 import pytest
 
-from ansible_collections.tencent.cloud.plugins.module_utils._batch import MIN_IN_FLIGHT, InflightGate, StopSignal, run_in_order
+from ansible_collections.tencent.cloud.plugins.module_utils._batch import (
+    MIN_IN_FLIGHT,
+    InflightGate,
+    StopSignal,
+    run_in_order,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 
 
 def gate_limit_at(latency, upper=200):
     limits = RateLimits()
     gate = InflightGate(upper, target=limits.in_flight_target)
-    for dummy in range(20):
+    for _dummy in range(20):
         limits.answered("DescribeLiveStreamState", latency)
         limits.answered("ResumeLiveStream", latency)
     return gate.limit()
@@ -28,13 +28,13 @@ def gate_limit_at(latency, upper=200):
 
 def test_in_flight_grows_with_latency_between_the_floor_and_concurrency():
     limits = [gate_limit_at(latency) for latency in (0.005, 0.02, 0.1, 0.2, 0.5)]
-    assert limits[0] == MIN_IN_FLIGHT                   # a nearby endpoint needs few
+    assert limits[0] == MIN_IN_FLIGHT  # a nearby endpoint needs few
     assert limits == sorted(limits) and len(set(limits)) >= 4
     # (285 + 95)/s x 0.1 s x 2 headroom
     assert limits[2] in (76, 77)
-    assert limits[-1] == 200                            # concurrency is the upper bound
+    assert limits[-1] == 200  # concurrency is the upper bound
     assert gate_limit_at(0.5, upper=64) == 64
-    assert gate_limit_at(0.005, upper=4) == 4           # and the floor never exceeds it
+    assert gate_limit_at(0.005, upper=4) == 4  # and the floor never exceeds it
 
 
 def test_before_any_answer_the_upper_bound_applies():
@@ -93,8 +93,9 @@ def test_a_success_resets_the_transport_failure_count_and_zero_never_stops():
     run_in_order(list(range(30)), work, None, 1, stop=stop, transport_failure=lambda r: "x" if r["failed"] else None)
     assert not stop.stopped
     never = StopSignal(transport_limit=0)
-    run_in_order(list(range(30)), lambda item, stop: {"failed": True}, None, 1, stop=never,
-                 transport_failure=lambda r: "x")
+    run_in_order(
+        list(range(30)), lambda item, stop: {"failed": True}, None, 1, stop=never, transport_failure=lambda r: "x"
+    )
     assert not never.stopped and never.transport_failures == 30
 
 

@@ -1,20 +1,15 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import re
 
 import pytest
 import requests
-
-from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
+from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     Credentials,
     LiveClient,
@@ -59,9 +54,16 @@ def err(code, message="boom", request_id="req-err"):
 
 def make_client(session, retries=3, token=None, sleeps=None, **kwargs):
     sleeps = sleeps if sleeps is not None else []
-    return LiveClient(Credentials("AKIDtest", "s3cr3t-key", token), endpoint=kwargs.pop("endpoint", "http://127.0.0.1:9"),
-                      retry_policy=RetryPolicy(retries=retries, rand=lambda: 0.5), session=session,
-                      rate_limits=RateLimits(sleep=lambda s: None), clock=lambda: NOW, sleep=sleeps.append, **kwargs)
+    return LiveClient(
+        Credentials("AKIDtest", "s3cr3t-key", token),
+        endpoint=kwargs.pop("endpoint", "http://127.0.0.1:9"),
+        retry_policy=RetryPolicy(retries=retries, rand=lambda: 0.5),
+        session=session,
+        rate_limits=RateLimits(sleep=lambda s: None),
+        clock=lambda: NOW,
+        sleep=sleeps.append,
+        **kwargs,
+    )
 
 
 def test_success_decodes_data_and_request_id():
@@ -73,16 +75,20 @@ def test_success_decodes_data_and_request_id():
 def test_sent_bytes_are_the_signed_bytes():
     session = FakeSession(ok())
     client = make_client(session, token="tmp-token", region="ap-guangzhou")
-    client.call("ResumeLiveStream", {"StreamName": u"\u76f4\u64ad-1", "DomainName": "d", "AppName": "live"})
+    client.call("ResumeLiveStream", {"StreamName": "\u76f4\u64ad-1", "DomainName": "d", "AppName": "live"})
     sent = session.sent[0]
     headers = sent["headers"]
-    assert json.loads(sent["data"].decode("utf-8"))["StreamName"] == u"\u76f4\u64ad-1"
-    expected = signer.authorization("AKIDtest", "s3cr3t-key", NOW, "live", headers, ("content-type", "host"), sent["data"])
+    assert json.loads(sent["data"].decode("utf-8"))["StreamName"] == "\u76f4\u64ad-1"
+    expected = signer.authorization(
+        "AKIDtest", "s3cr3t-key", NOW, "live", headers, ("content-type", "host"), sent["data"]
+    )
     assert headers["Authorization"] == expected
     assert headers["Host"] == "127.0.0.1:9" and headers["X-TC-Version"] == "2018-08-01"
     assert headers["X-TC-Token"] == "tmp-token" and headers["X-TC-Region"] == "ap-guangzhou"
     # the official Go SDK accepts only ^[0-9a-zA-Z-_ ,;.]+$ here
-    assert re.match(r"^[0-9a-zA-Z\-_ ,;.]+$", headers["X-TC-RequestClient"]) and headers["X-TC-RequestClient"].startswith("tencent.cloud")
+    assert re.match(r"^[0-9a-zA-Z\-_ ,;.]+$", headers["X-TC-RequestClient"]) and headers[
+        "X-TC-RequestClient"
+    ].startswith("tencent.cloud")
     assert headers["X-TC-Language"] == "en-US"
     assert sent["url"] == "http://127.0.0.1:9/"
 
@@ -103,24 +109,30 @@ def test_error_envelope_becomes_api_error_with_request_id_and_hint():
     assert error.failure()["code"] == "AuthFailure.SignatureFailure"
 
 
-@pytest.mark.parametrize("status, body, retryable", [
-    (502, b"<html>bad gateway</html>", True),
-    (429, b"slow down", True),
-    (403, b"forbidden", False),
-    (200, b"<html>not json</html>", True),
-    (200, b'{"NoResponse": 1}', False),
-])
+@pytest.mark.parametrize(
+    "status, body, retryable",
+    [
+        (502, b"<html>bad gateway</html>", True),
+        (429, b"slow down", True),
+        (403, b"forbidden", False),
+        (200, b"<html>not json</html>", True),
+        (200, b'{"NoResponse": 1}', False),
+    ],
+)
 def test_non_envelope_answers_are_transport_errors(status, body, retryable):
     with pytest.raises(TencentTransportError) as caught:
         decode_response(status, body, "ResumeLiveStream")
     assert caught.value.retryable is retryable
 
 
-@pytest.mark.parametrize("exception, text", [
-    (requests.exceptions.ConnectTimeout("timed out"), "within timeout=10.0s"),
-    (requests.exceptions.ReadTimeout("read timed out"), "within timeout=10.0s"),
-    (requests.exceptions.ConnectionError("Connection refused"), "could not reach http://127.0.0.1:9/"),
-])
+@pytest.mark.parametrize(
+    "exception, text",
+    [
+        (requests.exceptions.ConnectTimeout("timed out"), "within timeout=10.0s"),
+        (requests.exceptions.ReadTimeout("read timed out"), "within timeout=10.0s"),
+        (requests.exceptions.ConnectionError("Connection refused"), "could not reach http://127.0.0.1:9/"),
+    ],
+)
 def test_transport_exceptions_are_retried_then_reported(exception, text):
     sleeps = []
     session = FakeSession(exception, exception, exception)
@@ -139,7 +151,9 @@ def test_tls_failure_is_not_retried_and_says_what_to_do():
 
 def test_throttling_is_retried_with_growing_backoff_until_success():
     sleeps = []
-    session = FakeSession(err("RequestLimitExceeded"), err("RequestLimitExceeded.UinLimitExceeded"), ok(request_id="rid-3"))
+    session = FakeSession(
+        err("RequestLimitExceeded"), err("RequestLimitExceeded.UinLimitExceeded"), ok(request_id="rid-3")
+    )
     answer = make_client(session, sleeps=sleeps).call("ResumeLiveStream", {})
     assert answer.request_id == "rid-3" and answer.attempts == 3
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0]
@@ -179,31 +193,41 @@ def test_credentials_repr_hides_secrets():
     assert "AKIDvisible" in text and "the-secret-key" not in text and "the-token" not in text
 
 
-@pytest.mark.parametrize("value, url, host", [
-    ("live.tencentcloudapi.com", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
-    ("https://live.intl.tencentcloudapi.com", "https://live.intl.tencentcloudapi.com/", "live.intl.tencentcloudapi.com"),
-    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
-    ("http://127.3.2.1:8080", "http://127.3.2.1:8080/", "127.3.2.1:8080"),
-    ("http://localhost:8080", "http://localhost:8080/", "localhost:8080"),
-    ("http://[::1]:8080", "http://[::1]:8080/", "[::1]:8080"),
-    ("https://Live.TencentCloudAPI.com:443", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
-])
+@pytest.mark.parametrize(
+    "value, url, host",
+    [
+        ("live.tencentcloudapi.com", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
+        (
+            "https://live.intl.tencentcloudapi.com",
+            "https://live.intl.tencentcloudapi.com/",
+            "live.intl.tencentcloudapi.com",
+        ),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
+        ("http://127.3.2.1:8080", "http://127.3.2.1:8080/", "127.3.2.1:8080"),
+        ("http://localhost:8080", "http://localhost:8080/", "localhost:8080"),
+        ("http://[::1]:8080", "http://[::1]:8080/", "[::1]:8080"),
+        ("https://Live.TencentCloudAPI.com:443", "https://live.tencentcloudapi.com/", "live.tencentcloudapi.com"),
+    ],
+)
 def test_parse_endpoint(value, url, host):
     assert parse_endpoint(value) == (url, host)
 
 
-@pytest.mark.parametrize("value, fragment", [
-    ("", "empty"),
-    ("ftp://live.tencentcloudapi.com", "only http:// and https://"),
-    ("https://", "no valid host"),
-    ("http://127.0.0.1:99999", "not a valid host or URL"),
-    ("https://live.tencentcloudapi.com/v3", "must not have a path"),
-    ("https://user:pw@live.tencentcloudapi.com", "no valid host"),
-    ("http://live.tencentcloudapi.com", "plain http:// to a host that is not this machine"),
-    ("http://10.0.0.8:8080", "use https://10.0.0.8:8080 (and give ca_path for a private CA)"),
-    ("http://127.0.0.1.example.com", "plain http://"),
-    ("http://localhostx.com", "plain http://"),
-])
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("", "empty"),
+        ("ftp://live.tencentcloudapi.com", "only http:// and https://"),
+        ("https://", "no valid host"),
+        ("http://127.0.0.1:99999", "not a valid host or URL"),
+        ("https://live.tencentcloudapi.com/v3", "must not have a path"),
+        ("https://user:pw@live.tencentcloudapi.com", "no valid host"),
+        ("http://live.tencentcloudapi.com", "plain http:// to a host that is not this machine"),
+        ("http://10.0.0.8:8080", "use https://10.0.0.8:8080 (and give ca_path for a private CA)"),
+        ("http://127.0.0.1.example.com", "plain http://"),
+        ("http://localhostx.com", "plain http://"),
+    ],
+)
 def test_parse_endpoint_rejects_bad_values(value, fragment):
     with pytest.raises(ValueError) as caught:
         parse_endpoint(value)
@@ -214,7 +238,9 @@ def test_parse_endpoint_rejects_bad_values(value, fragment):
 TOKEN_CORE = "ToKeN-must-never-be-printed"
 
 
-@pytest.mark.parametrize("token", [TOKEN_CORE + "\n", TOKEN_CORE + "\r", "\t" + TOKEN_CORE, TOKEN_CORE + u"\u2603", TOKEN_CORE + "\x00x"])
+@pytest.mark.parametrize(
+    "token", [TOKEN_CORE + "\n", TOKEN_CORE + "\r", "\t" + TOKEN_CORE, TOKEN_CORE + "\u2603", TOKEN_CORE + "\x00x"]
+)
 def test_unsendable_header_value_fails_once_without_quoting_it(token):
     session = FakeSession(ok())
     client = make_client(session, token=token)
@@ -226,17 +252,24 @@ def test_unsendable_header_value_fails_once_without_quoting_it(token):
     assert "session_token" in text and TOKEN_CORE not in text
 
 
-@pytest.mark.parametrize("exception", [
-    requests.exceptions.InvalidHeader("Invalid leading whitespace, reserved character(s), or return character(s) in header value: %r"
-                                      % (TOKEN_CORE + "\n")),
-    UnicodeEncodeError("latin-1", TOKEN_CORE + u"\u2603", 27, 28, "ordinal not in range(256)"),
-])
+@pytest.mark.parametrize(
+    "exception",
+    [
+        requests.exceptions.InvalidHeader(
+            "Invalid leading whitespace, reserved character(s), or return character(s) in header value: %r"
+            % (TOKEN_CORE + "\n")
+        ),
+        UnicodeEncodeError("latin-1", TOKEN_CORE + "\u2603", 27, 28, "ordinal not in range(256)"),
+    ],
+)
 def test_header_errors_from_requests_are_value_free_and_not_retried(exception):
     session = FakeSession(exception, ok())
     with pytest.raises(TencentTransportError) as caught:
         make_client(session).call("DescribeLiveStreamState", {})
     assert len(session.sent) == 1 and caught.value.fatal
-    assert TOKEN_CORE not in str(caught.value) + repr(caught.value.failure()) and "could not be sent" in str(caught.value)
+    assert TOKEN_CORE not in str(caught.value) + repr(caught.value.failure()) and "could not be sent" in str(
+        caught.value
+    )
 
 
 def test_netrc_never_replaces_the_signature(live_api_fresh, tmp_path, monkeypatch):
@@ -247,15 +280,27 @@ def test_netrc_never_replaces_the_signature(live_api_fresh, tmp_path, monkeypatc
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".netrc").write_text(netrc.read_text())
     (tmp_path / ".netrc").chmod(0o600)
-    client = LiveClient(Credentials("AKIDEMULATOR00000000000000000000000", "emulator-secret-key-0000000000000000"),
-                        endpoint=live_api_fresh.url, retry_policy=RetryPolicy(retries=0))
+    client = LiveClient(
+        Credentials("AKIDEMULATOR00000000000000000000000", "emulator-secret-key-0000000000000000"),
+        endpoint=live_api_fresh.url,
+        retry_policy=RetryPolicy(retries=0),
+    )
     answer = client.call("DescribeLiveStreamOnlineList", {"PageSize": 10, "PageNum": 1})
     assert answer.request_id
     assert client.session.trust_env is False
 
 
 def test_session_proxies_come_from_the_environment_explicitly(monkeypatch):
-    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
     proxied = LiveClient(Credentials("AKIDx", "k"), endpoint="https://live.tencentcloudapi.com").session
@@ -288,7 +333,9 @@ def never_connected():
 # Faults after which the server may have carried the call out.
 MAYBE_CARRIED_OUT = [
     requests.exceptions.ReadTimeout("read timed out"),
-    requests.exceptions.ConnectionError(ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer"))),
+    requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer"))
+    ),
     FakeAnswer(502, b"<html>bad gateway</html>"),
     FakeAnswer(200, b"<html>not json</html>"),
 ]
@@ -316,7 +363,9 @@ def test_a_write_that_never_reached_the_server_is_sent_again(fault):
     assert answer.request_id == "rid-2" and len(session.sent) == 2
 
 
-@pytest.mark.parametrize("code", ["ServiceUnavailable", "ResourceUnavailable.Whatever", "FailedOperation.CallOtherSvrFailed"])
+@pytest.mark.parametrize(
+    "code", ["ServiceUnavailable", "ResourceUnavailable.Whatever", "FailedOperation.CallOtherSvrFailed"]
+)
 def test_transient_codes_are_retried_on_reads_and_left_to_settling_on_writes(code):
     read = FakeSession(err(code), ok({"StreamState": "inactive"}))
     assert make_client(read).call("DescribeLiveStreamState", {}).data["StreamState"] == "inactive"
@@ -329,7 +378,7 @@ def test_transient_codes_are_retried_on_reads_and_left_to_settling_on_writes(cod
 def test_throttling_goes_on_past_the_retry_budget_until_the_deadline():
     clock = [0.0]
     throttles = [err("RequestLimitExceeded.GlobalRegionUinLimitExceeded")] * 12
-    session = FakeSession(*(throttles + [ok(request_id="rid-late")]))
+    session = FakeSession(*([*throttles, ok(request_id="rid-late")]))
     answer = make_client(session, retries=1, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
     assert answer.request_id == "rid-late" and answer.attempts == 13
 

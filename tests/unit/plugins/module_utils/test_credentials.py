@@ -1,14 +1,9 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The credential chain (_credentials.py): each source alone, precedence between every pair,
 half pairs, files that cannot be used, the CVM role and AssumeRole against the emulator, and
 the thread-safe refresh of temporary credentials."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import itertools
 import json
@@ -52,7 +47,7 @@ class Sandbox:
     def tccli(self, profile="default", directory=None, text=None, **fields):
         folder = directory or (self.home / ".tccli")
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / ("%s.credential" % profile)
+        path = folder / (f"{profile}.credential")
         path.write_text(text if text is not None else json.dumps(fields))
         path.chmod(0o600)  # private, as a credentials file should be (else a warning)
         return str(path)
@@ -74,10 +69,10 @@ def box(tmp_path, monkeypatch):
 
 
 def ini(secret_id=None, secret_key=None, section="default", **extra):
-    lines = ["[%s]" % section]
+    lines = [f"[{section}]"]
     for name, value in dict(extra, secret_id=secret_id, secret_key=secret_key).items():
         if value is not None:
-            lines.append("%s = %s" % (name, value))
+            lines.append(f"{name} = {value}")
     return "\n".join(lines) + "\n"
 
 
@@ -102,8 +97,12 @@ def test_environment_alone(box):
 
 
 def test_token_variables_in_order(box):
-    box.env(TENCENTCLOUD_SECRET_ID="AKIDenv", TENCENTCLOUD_SECRET_KEY="key-env", TENCENTCLOUD_TOKEN="tccli-token",
-            TENCENTCLOUD_SECURITY_TOKEN="terraform-token")
+    box.env(
+        TENCENTCLOUD_SECRET_ID="AKIDenv",
+        TENCENTCLOUD_SECRET_KEY="key-env",
+        TENCENTCLOUD_TOKEN="tccli-token",
+        TENCENTCLOUD_SECURITY_TOKEN="terraform-token",
+    )
     assert box.resolve().token == "tccli-token"
 
 
@@ -220,7 +219,9 @@ def test_precedence(box, live_api_fresh, higher, lower):
     # A lower source is not even read: the metadata service is never asked.
     assert issued(live_api_fresh) == []
     if lower == "cvm":
-        assert creds.warnings == ["cvm_role instance-role (option cvm_role) is not used: the credentials from %s take precedence." % creds.source]
+        assert creds.warnings == [
+            f"cvm_role instance-role (option cvm_role) is not used: the credentials from {creds.source} take precedence."
+        ]
 
 
 def test_option_and_its_variable_make_a_pair_and_an_option_overrides_its_variable(box):
@@ -238,11 +239,14 @@ def test_empty_values_count_as_unset(box):
 
 
 def test_named_profile_that_loses_is_reported(box):
-    box.env(TENCENTCLOUD_SECRET_ID="AKIDenvironment", TENCENTCLOUD_SECRET_KEY="key-environment", TENCENTCLOUD_PROFILE="prod")
+    box.env(
+        TENCENTCLOUD_SECRET_ID="AKIDenvironment", TENCENTCLOUD_SECRET_KEY="key-environment", TENCENTCLOUD_PROFILE="prod"
+    )
     creds = box.resolve()
     assert creds.secret_id == "AKIDenvironment"
-    assert creds.warnings == ["The tccli profile prod (TENCENTCLOUD_PROFILE) is not used: the credentials from %s take precedence."
-                              % creds.source]
+    assert creds.warnings == [
+        f"The tccli profile prod (TENCENTCLOUD_PROFILE) is not used: the credentials from {creds.source} take precedence."
+    ]
 
 
 # --------------------------------------------------------------------------- nothing found, half pairs, bad files
@@ -253,14 +257,19 @@ def test_nothing_found_lists_every_source_tried(box):
         box.resolve()
     message = str(caught.value)
     assert message.startswith("No Tencent Cloud credentials found; tried, in order: ")
-    positions = [message.index(part) for part in (
-        "the options secret_id/secret_key (not set)",
-        "the environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)",
-        "the tccli profile default (%s) (no such file)" % os.path.join(str(box.home), ".tccli", "default.credential"),
-        "the SDK credentials file %s (no such file)" % box.sdk_files[0],
-        "the SDK credentials file %s (no such file)" % box.sdk_files[1],
-        "the CVM role (not requested",
-    )]
+    positions = [
+        message.index(part)
+        for part in (
+            "the options secret_id/secret_key (not set)",
+            "the environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)",
+            "the tccli profile default ({}) (no such file)".format(
+                os.path.join(str(box.home), ".tccli", "default.credential")
+            ),
+            f"the SDK credentials file {box.sdk_files[0]} (no such file)",
+            f"the SDK credentials file {box.sdk_files[1]} (no such file)",
+            "the CVM role (not requested",
+        )
+    ]
     assert positions == sorted(positions)
     assert "tccli configure" in message and "cvm_role" in message
 
@@ -280,14 +289,25 @@ NEED_KEY = "secret_key is not set: give secret_key or set TENCENTCLOUD_SECRET_KE
 NEED_ID = "secret_id is not set: give secret_id or set TENCENTCLOUD_SECRET_ID (secret_key is set (from "
 
 
-@pytest.mark.parametrize("params, env, expected", [
-    ({"secret_id": "AKIDx"}, {}, NEED_KEY + "option secret_id)"),
-    ({}, {"TENCENTCLOUD_SECRET_ID": "AKIDx"}, NEED_KEY + "TENCENTCLOUD_SECRET_ID)"),
-    ({"secret_key": "k"}, {}, NEED_ID + "option secret_key)"),
-    ({}, {"TENCENTCLOUD_SECRET_KEY": "k"}, NEED_ID + "TENCENTCLOUD_SECRET_KEY)"),
-    ({"session_token": "t"}, {}, "session_token is set (from option session_token) but secret_id and secret_key are not"),
-    ({}, {"TENCENTCLOUD_SECURITY_TOKEN": "t"}, "session_token is set (from TENCENTCLOUD_SECURITY_TOKEN) but secret_id and secret_key are not"),
-])
+@pytest.mark.parametrize(
+    "params, env, expected",
+    [
+        ({"secret_id": "AKIDx"}, {}, NEED_KEY + "option secret_id)"),
+        ({}, {"TENCENTCLOUD_SECRET_ID": "AKIDx"}, NEED_KEY + "TENCENTCLOUD_SECRET_ID)"),
+        ({"secret_key": "k"}, {}, NEED_ID + "option secret_key)"),
+        ({}, {"TENCENTCLOUD_SECRET_KEY": "k"}, NEED_ID + "TENCENTCLOUD_SECRET_KEY)"),
+        (
+            {"session_token": "t"},
+            {},
+            "session_token is set (from option session_token) but secret_id and secret_key are not",
+        ),
+        (
+            {},
+            {"TENCENTCLOUD_SECURITY_TOKEN": "t"},
+            "session_token is set (from TENCENTCLOUD_SECURITY_TOKEN) but secret_id and secret_key are not",
+        ),
+    ],
+)
 def test_half_a_pair_is_an_error_not_a_fall_through(box, params, env, expected):
     box.tccli(secretId="AKIDtccli", secretKey="key-tccli")
     box.env(**env)
@@ -298,14 +318,19 @@ def test_half_a_pair_is_an_error_not_a_fall_through(box, params, env, expected):
     assert expected in "; ".join(connection_problems(dict(params, endpoint="https://live.tencentcloudapi.com")))
 
 
-@pytest.mark.parametrize("fields, missing", [({"secretId": "AKIDhalf"}, "has secretId but no secretKey"),
-                                             ({"secretKey": "key-half", "secretId": ""}, "has secretKey but no secretId")])
+@pytest.mark.parametrize(
+    "fields, missing",
+    [
+        ({"secretId": "AKIDhalf"}, "has secretId but no secretKey"),
+        ({"secretKey": "key-half", "secretId": ""}, "has secretKey but no secretId"),
+    ],
+)
 def test_half_a_pair_in_the_tccli_file_names_the_file(box, fields, missing):
     path = box.tccli(**fields)
     box.sdk(ini("AKIDsdk", "key-sdk"))
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "the tccli profile file %s %s" % (path, missing) in str(caught.value) and caught.value.path == path
+    assert f"the tccli profile file {path} {missing}" in str(caught.value) and caught.value.path == path
     assert "key-half" not in str(caught.value)
 
 
@@ -314,16 +339,19 @@ def test_half_a_pair_in_the_sdk_file_names_the_file(box):
     box.sdk(ini("AKIDetc", "key-etc"), where="etc")
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "the SDK credentials file %s has secret_key but no secret_id" % path in str(caught.value)
+    assert f"the SDK credentials file {path} has secret_key but no secret_id" in str(caught.value)
     assert "key-half" not in str(caught.value)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('{"secretId": "AKIDx", "secretKey": "key-in-broken-file",', "is not valid JSON"),
-    ("[1, 2]", "must hold a JSON object"),
-    ('{"secretId": 12, "secretKey": "key-in-broken-file"}', "secretId in the tccli profile file"),
-    ('{"secretId": "AKIDx", "secretKey": "key-in-broken-file", "token": ["t"]}', "token in the tccli profile file"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('{"secretId": "AKIDx", "secretKey": "key-in-broken-file",', "is not valid JSON"),
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"secretId": 12, "secretKey": "key-in-broken-file"}', "secretId in the tccli profile file"),
+        ('{"secretId": "AKIDx", "secretKey": "key-in-broken-file", "token": ["t"]}', "token in the tccli profile file"),
+    ],
+)
 def test_malformed_tccli_file_names_the_file(box, text, expected):
     path = box.tccli(text=text)
     with pytest.raises(CredentialError) as caught:
@@ -337,7 +365,7 @@ def test_unreadable_tccli_file_names_the_file(box):
     os.makedirs(path)  # a directory where the file should be: cannot be read, even by root
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "the tccli profile file %s is a directory, not a regular file" % path in str(caught.value)
+    assert f"the tccli profile file {path} is a directory, not a regular file" in str(caught.value)
 
 
 def test_unreadable_sdk_file_names_the_file(box):
@@ -346,18 +374,23 @@ def test_unreadable_sdk_file_names_the_file(box):
     os.makedirs(path)  # a directory where the file should be: cannot be read, even by root (CI runs as root)
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "the SDK credentials file %s is a directory, not a regular file" % path in str(caught.value)
+    assert f"the SDK credentials file {path} is a directory, not a regular file" in str(caught.value)
 
 
-@pytest.mark.parametrize("text", ["secret_id = AKIDx\nsecret_key = key-in-broken-file\n",
-                                  "[default]\nsecret_key key-in-broken-file\n",
-                                  "[default]\nsecret_id = a\nsecret_id = key-in-broken-file\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secret_id = AKIDx\nsecret_key = key-in-broken-file\n",
+        "[default]\nsecret_key key-in-broken-file\n",
+        "[default]\nsecret_id = a\nsecret_id = key-in-broken-file\n",
+    ],
+)
 def test_malformed_sdk_file_names_the_file_and_hides_the_line(box, text):
     path = box.sdk(text)
     with pytest.raises(CredentialError) as caught:
         box.resolve()
     message = str(caught.value)
-    assert "the SDK credentials file %s is not a valid INI file" % path in message and "at line" in message
+    assert f"the SDK credentials file {path} is not a valid INI file" in message and "at line" in message
     assert "key-in-broken-file" not in message
 
 
@@ -367,14 +400,17 @@ def test_named_profile_must_exist(box):
         box.resolve(profile="prod")
     message = str(caught.value)
     assert "the tccli profile 'prod' was asked for (option profile)" in message
-    assert os.path.join(str(box.home), ".tccli", "prod.credential") in message and "tccli configure --profile prod" in message
+    assert (
+        os.path.join(str(box.home), ".tccli", "prod.credential") in message
+        and "tccli configure --profile prod" in message
+    )
 
 
 def test_named_profile_without_keys_is_an_error(box):
     path = box.tccli("prod", region="ap-guangzhou")
     with pytest.raises(CredentialError) as caught:
         box.resolve(profile="prod")
-    assert "the tccli profile file %s has no secretId and secretKey" % path in str(caught.value)
+    assert f"the tccli profile file {path} has no secretId and secretKey" in str(caught.value)
 
 
 def test_shared_credentials_dir_that_has_no_profile_is_an_error(box, tmp_path):
@@ -384,19 +420,30 @@ def test_shared_credentials_dir_that_has_no_profile_is_an_error(box, tmp_path):
     assert "(TENCENTCLOUD_SHARED_CREDENTIALS_DIR)" in str(caught.value)
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"profile": "../etc/passwd"}, "profile '../etc/passwd' is not a tccli profile name"),
-    ({"cvm_role": "bad role"}, "cvm_role 'bad role' is not a CAM role name"),
-    ({"role_arn": "arn:aws:iam::1:role/x"}, "role_arn 'arn:aws:iam::1:role/x' is not a CAM role ARN: use qcs::cam::uin/"),
-    ({"role_session_name": "x"}, "role_session_name 'x' must be 2 to 128"),
-    ({"role_duration": 60}, "role_duration must be a number of seconds between 900 and 43200, got 60"),
-    ({"role_duration": 43201}, "role_duration must be a number of seconds between 900 and 43200, got 43201"),
-    ({"sts_endpoint": "ftp://sts.example"}, "sts_endpoint 'ftp://sts.example' uses the scheme 'ftp'"),
-    ({"sts_endpoint": "https://sts.tencentcloudapi.com/v1"}, "sts_endpoint 'https://sts.tencentcloudapi.com/v1' must not have a path"),
-    ({"metadata_url": "http://"}, "metadata_url 'http://' has no valid host name"),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"profile": "../etc/passwd"}, "profile '../etc/passwd' is not a tccli profile name"),
+        ({"cvm_role": "bad role"}, "cvm_role 'bad role' is not a CAM role name"),
+        (
+            {"role_arn": "arn:aws:iam::1:role/x"},
+            "role_arn 'arn:aws:iam::1:role/x' is not a CAM role ARN: use qcs::cam::uin/",
+        ),
+        ({"role_session_name": "x"}, "role_session_name 'x' must be 2 to 128"),
+        ({"role_duration": 60}, "role_duration must be a number of seconds between 900 and 43200, got 60"),
+        ({"role_duration": 43201}, "role_duration must be a number of seconds between 900 and 43200, got 43201"),
+        ({"sts_endpoint": "ftp://sts.example"}, "sts_endpoint 'ftp://sts.example' uses the scheme 'ftp'"),
+        (
+            {"sts_endpoint": "https://sts.tencentcloudapi.com/v1"},
+            "sts_endpoint 'https://sts.tencentcloudapi.com/v1' must not have a path",
+        ),
+        ({"metadata_url": "http://"}, "metadata_url 'http://' has no valid host name"),
+    ],
+)
 def test_option_problems_name_the_option(box, params, expected):
-    problems = connection_problems(dict(params, secret_id="AKIDx", secret_key="k", endpoint="https://live.tencentcloudapi.com"))
+    problems = connection_problems(
+        dict(params, secret_id="AKIDx", secret_key="k", endpoint="https://live.tencentcloudapi.com")
+    )
     assert any(expected in problem for problem in problems), problems
     with pytest.raises(CredentialError) as caught:
         box.resolve(secret_id="AKIDx", secret_key="k", **params)
@@ -424,7 +471,10 @@ def test_cvm_role_that_is_not_bound_names_the_bound_one(box, live_api_fresh):
     with pytest.raises(CredentialError) as caught:
         box.resolve(cvm_role="wrong-role", metadata_url=live_api_fresh.url)
     message = str(caught.value)
-    assert "the CVM instance has no CAM role 'wrong-role'" in message and "the role bound to it is 'the-real-role'" in message
+    assert (
+        "the CVM instance has no CAM role 'wrong-role'" in message
+        and "the role bound to it is 'the-real-role'" in message
+    )
 
 
 def test_cvm_role_auto_without_a_bound_role(box, live_api_fresh):
@@ -438,7 +488,10 @@ def test_cvm_role_off_cvm_says_so(box):
     with pytest.raises(CredentialError) as caught:
         box.resolve(cvm_role="r", metadata_url=url, retries=0, timeout=2)
     message = str(caught.value)
-    assert "could not get the CVM role credentials from the metadata service at %s/latest/meta-data/cam/security-credentials/r" % url in message
+    assert (
+        f"could not get the CVM role credentials from the metadata service at {url}/latest/meta-data/cam/security-credentials/r"
+        in message
+    )
     assert "cvm_role works only on a Tencent Cloud CVM instance" in message
 
 
@@ -447,28 +500,49 @@ def test_cvm_role_off_cvm_says_so(box):
 
 def test_assume_role_on_top_of_options(box, live_api_fresh):
     live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
-    creds = box.resolve(secret_id=EMULATOR_ID, secret_key=EMULATOR_KEY, role_arn=ROLE_ARN, role_duration=3600,
-                        sts_endpoint=live_api_fresh.url)
+    creds = box.resolve(
+        secret_id=EMULATOR_ID,
+        secret_key=EMULATOR_KEY,
+        role_arn=ROLE_ARN,
+        role_duration=3600,
+        sts_endpoint=live_api_fresh.url,
+    )
     current = creds.current()
     sts = issued(live_api_fresh, "sts")
     assert [item["secret_id"] for item in sts] == [current.secret_id] and current.token
     assert abs(current.expires_at - (time.time() + 3600)) < 5
-    assert creds.source == "the role %s (assumed with the credentials from the options)" % ROLE_ARN
+    assert creds.source == f"the role {ROLE_ARN} (assumed with the credentials from the options)"
     call = live_api_fresh.core.list_calls("AssumeRole")["calls"][0]
     assert call["secret_id"] == EMULATOR_ID and call["code"] is None
     assert call["params"] == {"RoleArn": ROLE_ARN, "RoleSessionName": "ansible-tencent-cloud", "DurationSeconds": 3600}
 
 
-@pytest.mark.parametrize("variables, session_name", [
-    ({"TENCENTCLOUD_ROLE_ARN": ROLE_ARN, "TENCENTCLOUD_ROLE_SESSION_NAME": "tccli-session"}, "tccli-session"),
-    ({"TENCENTCLOUD_ASSUME_ROLE_ARN": ROLE_ARN, "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME": "tf-session",
-      "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION": "1800"}, "tf-session"),
-    ({"TENCENTCLOUD_ROLE_ARN": ROLE_ARN, "TENCENTCLOUD_ASSUME_ROLE_ARN": "qcs::cam::uin/1:roleName/other"}, "ansible-tencent-cloud"),
-])
+@pytest.mark.parametrize(
+    "variables, session_name",
+    [
+        ({"TENCENTCLOUD_ROLE_ARN": ROLE_ARN, "TENCENTCLOUD_ROLE_SESSION_NAME": "tccli-session"}, "tccli-session"),
+        (
+            {
+                "TENCENTCLOUD_ASSUME_ROLE_ARN": ROLE_ARN,
+                "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME": "tf-session",
+                "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION": "1800",
+            },
+            "tf-session",
+        ),
+        (
+            {"TENCENTCLOUD_ROLE_ARN": ROLE_ARN, "TENCENTCLOUD_ASSUME_ROLE_ARN": "qcs::cam::uin/1:roleName/other"},
+            "ansible-tencent-cloud",
+        ),
+    ],
+)
 def test_assume_role_from_the_environment(box, live_api_fresh, variables, session_name):
     live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
-    box.env(TENCENTCLOUD_SECRET_ID=EMULATOR_ID, TENCENTCLOUD_SECRET_KEY=EMULATOR_KEY, TENCENTCLOUD_STS_ENDPOINT=live_api_fresh.url,
-            **variables)
+    box.env(
+        TENCENTCLOUD_SECRET_ID=EMULATOR_ID,
+        TENCENTCLOUD_SECRET_KEY=EMULATOR_KEY,
+        TENCENTCLOUD_STS_ENDPOINT=live_api_fresh.url,
+        **variables,
+    )
     box.resolve().current()
     params = live_api_fresh.core.list_calls("AssumeRole")["calls"][0]["params"]
     assert params["RoleArn"] == ROLE_ARN and params["RoleSessionName"] == session_name
@@ -477,7 +551,9 @@ def test_assume_role_from_the_environment(box, live_api_fresh, variables, sessio
 
 def test_assume_role_named_by_the_tccli_profile(box, live_api_fresh):
     live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
-    box.tccli(secretId=EMULATOR_ID, secretKey=EMULATOR_KEY, **{"role-arn": ROLE_ARN, "role-session-name": "from-profile"})
+    box.tccli(
+        secretId=EMULATOR_ID, secretKey=EMULATOR_KEY, **{"role-arn": ROLE_ARN, "role-session-name": "from-profile"}
+    )
     creds = box.resolve(sts_endpoint=live_api_fresh.url)
     assert creds.current().secret_id == issued(live_api_fresh, "sts")[0]["secret_id"]
     assert "assumed with the credentials from the tccli profile default" in creds.source
@@ -487,9 +563,14 @@ def test_assume_role_named_by_the_tccli_profile(box, live_api_fresh):
 def test_assume_role_on_top_of_the_cvm_role(box, live_api_fresh):
     live_api_fresh.core.bind_cvm_role({"role_name": "instance-role"})
     live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
-    creds = box.resolve(cvm_role="instance-role", metadata_url=live_api_fresh.url, role_arn=ROLE_ARN, sts_endpoint=live_api_fresh.url)
+    creds = box.resolve(
+        cvm_role="instance-role", metadata_url=live_api_fresh.url, role_arn=ROLE_ARN, sts_endpoint=live_api_fresh.url
+    )
     assert creds.current().secret_id == issued(live_api_fresh, "sts")[0]["secret_id"]
-    assert live_api_fresh.core.list_calls("AssumeRole")["calls"][0]["secret_id"] == issued(live_api_fresh, "cvm_role")[0]["secret_id"]
+    assert (
+        live_api_fresh.core.list_calls("AssumeRole")["calls"][0]["secret_id"]
+        == issued(live_api_fresh, "cvm_role")[0]["secret_id"]
+    )
 
 
 def test_assume_role_of_an_unknown_role(box, live_api_fresh):
@@ -530,6 +611,7 @@ def fetcher(clock, lifetime, log=None, fail=None):
         if log is not None:
             log.append(number)
         return Credentials("AKIDtmp%d" % number, "key-%d" % number, "tok-%d" % number, expires_at=clock() + lifetime)
+
     return fetch
 
 
@@ -622,14 +704,20 @@ def test_every_secret_is_reported_for_masking(box, live_api_fresh):
     assert secrets == ["key-tccli", "tok-tccli"]
     secrets[:] = []
     os.remove(os.path.join(str(box.home), ".tccli", "default.credential"))
-    creds = resolve_credentials({"cvm_role": "r", "metadata_url": live_api_fresh.url, "role_arn": ROLE_ARN,
-                                 "sts_endpoint": live_api_fresh.url}, sdk_files=[], on_secret=secrets.append, environ={})
+    creds = resolve_credentials(
+        {"cvm_role": "r", "metadata_url": live_api_fresh.url, "role_arn": ROLE_ARN, "sts_endpoint": live_api_fresh.url},
+        sdk_files=[],
+        on_secret=secrets.append,
+        environ={},
+    )
     current = creds.current()
     assert current.secret_key in secrets and current.token in secrets and len(secrets) == 4
 
 
 def test_settings_read_from_a_given_environment(box):
-    settings = chain.ChainSettings({}, environ={"TENCENTCLOUD_PROFILE": "p", "TENCENTCLOUD_CAM_ROLE_NAME": "r"}, sdk_files=[])
+    settings = chain.ChainSettings(
+        {}, environ={"TENCENTCLOUD_PROFILE": "p", "TENCENTCLOUD_CAM_ROLE_NAME": "r"}, sdk_files=[]
+    )
     assert (settings.profile, settings.profile_origin, settings.cvm_role) == ("p", "TENCENTCLOUD_PROFILE", "r")
     assert settings.profile_path == os.path.join(str(box.home), ".tccli", "p.credential")
 
@@ -637,14 +725,25 @@ def test_settings_read_from_a_given_environment(box):
 # --------------------------------------------------------------------------- hostile and careless input (issue 14)
 
 
-@pytest.mark.parametrize("option, value", [("secret_id", "AKIDx\n"), ("secret_key", " key-x"), ("session_token", "tok-x\r"),
-                                           ("session_token", "tok\x00x"), ("session_token", u"tok-\u2603-x"), ("secret_key", u"key\u0085x")])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("secret_id", "AKIDx\n"),
+        ("secret_key", " key-x"),
+        ("session_token", "tok-x\r"),
+        ("session_token", "tok\x00x"),
+        ("session_token", "tok-\u2603-x"),
+        ("secret_key", "key\u0085x"),
+    ],
+)
 def test_unusable_secret_is_named_never_shown(box, option, value):
-    params = dict(secret_id="AKIDx", secret_key="key-x", session_token="tok-x", endpoint="https://live.tencentcloudapi.com")
+    params = dict(
+        secret_id="AKIDx", secret_key="key-x", session_token="tok-x", endpoint="https://live.tencentcloudapi.com"
+    )
     params[option] = value
     problems = connection_problems(params)
     assert len(problems) == 1 and problems[0].startswith(option), problems
-    core = value.strip().replace("\x00", "").replace(u"\u0085", "")
+    core = value.strip().replace("\x00", "").replace("\u0085", "")
     for form in (value, core, repr(value), json.dumps(value)):
         assert form not in problems[0]
     with pytest.raises(CredentialError):
@@ -655,14 +754,18 @@ def test_unusable_secret_from_the_environment_names_the_variable(box):
     box.env(TENCENTCLOUD_SECRET_ID="AKIDenv", TENCENTCLOUD_SECRET_KEY="key-env", TENCENTCLOUD_TOKEN="tok-env\n")
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "session_token (from TENCENTCLOUD_TOKEN) has white space" in str(caught.value) and "tok-env" not in str(caught.value)
+    assert "session_token (from TENCENTCLOUD_TOKEN) has white space" in str(caught.value) and "tok-env" not in str(
+        caught.value
+    )
 
 
 def test_unusable_secret_in_a_profile_file_names_file_and_field(box):
     path = box.tccli(secretId="AKIDtccli", secretKey="key-tccli\n")
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "secretKey in the tccli profile file %s has white space" % path in str(caught.value) and "key-tccli" not in str(caught.value)
+    assert f"secretKey in the tccli profile file {path} has white space" in str(
+        caught.value
+    ) and "key-tccli" not in str(caught.value)
 
 
 def test_fifo_named_like_a_profile_file_fails_without_hanging(box):
@@ -685,7 +788,7 @@ def test_fifo_named_like_a_profile_file_fails_without_hanging(box):
     if hung:  # release the old code's blocking open() so the thread ends
         os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
     assert not hung, "reading a FIFO named like the credentials file hung"
-    assert outcome and "the tccli profile file %s is a FIFO, not a regular file" % path in outcome[0]
+    assert outcome and f"the tccli profile file {path} is a FIFO, not a regular file" in outcome[0]
 
 
 def test_deeply_nested_profile_file_is_a_clear_error(box):
@@ -699,7 +802,9 @@ def test_oversized_credentials_file_is_not_read(box):
     path = box.sdk(ini("AKIDbig", "key-big") + "# " + "x" * (chain.MAX_CREDENTIAL_FILE_BYTES + 10) + "\n")
     with pytest.raises(CredentialError) as caught:
         box.resolve()
-    assert "the SDK credentials file %s is" % path in str(caught.value) and "larger than any credentials file" in str(caught.value)
+    assert f"the SDK credentials file {path} is" in str(caught.value) and "larger than any credentials file" in str(
+        caught.value
+    )
 
 
 @pytest.mark.parametrize("kind", ["tccli", "sdk"])
@@ -721,27 +826,34 @@ def test_credential_source_labels_name_the_source_never_a_secret(box, live_api_f
     box.tccli(profile="prod", secretId=EMULATOR_ID, secretKey=EMULATOR_KEY)
     assert box.resolve(profile="prod").label == "profile prod"
     path = box.sdk(ini("AKIDs", "key-s"))
-    assert box.resolve().label == "file %s" % path
+    assert box.resolve().label == f"file {path}"
     live_api_fresh.core.bind_cvm_role({"role_name": "r1"})
     os.remove(path)
     assert box.resolve(cvm_role="auto", metadata_url=live_api_fresh.url).label == "CVM role r1"
     live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
     assumed = box.resolve(profile="prod", role_arn=ROLE_ARN, sts_endpoint=live_api_fresh.url)
-    assert assumed.label == "assumed role %s (with the credentials from profile prod)" % ROLE_ARN
+    assert assumed.label == f"assumed role {ROLE_ARN} (with the credentials from profile prod)"
 
 
-@pytest.mark.parametrize("option, url, fine", [
-    ("sts_endpoint", "http://sts.example.com", False),
-    ("sts_endpoint", "http://10.0.0.5:8080", False),
-    ("sts_endpoint", "http://127.0.0.2:8080", True),
-    ("sts_endpoint", "http://[::1]:8080", True),
-    ("sts_endpoint", "http://localhost:8080", True),
-    ("metadata_url", "http://metadata.tencentyun.com", True),
-    ("metadata_url", "http://169.254.0.23", True),
-])
+@pytest.mark.parametrize(
+    "option, url, fine",
+    [
+        ("sts_endpoint", "http://sts.example.com", False),
+        ("sts_endpoint", "http://10.0.0.5:8080", False),
+        ("sts_endpoint", "http://127.0.0.2:8080", True),
+        ("sts_endpoint", "http://[::1]:8080", True),
+        ("sts_endpoint", "http://localhost:8080", True),
+        ("metadata_url", "http://metadata.tencentyun.com", True),
+        ("metadata_url", "http://169.254.0.23", True),
+    ],
+)
 def test_plain_http_only_to_this_machine_except_the_metadata_service(option, url, fine):
     problems = connection_problems({option: url, "endpoint": "https://live.tencentcloudapi.com"})
     if fine:
         assert problems == []
     else:
-        assert len(problems) == 1 and "plain http:// to a host that is not this machine" in problems[0] and "use https://" in problems[0]
+        assert (
+            len(problems) == 1
+            and "plain http:// to a host that is not this machine" in problems[0]
+            and "use https://" in problems[0]
+        )

@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The error-code table: every code of the API reference, and the failure-behaviour guide."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import re
@@ -113,14 +108,17 @@ def test_patterns_do_not_match_codes_that_only_share_a_prefix_of_letters():
     assert classify("RequestLimitExceededX")[0] == FAILED
 
 
-@pytest.mark.parametrize("code, retried_on_read, settled_on_write, resent_after_read", [
-    ("RequestLimitExceeded.UinLimitExceeded", True, True, True),
-    ("ServiceUnavailable", True, True, True),
-    ("InternalError", True, True, True),
-    ("FailedOperation", False, True, False),
-    ("AuthFailure.SignatureFailure", False, False, False),
-    ("InternalError.ConfigNotExist", False, False, False),
-])
+@pytest.mark.parametrize(
+    "code, retried_on_read, settled_on_write, resent_after_read",
+    [
+        ("RequestLimitExceeded.UinLimitExceeded", True, True, True),
+        ("ServiceUnavailable", True, True, True),
+        ("InternalError", True, True, True),
+        ("FailedOperation", False, True, False),
+        ("AuthFailure.SignatureFailure", False, False, False),
+        ("InternalError.ConfigNotExist", False, False, False),
+    ],
+)
 def test_retry_policy_follows_the_table(code, retried_on_read, settled_on_write, resent_after_read):
     policy = RetryPolicy(retries=3)
     error = TencentApiError(code, "m", "rid")
@@ -135,7 +133,9 @@ def test_retry_policy_on_transport_faults():
     lost = TencentTransportError("reset after sending")
     refused = TencentTransportError("refused", maybe_carried_out=False)
     tls = TencentTransportError("TLS", retryable=False, maybe_carried_out=False)
-    assert policy.should_retry(lost, "DescribeLiveStreamState", 0) and not policy.should_retry(lost, "ResumeLiveStream", 0)
+    assert policy.should_retry(lost, "DescribeLiveStreamState", 0) and not policy.should_retry(
+        lost, "ResumeLiveStream", 0
+    )
     assert policy.should_retry(refused, "ResumeLiveStream", 0) and policy.should_retry(refused, "AssumeRole", 1)
     assert not policy.should_retry(tls, "DescribeLiveStreamState", 0)
     assert policy.needs_settling(lost) and not policy.needs_settling(refused) and not policy.needs_settling(tls)
@@ -149,7 +149,7 @@ def test_backoff_grows_and_is_capped():
 
 def guide():
     here = os.path.dirname(os.path.abspath(__file__))
-    root = here[:here.index(os.sep + "tests" + os.sep)]
+    root = here[: here.index(os.sep + "tests" + os.sep)]
     with open(os.path.join(root, "docs", "docsite", "rst", "failure_behaviour.rst"), encoding="utf-8") as handle:
         return handle.read()
 
@@ -157,6 +157,6 @@ def guide():
 def test_the_failure_behaviour_guide_shows_the_whole_table():
     """Each row of CODE_TABLE is in the guide's code table, with its behaviour."""
     text = guide()
-    section = text[text.index(".. code-table-start"):text.index(".. code-table-end")]
+    section = text[text.index(".. code-table-start") : text.index(".. code-table-end")]
     rows = dict(re.findall(r"\* - ``([^`]+)``\n\s+- (\w+)", section))
-    assert rows == dict((pattern, behaviour) for pattern, behaviour, hint in CODE_TABLE)
+    assert rows == {pattern: behaviour for pattern, behaviour, hint in CODE_TABLE}

@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The push-history window: parsing, Tencent's limits, slicing, splitting at the record cap, de-duplication."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import threading
@@ -26,33 +21,39 @@ def at(text):
     return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("7d", NOW - datetime.timedelta(days=7)),
-    ("36h", NOW - datetime.timedelta(hours=36)),
-    ("90m", NOW - datetime.timedelta(minutes=90)),
-    ("600s", NOW - datetime.timedelta(seconds=600)),
-    (" 7D ", NOW - datetime.timedelta(days=7)),
-    ("2026-11-23T08:00:00Z", at("2026-11-23T08:00:00Z")),
-    ("2026-11-23T08:00Z", at("2026-11-23T08:00:00Z")),
-    ("2026-11-23 08:00:00+00:00", at("2026-11-23T08:00:00Z")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("7d", NOW - datetime.timedelta(days=7)),
+        ("36h", NOW - datetime.timedelta(hours=36)),
+        ("90m", NOW - datetime.timedelta(minutes=90)),
+        ("600s", NOW - datetime.timedelta(seconds=600)),
+        (" 7D ", NOW - datetime.timedelta(days=7)),
+        ("2026-11-23T08:00:00Z", at("2026-11-23T08:00:00Z")),
+        ("2026-11-23T08:00Z", at("2026-11-23T08:00:00Z")),
+        ("2026-11-23 08:00:00+00:00", at("2026-11-23T08:00:00Z")),
+    ],
+)
 def test_points_parse_as_durations_or_utc_times(value, expected):
     assert _history.parse_point("pushed_since", value, NOW) == (expected, None)
 
 
-@pytest.mark.parametrize("value, words", [
-    ("7 days", "neither a duration nor a time"),
-    ("2w", "neither a duration nor a time"),
-    ("-7d", "neither a duration nor a time"),
-    ("", "neither a duration nor a time"),
-    ("2026-02-30T00:00:00Z", "not a valid date"),
-    ("2026-11-23T08:00:00", "has no time zone"),
-    ("2026-11-23T08:00:00+08:00", "not in UTC: give it in UTC, which is 2026-11-23T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("7 days", "neither a duration nor a time"),
+        ("2w", "neither a duration nor a time"),
+        ("-7d", "neither a duration nor a time"),
+        ("", "neither a duration nor a time"),
+        ("2026-02-30T00:00:00Z", "not a valid date"),
+        ("2026-11-23T08:00:00", "has no time zone"),
+        ("2026-11-23T08:00:00+08:00", "not in UTC: give it in UTC, which is 2026-11-23T00:00:00Z"),
+    ],
+)
 def test_bad_points_name_the_option_and_the_fix(value, words):
     when, problem = _history.parse_point("pushed_since", value, NOW)
     assert when is None
-    assert problem.startswith("pushed_since %r" % value) and words in problem
+    assert problem.startswith(f"pushed_since {value!r}") and words in problem
 
 
 def test_until_defaults_to_now():
@@ -61,14 +62,17 @@ def test_until_defaults_to_now():
     assert window.as_dict() == {"since": "2026-11-23T18:00:00Z", "until": "2026-11-30T18:00:00Z"}
 
 
-@pytest.mark.parametrize("since, until, words", [
-    ("70d", None, "more than 60 days ago"),
-    ("2026-09-01T00:00:00Z", "2026-09-20T00:00:00Z", "more than 60 days ago"),
-    ("1d", "2d", "must be before pushed_until"),
-    ("1d", "1d", "must be before pushed_until"),
-    ("7d", "2026-12-01T00:00:00Z", "pushed_until '2026-12-01T00:00:00Z' is in the future"),
-    ("bogus", "also bogus", "pushed_until 'also bogus' is neither"),
-])
+@pytest.mark.parametrize(
+    "since, until, words",
+    [
+        ("70d", None, "more than 60 days ago"),
+        ("2026-09-01T00:00:00Z", "2026-09-20T00:00:00Z", "more than 60 days ago"),
+        ("1d", "2d", "must be before pushed_until"),
+        ("1d", "1d", "must be before pushed_until"),
+        ("7d", "2026-12-01T00:00:00Z", "pushed_until '2026-12-01T00:00:00Z' is in the future"),
+        ("bogus", "also bogus", "pushed_until 'also bogus' is neither"),
+    ],
+)
 def test_windows_tencent_cannot_answer_are_refused(since, until, words):
     window, problems = _history.plan_window(since, until, NOW)
     assert window is None and any(words in problem for problem in problems), problems
@@ -123,15 +127,29 @@ class FakeHistory:
             raise planted
         assert start < end <= self.now and end - start <= datetime.timedelta(days=30)
         assert start >= self.now - datetime.timedelta(days=60) and 10 <= params["PageSize"] <= 100
-        listed = [r for r in self.records if (r[2] <= end and r[2] + self.length >= start if self.overlap else start <= r[2] <= end)
-                  and (params.get("AppName") in (None, r[0]))]
+        listed = [
+            r
+            for r in self.records
+            if (r[2] <= end and r[2] + self.length >= start if self.overlap else start <= r[2] <= end)
+            and (params.get("AppName") in (None, r[0]))
+        ]
         total = min(len(listed), 10000)
         size, page = params["PageSize"], params["PageNum"]
-        chunk = listed[(page - 1) * size:min(page * size, 10000)]
-        info = [{"AppName": r[0], "StreamName": r[1], "DomainName": DOMAIN, "StreamStartTime": _history.format_time(r[2]),
-                 "StreamEndTime": _history.format_time(r[2] + self.length)} for r in chunk]
-        return ApiResponse({"TotalNum": total, "TotalPage": -(-total // size), "PageNum": page, "PageSize": size,
-                            "PublishInfo": info}, "rid-%d" % len(self.calls))
+        chunk = listed[(page - 1) * size : min(page * size, 10000)]
+        info = [
+            {
+                "AppName": r[0],
+                "StreamName": r[1],
+                "DomainName": DOMAIN,
+                "StreamStartTime": _history.format_time(r[2]),
+                "StreamEndTime": _history.format_time(r[2] + self.length),
+            }
+            for r in chunk
+        ]
+        return ApiResponse(
+            {"TotalNum": total, "TotalPage": -(-total // size), "PageNum": page, "PageSize": size, "PublishInfo": info},
+            "rid-%d" % len(self.calls),
+        )
 
 
 def collect(fake, since, until=None, app_name=None, page_size=100):
@@ -142,9 +160,13 @@ def collect(fake, since, until=None, app_name=None, page_size=100):
 
 
 def test_streams_are_listed_once_sorted_with_their_latest_push():
-    records = [("live", "b", NOW - datetime.timedelta(hours=5)), ("live", "a", NOW - datetime.timedelta(hours=3)),
-               ("live", "b", NOW - datetime.timedelta(hours=1)), ("other", "a", NOW - datetime.timedelta(hours=2)),
-               ("live", "old", NOW - datetime.timedelta(days=3))]
+    records = [
+        ("live", "b", NOW - datetime.timedelta(hours=5)),
+        ("live", "a", NOW - datetime.timedelta(hours=3)),
+        ("live", "b", NOW - datetime.timedelta(hours=1)),
+        ("other", "a", NOW - datetime.timedelta(hours=2)),
+        ("live", "old", NOW - datetime.timedelta(days=3)),
+    ]
     history, streams = collect(FakeHistory(records), "2d")
     assert [(s["app_name"], s["stream_name"]) for s in streams] == [("live", "a"), ("live", "b"), ("other", "a")]
     b = streams[1]
@@ -159,10 +181,10 @@ def test_a_45_day_window_is_read_in_two_slices_and_a_push_on_the_boundary_counts
     records.append(("live", "edge", boundary))
     fake = FakeHistory(records)
     history, streams = collect(fake, "45d")
-    assert len(streams) == 45 and len(set(s["stream_name"] for s in streams)) == 45
+    assert len(streams) == 45 and len({s["stream_name"] for s in streams}) == 45
     assert [s["pushes"] for s in streams if s["stream_name"] == "edge"] == [1]
     assert history.slices == 2 and history.splits == 0 and history.queries == 2 == len(fake.calls)
-    assert len(set((c["StartTime"], c["EndTime"]) for c in fake.calls)) == 2
+    assert len({(c["StartTime"], c["EndTime"]) for c in fake.calls}) == 2
 
 
 def test_pages_after_the_first_are_all_fetched():
@@ -179,16 +201,21 @@ def test_a_slice_at_the_record_cap_is_halved_until_nothing_is_cut_off(overlap):
     records = [("live", "cap%05d" % n, NOW - datetime.timedelta(seconds=7 * n + 3)) for n in range(12000)]
     fake = FakeHistory(records, overlap=overlap)
     history, streams = collect(fake, "1d")
-    assert len(streams) == 12000 and len(set(s["stream_name"] for s in streams)) == 12000
+    assert len(streams) == 12000 and len({s["stream_name"] for s in streams}) == 12000
     assert history.splits >= 1 and history.slices >= 2
-    whole_day = [c for c in fake.calls if (c["StartTime"], c["EndTime"]) == ("2026-11-29T18:00:00Z", "2026-11-30T18:00:00Z")]
+    whole_day = [
+        c for c in fake.calls if (c["StartTime"], c["EndTime"]) == ("2026-11-29T18:00:00Z", "2026-11-30T18:00:00Z")
+    ]
     assert [c["PageNum"] for c in whole_day] == [1]  # the whole day was asked once, found capped, and not paged through
     assert not any(c["PageNum"] > 100 for c in fake.calls)
 
 
 def test_a_minimal_slice_over_the_cap_is_a_clear_error():
     records = [("live", "burst%05d" % n, NOW - datetime.timedelta(seconds=30)) for n in range(10000)]
-    with pytest.raises(_history.HistoryError, match="more than 10000 pushes between .* cannot be cut further; narrow the search with app_name"):
+    with pytest.raises(
+        _history.HistoryError,
+        match=r"more than 10000 pushes between .* cannot be cut further; narrow the search with app_name",
+    ):
         collect(FakeHistory(records), "1h")
 
 
@@ -200,7 +227,9 @@ def test_more_than_the_cap_pushing_at_one_moment_is_a_clear_error_when_pushes_ov
 
 
 def test_app_name_is_sent_when_given():
-    fake = FakeHistory([("live", "a", NOW - datetime.timedelta(hours=1)), ("other", "b", NOW - datetime.timedelta(hours=1))])
+    fake = FakeHistory(
+        [("live", "a", NOW - datetime.timedelta(hours=1)), ("other", "b", NOW - datetime.timedelta(hours=1))]
+    )
     _history_obj, streams = collect(fake, "1d", app_name="other")
     assert [s["stream_name"] for s in streams] == ["b"] and fake.calls[0]["AppName"] == "other"
 

@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The rate limiter with a fake clock: the one-second window, AIMD sharing, the deadline."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import bisect
 import collections
@@ -17,8 +12,8 @@ import threading
 import time
 
 import pytest
-
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
     DECREASE_FACTOR,
@@ -49,9 +44,11 @@ def max_in_any_window(times, window=1.0):
 
 # --------------------------------------------------------------------------- the window
 @settings(max_examples=150, deadline=None)
-@given(quota=st.integers(min_value=1, max_value=400),
-       gaps=st.lists(st.floats(min_value=0.0, max_value=1.5, allow_nan=False), min_size=1, max_size=600),
-       throttle_every=st.integers(min_value=0, max_value=50))
+@given(
+    quota=st.integers(min_value=1, max_value=400),
+    gaps=st.lists(st.floats(min_value=0.0, max_value=1.5, allow_nan=False), min_size=1, max_size=600),
+    throttle_every=st.integers(min_value=0, max_value=50),
+)
 def test_never_more_than_the_quota_in_any_one_second_window(quota, gaps, throttle_every):
     """Whatever the arrival pattern (bursts, idle gaps, AIMD changes), no window holds more than margin x quota."""
     clock = FakeClock(100.0)
@@ -74,7 +71,7 @@ def test_no_double_burst_at_the_start():
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
     starts = []
-    for dummy in range(1000):
+    for _dummy in range(1000):
         limiter.acquire()
         starts.append(clock.now)
     assert sum(1 for t in starts if t < 1.0) == 95
@@ -93,10 +90,10 @@ def test_late_wake_ups_do_not_lower_the_rate_nor_break_the_window():
 
     limiter = RateLimiter(100, clock=clock, sleep=late_sleep)
     starts = []
-    for dummy in range(1000):
+    for _dummy in range(1000):
         limiter.acquire()
         starts.append(clock.now)
-    assert starts[-1] <= 999 / 95.0 + 0.5          # not 999 x (1/95 + 0.003) = 13.5 s
+    assert starts[-1] <= 999 / 95.0 + 0.5  # not 999 x (1/95 + 0.003) = 13.5 s
     assert max_in_any_window(starts) <= 95
 
 
@@ -142,17 +139,17 @@ def test_throttling_decreases_once_per_window_and_answers_increase_back():
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
     limiter.answered(0.1)
-    for dummy in range(20):          # a burst of throttled answers counts once
+    for _dummy in range(20):  # a burst of throttled answers counts once
         limiter.throttled()
     assert limiter.rate == pytest.approx(95 * DECREASE_FACTOR) and limiter.decreases == 1
-    clock.now += 1.2                 # a window + the round trip later, it counts again
+    clock.now += 1.2  # a window + the round trip later, it counts again
     limiter.throttled()
-    assert limiter.rate == pytest.approx(95 * DECREASE_FACTOR ** 2)
-    for dummy in range(10000):
+    assert limiter.rate == pytest.approx(95 * DECREASE_FACTOR**2)
+    for _dummy in range(10000):
         limiter.throttled()
         clock.now += 2
     assert limiter.rate == pytest.approx(limiter.floor) and limiter.floor > 0
-    for dummy in range(5000):
+    for _dummy in range(5000):
         limiter.answered(0.1)
     assert limiter.rate == pytest.approx(95.0)
 
@@ -190,8 +187,10 @@ def simulate(clients, server, seconds, neighbour_rate=0.0, seed=7):
     order = itertools.count()
     next_neighbour = 0.0 if neighbour_rate else None
     while True:
-        candidates = [(max(begin, limiter._earliest(max(clock.now, begin))), 2, index)
-                      for index, (limiter, begin) in enumerate(clients)]
+        candidates = [
+            (max(begin, limiter._earliest(max(clock.now, begin))), 2, index)
+            for index, (limiter, begin) in enumerate(clients)
+        ]
         if queue:
             candidates.append((queue[0][0], 0, None))
         if next_neighbour is not None:
@@ -201,7 +200,7 @@ def simulate(clients, server, seconds, neighbour_rate=0.0, seed=7):
             break
         clock.now = max(clock.now, when)
         if kind == 0:
-            dummy, dummy, what, who, ok = heapq.heappop(queue)
+            _when, _seq, what, who, ok = heapq.heappop(queue)
             if what == 0:
                 ok = server.call(clock.now)
                 if ok and who is not None:

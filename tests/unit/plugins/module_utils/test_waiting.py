@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Waiting for stream states, with a fake clock: polls, deadlines, who got there."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import StreamKey
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
@@ -52,7 +47,10 @@ def start(streams, names):
 
 def test_waits_until_every_stream_is_there_reading_only_the_others():
     clock = FakeClock()
-    streams = Streams(clock, {"a": [(0, "inactive"), (1007, "active")], "b": [(0, "active")], "c": [(0, "inactive"), (1012, "active")]})
+    streams = Streams(
+        clock,
+        {"a": [(0, "inactive"), (1007, "active")], "b": [(0, "active")], "c": [(0, "inactive"), (1012, "active")]},
+    )
     pairs = start(streams, ["a", "b", "c"])
     outcome = wait_for_state(pairs, streams.read, "active", 300, 5, clock=clock, sleep=clock.sleep)
     keys = [key for key, _result in pairs]
@@ -65,7 +63,9 @@ def test_waits_until_every_stream_is_there_reading_only_the_others():
 
 def test_time_running_out_names_the_streams_that_never_got_there_and_keeps_every_last_state():
     clock = FakeClock()
-    streams = Streams(clock, {"a": [(0, "inactive"), (1003, "active")], "never": [(0, "inactive")], "gone": [(0, "forbid")]})
+    streams = Streams(
+        clock, {"a": [(0, "inactive"), (1003, "active")], "never": [(0, "inactive")], "gone": [(0, "forbid")]}
+    )
     pairs = start(streams, ["a", "never", "gone"])
     outcome = wait_for_state(pairs, streams.read, "active", 12, 5, clock=clock, sleep=clock.sleep)
     summary = outcome.summary([key for key, _result in pairs])
@@ -92,7 +92,9 @@ def test_a_failed_read_ends_the_wait_at_once():
         return [dict(key.as_dict(), state=None, failed=True) for key in keys]
 
     outcome = wait_for_state(pairs, failing, "active", 300, 5, clock=clock, sleep=clock.sleep)
-    assert outcome.failed is True and clock.sleeps == [5] and outcome.summary([k for k, _r in pairs])["timed_out"] is False
+    assert (
+        outcome.failed is True and clock.sleeps == [5] and outcome.summary([k for k, _r in pairs])["timed_out"] is False
+    )
 
 
 def test_nothing_to_wait_for_returns_at_once():

@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Run a module's main() in-process with given arguments and return its JSON result."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os
@@ -14,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
@@ -44,7 +38,7 @@ def run_module(monkeypatch, capsys):
 def collections_root():
     """The directory holding ansible_collections/ (the staged copy the tests run from)."""
     path = os.path.abspath(__file__)
-    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
+    return path[: path.index(os.sep + "ansible_collections" + os.sep)]
 
 
 def run_playbook(playbook, workdir, extra_vars=(), env=None, verbosity=0):
@@ -54,20 +48,37 @@ def run_playbook(playbook, workdir, extra_vars=(), env=None, verbosity=0):
     PYTHONPATH: ansible-test units puts a partial copy of ansible first on it, which cannot run
     as "python -m ansible"; the collection is found through ANSIBLE_COLLECTIONS_PATH.
     """
-    clean = dict((name, value) for name, value in os.environ.items()
-                 if not name.startswith(("TENCENTCLOUD_", "TCCLI_")) and name != "PYTHONPATH")
-    clean.update(ANSIBLE_COLLECTIONS_PATH=collections_root(), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-                 ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-                 ANSIBLE_LOCAL_TEMP=os.path.join(str(workdir), "ansible-local"),
-                 ANSIBLE_REMOTE_TEMP=os.path.join(str(workdir), "ansible-remote"))
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("TENCENTCLOUD_", "TCCLI_")) and name != "PYTHONPATH"
+    }
+    clean.update(
+        ANSIBLE_COLLECTIONS_PATH=collections_root(),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        ANSIBLE_LOCAL_TEMP=os.path.join(str(workdir), "ansible-local"),
+        ANSIBLE_REMOTE_TEMP=os.path.join(str(workdir), "ansible-remote"),
+    )
     clean.update(env or {})
-    command = [sys.executable, "-m", "ansible", "playbook", "-i", "localhost,", str(playbook),
-               "-e", "ansible_python_interpreter=%s" % sys.executable]
+    command = [
+        sys.executable,
+        "-m",
+        "ansible",
+        "playbook",
+        "-i",
+        "localhost,",
+        str(playbook),
+        "-e",
+        f"ansible_python_interpreter={sys.executable}",
+    ]
     for extra in extra_vars:
         command.extend(["-e", extra])
     if verbosity:
         command.append("-" + "v" * verbosity)
-    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean, timeout=300, check=False)
+    return subprocess.run(command, capture_output=True, env=clean, timeout=300, check=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -6,10 +5,6 @@
 credentials from a tccli profile, the SDK's INI file, the environment, the CVM role (metadata
 service) and STS AssumeRole, renewal of short-lived credentials during a batch, and a playbook
 without any credential option."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os
@@ -30,7 +25,9 @@ def home(tmp_path, monkeypatch):
     path = tmp_path / "home"
     path.mkdir()
     monkeypatch.setenv("HOME", str(path))
-    monkeypatch.setattr(chain, "SDK_CREDENTIAL_FILES", ("~/.tencentcloud/credentials", str(tmp_path / "etc" / "credentials")))
+    monkeypatch.setattr(
+        chain, "SDK_CREDENTIAL_FILES", ("~/.tencentcloud/credentials", str(tmp_path / "etc" / "credentials"))
+    )
     return path
 
 
@@ -39,6 +36,7 @@ def no_warnings_left_behind():
     """In-process runs collect module warnings in a global: leave none for the next test's result."""
     yield
     from ansible.module_utils.common import warnings as module_warnings
+
     for name in ("_global_warnings", "_global_deprecations"):
         collected = getattr(module_warnings, name, None)
         if collected is not None:
@@ -52,14 +50,20 @@ def api(live_api_fresh):
 
 def credential(api, name, token=None, expires_at=None):
     """Register a credential with the emulator; returns (secret_id, secret_key)."""
-    secret_id, secret_key = "AKID%s%s" % (name.upper(), "0" * (32 - len(name))), "key-of-%s-must-not-show" % name
-    api.core.add_credentials(dict({"secret_id": secret_id, "secret_key": secret_key},
-                                  **({"token": token, "expires_at": expires_at} if token else {})))
+    secret_id, secret_key = "AKID{}{}".format(name.upper(), "0" * (32 - len(name))), f"key-of-{name}-must-not-show"
+    api.core.add_credentials(
+        dict(
+            {"secret_id": secret_id, "secret_key": secret_key},
+            **({"token": token, "expires_at": expires_at} if token else {}),
+        )
+    )
     return secret_id, secret_key
 
 
 def seed(api, states):
-    api.core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": name, "state": state} for name, state in states.items()]})
+    api.core.seed_streams(
+        {"streams": [{"domain_name": DOMAIN, "stream_name": name, "state": state} for name, state in states.items()]}
+    )
 
 
 def calls(api, action=None):
@@ -73,7 +77,7 @@ def issued(api, kind):
 def resume(run_module, api, **args):
     """Run tencent_live_stream (stream s1 unless stream_names is given); options set to None are left out."""
     merged = dict(dict(endpoint=api.url, domain_name=DOMAIN, stream_name="s1"), **args)
-    return run_module(tencent_live_stream.main, dict((key, value) for key, value in merged.items() if value is not None))
+    return run_module(tencent_live_stream.main, {key: value for key, value in merged.items() if value is not None})
 
 
 def warnings_of(result):
@@ -82,7 +86,7 @@ def warnings_of(result):
 
 
 def signers(api, action="DescribeLiveStreamState"):
-    return set(call["secret_id"] for call in calls(api, action))
+    return {call["secret_id"] for call in calls(api, action)}
 
 
 # --------------------------------------------------------------------------- each source, end to end
@@ -122,8 +126,12 @@ def test_named_tccli_profile_in_a_shared_credentials_dir(home, api, run_module, 
 def test_sdk_ini_file(home, api, run_module):
     secret_id, secret_key = credential(api, "sdk")
     (home / ".tencentcloud").mkdir()
-    (home / ".tencentcloud" / "credentials").write_text("[default]\nsecret_id = %s\nsecret_key = %s\n" % (secret_id, secret_key))
-    result = run_module(tencent_live_stream_info.main, dict(endpoint=api.url, domain_name=DOMAIN, stream_names=["a", "b"]))
+    (home / ".tencentcloud" / "credentials").write_text(
+        f"[default]\nsecret_id = {secret_id}\nsecret_key = {secret_key}\n"
+    )
+    result = run_module(
+        tencent_live_stream_info.main, dict(endpoint=api.url, domain_name=DOMAIN, stream_names=["a", "b"])
+    )
     assert result.get("failed") is not True and result["counts"]["total"] == 2, result
     assert signers(api) == {secret_id}
 
@@ -141,9 +149,15 @@ def test_environment(home, api, run_module, monkeypatch):
 
 def test_cvm_role_resolved_once_per_task(home, api, run_module):
     api.core.bind_cvm_role({"role_name": "live-operator", "duration": 3600})
-    seed(api, dict(("s%d" % n, "forbid") for n in range(10)))
-    result = resume(run_module, api, stream_name=None, stream_names=["s%d" % n for n in range(10)], cvm_role="live-operator",
-                    metadata_url=api.url)
+    seed(api, {"s%d" % n: "forbid" for n in range(10)})
+    result = resume(
+        run_module,
+        api,
+        stream_name=None,
+        stream_names=["s%d" % n for n in range(10)],
+        cvm_role="live-operator",
+        metadata_url=api.url,
+    )
     assert result["counts"]["changed"] == 10, result
     fetched = issued(api, "cvm_role")
     assert len(fetched) == 1 and signers(api) == signers(api, "ResumeLiveStream") == {fetched[0]["secret_id"]}
@@ -155,9 +169,16 @@ def test_assume_role_on_top_of_environment_credentials(home, api, run_module, mo
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", secret_id)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", secret_key)
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", ROLE_ARN)
-    seed(api, dict(("s%d" % n, "active") for n in range(8)))
-    result = resume(run_module, api, stream_name=None, stream_names=["s%d" % n for n in range(8)], state="forbidden",
-                    sts_endpoint=api.url, role_session_name="awx-job-42")
+    seed(api, {"s%d" % n: "active" for n in range(8)})
+    result = resume(
+        run_module,
+        api,
+        stream_name=None,
+        stream_names=["s%d" % n for n in range(8)],
+        state="forbidden",
+        sts_endpoint=api.url,
+        role_session_name="awx-job-42",
+    )
     assert result["counts"]["changed"] == 8, result
     assumed = calls(api, "AssumeRole")
     assert len(assumed) == 1 and assumed[0]["secret_id"] == secret_id
@@ -170,7 +191,9 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
     secret_id, secret_key = credential(api, "base")
     api.core.add_roles({"role_arn": ROLE_ARN})
     (home / ".tccli").mkdir()
-    (home / ".tccli" / "default.credential").write_text(json.dumps({"secretId": secret_id, "secretKey": secret_key, "role-arn": ROLE_ARN}))
+    (home / ".tccli" / "default.credential").write_text(
+        json.dumps({"secretId": secret_id, "secretKey": secret_key, "role-arn": ROLE_ARN})
+    )
     result = resume(run_module, api, sts_endpoint=api.url)
     assert result.get("failed") is not True, result
     assert signers(api) == {issued(api, "sts")[0]["secret_id"]}
@@ -183,7 +206,7 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
 def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_module, how):
     """The emulator issues 2-second credentials; a batch paced at 5 reads a second runs for about 3 seconds."""
     names = ["r%02d" % n for n in range(20)]
-    seed(api, dict((name, "forbid") for name in names))
+    seed(api, dict.fromkeys(names, "forbid"))
     args = dict(stream_name=None, stream_names=names, concurrency=8, rate_limits={"DescribeLiveStreamState": 5})
     if how == "cvm_role":
         api.core.bind_cvm_role({"role_name": "short", "duration": 2})
@@ -197,17 +220,19 @@ def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_modul
     fetched = issued(api, kind)
     assert len(fetched) >= 2
     used = signers(api) | signers(api, "ResumeLiveStream")
-    assert len(used) >= 2 and used <= set(item["secret_id"] for item in fetched)
+    assert len(used) >= 2 and used <= {item["secret_id"] for item in fetched}
     assert not [call for call in calls(api) if call["code"]]
 
 
 def _default_id():
     import live_emulator  # loaded by tests/unit/conftest.py
+
     return live_emulator.DEFAULT_SECRET_ID
 
 
 def _default_key():
     import live_emulator
+
     return live_emulator.DEFAULT_SECRET_KEY
 
 
@@ -217,13 +242,18 @@ def _default_key():
 def test_expired_token_is_token_failure_with_a_hint(home, api, run_module):
     secret_id, secret_key = credential(api, "expired", token="expired-token-must-not-show", expires_at=time.time() - 60)
     (home / ".tccli").mkdir()
-    (home / ".tccli" / "default.credential").write_text(json.dumps({"secretId": secret_id, "secretKey": secret_key,
-                                                                    "token": "expired-token-must-not-show"}))
+    (home / ".tccli" / "default.credential").write_text(
+        json.dumps({"secretId": secret_id, "secretKey": secret_key, "token": "expired-token-must-not-show"})
+    )
     result = resume(run_module, api)
     assert result["failed"] is True
     failure = result["failure"]
     assert failure["code"] == "AuthFailure.TokenFailure" and failure["request_id"]
-    assert "expired" in failure["hint"] and "AuthFailure.TokenFailure" in result["msg"] and failure["hint"] in result["msg"]
+    assert (
+        "expired" in failure["hint"]
+        and "AuthFailure.TokenFailure" in result["msg"]
+        and failure["hint"] in result["msg"]
+    )
     assert "expired-token-must-not-show" not in json.dumps(result) and secret_key not in json.dumps(result)
 
 
@@ -233,7 +263,9 @@ def test_no_credentials_anywhere(home, api, run_module):
     message = result["msg"]
     assert message.startswith("No Tencent Cloud credentials found; tried, in order: the options")
     assert os.path.join(str(home), ".tccli", "default.credential") in message
-    assert os.path.join(str(home), ".tencentcloud", "credentials") in message and "the CVM role (not requested" in message
+    assert (
+        os.path.join(str(home), ".tencentcloud", "credentials") in message and "the CVM role (not requested" in message
+    )
 
 
 def test_malformed_profile_names_the_file(home, api, run_module):
@@ -253,9 +285,13 @@ def test_half_a_pair_fails_before_any_call(home, api, run_module, monkeypatch):
 
 
 def test_unknown_role_fails_before_any_live_call(home, api, run_module):
-    result = resume(run_module, api, secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
+    result = resume(
+        run_module, api, secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url
+    )
     assert result["failed"] is True
-    assert result["failure"]["code"] == "ResourceNotFound.RoleNotFound" and "check role_arn" in result["failure"]["hint"]
+    assert (
+        result["failure"]["code"] == "ResourceNotFound.RoleNotFound" and "check role_arn" in result["failure"]["hint"]
+    )
     assert [call["action"] for call in calls(api)] == ["AssumeRole"]
 
 
@@ -271,7 +307,9 @@ def test_a_named_profile_that_loses_is_a_warning(home, api, run_module, monkeypa
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", _default_key())
     result = resume(run_module, api, profile="prod")
     assert result.get("failed") is not True, result
-    assert "The tccli profile prod (option profile) is not used: the credentials from the environment" in warnings_of(result)
+    assert "The tccli profile prod (option profile) is not used: the credentials from the environment" in warnings_of(
+        result
+    )
 
 
 # --------------------------------------------------------------------------- a playbook without credential options
@@ -283,14 +321,14 @@ PLAYBOOK = """
   tasks:
     - name: Resume a stream with credentials from wherever the chain finds them
       tencent.cloud.tencent_live_stream:
-        domain_name: %(domain)s
-        stream_name: "{{ stream }}"
+        domain_name: {domain}
+        stream_name: "{{{{ stream }}}}"
       register: resumed
 
     - name: Read it back
       tencent.cloud.tencent_live_stream_info:
-        domain_name: %(domain)s
-        stream_name: "{{ stream }}"
+        domain_name: {domain}
+        stream_name: "{{{{ stream }}}}"
       register: read
 
     - name: Verify
@@ -298,7 +336,7 @@ PLAYBOOK = """
         that:
           - resumed is changed
           - read.streams[0].state == 'inactive'
-""" % dict(domain=DOMAIN)
+""".format(**dict(domain=DOMAIN))
 
 
 def run_no_options_playbook(ansible_playbook, tmp_path, api, stream, home, extra_env):
@@ -306,21 +344,25 @@ def run_no_options_playbook(ansible_playbook, tmp_path, api, stream, home, extra
     playbook.write_text(PLAYBOOK)
     env = dict(HOME=str(home), TENCENTCLOUD_LIVE_ENDPOINT=api.url)
     env.update(extra_env)
-    return ansible_playbook(playbook, tmp_path, extra_vars=["stream=%s" % stream], env=env)
+    return ansible_playbook(playbook, tmp_path, extra_vars=[f"stream={stream}"], env=env)
 
 
 @pytest.mark.parametrize("source", ["tccli", "sdk", "environment"])
 def test_playbook_without_credential_options(ansible_playbook, tmp_path, api, source):
-    home = tmp_path / ("home-%s" % source)
+    home = tmp_path / (f"home-{source}")
     home.mkdir()
     secret_id, secret_key = credential(api, "play" + source)
     extra_env = {}
     if source == "tccli":
         (home / ".tccli").mkdir()
-        (home / ".tccli" / "default.credential").write_text(json.dumps({"secretId": secret_id, "secretKey": secret_key}))
+        (home / ".tccli" / "default.credential").write_text(
+            json.dumps({"secretId": secret_id, "secretKey": secret_key})
+        )
     elif source == "sdk":
         (home / ".tencentcloud").mkdir()
-        (home / ".tencentcloud" / "credentials").write_text("[default]\nsecret_id = %s\nsecret_key = %s\n" % (secret_id, secret_key))
+        (home / ".tencentcloud" / "credentials").write_text(
+            f"[default]\nsecret_id = {secret_id}\nsecret_key = {secret_key}\n"
+        )
     else:
         extra_env = {"TENCENTCLOUD_SECRET_ID": secret_id, "TENCENTCLOUD_SECRET_KEY": secret_key}
     stream = "play-" + source
@@ -341,30 +383,46 @@ def sdk_sts_client(api, secret_id, secret_key):
     from tencentcloud.common.credential import Credential
     from tencentcloud.common.profile.client_profile import ClientProfile
     from tencentcloud.common.profile.http_profile import HttpProfile
+
     http_profile = HttpProfile(protocol="http", endpoint=api.url.split("://", 1)[1])
-    return CommonClient("sts", "2018-08-13", Credential(secret_id, secret_key), "ap-guangzhou", profile=ClientProfile(httpProfile=http_profile))
+    return CommonClient(
+        "sts",
+        "2018-08-13",
+        Credential(secret_id, secret_key),
+        "ap-guangzhou",
+        profile=ClientProfile(httpProfile=http_profile),
+    )
 
 
 def test_official_sdk_assumes_a_role_at_the_emulator(api):
     api.core.add_roles({"role_arn": ROLE_ARN})
     answer = sdk_sts_client(api, _default_id(), _default_key()).call_json(
-        "AssumeRole", {"RoleArn": ROLE_ARN, "RoleSessionName": "sdk-session", "DurationSeconds": 1800})["Response"]
+        "AssumeRole", {"RoleArn": ROLE_ARN, "RoleSessionName": "sdk-session", "DurationSeconds": 1800}
+    )["Response"]
     creds = answer["Credentials"]
     assert creds["TmpSecretId"] == issued(api, "sts")[0]["secret_id"] and creds["TmpSecretKey"] and creds["Token"]
-    assert abs(answer["ExpiredTime"] - (time.time() + 1800)) < 5 and answer["Expiration"].endswith("Z") and answer["RequestId"]
+    assert (
+        abs(answer["ExpiredTime"] - (time.time() + 1800)) < 5
+        and answer["Expiration"].endswith("Z")
+        and answer["RequestId"]
+    )
 
 
-@pytest.mark.parametrize("params, code", [
-    ({"RoleArn": "qcs::cam::uin/1:roleName/unknown", "RoleSessionName": "s1"}, "ResourceNotFound.RoleNotFound"),
-    ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": 43201}, "InvalidParameter.OverTimeError"),
-    ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": 899}, "InvalidParameter.ParamError"),
-    ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": "7200"}, "InvalidParameter.ParamError"),
-    ({"RoleArn": ROLE_ARN, "RoleSessionName": "x"}, "InvalidParameter.ParamError"),
-    ({"RoleArn": ROLE_ARN}, "MissingParameter"),
-    ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "Bogus": 1}, "UnknownParameter"),
-])
+@pytest.mark.parametrize(
+    "params, code",
+    [
+        ({"RoleArn": "qcs::cam::uin/1:roleName/unknown", "RoleSessionName": "s1"}, "ResourceNotFound.RoleNotFound"),
+        ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": 43201}, "InvalidParameter.OverTimeError"),
+        ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": 899}, "InvalidParameter.ParamError"),
+        ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": "7200"}, "InvalidParameter.ParamError"),
+        ({"RoleArn": ROLE_ARN, "RoleSessionName": "x"}, "InvalidParameter.ParamError"),
+        ({"RoleArn": ROLE_ARN}, "MissingParameter"),
+        ({"RoleArn": ROLE_ARN, "RoleSessionName": "s1", "Bogus": 1}, "UnknownParameter"),
+    ],
+)
 def test_emulator_sts_checks_assume_role(api, params, code):
     from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
     api.core.add_roles({"role_arn": ROLE_ARN})
     with pytest.raises(TencentCloudSDKException) as caught:
         sdk_sts_client(api, _default_id(), _default_key()).call_json("AssumeRole", params)
@@ -373,9 +431,12 @@ def test_emulator_sts_checks_assume_role(api, params, code):
 
 def test_emulator_sts_is_verified_like_any_call(api):
     from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
     api.core.add_roles({"role_arn": ROLE_ARN})
     with pytest.raises(TencentCloudSDKException) as caught:
-        sdk_sts_client(api, _default_id(), "wrong-key").call_json("AssumeRole", {"RoleArn": ROLE_ARN, "RoleSessionName": "s1"})
+        sdk_sts_client(api, _default_id(), "wrong-key").call_json(
+            "AssumeRole", {"RoleArn": ROLE_ARN, "RoleSessionName": "s1"}
+        )
     assert caught.value.code == "AuthFailure.SignatureFailure"
     with pytest.raises(TencentCloudSDKException) as caught:
         sdk_sts_client(api, _default_id(), _default_key()).call_json("DescribeLiveStreamState", {})
@@ -384,6 +445,7 @@ def test_emulator_sts_is_verified_like_any_call(api):
 
 def test_emulator_metadata_service(api):
     import requests
+
     base = api.url + "/latest/meta-data/cam/security-credentials/"
     assert requests.get(base, timeout=5).status_code == 404
     assert api.core.handle_control("POST", "cvm_role", {}, b'{"role_name": "bad name"}')[0] == 400
@@ -405,6 +467,7 @@ def test_emulator_issued_credentials_expire(api):
     import requests
     from tencentcloud.common.credential import Credential
     from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
     api.core.bind_cvm_role({"role_name": "r", "duration": 1})
     api.core.add_roles({"role_arn": ROLE_ARN})
     answer = requests.get(api.url + "/latest/meta-data/cam/security-credentials/r", timeout=5).json()

@@ -1,16 +1,10 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """playbooks/demo.yml cannot harm a real account: it refuses a non-emulator endpoint unless asked,
 refuses a stream it could not put back, and leaves the stream as it found it, even when a step fails."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
-
 
 DOMAIN = "5000.livepush.myqcloud.com"
 SECRET_ID = "AKIDEMULATOR00000000000000000000000"
@@ -20,7 +14,7 @@ WRITES = ("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream")
 
 def demo_playbook():
     here = os.path.abspath(__file__)
-    root = here[:here.index(os.sep + "tests" + os.sep + "unit" + os.sep)]
+    root = here[: here.index(os.sep + "tests" + os.sep + "unit" + os.sep)]
     return os.path.join(root, "playbooks", "demo.yml")
 
 
@@ -28,12 +22,19 @@ def run_demo(api, tmp_path, ansible_playbook, endpoint=None, extra_vars=(), stat
     api.core.reset()
     if state:
         api.core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": "stream1", "state": state}]})
-    completed = ansible_playbook(demo_playbook(), tmp_path, extra_vars=list(extra_vars),
-                                 env={"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
-                                      "TENCENTCLOUD_LIVE_ENDPOINT": endpoint or api.url})
+    completed = ansible_playbook(
+        demo_playbook(),
+        tmp_path,
+        extra_vars=list(extra_vars),
+        env={
+            "TENCENTCLOUD_SECRET_ID": SECRET_ID,
+            "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
+            "TENCENTCLOUD_LIVE_ENDPOINT": endpoint or api.url,
+        },
+    )
     out = completed.stdout.decode("utf-8", "replace") + completed.stderr.decode("utf-8", "replace")
     calls = api.core.list_calls(None)["calls"]
-    streams = dict((s["stream_name"], s["state"]) for s in api.core.list_streams({})["streams"])
+    streams = {s["stream_name"]: s["state"] for s in api.core.list_streams({})["streams"]}
     return completed.returncode, out, calls, streams
 
 
@@ -55,7 +56,7 @@ def test_demo_restores_a_forbidden_stream_on_the_emulator(live_api, tmp_path, an
 
 
 def test_demo_refuses_a_real_endpoint_without_opt_in(live_api, tmp_path, ansible_playbook):
-    rc, out, calls, dummy = run_demo(live_api, tmp_path, ansible_playbook, endpoint="https://live.tencentcloudapi.com")
+    rc, out, calls, _dummy = run_demo(live_api, tmp_path, ansible_playbook, endpoint="https://live.tencentcloudapi.com")
     assert rc != 0 and "is not a local emulator" in out and "demo_allow_real_endpoint=true" in out
     assert calls == []
 
@@ -69,14 +70,31 @@ def test_demo_puts_the_stream_back_when_a_step_fails(live_api, tmp_path, ansible
     live_api.core.reset()
     # The first resume fails with an error that is neither retried nor settled as done: the stream is
     # left forbidden by the demo's own forbid, until the always: section resumes it.
-    live_api.core.add_faults({"faults": [{"action": "ResumeLiveStream", "kind": "error", "code": "InvalidParameterValue",
-                                          "message": "injected by the test", "count": 1}]})
-    completed = ansible_playbook(demo_playbook(), tmp_path,
-                                 env={"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
-                                      "TENCENTCLOUD_LIVE_ENDPOINT": live_api.url})
+    live_api.core.add_faults(
+        {
+            "faults": [
+                {
+                    "action": "ResumeLiveStream",
+                    "kind": "error",
+                    "code": "InvalidParameterValue",
+                    "message": "injected by the test",
+                    "count": 1,
+                }
+            ]
+        }
+    )
+    completed = ansible_playbook(
+        demo_playbook(),
+        tmp_path,
+        env={
+            "TENCENTCLOUD_SECRET_ID": SECRET_ID,
+            "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
+            "TENCENTCLOUD_LIVE_ENDPOINT": live_api.url,
+        },
+    )
     out = completed.stdout.decode("utf-8", "replace")
     calls = live_api.core.list_calls(None)["calls"]
-    streams = dict((s["stream_name"], s["state"]) for s in live_api.core.list_streams({})["streams"])
+    streams = {s["stream_name"]: s["state"] for s in live_api.core.list_streams({})["streams"]}
     assert completed.returncode != 0 and "injected by the test" in out
     assert writes(calls) == ["ForbidLiveStream", "ResumeLiveStream", "ResumeLiveStream"]
     assert streams.get("stream1", "inactive") == "inactive", out[-3000:]

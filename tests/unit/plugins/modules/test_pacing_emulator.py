@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -6,10 +5,6 @@
 
 Outcomes and call counts only, never timings: the machine running the tests may be slow.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os
@@ -27,9 +22,11 @@ from ansible_collections.tencent.cloud.plugins.modules import tencent_live_strea
 DOMAIN = "5000.livepush.myqcloud.com"
 ACCOUNT = live_emulator.DEFAULT_ACCOUNT
 # Two more API keys of the emulator's default account: every key of an account shares its quotas.
-KEYS = [("AKIDPACINGTASKA000000000000000000000", "pacing-secret-key-a-00000000000000"),
-        ("AKIDPACINGTASKB000000000000000000000", "pacing-secret-key-b-00000000000000"),
-        ("AKIDPACINGNEIGHBOUR00000000000000000", "pacing-secret-key-n-00000000000000")]
+KEYS = [
+    ("AKIDPACINGTASKA000000000000000000000", "pacing-secret-key-a-00000000000000"),
+    ("AKIDPACINGTASKB000000000000000000000", "pacing-secret-key-b-00000000000000"),
+    ("AKIDPACINGNEIGHBOUR00000000000000000", "pacing-secret-key-n-00000000000000"),
+]
 # Smaller quotas than Tencent's keep the scenario short; the module is told them (rate_limits).
 QUOTAS = {"DescribeLiveStreamState": 120, "ResumeLiveStream": 40}
 NEIGHBOUR_RATE = 8.0  # 20 % of the ResumeLiveStream quota
@@ -39,36 +36,44 @@ STREAMS_PER_TASK = 150
 def collections_root():
     """The directory holding ansible_collections/ (the staged copy the tests run from)."""
     path = os.path.abspath(__file__)
-    return path[:path.index(os.sep + "ansible_collections" + os.sep)]
+    return path[: path.index(os.sep + "ansible_collections" + os.sep)]
 
 
 def seed_forbidden(api, names):
-    api.core.seed_streams({"streams": [{"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "state": "forbid"}
-                                       for name in names]})
+    api.core.seed_streams(
+        {
+            "streams": [
+                {"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "state": "forbid"} for name in names
+            ]
+        }
+    )
 
 
 def run_module_process(module_args, workdir, label):
     """The module as Ansible runs it: its own process, arguments in a file; returns its JSON result."""
-    path = os.path.join(str(workdir), "%s-args.json" % label)
+    path = os.path.join(str(workdir), f"{label}-args.json")
     with open(path, "w") as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": module_args}, handle)
     root = collections_root()
-    module = os.path.join(root, "ansible_collections", "tencent", "cloud", "plugins", "modules", "tencent_live_stream.py")
-    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("TENCENTCLOUD_", "TCCLI_")))
+    module = os.path.join(
+        root, "ansible_collections", "tencent", "cloud", "plugins", "modules", "tencent_live_stream.py"
+    )
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("TENCENTCLOUD_", "TCCLI_"))}
     env["PYTHONPATH"] = root
-    completed = subprocess.run([sys.executable, module, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                               timeout=240, check=False)
+    completed = subprocess.run([sys.executable, module, path], capture_output=True, env=env, timeout=240, check=False)
     try:
         return json.loads(completed.stdout.decode("utf-8"))
-    except ValueError:
-        raise AssertionError("module run %s printed no JSON: %s\n%s" % (label, completed.stdout[-2000:], completed.stderr[-2000:]))
+    except ValueError as error:
+        raise AssertionError(
+            f"module run {label} printed no JSON: {completed.stdout[-2000:]}\n{completed.stderr[-2000:]}"
+        ) from error
 
 
 class Neighbour(threading.Thread):
     """Another tool on the same account: ResumeLiveStream at a fixed pace, never adapting."""
 
     def __init__(self, api, rate):
-        super(Neighbour, self).__init__()
+        super().__init__()
         self.daemon = True
         self.client = LiveClient(Credentials(*KEYS[2]), endpoint=api.url, session=LiveClient.new_session(2))
         self.rate = rate
@@ -78,8 +83,12 @@ class Neighbour(threading.Thread):
     def run(self):
         while not self.done.wait(1.0 / self.rate):
             try:
-                self.client._send("ResumeLiveStream", json.dumps(
-                    {"DomainName": DOMAIN, "AppName": "other", "StreamName": "neighbour-%d" % self.sent}).encode("utf-8"))
+                self.client._send(
+                    "ResumeLiveStream",
+                    json.dumps(
+                        {"DomainName": DOMAIN, "AppName": "other", "StreamName": "neighbour-%d" % self.sent}
+                    ).encode("utf-8"),
+                )
             except TencentError:
                 pass
             self.sent += 1
@@ -88,7 +97,9 @@ class Neighbour(threading.Thread):
 def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_api_fresh, tmp_path):
     api = live_api_fresh
     api.core.update_settings({"quota_window": "sliding", "quota_overrides": QUOTAS})
-    api.core.add_credentials({"credentials": [{"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in KEYS]})
+    api.core.add_credentials(
+        {"credentials": [{"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in KEYS]}
+    )
     tasks = [["task%s-%03d" % (label, n) for n in range(STREAMS_PER_TASK)] for label in "ab"]
     seed_forbidden(api, tasks[0] + tasks[1])
     api.core.clear_calls()
@@ -99,9 +110,19 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
 
     def task(index):
         key, secret = KEYS[index]
-        results[index] = run_module_process(dict(
-            endpoint=api.url, secret_id=key, secret_key=secret, domain_name=DOMAIN, stream_names=tasks[index],
-            state="resumed", rate_limits=QUOTAS), tmp_path, "task%d" % index)
+        results[index] = run_module_process(
+            dict(
+                endpoint=api.url,
+                secret_id=key,
+                secret_key=secret,
+                domain_name=DOMAIN,
+                stream_names=tasks[index],
+                state="resumed",
+                rate_limits=QUOTAS,
+            ),
+            tmp_path,
+            "task%d" % index,
+        )
 
     runners = [threading.Thread(target=task, args=(index,)) for index in (0, 1)]
     for runner in runners:
@@ -111,17 +132,23 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
     neighbour.done.set()
     neighbour.join(10)
 
-    for index, result in enumerate(results):
+    for _index, result in enumerate(results):
         assert result is not None and result.get("failed") is not True, (result or {}).get("msg")
-        assert result["counts"] == {"total": STREAMS_PER_TASK, "changed": STREAMS_PER_TASK, "ok": 0, "failed": 0, "skipped": 0}
-    states = dict((s["stream_name"], s["state"]) for s in api.core.list_streams({})["streams"])
-    assert set(states[name] for name in tasks[0] + tasks[1]) == {"inactive"}
+        assert result["counts"] == {
+            "total": STREAMS_PER_TASK,
+            "changed": STREAMS_PER_TASK,
+            "ok": 0,
+            "failed": 0,
+            "skipped": 0,
+        }
+    states = {s["stream_name"]: s["state"] for s in api.core.list_streams({})["streams"]}
+    assert {states[name] for name in tasks[0] + tasks[1]} == {"inactive"}
 
     log = api.core.list_calls(None)
     calls = log["calls"]
     assert neighbour.sent >= 10 and any(c["secret_id"] == KEYS[2][0] and c["admitted"] for c in calls)
     throttled = 0
-    for key, dummy in KEYS[:2]:
+    for key, _dummy in KEYS[:2]:
         mine = [c for c in calls if c["secret_id"] == key]
         admitted = [c["action"] for c in mine if c["admitted"]]
         # exactly one read and one resume per stream were carried out: throttled calls are sent
@@ -142,8 +169,14 @@ def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_fi
     api.core.update_settings({"quota_window": "sliding"})
     names = ["deadline-%02d" % n for n in range(30)]
     seed_forbidden(api, names)
-    args = dict(endpoint=api.url, secret_id=live_emulator.DEFAULT_SECRET_ID, secret_key=live_emulator.DEFAULT_SECRET_KEY,
-                domain_name=DOMAIN, stream_names=names, rate_limits={"ResumeLiveStream": 10})
+    args = dict(
+        endpoint=api.url,
+        secret_id=live_emulator.DEFAULT_SECRET_ID,
+        secret_key=live_emulator.DEFAULT_SECRET_KEY,
+        domain_name=DOMAIN,
+        stream_names=names,
+        rate_limits={"ResumeLiveStream": 10},
+    )
     first = run_module(tencent_live_stream.main, dict(args, task_timeout=1.0))
     counts = first["counts"]
     assert first["failed"] is True and counts["failed"] == 0
@@ -153,8 +186,8 @@ def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_fi
     assert all(s["error"]["kind"] == "skipped" and "task_timeout" in s["error"]["message"] for s in skipped)
     assert all(s["changed"] is False for s in skipped)
     # nothing skipped was resumed; a re-run finishes exactly those
-    states = dict((s["stream_name"], s["state"]) for s in api.core.list_streams({})["streams"])
-    assert set(states[s["stream_name"]] for s in skipped) == {"forbid"}
+    states = {s["stream_name"]: s["state"] for s in api.core.list_streams({})["streams"]}
+    assert {states[s["stream_name"]] for s in skipped} == {"forbid"}
     second = run_module(tencent_live_stream.main, args)
     assert second.get("failed") is not True, second.get("msg")
     assert second["counts"]["changed"] == counts["skipped"] and second["counts"]["ok"] == counts["changed"]
@@ -168,11 +201,23 @@ def test_consecutive_transport_failures_stop_the_batch_early(run_module):
     port = probe.getsockname()[1]
     probe.close()  # nothing listens there now: every connection is refused
     names = ["down-%02d" % n for n in range(60)]
-    result = run_module(tencent_live_stream.main, dict(
-        endpoint="http://127.0.0.1:%d" % port, secret_id="AKIDtest", secret_key="s3cr3t", domain_name=DOMAIN,
-        stream_names=names, retries=0, concurrency=4, max_transport_failures=3))
+    result = run_module(
+        tencent_live_stream.main,
+        dict(
+            endpoint="http://127.0.0.1:%d" % port,
+            secret_id="AKIDtest",
+            secret_key="s3cr3t",
+            domain_name=DOMAIN,
+            stream_names=names,
+            retries=0,
+            concurrency=4,
+            max_transport_failures=3,
+        ),
+    )
     counts = result["counts"]
     assert result["failed"] is True
     assert 3 <= counts["failed"] <= 3 + 4 and counts["skipped"] == 60 - counts["failed"]
-    assert "3 streams in a row failed without a valid answer from the endpoint (max_transport_failures=3)" in result["msg"]
+    assert (
+        "3 streams in a row failed without a valid answer from the endpoint (max_transport_failures=3)" in result["msg"]
+    )
     assert result["streams"][-1]["error"]["kind"] == "skipped"

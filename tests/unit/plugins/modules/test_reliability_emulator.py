@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The module against the real emulator over HTTP: bad input, faults, TLS, proxies."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import socket
@@ -29,12 +24,18 @@ def connection(api, **extra):
 
 
 def seed(api, states):
-    api.core.seed_streams({"streams": [{"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "state": state}
-                                       for name, state in states.items()]})
+    api.core.seed_streams(
+        {
+            "streams": [
+                {"domain_name": DOMAIN, "app_name": "live", "stream_name": name, "state": state}
+                for name, state in states.items()
+            ]
+        }
+    )
 
 
 def states_of(api):
-    return dict((s["stream_name"], s["state"]) for s in api.core.list_streams({})["streams"])
+    return {s["stream_name"]: s["state"] for s in api.core.list_streams({})["streams"]}
 
 
 def api_calls(api):
@@ -65,7 +66,7 @@ BAD_INPUT = [
     ({"state": "forbidden", "resume_time": "2030-01-01T08:00:00+08:00"}, "is not in UTC"),
     ({"state": "forbidden", "resume_time": "2030-01-01 08:00"}, "has no time zone"),
     ({"state": "forbidden", "resume_time": "2030-02-30T08:00:00Z"}, "not a valid date and time"),
-    ({"state": "forbidden", "reason": u"\u7981" * 700}, "2100 bytes long in UTF-8"),
+    ({"state": "forbidden", "reason": "\u7981" * 700}, "2100 bytes long in UTF-8"),
     ({"timeout": 0}, "timeout must be a number of seconds greater than 0"),
     ({"timeout": -3}, "timeout must be a number of seconds greater than 0"),
     ({"timeout": "soon"}, "timeout"),
@@ -83,7 +84,10 @@ BAD_INPUT = [
     ({"validate_certs": "maybe"}, "validate_certs"),
     # issue 14: hostile and careless input
     ({"stream_name": None, "stream_names": [0o123, True]}, "stream_names[0] is the number 83, not a string: quote it"),
-    ({"stream_name": None, "stream_names": ["ok", True]}, "stream_names[1] is the boolean True, not a string: quote it"),
+    (
+        {"stream_name": None, "stream_names": ["ok", True]},
+        "stream_names[1] is the boolean True, not a string: quote it",
+    ),
     ({"stream_name": None, "stream_names": ["ok", 1e3]}, "stream_names[1] is the number 1000.0, not a string"),
     ({"stream_name": 83}, "stream_name is the number 83, not a string: quote it"),
     ({"stream_name": False}, "stream_name is the boolean False, not a string"),
@@ -99,20 +103,28 @@ BAD_INPUT = [
     ({"timeout": float("nan")}, "timeout must be a number of seconds greater than 0 and at most 600"),
     ({"timeout": 601}, "at most 600, got 601"),
     ({"retries": 51}, "retries must be between 0 and 50"),
-    ({"rate_limits": {"ResumeLiveStream": "inf"}}, "rate_limits.ResumeLiveStream must be a number of requests per second greater than 0 and at most"),
+    (
+        {"rate_limits": {"ResumeLiveStream": "inf"}},
+        "rate_limits.ResumeLiveStream must be a number of requests per second greater than 0 and at most",
+    ),
     ({"rate_limits": {"ResumeLiveStream": 1e9}}, "at most 100000"),
     ({"rate_limits": {"ResumeLiveStream": True}}, "rate_limits.ResumeLiveStream must be a number"),
     ({"concurrency": 100000}, "concurrency must be between 1 and 256, got 100000"),
-    ({"secret_id": "AKIDEMULATOR00000000000000000000000\n"}, "secret_id has white space (a space, tab or line break) at its start or end"),
+    (
+        {"secret_id": "AKIDEMULATOR00000000000000000000000\n"},
+        "secret_id has white space (a space, tab or line break) at its start or end",
+    ),
     ({"secret_key": " emulator-secret-key-0000000000000000"}, "secret_key has white space"),
     ({"session_token": "tok\n"}, "session_token has white space"),
     ({"session_token": "tok\r"}, "session_token has white space"),
     ({"session_token": "to\nk"}, "session_token contains a control or other non-printable character"),
-    ({"session_token": u"tok\u2019en"}, "session_token contains a character outside Latin-1"),
+    ({"session_token": "tok\u2019en"}, "session_token contains a character outside Latin-1"),
     ({"endpoint": "http://live.tencentcloudapi.com"}, "uses plain http:// to a host that is not this machine"),
     ({"endpoint": "http://192.0.2.10:8080"}, "use https://192.0.2.10:8080 (and give ca_path for a private CA)"),
-    ({"sts_endpoint": "http://sts.tencentcloudapi.com", "role_arn": "qcs::cam::uin/1:roleName/r"},
-     "sts_endpoint 'http://sts.tencentcloudapi.com' uses plain http://"),
+    (
+        {"sts_endpoint": "http://sts.tencentcloudapi.com", "role_arn": "qcs::cam::uin/1:roleName/r"},
+        "sts_endpoint 'http://sts.tencentcloudapi.com' uses plain http://",
+    ),
 ]
 
 
@@ -120,7 +132,7 @@ BAD_INPUT = [
 def test_bad_input_fails_clearly_before_any_request(live_api_fresh, run_module, change, fragment):
     args = dict(connection(live_api_fresh), stream_name="s1")
     args.update(change)
-    args = dict((key, value) for key, value in args.items() if value is not None)
+    args = {key: value for key, value in args.items() if value is not None}
     result = run_module(tencent_live_stream.main, args)
     assert result["failed"] is True
     assert fragment in result["msg"], result["msg"]
@@ -135,18 +147,24 @@ def test_info_and_main_module_reject_non_string_names(live_api_fresh, run_module
     assert "stream_names[3] is the boolean True" in result["msg"] and api_calls(live_api_fresh) == []
 
 
-def test_secret_problems_from_the_environment_name_the_variable_never_the_value(live_api_fresh, run_module, monkeypatch):
+def test_secret_problems_from_the_environment_name_the_variable_never_the_value(
+    live_api_fresh, run_module, monkeypatch
+):
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("TENCENTCLOUD_TOKEN", "pasted-token-value\n")
-    result = run_module(tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_name="s1"))
+    result = run_module(
+        tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_name="s1")
+    )
     assert "session_token (from TENCENTCLOUD_TOKEN) has white space" in result["msg"]
     assert "pasted-token-value" not in json.dumps(result) and api_calls(live_api_fresh) == []
 
 
 def test_plain_http_endpoint_from_the_environment_is_refused(run_module, monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_LIVE_ENDPOINT", "http://live.tencentcloudapi.com")
-    result = run_module(tencent_live_stream.main, dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, stream_name="s1"))
+    result = run_module(
+        tencent_live_stream.main, dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, stream_name="s1")
+    )
     assert "endpoint 'http://live.tencentcloudapi.com' uses plain http://" in result["msg"]
 
 
@@ -156,17 +174,21 @@ def test_credential_source_is_in_every_result(live_api_fresh, run_module, monkey
     assert single["changed"] is True and single["credential_source"] == "options"
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
-    batch = run_module(tencent_live_stream_info.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_names=["c1", "c2"]))
+    batch = run_module(
+        tencent_live_stream_info.main, dict(endpoint=live_api_fresh.url, domain_name=DOMAIN, stream_names=["c1", "c2"])
+    )
     assert batch["credential_source"] == "environment"
     online = run_module(tencent_live_stream_info.main, dict(endpoint=live_api_fresh.url))
     assert online["credential_source"] == "environment"
-    failed = run_module(tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name="unknown.example.com", stream_name="c1"))
+    failed = run_module(
+        tencent_live_stream.main, dict(endpoint=live_api_fresh.url, domain_name="unknown.example.com", stream_name="c1")
+    )
     assert failed["failed"] is True and failed["credential_source"] == "environment"
 
 
 @pytest.mark.parametrize("module", [tencent_live_stream, tencent_live_stream_info])
 def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fresh, run_module, monkeypatch, module):
-    seed(live_api_fresh, dict(("u%d" % n, "forbid") for n in range(6)))
+    seed(live_api_fresh, {"u%d" % n: "forbid" for n in range(6)})
     original = LiveClient.call
 
     def call(client, action, params):
@@ -177,8 +199,12 @@ def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fres
     monkeypatch.setattr(LiveClient, "call", call)
     names = ["u%d" % n for n in range(6)]
     result = run_module(module.main, dict(connection(live_api_fresh), stream_names=names, concurrency=3))
-    assert result["failed"] is True and "Traceback" not in json.dumps(result) and "must not be shown" not in json.dumps(result)
-    by_name = dict((entry["stream_name"], entry) for entry in result["streams"])
+    assert (
+        result["failed"] is True
+        and "Traceback" not in json.dumps(result)
+        and "must not be shown" not in json.dumps(result)
+    )
+    by_name = {entry["stream_name"]: entry for entry in result["streams"]}
     assert by_name["u3"]["failed"] is True and by_name["u3"]["error"]["kind"] == "internal"
     assert "u3: unexpected KeyError" in result["msg"]
     others = [by_name[name] for name in names if name != "u3"]
@@ -197,18 +223,22 @@ def test_info_module_rejects_page_size_with_names(live_api_fresh, run_module):
 def test_batch_of_300_reaches_desired_state_through_30_percent_faults(live_api_fresh, run_module):
     api = live_api_fresh
     names = ["fault-%03d" % n for n in range(300)]
-    seed(api, dict((name, "forbid" if n % 3 else "active") for n, name in enumerate(names)))
-    api.core.add_faults({"faults": [
-        {"action": "*", "kind": "throttle", "rate": 0.12, "seed": 1},
-        {"action": "*", "kind": "http_502", "rate": 0.08, "seed": 2},
-        {"action": "*", "kind": "close", "rate": 0.06, "seed": 3},
-        {"action": "*", "kind": "stall", "rate": 0.04, "seconds": 1.5, "seed": 4},
-    ]})
+    seed(api, {name: "forbid" if n % 3 else "active" for n, name in enumerate(names)})
+    api.core.add_faults(
+        {
+            "faults": [
+                {"action": "*", "kind": "throttle", "rate": 0.12, "seed": 1},
+                {"action": "*", "kind": "http_502", "rate": 0.08, "seed": 2},
+                {"action": "*", "kind": "close", "rate": 0.06, "seed": 3},
+                {"action": "*", "kind": "stall", "rate": 0.04, "seconds": 1.5, "seed": 4},
+            ]
+        }
+    )
     result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=names, timeout=0.5, retries=12))
     assert result.get("failed") is not True, result.get("msg")
     needed = sum(1 for n in range(300) if n % 3)
     assert result["counts"] == {"total": 300, "changed": needed, "ok": 300 - needed, "failed": 0, "skipped": 0}
-    assert set(states_of(api)[name] for name in names if int(name[-3:]) % 3) == {"inactive"}
+    assert {states_of(api)[name] for name in names if int(name[-3:]) % 3} == {"inactive"}
     faulted = [call for call in api_calls(api) if call["code"]]
     assert len(faulted) > 50  # the faults really happened, and were absorbed
 
@@ -218,7 +248,14 @@ def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     started = time.time()
-    args = dict(endpoint="http://127.0.0.1:%d" % port, secret_id=SECRET_ID, secret_key=SECRET_KEY, domain_name=DOMAIN, stream_name="s1", retries=2)
+    args = dict(
+        endpoint="http://127.0.0.1:%d" % port,
+        secret_id=SECRET_ID,
+        secret_key=SECRET_KEY,
+        domain_name=DOMAIN,
+        stream_name="s1",
+        retries=2,
+    )
     result = run_module(tencent_live_stream.main, args)
     assert time.time() - started < 5
     assert "could not reach http://127.0.0.1:%d/" % port in result["msg"] and "after 3 attempts" in result["msg"]
@@ -228,11 +265,13 @@ def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
 def test_stalled_endpoint_is_bounded_by_timeout_and_retries(live_api_fresh, run_module):
     live_api_fresh.core.add_faults({"faults": [{"action": "*", "kind": "stall", "count": 100, "seconds": 3}]})
     started = time.time()
-    result = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="s1", timeout=0.4, retries=2))
+    result = run_module(
+        tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="s1", timeout=0.4, retries=2)
+    )
     elapsed = time.time() - started
     # 3 attempts x 0.4 s plus at most 0.2 + 0.4 s of backoff
     assert elapsed < 3.0, elapsed
-    assert "no answer from %s/ within timeout=0.4s" % live_api_fresh.url in result["msg"]
+    assert f"no answer from {live_api_fresh.url}/ within timeout=0.4s" in result["msg"]
 
 
 def test_internal_error_on_write_is_settled_by_a_read_then_sent_again(live_api_fresh, run_module):
@@ -244,7 +283,11 @@ def test_internal_error_on_write_is_settled_by_a_read_then_sent_again(live_api_f
     assert actions == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState", "ResumeLiveStream"]
     assert result["changed"] is True and result["stream"]["state"] == "inactive"
     recovered = result["stream"]["recovered_errors"]
-    assert recovered[0]["code"] == "InternalError" and recovered[0]["read_state"] == "forbid" and recovered[0]["request_id"]
+    assert (
+        recovered[0]["code"] == "InternalError"
+        and recovered[0]["read_state"] == "forbid"
+        and recovered[0]["request_id"]
+    )
 
 
 # --------------------------------------------------------------------------- TLS and proxies
@@ -259,14 +302,16 @@ def tls_api(live_emulator_module):
 
 def test_tls_with_ca_path_works(tls_api, run_module):
     seed(tls_api, {"tls1": "forbid"})
-    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls1", ca_path=tls_api.ca_file))
+    result = run_module(
+        tencent_live_stream.main, dict(connection(tls_api), stream_name="tls1", ca_path=tls_api.ca_file)
+    )
     assert result["changed"] is True and result["stream"]["state"] == "inactive"
     assert not result.get("warnings")
 
 
 def test_tls_self_signed_without_ca_fails_with_advice(tls_api, run_module):
     result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls2"))
-    assert "TLS verification of %s/ failed" % tls_api.url in result["msg"]
+    assert f"TLS verification of {tls_api.url}/ failed" in result["msg"]
     assert "ca_path" in result["msg"] and result["failure"]["attempts"] == 1
 
 
@@ -291,7 +336,7 @@ class _RecordingProxy:
     def _serve(self):
         while True:
             try:
-                conn, dummy = self.sock.accept()
+                conn, _dummy = self.sock.accept()
             except OSError:
                 return
             with conn:
@@ -306,7 +351,7 @@ def test_http_proxy_environment_is_honoured_and_no_proxy_bypasses_it(live_api_fr
     monkeypatch.delenv("no_proxy", raising=False)
     through_proxy = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
     assert "HTTP 502" in through_proxy["msg"]
-    assert proxy.requests and proxy.requests[0].startswith("POST %s/ " % live_api_fresh.url)
+    assert proxy.requests and proxy.requests[0].startswith(f"POST {live_api_fresh.url}/ ")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     direct = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
     assert direct.get("failed") is not True and len(proxy.requests) == 1

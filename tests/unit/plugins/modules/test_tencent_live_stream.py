@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Planning and results of tencent_live_stream with a fake client (no HTTP)."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 
@@ -46,12 +41,18 @@ class FakeClient:
             if planted and not lost:
                 raise planted
             if action == "DescribeLiveStreamState":
-                return ApiResponse({"StreamState": self.states.get(name, "inactive")}, "rid-%s-%d" % (name, len(self.calls)))
-            self.states[name] = {"ResumeLiveStream": "inactive", "ForbidLiveStream": "forbid", "DropLiveStream": "inactive"}[action]
+                return ApiResponse(
+                    {"StreamState": self.states.get(name, "inactive")}, "rid-%s-%d" % (name, len(self.calls))
+                )
+            self.states[name] = {
+                "ResumeLiveStream": "inactive",
+                "ForbidLiveStream": "forbid",
+                "DropLiveStream": "inactive",
+            }[action]
             if lost:
                 raise planted[1]
             self.params = params
-            return ApiResponse({}, "rid-%s-%s" % (action, name))
+            return ApiResponse({}, f"rid-{action}-{name}")
 
     def writes(self):
         return [call for call in self.calls if call[0] != "DescribeLiveStreamState"]
@@ -61,30 +62,36 @@ class FakeClient:
 def run(monkeypatch, run_module):
     def run_with(client, check_mode=False, diff=False, **args):
         monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
-        return run_module(tencent_live_stream.main, dict(CONNECTION, domain_name=DOMAIN, **args), check_mode=check_mode, diff=diff)
+        return run_module(
+            tencent_live_stream.main, dict(CONNECTION, domain_name=DOMAIN, **args), check_mode=check_mode, diff=diff
+        )
+
     return run_with
 
 
-@pytest.mark.parametrize("state, before, writes, changed, after", [
-    ("resumed", "forbid", ["ResumeLiveStream"], True, "inactive"),
-    ("resumed", "active", [], False, "active"),
-    ("resumed", "inactive", [], False, "inactive"),
-    ("forbidden", "active", ["ForbidLiveStream"], True, "forbid"),
-    ("forbidden", "inactive", ["ForbidLiveStream"], True, "forbid"),
-    ("forbidden", "forbid", [], False, "forbid"),
-    # The state read may lag behind (Tencent says so) and dropping an inactive stream succeeds:
-    # the drop is always sent, and only a stream read as active counts as changed.
-    ("dropped", "active", ["DropLiveStream"], True, "inactive"),
-    ("dropped", "inactive", ["DropLiveStream"], False, "inactive"),
-    ("dropped", "forbid", ["DropLiveStream"], False, "forbid"),
-])
+@pytest.mark.parametrize(
+    "state, before, writes, changed, after",
+    [
+        ("resumed", "forbid", ["ResumeLiveStream"], True, "inactive"),
+        ("resumed", "active", [], False, "active"),
+        ("resumed", "inactive", [], False, "inactive"),
+        ("forbidden", "active", ["ForbidLiveStream"], True, "forbid"),
+        ("forbidden", "inactive", ["ForbidLiveStream"], True, "forbid"),
+        ("forbidden", "forbid", [], False, "forbid"),
+        # The state read may lag behind (Tencent says so) and dropping an inactive stream succeeds:
+        # the drop is always sent, and only a stream read as active counts as changed.
+        ("dropped", "active", ["DropLiveStream"], True, "inactive"),
+        ("dropped", "inactive", ["DropLiveStream"], False, "inactive"),
+        ("dropped", "forbid", ["DropLiveStream"], False, "forbid"),
+    ],
+)
 def test_each_state_writes_only_when_needed(run, state, before, writes, changed, after):
     client = FakeClient({"s1": before})
     result = run(client, stream_name="s1", state=state)
     assert [call[0] for call in client.writes()] == writes
     assert result["changed"] is changed
     assert result["stream"]["previous_state"] == before and result["stream"]["state"] == after
-    assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState"] + writes)
+    assert sorted(result["stream"]["request_ids"]) == sorted(["DescribeLiveStreamState", *writes])
 
 
 def test_check_mode_of_a_drop_never_writes_and_changes_only_an_active_stream(run):
@@ -116,20 +123,29 @@ def test_single_stream_failure_names_code_message_and_request_id(run):
     assert "InternalError" in result["msg"] and "backend down" in result["msg"] and "rid-77" in result["msg"]
     assert result["failure"]["request_id"] == "rid-77" and result["stream"]["state"] == "forbid"
     # a passing fault: each failed write was settled by a read that still found it forbid, then sent again (retries=2)
-    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState"] + ["ResumeLiveStream", "DescribeLiveStreamState"] * 3
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState"] + [
+        "ResumeLiveStream",
+        "DescribeLiveStreamState",
+    ] * 3
     assert result["failure"]["read_state"] == "forbid" and result["failure"]["read_request_id"]
 
 
-@pytest.mark.parametrize("state, before, action", [
-    ("resumed", "forbid", "ResumeLiveStream"),
-    ("forbidden", "active", "ForbidLiveStream"),
-    ("dropped", "active", "DropLiveStream"),
-])
-@pytest.mark.parametrize("lost", [
-    TencentTransportError("no answer within timeout=10s"),
-    TencentTransportError("HTTP 502 from the endpoint", status=502),
-    TencentApiError("ServiceUnavailable", "busy", "rid-su"),
-])
+@pytest.mark.parametrize(
+    "state, before, action",
+    [
+        ("resumed", "forbid", "ResumeLiveStream"),
+        ("forbidden", "active", "ForbidLiveStream"),
+        ("dropped", "active", "DropLiveStream"),
+    ],
+)
+@pytest.mark.parametrize(
+    "lost",
+    [
+        TencentTransportError("no answer within timeout=10s"),
+        TencentTransportError("HTTP 502 from the endpoint", status=502),
+        TencentApiError("ServiceUnavailable", "busy", "rid-su"),
+    ],
+)
 def test_a_write_whose_answer_was_lost_is_confirmed_by_a_read_not_sent_again(run, state, before, action, lost):
     client = FakeClient({"s1": before}, {(action, "s1"): ("lost", lost)})
     result = run(client, stream_name="s1", state=state)
@@ -166,7 +182,11 @@ def test_an_error_on_a_stream_another_client_already_resumed_is_success(run):
     assert result.get("failed") is not True, result
     assert result["changed"] is True and result["stream"]["confirmed_by_read"] is True
     assert result["stream"]["recovered_errors"][0]["code"] == "FailedOperation"
-    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState"]
+    assert [call[0] for call in client.calls] == [
+        "DescribeLiveStreamState",
+        "ResumeLiveStream",
+        "DescribeLiveStreamState",
+    ]
 
 
 def test_a_failed_write_not_confirmed_by_the_read_fails_without_a_blind_resend(run):
@@ -175,7 +195,11 @@ def test_a_failed_write_not_confirmed_by_the_read_fails_without_a_blind_resend(r
     result = run(client, stream_name="s1")
     assert result["failed"] is True and result["failure"]["code"] == "FailedOperation"
     assert result["failure"]["read_state"] == "forbid"
-    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream", "DescribeLiveStreamState"]
+    assert [call[0] for call in client.calls] == [
+        "DescribeLiveStreamState",
+        "ResumeLiveStream",
+        "DescribeLiveStreamState",
+    ]
 
 
 def test_a_fatal_error_on_a_write_is_not_settled(run):
@@ -188,7 +212,7 @@ def test_a_fatal_error_on_a_write_is_not_settled(run):
 
 def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     names = ["s%02d" % n for n in range(40)]
-    states = dict((name, "forbid" if n % 2 else "active") for n, name in enumerate(names))
+    states = {name: "forbid" if n % 2 else "active" for n, name in enumerate(names)}
     client = FakeClient(states)
     result = run(client, diff=True, stream_names=names)
     assert [s["stream_name"] for s in result["streams"]] == names
@@ -200,7 +224,7 @@ def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
 def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(run):
     names = ["a", "b", "c", "d"]
     error = TencentApiError("InternalError", "try later", "rid-b", action="ResumeLiveStream")
-    client = FakeClient(dict((n, "forbid") for n in names), {("ResumeLiveStream", "b"): error})
+    client = FakeClient(dict.fromkeys(names, "forbid"), {("ResumeLiveStream", "b"): error})
     result = run(client, stream_names=names)
     assert result["failed"] is True and result["counts"]["failed"] == 1 and result["counts"]["changed"] == 3
     assert "b: ResumeLiveStream failed: InternalError: try later (RequestId: rid-b)" in result["msg"]
@@ -214,32 +238,38 @@ def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(ru
 def test_batch_stops_starting_streams_after_an_authentication_error(run):
     names = ["n%03d" % n for n in range(50)]
     error = TencentApiError("AuthFailure.SignatureFailure", "bad signature", "rid-a", action="DescribeLiveStreamState")
-    client = FakeClient({}, dict((("DescribeLiveStreamState", n), error) for n in names))
+    client = FakeClient({}, {("DescribeLiveStreamState", n): error for n in names})
     result = run(client, stream_names=names, concurrency=1)
     assert len(client.calls) == 1
     assert result["counts"] == {"total": 50, "changed": 0, "ok": 0, "failed": 1, "skipped": 49}
     assert "not attempted" in result["streams"][1]["error"]["message"]
 
 
-@pytest.mark.parametrize("args, fragment", [
-    ({"stream_name": "s", "reason": "x"}, "reason is only used with state=forbidden"),
-    ({"stream_name": "s", "resume_time": "2099-01-01T00:00:00Z"}, "resume_time is only used with state=forbidden"),
-    ({"stream_name": "s", "state": "forbidden", "resume_time": "2000-01-01T00:00:00Z"}, "is in the past"),
-    ({"stream_name": "s", "state": "forbidden", "resume_time": "2999-01-01T00:00:00Z"}, "more than 90 days ahead"),
-    ({"stream_name": "s", "state": "forbidden", "resume_time": "tomorrow"}, "not an ISO 8601 UTC time"),
-    ({"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00+08:00"}, "which is 2030-01-01T00:00:00Z"),
-    ({"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00"}, "has no time zone"),
-    ({"stream_name": "s", "state": "forbidden", "reason": "x" * 2049}, "2049 bytes"),
-    ({"stream_name": " "}, "stream_name must not be empty"),
-    ({"stream_names": []}, "at least one stream name"),
-    ({"stream_names": ["a", "a"]}, "'a' more than once"),
-    ({"stream_names": ["a", ""]}, "stream_names[1] must not be empty"),
-    ({"stream_name": "s", "timeout": 0}, "timeout must be"),
-    ({"stream_name": "s", "retries": -1}, "retries must be"),
-    ({"stream_name": "s", "endpoint": "ftp://x"}, "only http:// and https://"),
-    ({"stream_name": "s", "secret_key": None}, "secret_key is not set"),
-    ({"stream_name": "s", "rate_limits": {"ResumeLiveStream": 0}}, "rate_limits.ResumeLiveStream"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ({"stream_name": "s", "reason": "x"}, "reason is only used with state=forbidden"),
+        ({"stream_name": "s", "resume_time": "2099-01-01T00:00:00Z"}, "resume_time is only used with state=forbidden"),
+        ({"stream_name": "s", "state": "forbidden", "resume_time": "2000-01-01T00:00:00Z"}, "is in the past"),
+        ({"stream_name": "s", "state": "forbidden", "resume_time": "2999-01-01T00:00:00Z"}, "more than 90 days ahead"),
+        ({"stream_name": "s", "state": "forbidden", "resume_time": "tomorrow"}, "not an ISO 8601 UTC time"),
+        (
+            {"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00+08:00"},
+            "which is 2030-01-01T00:00:00Z",
+        ),
+        ({"stream_name": "s", "state": "forbidden", "resume_time": "2030-01-01T08:00:00"}, "has no time zone"),
+        ({"stream_name": "s", "state": "forbidden", "reason": "x" * 2049}, "2049 bytes"),
+        ({"stream_name": " "}, "stream_name must not be empty"),
+        ({"stream_names": []}, "at least one stream name"),
+        ({"stream_names": ["a", "a"]}, "'a' more than once"),
+        ({"stream_names": ["a", ""]}, "stream_names[1] must not be empty"),
+        ({"stream_name": "s", "timeout": 0}, "timeout must be"),
+        ({"stream_name": "s", "retries": -1}, "retries must be"),
+        ({"stream_name": "s", "endpoint": "ftp://x"}, "only http:// and https://"),
+        ({"stream_name": "s", "secret_key": None}, "secret_key is not set"),
+        ({"stream_name": "s", "rate_limits": {"ResumeLiveStream": 0}}, "rate_limits.ResumeLiveStream"),
+    ],
+)
 def test_bad_input_fails_before_any_call(run, args, fragment):
     client = FakeClient({})
     result = run(client, **args)

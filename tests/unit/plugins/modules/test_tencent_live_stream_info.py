@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """tencent_live_stream_info with a fake client (no HTTP): the online list's paging."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import pytest
 
@@ -34,11 +29,18 @@ class IntlAccount:
         self.pages.append((size, number))
         if size > self.max_size:
             raise TencentApiError("InvalidParameterValue", "PageSize out of range", "rid-bad-%d" % size, action=action)
-        rows = self.names[(number - 1) * size:number * size]
+        rows = self.names[(number - 1) * size : number * size]
         total_pages = -(-len(self.names) // size)
-        return ApiResponse({"TotalNum": len(self.names), "TotalPage": total_pages, "PageNum": number, "PageSize": size,
-                            "OnlineInfo": [{"StreamName": n, "AppName": "live", "DomainName": "d"} for n in rows]},
-                           "rid-%d" % number)
+        return ApiResponse(
+            {
+                "TotalNum": len(self.names),
+                "TotalPage": total_pages,
+                "PageNum": number,
+                "PageSize": size,
+                "OnlineInfo": [{"StreamName": n, "AppName": "live", "DomainName": "d"} for n in rows],
+            },
+            "rid-%d" % number,
+        )
 
 
 @pytest.fixture
@@ -46,6 +48,7 @@ def run(monkeypatch, run_module):
     def run_with(client, **args):
         monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
         return run_module(tencent_live_stream_info.main, dict(CONNECTION, **args))
+
     return run_with
 
 

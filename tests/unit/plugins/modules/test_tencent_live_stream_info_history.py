@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """tencent_live_stream_info with a fake client (no HTTP): discovery from the push history, and wait_for."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import functools
@@ -55,15 +50,25 @@ class FakeClient:
             change = self.changes.get(name)
             if change and self.clock and self.clock.now >= change[0]:
                 self.states[name] = change[1]
-            return ApiResponse({"StreamState": self.states.get(name, "inactive")}, "rid-%s" % name)
+            return ApiResponse({"StreamState": self.states.get(name, "inactive")}, f"rid-{name}")
         assert action == "DescribeLiveStreamPublishedList"
         start = datetime.datetime.strptime(params["StartTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         end = datetime.datetime.strptime(params["EndTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         listed = [r for r in self.history if start <= r[2] < end and params.get("AppName") in (None, r[0])]
         size, page = params["PageSize"], params["PageNum"]
-        info = [{"AppName": r[0], "StreamName": r[1], "DomainName": DOMAIN, "StreamStartTime": _history.format_time(r[2]),
-                 "StreamEndTime": None} for r in listed[(page - 1) * size:page * size]]
-        return ApiResponse({"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, "rid-h%d" % page)
+        info = [
+            {
+                "AppName": r[0],
+                "StreamName": r[1],
+                "DomainName": DOMAIN,
+                "StreamStartTime": _history.format_time(r[2]),
+                "StreamEndTime": None,
+            }
+            for r in listed[(page - 1) * size : page * size]
+        ]
+        return ApiResponse(
+            {"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, "rid-h%d" % page
+        )
 
     def actions(self):
         return [action for action, _params in self.calls]
@@ -76,8 +81,13 @@ def run(monkeypatch, run_module):
     def run_with(client, check_mode=False, clock=None, **args):
         monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
         if clock is not None:
-            monkeypatch.setattr(tencent_live_stream_info, "wait_for_state", functools.partial(wait_for_state, clock=clock, sleep=clock.sleep))
+            monkeypatch.setattr(
+                tencent_live_stream_info,
+                "wait_for_state",
+                functools.partial(wait_for_state, clock=clock, sleep=clock.sleep),
+            )
         return run_module(tencent_live_stream_info.main, dict(CONNECTION, **args), check_mode=check_mode)
+
     return run_with
 
 
@@ -86,40 +96,61 @@ def hours_ago(hours):
 
 
 def test_discovery_lists_each_pushed_stream_once_with_its_state_and_counts(run):
-    history = [("live", "b", hours_ago(30)), ("live", "a", hours_ago(20)), ("live", "b", hours_ago(2)),
-               ("live", "c", hours_ago(1)), ("live", "stale", hours_ago(24 * 10))]
+    history = [
+        ("live", "b", hours_ago(30)),
+        ("live", "a", hours_ago(20)),
+        ("live", "b", hours_ago(2)),
+        ("live", "c", hours_ago(1)),
+        ("live", "stale", hours_ago(24 * 10)),
+    ]
     client = FakeClient({"a": "forbid", "b": "active", "c": "forbid", "stale": "forbid"}, history)
     result = run(client, check_mode=True, domain_name=DOMAIN, app_name="live", pushed_since="7d")
     assert result["changed"] is False
-    assert [(s["stream_name"], s["state"], s["pushes"]) for s in result["streams"]] == [("a", "forbid", 1), ("b", "active", 2), ("c", "forbid", 1)]
+    assert [(s["stream_name"], s["state"], s["pushes"]) for s in result["streams"]] == [
+        ("a", "forbid", 1),
+        ("b", "active", 2),
+        ("c", "forbid", 1),
+    ]
     assert result["streams"][1]["last_push_start"] == "2026-11-30T16:00:00Z"
     assert result["counts"] == {"total": 3, "active": 1, "inactive": 0, "forbid": 2, "failed": 0}
-    assert result["window"] == {"since": "2026-11-23T18:00:00Z", "until": "2026-11-30T18:00:00Z", "slices": 1, "splits": 0,
-                                "queries": 1, "records": 4}
+    assert result["window"] == {
+        "since": "2026-11-23T18:00:00Z",
+        "until": "2026-11-30T18:00:00Z",
+        "slices": 1,
+        "splits": 0,
+        "queries": 1,
+        "records": 4,
+    }
     assert client.actions().count("DescribeLiveStreamState") == 3
-    assert [p for a, p in client.calls if a == "DescribeLiveStreamPublishedList"][0]["AppName"] == "live"
+    assert next(p for a, p in client.calls if a == "DescribeLiveStreamPublishedList")["AppName"] == "live"
 
 
-@pytest.mark.parametrize("args, words", [
-    (dict(pushed_since="70d"), "pushed_since '70d' (2026-09-21T18:00:00Z) is more than 60 days ago"),
-    (dict(pushed_since="1d", pushed_until="2d"), "must be before pushed_until"),
-    (dict(pushed_since="1d", pushed_until="2026-12-24T00:00:00Z"), "is in the future"),
-    (dict(pushed_since="last week"), "pushed_since 'last week' is neither a duration nor a time"),
-    (dict(pushed_since="7d", page_size=300), "page_size must be between 10 and 100 for the push history"),
-    (dict(pushed_since="7d", wait_interval=0), "wait_interval must be at least 1 second"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (dict(pushed_since="70d"), "pushed_since '70d' (2026-09-21T18:00:00Z) is more than 60 days ago"),
+        (dict(pushed_since="1d", pushed_until="2d"), "must be before pushed_until"),
+        (dict(pushed_since="1d", pushed_until="2026-12-24T00:00:00Z"), "is in the future"),
+        (dict(pushed_since="last week"), "pushed_since 'last week' is neither a duration nor a time"),
+        (dict(pushed_since="7d", page_size=300), "page_size must be between 10 and 100 for the push history"),
+        (dict(pushed_since="7d", wait_interval=0), "wait_interval must be at least 1 second"),
+    ],
+)
 def test_bad_windows_fail_before_any_call(run, args, words):
     client = FakeClient({})
     result = run(client, domain_name=DOMAIN, **args)
     assert result["failed"] is True and words in result["msg"] and client.calls == []
 
 
-@pytest.mark.parametrize("args, words", [
-    (dict(pushed_since="7d"), "missing parameter(s) required by 'pushed_since': domain_name"),
-    (dict(domain_name=DOMAIN, pushed_until="1d"), "missing parameter(s) required by 'pushed_until': pushed_since"),
-    (dict(domain_name=DOMAIN, pushed_since="7d", stream_names=["a"]), "mutually exclusive"),
-    (dict(domain_name=DOMAIN, wait_for="active"), "wait_for needs the streams to wait for"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (dict(pushed_since="7d"), "missing parameter(s) required by 'pushed_since': domain_name"),
+        (dict(domain_name=DOMAIN, pushed_until="1d"), "missing parameter(s) required by 'pushed_until': pushed_since"),
+        (dict(domain_name=DOMAIN, pushed_since="7d", stream_names=["a"]), "mutually exclusive"),
+        (dict(domain_name=DOMAIN, wait_for="active"), "wait_for needs the streams to wait for"),
+    ],
+)
 def test_option_combinations_are_checked(run, args, words):
     client = FakeClient({})
     result = run(client, **args)
@@ -128,20 +159,46 @@ def test_option_combinations_are_checked(run, args, words):
 
 def test_wait_for_succeeds_when_every_stream_comes_back(run):
     clock = FakeClock()
-    client = FakeClient({"a": "inactive", "b": "inactive"}, clock=clock, changes={"a": (4, "active"), "b": (9, "active")})
-    result = run(client, clock=clock, domain_name=DOMAIN, stream_names=["a", "b"], wait_for="active", wait_interval=2, wait_timeout=60)
+    client = FakeClient(
+        {"a": "inactive", "b": "inactive"}, clock=clock, changes={"a": (4, "active"), "b": (9, "active")}
+    )
+    result = run(
+        client,
+        clock=clock,
+        domain_name=DOMAIN,
+        stream_names=["a", "b"],
+        wait_for="active",
+        wait_interval=2,
+        wait_timeout=60,
+    )
     assert "failed" not in result or result["failed"] is False
     assert [s["state"] for s in result["streams"]] == ["active", "active"]
-    assert result["wait"]["reached"] == ["a", "b"] and result["wait"]["not_reached"] == [] and result["wait"]["timed_out"] is False
+    assert (
+        result["wait"]["reached"] == ["a", "b"]
+        and result["wait"]["not_reached"] == []
+        and result["wait"]["timed_out"] is False
+    )
     assert result["wait"]["elapsed"] == 10 and result["counts"]["active"] == 2
 
 
 def test_wait_for_fails_naming_the_streams_that_never_came_back(run):
     clock = FakeClock()
-    client = FakeClient({"a": "inactive", "never": "inactive", "still": "forbid"}, clock=clock, changes={"a": (4, "active")})
-    result = run(client, clock=clock, domain_name=DOMAIN, stream_names=["a", "never", "still"], wait_for="active", wait_timeout=20)
+    client = FakeClient(
+        {"a": "inactive", "never": "inactive", "still": "forbid"}, clock=clock, changes={"a": (4, "active")}
+    )
+    result = run(
+        client,
+        clock=clock,
+        domain_name=DOMAIN,
+        stream_names=["a", "never", "still"],
+        wait_for="active",
+        wait_timeout=20,
+    )
     assert result["failed"] is True
-    assert "Waited 20 s for 3 stream(s) to be active; 2 did not get there: never (inactive); still (forbid)" in result["msg"]
+    assert (
+        "Waited 20 s for 3 stream(s) to be active; 2 did not get there: never (inactive); still (forbid)"
+        in result["msg"]
+    )
     assert [s["state"] for s in result["streams"]] == ["active", "inactive", "forbid"]
     assert result["wait"]["not_reached"] == ["never", "still"] and result["wait"]["timed_out"] is True
     assert clock.now == 20
@@ -151,5 +208,9 @@ def test_wait_for_works_on_discovered_streams_in_check_mode(run):
     clock = FakeClock()
     client = FakeClient({"a": "forbid"}, [("live", "a", hours_ago(1))], clock=clock, changes={"a": (6, "inactive")})
     result = run(client, check_mode=True, clock=clock, domain_name=DOMAIN, pushed_since="90m", wait_for="inactive")
-    assert result["wait"]["reached"] == ["a"] and result["streams"][0]["state"] == "inactive" and result["streams"][0]["pushes"] == 1
+    assert (
+        result["wait"]["reached"] == ["a"]
+        and result["streams"][0]["state"] == "inactive"
+        and result["streams"][0]["pushes"] == 1
+    )
     assert clock.now == 10
