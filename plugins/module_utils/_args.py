@@ -34,7 +34,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._credentials import 
     explicit_credential_problems,
     setting_problems,
 )
-from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DEFAULT_QUOTAS
+from ansible_collections.tencent.cloud.plugins.module_utils._quotas import DEFAULT_QUOTAS
 
 MAX_RETRIES = 50
 # Seconds per HTTP request: anything longer is a hung endpoint, not a slow one.

@@ -234,3 +234,13 @@ class TencentTransportError(TencentError):
         result = super().failure()
         result.update(status=self.status)
         return result
+
+
+class DeadlineExceeded(TencentError):
+    """The task's deadline (task_timeout) came before this call could be sent: it was not sent."""
+
+    kind = "deadline"
+
+    def __init__(self, message, action=None, deadline=None):
+        super().__init__(message, action=action)
+        self.deadline = deadline

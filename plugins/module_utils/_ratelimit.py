@@ -29,19 +29,8 @@ import math
 import threading
 import time
 
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
-
-# Requests per second per account, from Tencent's API pages (Live, version 2018-08-01).
-DEFAULT_QUOTAS = {
-    "DescribeLiveStreamState": 300,
-    "ResumeLiveStream": 100,
-    "ForbidLiveStream": 200,
-    "DropLiveStream": 100,
-    "DescribeLiveStreamOnlineList": 80,
-    # Not on Tencent's page for this action; the reference's working assumption.
-    "DescribeLiveStreamPublishedList": 20,
-}
-FALLBACK_QUOTA = 20
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
+from ansible_collections.tencent.cloud.plugins.module_utils._quotas import DEFAULT_QUOTAS, FALLBACK_QUOTA
 
 # At most this share of a quota is started in any one-second window: 95 of 100, 285 of 300.
 # The 5 % is room for jitter between our clock and Tencent's (a call held back 40 ms on the way,
@@ -61,16 +50,6 @@ MIN_RATE = 0.5
 CATCH_UP = 0.5
 # Weight of the newest answer in the latency average.
 LATENCY_WEIGHT = 0.2
-
-
-class DeadlineExceeded(TencentError):
-    """The task's deadline (task_timeout) came before this call could be sent: it was not sent."""
-
-    kind = "deadline"
-
-    def __init__(self, message, action=None, deadline=None):
-        super().__init__(message, action=action)
-        self.deadline = deadline
 
 
 class RateLimiter:

@@ -6,7 +6,7 @@
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
 
-from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import DeadlineExceeded
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
 
 MAX_MESSAGES_SHOWN = 10
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
     DECREASE_FACTOR,
     SAFETY_MARGIN,
-    DeadlineExceeded,
     RateLimiter,
     RateLimits,
 )
