@@ -12,7 +12,6 @@ ansible_runner.run(), using the collection as built and installed from this tree
 Run by `make awx-test` (from the staged copy); needs ansible-runner and ansible-builder.
 """
 
-import importlib
 import json
 import os
 import re
@@ -30,7 +29,6 @@ import pytest
 import yaml
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_DIR = os.path.join(COLLECTION_ROOT, "tests", "emulator")
 VENV_BIN = os.path.dirname(sys.executable)
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -110,25 +108,10 @@ def collections_path(tmp_path_factory, collection_tarball):
     return path
 
 
-def load_emulator_module():
-    """tests/emulator/live_emulator.py is a script, not a package: import it from its folder."""
-    if EMULATOR_DIR not in sys.path:
-        sys.path.insert(0, EMULATOR_DIR)
-    return importlib.import_module("live_emulator")
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    server = load_emulator_module().LiveEmulator()
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def live_api(emulator):
-    emulator.core.reset()
-    return emulator
+def live_api(live_api_fresh):
+    """The Live API emulator of tests/conftest.py, in its start-up state."""
+    return live_api_fresh
 
 
 @pytest.fixture

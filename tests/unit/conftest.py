@@ -1,22 +1,12 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Shared fixtures: the Live API emulator (tests/emulator/live_emulator.py) loaded by path."""
+"""Shared by the unit tests: no test sees this machine's Tencent credentials. The emulator fixtures
+(live_emulator_module, live_api, live_api_fresh) are tests/conftest.py's."""
 
-import importlib
 import os
-import sys
 
 import pytest
-
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
-
-
-def load_emulator_module():
-    """tests/emulator/live_emulator.py is a script, not a package: import it from its folder."""
-    if EMULATOR_DIR not in sys.path:
-        sys.path.insert(0, EMULATOR_DIR)
-    return importlib.import_module("live_emulator")
 
 
 @pytest.fixture(autouse=True)
@@ -35,27 +25,3 @@ def isolated_credentials(tmp_path_factory, monkeypatch):
         "SDK_CREDENTIAL_FILES",
         ("~/.tencentcloud/credentials", str(home / "etc-tencentcloud-credentials")),
     )
-
-
-# Loaded at import so that test modules can also "import live_emulator".
-load_emulator_module()
-
-
-@pytest.fixture(scope="session")
-def live_emulator_module():
-    return load_emulator_module()
-
-
-@pytest.fixture(scope="module")
-def live_api(live_emulator_module):
-    """A running emulator (HTTP, in-process thread), reset before each use by live_api_fresh."""
-    server = live_emulator_module.LiveEmulator()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def live_api_fresh(live_api):
-    live_api.core.reset()
-    return live_api

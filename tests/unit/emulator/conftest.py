@@ -1,15 +1,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures: the Live API emulator loaded by file path and run in-process on a free port."""
+"""Fixtures: the Live API emulator (loaded by tests/conftest.py) run in-process with a clock tests can move."""
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
-
-# tests/unit/conftest.py has already imported tests/emulator/live_emulator.py as "live_emulator".
-live_emulator = sys.modules["live_emulator"]
 
 
 class TestClock:
@@ -41,13 +37,11 @@ class TestClock:
 
 
 @pytest.fixture(name="shared_emulator", scope="module")
-def shared_emulator_fixture():
+def shared_emulator_fixture(live_emulator_module):
     clock = TestClock()
-    emulator = live_emulator.LiveEmulator(clock=clock)
-    emulator.start()
-    emulator.test_clock = clock
-    yield emulator
-    emulator.stop()
+    with live_emulator_module.LiveEmulator(clock=clock) as emulator:
+        emulator.test_clock = clock
+        yield emulator
 
 
 @pytest.fixture(name="emulator")

@@ -1,5 +1,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Conformance and protocol tests of the Live API 3.0 emulator (tests/emulator/live_emulator.py)."""
+"""Conformance and protocol tests of the Live API 3.0 emulator (tests/emulator/: the live_api_emulator
+package and its command line, live_emulator.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hmac
 import http.client
 import json
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -15,7 +17,7 @@ import sys
 import threading
 import time
 
-import live_emulator as le  # loaded by conftest.py from tests/emulator/
+import live_api_emulator as le  # loaded by tests/conftest.py from tests/emulator/
 import pytest
 import requests
 from tencentcloud.common.credential import Credential
@@ -24,7 +26,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, models
 
-EMULATOR_PATH = os.path.abspath(le.__file__)
+EMULATOR_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(le.__file__))), "live_emulator.py")
 DOMAIN = le.DEFAULT_DOMAIN
 SECRET_ID = le.DEFAULT_SECRET_ID
 SECRET_KEY = le.DEFAULT_SECRET_KEY
@@ -46,7 +48,7 @@ def tc3_authorization(
     signed_headers = ";".join(signed)
     canonical = f"POST\n/\n\n{canonical_headers}\n{signed_headers}\n{hashlib.sha256(body).hexdigest()}"
     scope = f"{date}/{service}/tc3_request"
-    to_sign = "TC3-HMAC-SHA256\n%d\n%s\n%s" % (timestamp, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+    to_sign = f"TC3-HMAC-SHA256\n{int(timestamp)}\n{scope}\n{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
     key = _hmac(_hmac(_hmac(("TC3" + secret_key).encode("utf-8"), date), service), "tc3_request")
     signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
     return f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
@@ -66,7 +68,7 @@ def signed_headers_for(
 ):
     headers = {
         "Content-Type": "application/json",
-        "Host": "127.0.0.1:%d" % port,
+        "Host": f"127.0.0.1:{port}",
         "X-TC-Action": action,
         "X-TC-Timestamp": str(timestamp),
         "X-TC-Version": version,
@@ -150,9 +152,7 @@ def add_faults(emulator, *faults):
 
 
 def sdk_client(port, secret_id=SECRET_ID, secret_key=SECRET_KEY, token=None, scheme="http", ca_file=None, timeout=10):
-    http_profile = HttpProfile(
-        protocol=scheme, endpoint="127.0.0.1:%d" % port, reqTimeout=timeout, certification=ca_file
-    )
+    http_profile = HttpProfile(protocol=scheme, endpoint=f"127.0.0.1:{port}", reqTimeout=timeout, certification=ca_file)
     return live_client.LiveClient(Credential(secret_id, secret_key, token), "", ClientProfile(httpProfile=http_profile))
 
 
@@ -322,11 +322,11 @@ def test_sdk_sees_a_non_200_fault_as_a_network_error(emulator):
 def test_tls_mode_with_sdk_requests_and_stdlib(tmp_path):
     with le.LiveEmulator(tls_cert_dir=str(tmp_path)) as emulator:
         ca_file = str(tmp_path / "ca.pem")
-        assert emulator.url == "https://127.0.0.1:%d" % emulator.port
+        assert emulator.url == f"https://127.0.0.1:{emulator.port}"
         client = sdk_client(emulator.port, scheme="https", ca_file=ca_file)
         assert sdk_state(client, "s1") == "inactive"
         assert requests.get(emulator.url + "/_emulator/health", verify=ca_file, timeout=10).json() == {"ok": True}
-        response = requests.get("https://localhost:%d/_emulator/health" % emulator.port, verify=ca_file, timeout=10)
+        response = requests.get(f"https://localhost:{emulator.port}/_emulator/health", verify=ca_file, timeout=10)
         assert response.status_code == 200
         context = ssl.create_default_context(cafile=ca_file)
         conn = http.client.HTTPSConnection("127.0.0.1", emulator.port, context=context, timeout=10)
@@ -634,7 +634,7 @@ def online_page(emulator, **params):
 
 
 def test_online_list_pagination(emulator):
-    names = ["stream-%02d" % i for i in range(25)]
+    names = [f"stream-{i:02d}" for i in range(25)]
     seed(emulator, *reversed(names))
     seed(emulator, "idle-1", "idle-2", state="inactive")
     seed(emulator, "banned", state="forbid")
@@ -754,6 +754,36 @@ def test_control_health_settings_and_errors(emulator):
     assert control(emulator, "POST", "settings", {"quota_overrides": {"Nope": 1}})[0] == 400
     assert control(emulator, "GET", "nothing-here")[0] == 404
     assert control(emulator, "PUT", "health")[0] == 405
+
+
+def test_live_quotas_are_the_collections_own_table(emulator):
+    """One source for Tencent's quotas: the emulator loads plugins/module_utils/_quotas.py by path;
+    only STS's AssumeRole quota is its own."""
+    from ansible_collections.tencent.cloud.plugins.module_utils import _quotas
+
+    limits = control(emulator, "GET", "settings")[1]["quota_limits"]
+    assert limits.pop("AssumeRole") == 10
+    assert limits == _quotas.DEFAULT_QUOTAS
+    assert os.path.samefile(le.QUOTAS_FILE, _quotas.__file__)
+
+
+def test_a_copy_without_the_quota_table_is_refused_clearly(tmp_path):
+    """The emulator copied without the collection around it says which file it misses, without a traceback."""
+    copy = tmp_path / "tests" / "emulator"
+    shutil.copytree(os.path.dirname(EMULATOR_PATH), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run(
+        [sys.executable, str(copy / "live_emulator.py"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
+    missing = tmp_path / "plugins" / "module_utils" / "_quotas.py"
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"live-emulator: cannot start: the emulator reads Tencent's quotas from {missing}, which is missing: "
+        "run it from a whole copy of the collection\n"
+    )
 
 
 def test_control_latency(emulator):
@@ -942,7 +972,7 @@ def test_cli_port_file_config_and_clean_sigterm(tmp_path):
             process.kill()
             process.communicate()
     assert process.returncode == 0, stderr
-    assert stdout == "live-emulator listening on http://127.0.0.1:%d\n" % port
+    assert stdout == f"live-emulator listening on http://127.0.0.1:{port}\n"
     assert stderr == ""
     assert json.loads(log_file.read_text(encoding="utf-8").splitlines()[0])["stream_name"] == "cli"
 
@@ -1070,7 +1100,7 @@ def test_issued_temporary_credentials_belong_to_the_default_account(emulator):
 def test_call_log_records_account_language_and_request_client(emulator):
     emulator.test_clock.freeze()  # all in one second for window_max, however slow the machine
     profile = ClientProfile(
-        httpProfile=HttpProfile(protocol="http", endpoint="127.0.0.1:%d" % emulator.port), language="en-US"
+        httpProfile=HttpProfile(protocol="http", endpoint=f"127.0.0.1:{emulator.port}"), language="en-US"
     )
     client = live_client.LiveClient(Credential(SECRET_ID, SECRET_KEY), "", profile)
     assert sdk_state(client, "s1") == "inactive"

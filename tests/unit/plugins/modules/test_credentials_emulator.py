@@ -225,13 +225,13 @@ def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_modul
 
 
 def _default_id():
-    import live_emulator  # loaded by tests/unit/conftest.py
+    import live_api_emulator as live_emulator  # loaded by tests/conftest.py
 
     return live_emulator.DEFAULT_SECRET_ID
 
 
 def _default_key():
-    import live_emulator
+    import live_api_emulator as live_emulator
 
     return live_emulator.DEFAULT_SECRET_KEY
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 
-import live_emulator
+import live_api_emulator as live_emulator  # loaded by tests/conftest.py
 
 from ansible_collections.tencent.cloud.plugins.module_utils._client import Credentials, LiveClient
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
