@@ -14,8 +14,6 @@ from typing import Any, Optional
 
 API_VERSION = "2018-08-01"
 SERVICE = "live"
-ALGORITHM = "TC3-HMAC-SHA256"
-UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_SKEW_SECONDS = 300
 
 DEFAULT_SECRET_ID = "AKIDEMULATOR00000000000000000000000"
@@ -30,8 +28,6 @@ MAX_FORBID_SECONDS = 90 * 86400
 MAX_REASON_BYTES = 2048
 MIN_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 300000
-# the international site (intl.cloud.tencent.com) documents PageSize 10..100 for the online list
-INTL_PAGE_SIZE_MAX = 100
 
 STREAM_STATES = ("active", "inactive", "forbid")
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -68,7 +64,6 @@ STS_VERSION = "2018-08-13"
 STS_ACTION_PARAMS = {
     "AssumeRole": ("RoleArn", "RoleSessionName", "DurationSeconds", "Policy", "ExternalId", "Tags", "SourceIdentity"),
 }
-# AssumeRole: 600 a minute per account.
 SERVICE_APIS = {
     SERVICE: (API_VERSION, ACTION_PARAMS),
     STS_SERVICE: (STS_VERSION, STS_ACTION_PARAMS),
@@ -129,6 +124,8 @@ def iso_utc(timestamp: float) -> str:
 
 @dataclasses.dataclass
 class ApiRequest:
+    """One request to the API as the server received it."""
+
     method: str
     path: str
     query: str
@@ -138,6 +135,8 @@ class ApiRequest:
 
 @dataclasses.dataclass
 class Outcome:
+    """What the server does with an API request: answer (after ``delay`` seconds), or close the connection."""
+
     status: int = 200
     body: bytes = b""
     content_type: str = "application/json"

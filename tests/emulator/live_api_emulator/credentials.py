@@ -28,6 +28,8 @@ from .state import EmulatorState
 
 @dataclasses.dataclass
 class Credential:
+    """A SecretId with its key, and for a temporary one its token and expiry; ``account`` shares quotas."""
+
     secret_id: str
     secret_key: str
     token: Optional[str] = None

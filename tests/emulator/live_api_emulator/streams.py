@@ -114,8 +114,8 @@ def generate_pushes(spec: dict) -> list:
 
 
 class StreamActions(EmulatorState):
-    """The Live actions and the stream state machine; a part of EmulatorCore. Call with the lock held
-    where a method says so; the actions take it themselves."""
+    """The Live actions and the stream state machine; a part of EmulatorCore. The actions (and
+    _preempt) take the lock; the other helpers (a leading underscore) expect it held."""
 
     def _require_domain(self, domain: str) -> None:
         if domain not in self.domains:
