@@ -32,7 +32,8 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument(
         "--quota-window",
         choices=QUOTA_WINDOWS,
-        help="bucket (default): token bucket, burst = rate; sliding: at most the quota in any 1.0 s window",
+        help="bucket (default): token bucket, burst = rate; sliding: at most the quota in any 1.0 s window; "
+        "leaky: no burst, the quota spread evenly (a bucket of 5%% of it)",
     )
     parser.add_argument(
         "--strict-resume", action="store_true", help="ResumeLiveStream of a stream that is not forbidden fails"

@@ -35,7 +35,7 @@ from .control import ControlRoutes
 from .credentials import Credential, TemporaryCredentials
 from .faults import Fault, fault_outcome, lost_answer_outcome
 from .params import decode_params, peek_params, reject_unknown_params
-from .quotas import SlidingWindow, TokenBucket
+from .quotas import LEAKY_BURST_SHARE, SlidingWindow, TokenBucket
 from .settings import DEFAULT_SETTINGS
 from .signature import Authorization, invalid_authorization, parse_authorization, verify_signature
 from .streams import StreamActions
@@ -252,8 +252,12 @@ class EmulatorCore(ControlRoutes, StreamActions, TemporaryCredentials):
             limit = self._quota_limit(action)
             window = self.buckets.get((account, action))
             if window is None:
-                sliding = self.settings["quota_window"] == "sliding"
-                window = self.buckets[(account, action)] = SlidingWindow(limit) if sliding else TokenBucket(limit, now)
+                kind = self.settings["quota_window"]
+                if kind == "sliding":
+                    window = SlidingWindow(limit)
+                else:
+                    window = TokenBucket(limit, now, LEAKY_BURST_SHARE if kind == "leaky" else 1.0)
+                self.buckets[(account, action)] = window
             allowed = window.take(now)
         if not allowed:
             raise ApiError(

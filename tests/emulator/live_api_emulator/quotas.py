@@ -3,7 +3,8 @@
 """Tencent's per-action quotas and how the emulator counts them: the Live quotas come from the
 collection's own table, plugins/module_utils/_quotas.py, loaded by path (one source for the client's
 pacing, the emulator and the benchmark); STS's AssumeRole quota is the emulator's own. A quota is
-counted per main account in a token bucket or a strict sliding one-second window.
+counted per main account in a token bucket (bursts up to the quota), a leaky bucket (no burst:
+the quota spread evenly) or a strict sliding one-second window.
 """
 
 import bisect
@@ -40,12 +41,18 @@ STS_QUOTAS = {"AssumeRole": 10}
 ALL_QUOTAS = dict(LIVE_QUOTAS, **STS_QUOTAS)
 
 
-class TokenBucket:
-    """Capacity = rate (at least one token), refilled continuously."""
+# quota_window "leaky": a bucket that holds only this share of a second's quota (at least one call),
+# i.e. the quota spread evenly over the second -- a server that takes no burst
+LEAKY_BURST_SHARE = 0.05
 
-    def __init__(self, rate: float, now: float):
+
+class TokenBucket:
+    """Capacity = rate x burst_share (at least one token; burst_share 1: the whole quota at once),
+    refilled continuously."""
+
+    def __init__(self, rate: float, now: float, burst_share: float = 1.0):
         self.rate = float(rate)
-        self.capacity = max(1.0, self.rate)
+        self.capacity = max(1.0, self.rate * burst_share)
         self.tokens = self.capacity
         self.stamp = now
 

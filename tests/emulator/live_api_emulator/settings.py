@@ -13,7 +13,7 @@ from .quotas import ALL_QUOTAS
 # the international site (intl.cloud.tencent.com) documents PageSize 10..100 for the online list
 INTL_PAGE_SIZE_MAX = 100
 
-QUOTA_WINDOWS = ("bucket", "sliding")
+QUOTA_WINDOWS = ("bucket", "sliding", "leaky")
 FORBID_SCOPES = ("name", "strict")
 DEFAULT_SETTINGS = {
     "latency_ms": 0,

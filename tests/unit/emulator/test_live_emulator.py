@@ -1047,6 +1047,17 @@ def test_bucket_quota_stays_the_default_and_refills(emulator):
     assert control(emulator, "GET", "calls")[1]["window_max"] == {"DescribeLiveStreamState": 7}
 
 
+def test_leaky_quota_takes_no_burst_and_spreads_the_quota_evenly(emulator):
+    control(emulator, "POST", "settings", {"quota_window": "leaky", "quota_overrides": {"DescribeLiveStreamState": 40}})
+    emulator.test_clock.freeze()
+    # a bucket of 5 % of 40: two calls at once, not forty
+    assert [error_code(raw_call(emulator)) for attempt in range(3)] == [None, None, "RequestLimitExceeded"]
+    emulator.test_clock.advance(0.025)  # one call's worth refilled (40 per second)
+    assert [error_code(raw_call(emulator)) for attempt in range(2)] == [None, "RequestLimitExceeded"]
+    emulator.test_clock.advance(10.0)  # idle time earns no more than the small bucket
+    assert [error_code(raw_call(emulator)) for attempt in range(3)] == [None, None, "RequestLimitExceeded"]
+
+
 def test_secret_ids_of_one_account_share_a_quota_and_other_accounts_do_not(emulator):
     control(emulator, "POST", "settings", {"quota_overrides": {"ForbidLiveStream": 2}})
     assert (
@@ -1352,7 +1363,7 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
     settings = control(emulator, "POST", "settings", {"strict": False})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("bucket", False, "name")
     for bad, name in (
-        ({"quota_window": "leaky"}, "quota_window"),
+        ({"quota_window": "fixed"}, "quota_window"),
         ({"strict_resume": "yes"}, "strict_resume"),
         ({"forbid_scope": "domain"}, "forbid_scope"),
         ({"strict": 1}, "strict"),

@@ -164,6 +164,44 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
     assert log["window_max"]["ResumeLiveStream"] <= QUOTAS["ResumeLiveStream"]
 
 
+def test_a_quota_that_takes_no_burst_costs_one_burst_then_the_even_pace_holds(live_api_fresh, tmp_path):
+    """Tencent does not say how it counts a quota. Against a leaky bucket (no burst: the quota spread
+    evenly) the first burst is throttled; the task then paces evenly and every stream gets there,
+    each carried out once."""
+    api = live_api_fresh
+    api.core.update_settings({"quota_window": "leaky", "quota_overrides": QUOTAS})
+    names = ["leaky-%03d" % n for n in range(STREAMS_PER_TASK)]
+    seed_forbidden(api, names)
+    api.core.clear_calls()
+    result = run_module_process(
+        dict(
+            endpoint=api.url,
+            secret_id=live_emulator.DEFAULT_SECRET_ID,
+            secret_key=live_emulator.DEFAULT_SECRET_KEY,
+            domain_name=DOMAIN,
+            stream_names=names,
+            state="resumed",
+            rate_limits=QUOTAS,
+        ),
+        tmp_path,
+        "leaky",
+    )
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["counts"]["changed"] == STREAMS_PER_TASK
+    calls = api.core.list_calls(None)["calls"]
+    admitted = [c["action"] for c in calls if c["admitted"]]
+    assert admitted.count("DescribeLiveStreamState") == STREAMS_PER_TASK
+    assert admitted.count("ResumeLiveStream") == STREAMS_PER_TASK
+    throttled = [c for c in calls if c["throttled"]]
+    # the throttled answers are the first burst of each action (at most a quota each), not a fight
+    # that goes on: after them each action is paced evenly below the quota
+    for action, quota in QUOTAS.items():
+        mine = [index for index, c in enumerate(calls) if c["action"] == action]
+        late = [c for c in throttled if c["action"] == action and calls.index(c) > mine[len(mine) // 2]]
+        assert sum(1 for c in throttled if c["action"] == action) <= quota, action
+        assert not late, (action, len(late))
+
+
 def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_finishes(live_api_fresh, run_module):
     api = live_api_fresh
     api.core.update_settings({"quota_window": "sliding"})
