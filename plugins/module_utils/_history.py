@@ -24,6 +24,11 @@ import re
 
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
+    StreamKey,
+    given_name_problems,
+    page_size_problems,
+)
 
 ACTION = "DescribeLiveStreamPublishedList"
 RETENTION = datetime.timedelta(days=60)
@@ -36,6 +41,8 @@ RETENTION_MARGIN = datetime.timedelta(minutes=5)
 MIN_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# What each stream's result gets from the history.
+HISTORY_FIELDS = ("pushes", "last_push_start", "last_push_end")
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(?P<count>\d+)\s*(?P<unit>[smhd])$")
@@ -102,6 +109,18 @@ class Window:
 
     def as_dict(self):
         return {"since": format_time(self.since), "until": format_time(self.until)}
+
+
+def plan_search(params, now):
+    """Check a push-history search's options (domain_name, app_name, page_size, the window); returns
+    (Window, []) or (None, problems). Makes no call."""
+    # domain_name is given: the module requires it with pushed_since.
+    problems = given_name_problems(params, ("domain_name", "app_name"))
+    problems += page_size_problems(
+        params["page_size"], MIN_PAGE_SIZE, MAX_PAGE_SIZE, "for the push history (pushed_since)"
+    )
+    window, window_problems = plan_window(params["pushed_since"], params["pushed_until"], now)
+    return window, problems + window_problems
 
 
 def plan_window(pushed_since, pushed_until, now):
@@ -270,6 +289,16 @@ class PushedStreams:
             known["pushes"] += 1
             if (start or "") > (known["last_push_start"] or ""):
                 known.update(last_push_start=start, last_push_end=end)
+
+    def result(self, window):
+        """The task's result keys for this search: the window's summary and the RequestIds of the pages."""
+        return {"window": self.summary(window), "request_ids": self.request_ids}
+
+    @staticmethod
+    def keys_and_fields(found):
+        """The StreamKeys of the streams found, and the fields each one's result gets from the history."""
+        keys = [StreamKey(stream["domain_name"], stream["app_name"], stream["stream_name"]) for stream in found]
+        return keys, [{field: stream[field] for field in HISTORY_FIELDS} for stream in found]
 
     def summary(self, window):
         return dict(

@@ -60,6 +60,13 @@ STATE_RULES = {
 }
 
 
+def count_states(results):
+    """How many stream results are in each state, their total, and how many failed."""
+    counts = {state: sum(1 for r in results if r["state"] == state) for state in STREAM_STATES}
+    counts.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
+    return counts
+
+
 class StreamKey:
     """domain + app + stream name: what identifies a stream in every Live call."""
 
@@ -123,6 +130,19 @@ def name_problem(option, value):
     if option == "domain_name" and ("/" in value or ":" in value or " " in value):
         return f"domain_name {value!r} must be a bare push domain such as 5000.livepush.myqcloud.com, not a URL"
     return None
+
+
+def given_name_problems(params, options):
+    """The problems of those name options (domain_name, app_name) that are given."""
+    problems = (name_problem(option, params[option]) for option in options if params[option] is not None)
+    return [problem for problem in problems if problem]
+
+
+def page_size_problems(page_size, lowest, highest, scope):
+    """The problem of a page_size outside lowest..highest (scope: for which list), if given."""
+    if page_size is None or lowest <= page_size <= highest:
+        return []
+    return [f"page_size must be between {lowest} and {highest} {scope}, got {page_size}"]
 
 
 def stream_names_problems(names):
