@@ -147,21 +147,21 @@ def plan_window(pushed_since, pushed_until, now):
     oldest = now - RETENTION
     if since < oldest:
         return None, [
-            "pushed_since %r (%s) is more than %d days ago: Tencent keeps the push history for about 2 months, "
-            "so the oldest start is %s (pushed_since: %dd)"
-            % (pushed_since, format_time(since), RETENTION.days, format_time(oldest), RETENTION.days)
+            f"pushed_since {pushed_since!r} ({format_time(since)}) is more than {RETENTION.days} days ago: Tencent keeps "
+            f"the push history for about 2 months, so the oldest start is {format_time(oldest)} "
+            f"(pushed_since: {RETENTION.days}d)"
         ]
     warnings = []
     if since < oldest + RETENTION_MARGIN:
         moved = oldest + RETENTION_MARGIN
         if moved >= until:
             return None, [
-                "the window %s to %s lies at the edge of Tencent's %d-day history: start it later"
-                % (format_time(since), format_time(until), RETENTION.days)
+                f"the window {format_time(since)} to {format_time(until)} lies at the edge of Tencent's "
+                f"{RETENTION.days}-day history: start it later"
             ]
         warnings.append(
-            "pushed_since %s is at the edge of Tencent's %d-day history, which it would cross while the task runs: "
-            "the window starts at %s instead" % (format_time(since), RETENTION.days, format_time(moved))
+            f"pushed_since {format_time(since)} is at the edge of Tencent's {RETENTION.days}-day history, which it "
+            f"would cross while the task runs: the window starts at {format_time(moved)} instead"
         )
         since = moved
     return Window(since, until, warnings), []
@@ -237,9 +237,9 @@ class PushedStreams:
         if total >= RECORD_CAP:
             if end - start < 2 * MIN_SLICE:
                 raise HistoryError(
-                    "more than %d pushes between %s and %s on %s: Tencent returns at most %d records per query and this "
-                    "slice cannot be cut further; narrow the search with app_name"
-                    % (RECORD_CAP, format_time(start), format_time(end), self.domain_name, RECORD_CAP)
+                    f"more than {RECORD_CAP} pushes between {format_time(start)} and {format_time(end)} on "
+                    f"{self.domain_name}: Tencent returns at most {RECORD_CAP} records per query and this slice "
+                    "cannot be cut further; narrow the search with app_name"
                 )
             self.splits += 1
             middle = start + datetime.timedelta(seconds=int((end - start).total_seconds()) // 2)

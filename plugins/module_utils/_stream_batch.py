@@ -10,9 +10,10 @@ checks of the names (domain_name, app_name, stream_name or stream_names) and of 
 StreamKeys, the read of a stream's state (DescribeLiveStreamState, its RequestId kept), the batch
 run (_batch.run_in_order with the task's limits: in-flight gate, max_transport_failures, the
 deadline), each stream's result when it fails, is not attempted or is not started, and the end of
-the task when streams failed (their messages summed up in msg, the first error as failure).
-A module subclass gives what its results hold (RESULT_FIELDS) and its decision for one stream
-(work_on).
+the task when streams failed (their messages summed up in msg, the first error as failure); for a
+module that only reads, also the report of the states read (report_states: waiting with wait_for,
+counts by state). A module subclass gives what its results hold (RESULT_FIELDS) and its decision
+for one stream (work_on; by default the read).
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -91,7 +91,7 @@ def _type_word(value):
     if isinstance(value, bool):
         return f"the boolean {value}"
     if isinstance(value, int):
-        return "the number %d" % value
+        return f"the number {int(value)}"
     if isinstance(value, float):
         return f"the number {value!r}"
     if value is None:
@@ -115,12 +115,9 @@ def name_problem(option, value):
     kind = option.split("[", 1)[0].replace("stream_names", "stream_name")
     limit = MAX_NAME_LENGTH.get(kind, MAX_NAME_LENGTH["stream_name"])
     if len(value) > limit:
-        return "%s is %d characters long: a %s has at most %d, check the value (%r...)" % (
-            option,
-            len(value),
-            kind.replace("_", " "),
-            limit,
-            value[:40],
+        return (
+            f"{option} is {len(value)} characters long: a {kind.replace('_', ' ')} has at most {limit}, "
+            f"check the value ({value[:40]!r}...)"
         )
     if any(not char.isprintable() for char in value):
         # str.isprintable() is false for line breaks, tabs, other control and invisible format characters.
@@ -152,7 +149,7 @@ def stream_names_problems(names):
         return [f"stream_names must be a list of stream names, got {_type_word(names)}"]
     problems = []
     for index, name in enumerate(names):
-        problem = name_problem("stream_names[%d]" % index, name)
+        problem = name_problem(f"stream_names[{index}]", name)
         if problem:
             problems.append(problem)
     if problems:
@@ -212,19 +209,13 @@ def parse_resume_time(value, now):
             value, now.strftime("%Y-%m-%dT%H:%M:%SZ")
         )
     if when > now + datetime.timedelta(days=MAX_FORBID_DAYS):
-        return None, "resume_time %r is more than %d days ahead: Tencent allows at most %s" % (
-            value,
-            MAX_FORBID_DAYS,
-            (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
+        latest = (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None, f"resume_time {value!r} is more than {MAX_FORBID_DAYS} days ahead: Tencent allows at most {latest}"
     return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
 
 
 def reason_problem(reason):
     size = len(reason.encode("utf-8"))
     if size > MAX_REASON_BYTES:
-        return "reason is %d bytes long in UTF-8: Tencent allows at most %d bytes, shorten it" % (
-            size,
-            MAX_REASON_BYTES,
-        )
+        return f"reason is {size} bytes long in UTF-8: Tencent allows at most {MAX_REASON_BYTES} bytes, shorten it"
     return None
