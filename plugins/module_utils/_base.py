@@ -13,7 +13,6 @@ import time
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems, parsed_rate_limits
-from ansible_collections.tencent.cloud.plugins.module_utils._batch import InflightGate, StopSignal, run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -22,7 +21,6 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import (
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
-from ansible_collections.tencent.cloud.plugins.module_utils._results import transport_failure
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 
 
@@ -129,16 +127,6 @@ class TencentModule:
         """The task's deadline on the time.monotonic() clock (task_timeout after the module started)."""
         timeout = self.module.params.get("task_timeout")
         return self.started + timeout if timeout else None
-
-    def run_batch(self, items, work, not_started, concurrency):
-        """run_in_order with the task's limits: in flight as the measured rates and latencies need, at
-        most ``concurrency``; stopped by max_transport_failures streams in a row without an answer."""
-        rate_limits = getattr(self.client, "rate_limits", None)
-        gate = InflightGate(concurrency, target=rate_limits.in_flight_target if rate_limits is not None else None)
-        stop = StopSignal(self.module.params.get("max_transport_failures") or 0)
-        return run_in_order(
-            items, work, not_started, concurrency, gate=gate, stop=stop, transport_failure=transport_failure
-        )
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""

@@ -58,8 +58,8 @@ class StopSignal:
             reached = self.transport_limit and self.transport_failures >= self.transport_limit
         if reached:
             self.stop(
-                "%d streams in a row failed without a valid answer from the endpoint (max_transport_failures=%d); "
-                "the last: %s" % (self.transport_failures, self.transport_limit, self._last_transport_message)
+                f"{self.transport_failures} streams in a row failed without a valid answer from the endpoint "
+                f"(max_transport_failures={self.transport_limit}); the last: {self._last_transport_message}"
             )
 
 

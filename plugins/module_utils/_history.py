@@ -24,6 +24,11 @@ import re
 
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import run_in_order
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
+    StreamKey,
+    given_name_problems,
+    page_size_problems,
+)
 
 ACTION = "DescribeLiveStreamPublishedList"
 RETENTION = datetime.timedelta(days=60)
@@ -36,6 +41,8 @@ RETENTION_MARGIN = datetime.timedelta(minutes=5)
 MIN_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# What each stream's result gets from the history.
+HISTORY_FIELDS = ("pushes", "last_push_start", "last_push_end")
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(?P<count>\d+)\s*(?P<unit>[smhd])$")
@@ -104,6 +111,18 @@ class Window:
         return {"since": format_time(self.since), "until": format_time(self.until)}
 
 
+def plan_search(params, now):
+    """Check a push-history search's options (domain_name, app_name, page_size, the window); returns
+    (Window, []) or (None, problems). Makes no call."""
+    # domain_name is given: the module requires it with pushed_since.
+    problems = given_name_problems(params, ("domain_name", "app_name"))
+    problems += page_size_problems(
+        params["page_size"], MIN_PAGE_SIZE, MAX_PAGE_SIZE, "for the push history (pushed_since)"
+    )
+    window, window_problems = plan_window(params["pushed_since"], params["pushed_until"], now)
+    return window, problems + window_problems
+
+
 def plan_window(pushed_since, pushed_until, now):
     """Check the window options; returns (Window, []) or (None, problems). Makes no call."""
     since, problem = parse_point("pushed_since", pushed_since, now)
@@ -128,21 +147,21 @@ def plan_window(pushed_since, pushed_until, now):
     oldest = now - RETENTION
     if since < oldest:
         return None, [
-            "pushed_since %r (%s) is more than %d days ago: Tencent keeps the push history for about 2 months, "
-            "so the oldest start is %s (pushed_since: %dd)"
-            % (pushed_since, format_time(since), RETENTION.days, format_time(oldest), RETENTION.days)
+            f"pushed_since {pushed_since!r} ({format_time(since)}) is more than {RETENTION.days} days ago: Tencent keeps "
+            f"the push history for about 2 months, so the oldest start is {format_time(oldest)} "
+            f"(pushed_since: {RETENTION.days}d)"
         ]
     warnings = []
     if since < oldest + RETENTION_MARGIN:
         moved = oldest + RETENTION_MARGIN
         if moved >= until:
             return None, [
-                "the window %s to %s lies at the edge of Tencent's %d-day history: start it later"
-                % (format_time(since), format_time(until), RETENTION.days)
+                f"the window {format_time(since)} to {format_time(until)} lies at the edge of Tencent's "
+                f"{RETENTION.days}-day history: start it later"
             ]
         warnings.append(
-            "pushed_since %s is at the edge of Tencent's %d-day history, which it would cross while the task runs: "
-            "the window starts at %s instead" % (format_time(since), RETENTION.days, format_time(moved))
+            f"pushed_since {format_time(since)} is at the edge of Tencent's {RETENTION.days}-day history, which it "
+            f"would cross while the task runs: the window starts at {format_time(moved)} instead"
         )
         since = moved
     return Window(since, until, warnings), []
@@ -218,9 +237,9 @@ class PushedStreams:
         if total >= RECORD_CAP:
             if end - start < 2 * MIN_SLICE:
                 raise HistoryError(
-                    "more than %d pushes between %s and %s on %s: Tencent returns at most %d records per query and this "
-                    "slice cannot be cut further; narrow the search with app_name"
-                    % (RECORD_CAP, format_time(start), format_time(end), self.domain_name, RECORD_CAP)
+                    f"more than {RECORD_CAP} pushes between {format_time(start)} and {format_time(end)} on "
+                    f"{self.domain_name}: Tencent returns at most {RECORD_CAP} records per query and this slice "
+                    "cannot be cut further; narrow the search with app_name"
                 )
             self.splits += 1
             middle = start + datetime.timedelta(seconds=int((end - start).total_seconds()) // 2)
@@ -270,6 +289,16 @@ class PushedStreams:
             known["pushes"] += 1
             if (start or "") > (known["last_push_start"] or ""):
                 known.update(last_push_start=start, last_push_end=end)
+
+    def result(self, window):
+        """The task's result keys for this search: the window's summary and the RequestIds of the pages."""
+        return {"window": self.summary(window), "request_ids": self.request_ids}
+
+    @staticmethod
+    def keys_and_fields(found):
+        """The StreamKeys of the streams found, and the fields each one's result gets from the history."""
+        keys = [StreamKey(stream["domain_name"], stream["app_name"], stream["stream_name"]) for stream in found]
+        return keys, [{field: stream[field] for field in HISTORY_FIELDS} for stream in found]
 
     def summary(self, window):
         return dict(

@@ -60,6 +60,13 @@ STATE_RULES = {
 }
 
 
+def count_states(results):
+    """How many stream results are in each state, their total, and how many failed."""
+    counts = {state: sum(1 for r in results if r["state"] == state) for state in STREAM_STATES}
+    counts.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
+    return counts
+
+
 class StreamKey:
     """domain + app + stream name: what identifies a stream in every Live call."""
 
@@ -84,7 +91,7 @@ def _type_word(value):
     if isinstance(value, bool):
         return f"the boolean {value}"
     if isinstance(value, int):
-        return "the number %d" % value
+        return f"the number {int(value)}"
     if isinstance(value, float):
         return f"the number {value!r}"
     if value is None:
@@ -108,12 +115,9 @@ def name_problem(option, value):
     kind = option.split("[", 1)[0].replace("stream_names", "stream_name")
     limit = MAX_NAME_LENGTH.get(kind, MAX_NAME_LENGTH["stream_name"])
     if len(value) > limit:
-        return "%s is %d characters long: a %s has at most %d, check the value (%r...)" % (
-            option,
-            len(value),
-            kind.replace("_", " "),
-            limit,
-            value[:40],
+        return (
+            f"{option} is {len(value)} characters long: a {kind.replace('_', ' ')} has at most {limit}, "
+            f"check the value ({value[:40]!r}...)"
         )
     if any(not char.isprintable() for char in value):
         # str.isprintable() is false for line breaks, tabs, other control and invisible format characters.
@@ -125,6 +129,19 @@ def name_problem(option, value):
     return None
 
 
+def given_name_problems(params, options):
+    """The problems of those name options (domain_name, app_name) that are given."""
+    problems = (name_problem(option, params[option]) for option in options if params[option] is not None)
+    return [problem for problem in problems if problem]
+
+
+def page_size_problems(page_size, lowest, highest, scope):
+    """The problem of a page_size outside lowest..highest (scope: for which list), if given."""
+    if page_size is None or lowest <= page_size <= highest:
+        return []
+    return [f"page_size must be between {lowest} and {highest} {scope}, got {page_size}"]
+
+
 def stream_names_problems(names):
     if not names:
         return ["stream_names must list at least one stream name"]
@@ -132,7 +149,7 @@ def stream_names_problems(names):
         return [f"stream_names must be a list of stream names, got {_type_word(names)}"]
     problems = []
     for index, name in enumerate(names):
-        problem = name_problem("stream_names[%d]" % index, name)
+        problem = name_problem(f"stream_names[{index}]", name)
         if problem:
             problems.append(problem)
     if problems:
@@ -192,19 +209,13 @@ def parse_resume_time(value, now):
             value, now.strftime("%Y-%m-%dT%H:%M:%SZ")
         )
     if when > now + datetime.timedelta(days=MAX_FORBID_DAYS):
-        return None, "resume_time %r is more than %d days ahead: Tencent allows at most %s" % (
-            value,
-            MAX_FORBID_DAYS,
-            (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
+        latest = (now + datetime.timedelta(days=MAX_FORBID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None, f"resume_time {value!r} is more than {MAX_FORBID_DAYS} days ahead: Tencent allows at most {latest}"
     return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
 
 
 def reason_problem(reason):
     size = len(reason.encode("utf-8"))
     if size > MAX_REASON_BYTES:
-        return "reason is %d bytes long in UTF-8: Tencent allows at most %d bytes, shorten it" % (
-            size,
-            MAX_REASON_BYTES,
-        )
+        return f"reason is {size} bytes long in UTF-8: Tencent allows at most {MAX_REASON_BYTES} bytes, shorten it"
     return None

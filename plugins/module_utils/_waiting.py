@@ -14,6 +14,16 @@ polls it sleeps ``interval`` seconds (less when the deadline is nearer).
 import time
 
 
+def option_problems(wait_timeout, wait_interval):
+    """The problems of wait_timeout and wait_interval."""
+    problems = []
+    if wait_timeout < 0:
+        problems.append(f"wait_timeout must be 0 or more seconds, got {wait_timeout}")
+    if wait_interval < 1:
+        problems.append(f"wait_interval must be at least 1 second, got {wait_interval}")
+    return problems
+
+
 class WaitOutcome:
     """What a wait ended with: every stream's last result, who got there, and how long it took."""
 

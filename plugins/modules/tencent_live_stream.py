@@ -70,24 +70,9 @@ options:
       - With O(state=forbidden) only, why the stream is forbidden (at most 2048 bytes in UTF-8).
       - Tencent asks that a reason always be given; if not set, V(Forbidden by Ansible (tencent.cloud.tencent_live_stream)) is sent.
     type: str
-  concurrency:
-    description:
-      - The most streams of a batch worked on at once (an upper bound, 1 to 256). How many are really in flight follows the
-        measured latency (rate x latency, plus headroom, at least 32), so a batch keeps to the rate limits (see
-        O(rate_limits)) from a nearby endpoint to one 500 ms away.
-      - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
-        sockets, for example on a small AWX node.
-    type: int
-    default: 200
 extends_documentation_fragment:
   - tencent.cloud.tencent
-attributes:
-  check_mode:
-    description: Reads the streams' states and reports what would change, without any write call.
-    support: full
-  diff_mode:
-    description: Shows the state of each stream that changes, before and after.
-    support: full
+  - tencent.cloud.batch
 """
 
 EXAMPLES = r"""
@@ -277,62 +262,35 @@ failure:
 """
 
 import datetime
+import functools
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tencent.cloud.plugins.module_utils._args import (
-    DEFAULT_CONCURRENCY,
-    concurrency_problem,
-    with_connection_spec,
-)
-from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
-from ansible_collections.tencent.cloud.plugins.module_utils._results import (
-    first_error,
-    not_started_result,
-    pop_messages,
-    record_failure,
-    record_unexpected,
-    shorten,
+from ansible_collections.tencent.cloud.plugins.module_utils._stream_batch import (
+    StreamBatchModule,
+    stream_batch_spec,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     DEFAULT_REASON,
     STATE_RULES,
-    StreamKey,
-    name_problem,
     parse_resume_time,
     reason_problem,
-    stream_names_problems,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._writes import settle_write
 
 
-class LiveStreamModule(TencentModule):
-    """Plan (read, decide) and act for each stream; report per stream and in total."""
+class LiveStreamModule(StreamBatchModule):
+    """Read each stream, decide, and act unless in check mode; report per stream and in total."""
+
+    RESULT_FIELDS = {"previous_state": None, "state": None, "changed": False}  # noqa: RUF012 (read only)
 
     def __init__(self, module):
-        super().__init__(module, pool_size=module.params["concurrency"])
+        super().__init__(module)
         self.rule = STATE_RULES[module.params["state"]]
         self.action_params = {}
 
-    def validate(self):
+    def run(self):
         params = self.module.params
-        problems = [
-            problem
-            for problem in (
-                name_problem("domain_name", params["domain_name"]),
-                name_problem("app_name", params["app_name"]),
-            )
-            if problem
-        ]
-        if params["stream_names"] is not None:
-            problems.extend(stream_names_problems(params["stream_names"]))
-        else:
-            problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
-        problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
-        problems.extend(self._forbid_problems())
-        self.fail_on_problems(problems)
-        self.check_connection()
+        self.validate(self.name_problems(params["app_name"]) + self.concurrency_problems() + self._forbid_problems())
+        self.finish(self.run_batch(self.stream_keys(params["app_name"])))
 
     def _forbid_problems(self):
         params = self.module.params
@@ -358,45 +316,21 @@ class LiveStreamModule(TencentModule):
         self.action_params["Reason"] = reason
         return problems
 
-    def keys(self):
-        params = self.module.params
-        names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
-        return [StreamKey(params["domain_name"], params["app_name"], name) for name in names]
-
-    def reconcile(self, key, stop):
+    def work_on(self, key, result):
         """Read one stream, decide, and act unless in check mode."""
-        result = dict(key.as_dict(), previous_state=None, state=None, changed=False, failed=False, request_ids={})
-        try:
-            read = self.client.call("DescribeLiveStreamState", key.api_params())
-            result["request_ids"]["DescribeLiveStreamState"] = read.request_id
-            current = read.data.get("StreamState")
-            result["previous_state"] = current
-            if self.rule.sends(current) and not self.module.check_mode:
-                params = (
-                    dict(key.api_params(), **self.action_params)
-                    if self.rule.action == "ForbidLiveStream"
-                    else key.api_params()
-                )
-                written = settle_write(self.client, self.rule.action, params, key, self.rule.is_desired)
-                if written.request_id:
-                    result["request_ids"][self.rule.action] = written.request_id
-                if written.recovered:
-                    result["confirmed_by_read"] = written.confirmed_by_read
-                    result["recovered_errors"] = written.recovered
-            result["state"] = self.rule.resulting_state(current)
-            result["changed"] = self.rule.changes(current)
-        except TencentError as error:
-            result["state"] = result["previous_state"]
-            record_failure(result, key, error, stop)
-        except Exception as error:  # pylint: disable=broad-except
-            # A bug must not cost the other streams their results.
-            result["state"] = result["previous_state"]
-            record_unexpected(result, key, error)
-        return result
-
-    @staticmethod
-    def not_started(key, reason):
-        return not_started_result(key, reason, previous_state=None, state=None, changed=False)
+        current = result["previous_state"] = self.read_state(key, result)
+        if self.rule.sends(current) and not self.module.check_mode:
+            params = key.api_params()
+            if self.rule.action == "ForbidLiveStream":
+                params.update(self.action_params)
+            written = settle_write(self.client, self.rule.action, params, key, self.rule.is_desired)
+            if written.request_id:
+                result["request_ids"][self.rule.action] = written.request_id
+            if written.recovered:
+                result["confirmed_by_read"] = written.confirmed_by_read
+                result["recovered_errors"] = written.recovered
+        result["state"] = self.rule.resulting_state(current)
+        result["changed"] = self.rule.changes(current)
 
     def diff(self, results):
         changing = [r for r in results if r["changed"]]
@@ -408,27 +342,17 @@ class LiveStreamModule(TencentModule):
             "after": {"streams": {r["stream_name"]: r["state"] for r in changing}},
         }
 
-    def run(self):
-        self.validate()
-        keys = self.keys()
-        results = self.run_batch(keys, self.reconcile, self.not_started, self.module.params["concurrency"])
-        self.finish(results)
-
     def finish(self, results):
-        # Per-stream messages go into the task's msg only; each stream keeps its error dict.
-        messages = pop_messages(results)
         output = {"changed": any(r["changed"] for r in results)}
         if self.module._diff:
             output["diff"] = self.diff(results)
         if self.module.params["stream_name"] is not None:
             output["stream"] = results[0]
-            if messages:
-                self.fail_json(messages[0], failure=results[0]["error"], **output)
-            self.exit_json(**output)
-        output["streams"] = results
-        output["counts"] = counts(results)
-        if messages:
-            self.fail_json(batch_failure_message(output["counts"], messages), failure=first_error(results), **output)
+            self.fail_on_failed_streams(results, lambda shown: shown, **output)
+        else:
+            output["streams"] = results
+            output["counts"] = counts(results)
+            self.fail_on_failed_streams(results, functools.partial(batch_failure_message, output["counts"]), **output)
         self.exit_json(**output)
 
 
@@ -446,42 +370,27 @@ def counts(results):
     }
 
 
-def batch_failure_message(tally, messages):
+def batch_failure_message(tally, shown):
     return (
-        "%d of %d streams did not reach the desired state (%d failed, %d not attempted); %d succeeded "
-        "(%d changed, %d already right) and a re-run will only touch the rest. Failures: %s"
-    ) % (
-        tally["failed"] + tally["skipped"],
-        tally["total"],
-        tally["failed"],
-        tally["skipped"],
-        tally["changed"] + tally["ok"],
-        tally["changed"],
-        tally["ok"],
-        shorten(messages),
+        f"{tally['failed'] + tally['skipped']} of {tally['total']} streams did not reach the desired state "
+        f"({tally['failed']} failed, {tally['skipped']} not attempted); {tally['changed'] + tally['ok']} succeeded "
+        f"({tally['changed']} changed, {tally['ok']} already right) and a re-run will only touch the rest. "
+        f"Failures: {shown}"
     )
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=with_connection_spec(
-            dict(
-                domain_name=dict(type="str", required=True),
-                # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
-                app_name=dict(type="raw", default="live"),
-                stream_name=dict(type="raw"),
-                stream_names=dict(type="list", elements="raw"),
-                state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
-                resume_time=dict(type="str"),
-                reason=dict(type="str"),
-                concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
-            )
+    LiveStreamModule.main(
+        stream_batch_spec(
+            True,
+            "live",
+            state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
+            resume_time=dict(type="str"),
+            reason=dict(type="str"),
         ),
         mutually_exclusive=[("stream_name", "stream_names")],
         required_one_of=[("stream_name", "stream_names")],
-        supports_check_mode=True,
     )
-    LiveStreamModule(module).run()
 
 
 if __name__ == "__main__":

@@ -98,21 +98,12 @@ options:
         C(DescribeLiveStreamState)'s quota like any other read.
     type: int
     default: 5
-  concurrency:
-    description:
-      - The most stream states read at once (an upper bound, 1 to 256). How many are really in flight follows the measured
-        latency (rate x latency, plus headroom, at least 32), so the reads keep to the rate limits (see O(rate_limits))
-        from a nearby endpoint to one 500 ms away.
-      - Each stream in flight holds a thread and a pooled HTTP connection (a socket); lower this to bound memory and
-        sockets, for example on a small AWX node.
-    type: int
-    default: 200
 extends_documentation_fragment:
   - tencent.cloud.tencent
+  - tencent.cloud.batch
 attributes:
   check_mode:
     description: Runs normally in check mode, O(wait_for) included; it only reads.
-    support: full
   diff_mode:
     description: Nothing changes, so there is nothing to show.
     support: none
@@ -326,310 +317,82 @@ failure:
            "attempts": 1}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tencent.cloud.plugins.module_utils import _history
-from ansible_collections.tencent.cloud.plugins.module_utils._args import (
-    DEFAULT_CONCURRENCY,
-    concurrency_problem,
-    with_connection_spec,
-)
-from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentError
-from ansible_collections.tencent.cloud.plugins.module_utils._results import (
-    first_error,
-    not_started_result,
-    pop_messages,
-    record_failure,
-    record_unexpected,
-    shorten,
-)
-from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
-    STREAM_STATES,
-    StreamKey,
-    name_problem,
-    stream_names_problems,
-)
-from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
-
-MAX_PAGE_SIZE_CHINA = 300000
-MAX_PAGE_SIZE_INTL = 100
-MIN_PAGE_SIZE = 10
-# History pages fetched at once; the client paces them at DescribeLiveStreamPublishedList's quota.
-HISTORY_WORKERS = 4
-HISTORY_FIELDS = ("pushes", "last_push_start", "last_push_end")
+from ansible_collections.tencent.cloud.plugins.module_utils import _history, _online, _waiting
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._stream_batch import StreamBatchModule, stream_batch_spec
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import STREAM_STATES
 
 
-class LiveStreamInfoModule(TencentModule):
-    def __init__(self, module):
-        super().__init__(module, pool_size=module.params["concurrency"])
-        self.window = None
-
-    @property
-    def by_name(self):
-        return self.module.params["stream_name"] is not None or self.module.params["stream_names"] is not None
-
-    @property
-    def discovering(self):
-        return self.module.params["pushed_since"] is not None
-
-    def validate(self):
-        params = self.module.params
-        problems = []
-        if self.by_name:
-            problems.extend(
-                filter(
-                    None,
-                    [
-                        name_problem("domain_name", params["domain_name"]),
-                        name_problem("app_name", "live" if params["app_name"] is None else params["app_name"]),
-                    ],
-                )
-            )
-            if params["stream_names"] is not None:
-                problems.extend(stream_names_problems(params["stream_names"]))
-            else:
-                problems.extend(filter(None, [name_problem("stream_name", params["stream_name"])]))
-            if params["page_size"] is not None:
-                problems.append(
-                    "page_size is only used to list online streams or the push history: remove it, "
-                    "or remove stream_name/stream_names"
-                )
-        elif self.discovering:
-            problems.extend(filter(None, [name_problem("domain_name", params["domain_name"])]))
-            if params["app_name"] is not None:
-                problems.extend(filter(None, [name_problem("app_name", params["app_name"])]))
-            page_size = params["page_size"]
-            if page_size is not None and not _history.MIN_PAGE_SIZE <= page_size <= _history.MAX_PAGE_SIZE:
-                problems.append(
-                    "page_size must be between %d and %d for the push history (pushed_since), got %d"
-                    % (_history.MIN_PAGE_SIZE, _history.MAX_PAGE_SIZE, page_size)
-                )
-            self.window, window_problems = _history.plan_window(
-                params["pushed_since"], params["pushed_until"], _history.utcnow()
-            )
-            problems.extend(window_problems)
-        else:
-            for option in ("domain_name", "app_name"):
-                if params[option] is not None:
-                    problems.extend(filter(None, [name_problem(option, params[option])]))
-            page_size = params["page_size"]
-            if page_size is not None and not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE_CHINA:
-                problems.append(
-                    "page_size must be between %d and %d (100 on the international site), got %d"
-                    % (MIN_PAGE_SIZE, MAX_PAGE_SIZE_CHINA, page_size)
-                )
-            if params["wait_for"] is not None:
-                problems.append(
-                    "wait_for needs the streams to wait for: give stream_name, stream_names or pushed_since"
-                )
-        problems.extend(filter(None, [concurrency_problem(params["concurrency"])]))
-        if params["wait_timeout"] < 0:
-            problems.append("wait_timeout must be 0 or more seconds, got %d" % params["wait_timeout"])
-        if params["wait_interval"] < 1:
-            problems.append("wait_interval must be at least 1 second, got %d" % params["wait_interval"])
-        self.fail_on_problems(problems)
-        self.check_connection()
-        for warning in self.window.warnings if self.window else ():
-            self.module.warn(warning)
+class LiveStreamInfoModule(StreamBatchModule):
+    RESULT_FIELDS = {"state": None}  # noqa: RUF012 (read only)
 
     def run(self):
-        self.validate()
-        if self.by_name:
-            self.read_states()
-        elif self.discovering:
-            self.discover()
+        params = self.module.params
+        app_name = "live" if params["app_name"] is None else params["app_name"]
+        by_name, window = params["stream_name"] is not None or params["stream_names"] is not None, None
+        if by_name:
+            problems = self.name_problems(app_name) + _online.page_size_unused(params["page_size"])
+        elif params["pushed_since"] is not None:
+            window, problems = _history.plan_search(params, _history.utcnow())
+        else:
+            problems = _online.option_problems(params)
+        problems += self.concurrency_problems()
+        self.validate(problems + _waiting.option_problems(params["wait_timeout"], params["wait_interval"]))
+        for warning in window.warnings if window is not None else ():
+            self.module.warn(warning)
+        if by_name:
+            self.report_states(self.stream_keys(app_name))
+        elif window is not None:
+            self.discover(window)
         else:
             self.list_online()
 
-    # Stream states -------------------------------------------------------------------------
-    def read_state(self, key, stop):
-        result = dict(key.as_dict(), state=None, failed=False, request_ids={})
-        try:
-            answer = self.client.call("DescribeLiveStreamState", key.api_params())
-            result["request_ids"]["DescribeLiveStreamState"] = answer.request_id
-            result["state"] = answer.data.get("StreamState")
-        except TencentError as error:
-            record_failure(result, key, error, stop)
-        except Exception as error:  # pylint: disable=broad-except
-            # A bug must not cost the other streams their results.
-            record_unexpected(result, key, error)
-        return result
-
-    @staticmethod
-    def not_started(key, reason):
-        return not_started_result(key, reason, state=None)
-
-    def read_round(self, keys):
-        return self.run_batch(keys, self.read_state, self.not_started, self.module.params["concurrency"])
-
-    def read_states(self):
-        params = self.module.params
-        names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
-        keys = [
-            StreamKey(params["domain_name"], "live" if params["app_name"] is None else params["app_name"], name)
-            for name in names
-        ]
-        self.report(keys)
-
-    def report(self, keys, extra=None, **output):
-        """Read the keys' states (and wait, with wait_for); exit or fail with streams and counts.
-
-        extra: per-key fields added to each stream's result (the push history's), in key order.
-        """
-        params = self.module.params
-        pairs = list(zip(keys, self.read_round(keys)))
-        outcome = None
-        if params["wait_for"] is not None:
-            outcome = wait_for_state(
-                pairs, self.read_round, params["wait_for"], params["wait_timeout"], params["wait_interval"]
-            )
-            output["wait"] = outcome.summary(keys)
-        results = [result for _key, result in pairs]
-        for result, fields in zip(results, extra or ()):
-            result.update(fields)
-        messages = pop_messages(results)
-        tally = {state: sum(1 for r in results if r["state"] == state) for state in STREAM_STATES}
-        tally.update(total=len(results), failed=sum(1 for r in results if r["failed"]))
-        output.update(changed=False, streams=results, counts=tally)
-        if messages:
-            self.fail_json(
-                "Could not read %d of %d stream states: %s" % (tally["failed"], tally["total"], shorten(messages)),
-                failure=first_error(results),
-                **output,
-            )
-        if outcome is not None and output["wait"]["timed_out"]:
-            late = [result for key, result in pairs if key not in outcome.reached_at]
-            self.fail_json(
-                "Waited %d s for %d stream(s) to be %s; %d did not get there: %s"
-                % (
-                    params["wait_timeout"],
-                    len(keys),
-                    params["wait_for"],
-                    len(late),
-                    shorten(["{} ({})".format(result["stream_name"], result["state"]) for result in late]),
-                ),
-                **output,
-            )
-        self.exit_json(**output)
-
-    # Push history --------------------------------------------------------------------------
-    def discover(self):
+    def discover(self, window):
         params = self.module.params
         history = _history.PushedStreams(
-            self.client.call,
-            params["domain_name"],
-            app_name=params["app_name"],
-            page_size=params["page_size"] or _history.MAX_PAGE_SIZE,
-            workers=HISTORY_WORKERS,
+            self.client.call, params["domain_name"], params["app_name"], params["page_size"] or _history.MAX_PAGE_SIZE
         )
         try:
-            found = history.collect(self.window)
+            found = history.collect(window)
         except _history.HistoryError as error:
-            self.fail_json(
-                str(error), changed=False, window=history.summary(self.window), request_ids=history.request_ids
-            )
+            self.fail_json(str(error), changed=False, **history.result(window))
         except TencentError as error:
-            self.fail_error(
-                error,
-                msg=f"Reading the push history failed: {error}",
-                changed=False,
-                window=history.summary(self.window),
-                request_ids=history.request_ids,
-            )
-        keys = [StreamKey(stream["domain_name"], stream["app_name"], stream["stream_name"]) for stream in found]
-        extra = [{field: stream[field] for field in HISTORY_FIELDS} for stream in found]
-        self.report(keys, extra, window=history.summary(self.window), request_ids=history.request_ids)
-
-    # Online list ---------------------------------------------------------------------------
-    def default_page_size(self):
-        return MAX_PAGE_SIZE_INTL if "intl" in self.client.host else MAX_PAGE_SIZE_CHINA
+            msg = f"Reading the push history failed: {error}"
+            self.fail_error(error, msg=msg, changed=False, **history.result(window))
+        self.report_states(*history.keys_and_fields(found), **history.result(window))
 
     def list_online(self):
-        params = self.module.params
-        query = {
-            api: params[option]
-            for option, api in (("domain_name", "DomainName"), ("app_name", "AppName"))
-            if params[option] is not None
-        }
-        page_size = params["page_size"] or self.default_page_size()
-        streams, request_ids, page, total = [], [], 1, 0
+        online = _online.OnlineList(self.client, self.module.params, self.module.warn)
         try:
-            while True:
-                try:
-                    answer = self.client.call(
-                        "DescribeLiveStreamOnlineList", dict(query, PageSize=page_size, PageNum=page)
-                    )
-                except TencentApiError as error:
-                    if not (page_size > MAX_PAGE_SIZE_INTL and error.code.startswith("InvalidParameter")):
-                        raise
-                    # An international account: at most 100 a page, whatever the host. Start again.
-                    self.module.warn(
-                        "Tencent refused %d streams per page (%s, RequestId %s): listing again with %d per page, "
-                        "as international accounts require; set page_size: %d to skip this."
-                        % (page_size, error.code, error.request_id, MAX_PAGE_SIZE_INTL, MAX_PAGE_SIZE_INTL)
-                    )
-                    page_size, streams, page = MAX_PAGE_SIZE_INTL, [], 1
-                    request_ids.append(error.request_id)
-                    continue
-                request_ids.append(answer.request_id)
-                data = answer.data
-                total = data.get("TotalNum", 0)
-                streams.extend(online_entry(info) for info in data.get("OnlineInfo") or [])
-                if page >= (data.get("TotalPage") or 0) or not data.get("OnlineInfo"):
-                    break
-                page += 1
+            online.fetch()
         except TencentError as error:
+            msg = f"Listing online streams failed on page {online.page}: {error}"
             self.fail_error(
-                error,
-                msg="Listing online streams failed on page %d: %s" % (page, error),
-                changed=False,
-                online_streams=streams,
-                request_ids=request_ids,
+                error, msg=msg, changed=False, online_streams=online.streams, request_ids=online.request_ids
             )
-        self.exit_json(
-            changed=False, online_streams=streams, total=total, pages=len(request_ids), request_ids=request_ids
-        )
-
-
-def online_entry(info):
-    return {
-        "domain_name": info.get("DomainName"),
-        "app_name": info.get("AppName"),
-        "stream_name": info.get("StreamName"),
-        "publish_times": [item.get("PublishTime") for item in info.get("PublishTimeList") or []],
-        "push_to_delay": info.get("PushToDelay"),
-    }
+        self.exit_json(changed=False, **online.result())
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=with_connection_spec(
-            dict(
-                domain_name=dict(type="str"),
-                # raw, not str: Ansible would turn an unquoted YAML 0123 into the stream "83"; name_problem rejects non-strings.
-                app_name=dict(type="raw"),
-                stream_name=dict(type="raw"),
-                stream_names=dict(type="list", elements="raw"),
-                pushed_since=dict(type="str"),
-                pushed_until=dict(type="str"),
-                page_size=dict(type="int"),
-                concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
-                wait_for=dict(type="str", choices=list(STREAM_STATES)),
-                wait_timeout=dict(type="int", default=300),
-                wait_interval=dict(type="int", default=5),
-            )
+    LiveStreamInfoModule.main(
+        stream_batch_spec(
+            False,
+            None,
+            pushed_since=dict(type="str"),
+            pushed_until=dict(type="str"),
+            page_size=dict(type="int"),
+            wait_for=dict(type="str", choices=list(STREAM_STATES)),
+            wait_timeout=dict(type="int", default=300),
+            wait_interval=dict(type="int", default=5),
         ),
         mutually_exclusive=[("stream_name", "stream_names", "pushed_since")],
-        required_by={
-            "stream_name": "domain_name",
-            "stream_names": "domain_name",
-            "pushed_since": "domain_name",
-            "pushed_until": "pushed_since",
-        },
-        supports_check_mode=True,
+        required_by=dict(
+            stream_name="domain_name",
+            stream_names="domain_name",
+            pushed_since="domain_name",
+            pushed_until="pushed_since",
+        ),
     )
-    LiveStreamInfoModule(module).run()
 
 
 if __name__ == "__main__":

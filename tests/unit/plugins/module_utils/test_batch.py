@@ -102,3 +102,68 @@ def test_a_success_resets_the_transport_failure_count_and_zero_never_stops():
 @pytest.mark.parametrize("upper", [0, 1])
 def test_gate_upper_bound_is_at_least_one(upper):
     assert InflightGate(upper).limit() == 1
+
+
+def test_results_keep_input_order_whatever_order_the_items_finish_in():
+    finished = []
+    lock = threading.Lock()
+
+    def work(item, stop):
+        # the first items take longest, so they finish last
+        time.sleep(0.002 * (20 - item))
+        with lock:
+            finished.append(item)
+        return f"result {item}"
+
+    results = run_in_order(list(range(20)), work, lambda item, reason: None, 20)
+    assert results == [f"result {item}" for item in range(20)]
+    assert finished != sorted(finished)  # the threads really did finish out of order
+
+
+def test_items_not_started_when_stop_is_signalled_get_not_started_with_the_reason():
+    started = []
+
+    def work(item, stop):
+        started.append(item)
+        if item == 3:
+            stop.stop("item 3 found the account locked")
+        return ("done", item)
+
+    results = run_in_order(list(range(8)), work, lambda item, reason: ("not started", item, reason), 1)
+    assert started == [0, 1, 2, 3]
+    assert results[:4] == [("done", item) for item in range(4)]
+    assert results[4:] == [("not started", item, "item 3 found the account locked") for item in range(4, 8)]
+
+
+def test_items_waiting_at_the_gate_are_not_started_once_stopped():
+    gate = InflightGate(1, lower=1)  # one item in flight, the other threads wait at the gate
+
+    def work(item, stop):
+        if item == 0:
+            time.sleep(0.05)  # the other threads have passed the first check and wait at the gate
+            stop.stop("stopped by item 0")
+        return ("done", item)
+
+    results = run_in_order(list(range(40)), work, lambda item, reason: ("not started", item, reason), 8, gate=gate)
+    assert results[0] == ("done", 0)
+    assert results[1:] == [("not started", item, "stopped by item 0") for item in range(1, 40)]
+
+
+def test_the_stop_signal_keeps_the_first_reason():
+    stop = StopSignal()
+    assert not stop.stopped and stop.reason is None
+    stop.stop("first")
+    stop.stop("second")
+    assert stop.stopped and stop.reason == "first"
+
+
+def test_transport_failures_stop_after_the_limit_with_the_count_and_the_last_message():
+    stop = StopSignal(transport_limit=2)
+    stop.item_done("timed out")
+    assert not stop.stopped
+    stop.item_done("connection reset")
+    assert stop.stopped
+    assert stop.reason == (
+        "2 streams in a row failed without a valid answer from the endpoint (max_transport_failures=2); "
+        "the last: connection reset"
+    )

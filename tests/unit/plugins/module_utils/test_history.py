@@ -148,7 +148,7 @@ class FakeHistory:
         ]
         return ApiResponse(
             {"TotalNum": total, "TotalPage": -(-total // size), "PageNum": page, "PageSize": size, "PublishInfo": info},
-            "rid-%d" % len(self.calls),
+            f"rid-{len(self.calls)}",
         )
 
 
@@ -177,7 +177,7 @@ def test_streams_are_listed_once_sorted_with_their_latest_push():
 def test_a_45_day_window_is_read_in_two_slices_and_a_push_on_the_boundary_counts_once():
     window, _problems = _history.plan_window("45d", None, NOW)
     boundary = window.slices()[0][1]
-    records = [("live", "s%02d" % day, NOW - datetime.timedelta(days=day, hours=1)) for day in range(44)]
+    records = [("live", f"s{day:02d}", NOW - datetime.timedelta(days=day, hours=1)) for day in range(44)]
     records.append(("live", "edge", boundary))
     fake = FakeHistory(records)
     history, streams = collect(fake, "45d")
@@ -188,7 +188,7 @@ def test_a_45_day_window_is_read_in_two_slices_and_a_push_on_the_boundary_counts
 
 
 def test_pages_after_the_first_are_all_fetched():
-    records = [("live", "p%04d" % n, NOW - datetime.timedelta(minutes=n + 1)) for n in range(250)]
+    records = [("live", f"p{n:04d}", NOW - datetime.timedelta(minutes=n + 1)) for n in range(250)]
     fake = FakeHistory(records)
     history, streams = collect(fake, "1d")
     assert len(streams) == 250 and history.queries == 3
@@ -198,7 +198,7 @@ def test_pages_after_the_first_are_all_fetched():
 @pytest.mark.parametrize("overlap", [False, True], ids=["starts-in-range", "overlapping"])
 def test_a_slice_at_the_record_cap_is_halved_until_nothing_is_cut_off(overlap):
     # 12,000 pushes of 12,000 streams within one day: one query would return only 10,000.
-    records = [("live", "cap%05d" % n, NOW - datetime.timedelta(seconds=7 * n + 3)) for n in range(12000)]
+    records = [("live", f"cap{n:05d}", NOW - datetime.timedelta(seconds=7 * n + 3)) for n in range(12000)]
     fake = FakeHistory(records, overlap=overlap)
     history, streams = collect(fake, "1d")
     assert len(streams) == 12000 and len({s["stream_name"] for s in streams}) == 12000
@@ -211,7 +211,7 @@ def test_a_slice_at_the_record_cap_is_halved_until_nothing_is_cut_off(overlap):
 
 
 def test_a_minimal_slice_over_the_cap_is_a_clear_error():
-    records = [("live", "burst%05d" % n, NOW - datetime.timedelta(seconds=30)) for n in range(10000)]
+    records = [("live", f"burst{n:05d}", NOW - datetime.timedelta(seconds=30)) for n in range(10000)]
     with pytest.raises(
         _history.HistoryError,
         match=r"more than 10000 pushes between .* cannot be cut further; narrow the search with app_name",
@@ -221,7 +221,7 @@ def test_a_minimal_slice_over_the_cap_is_a_clear_error():
 
 def test_more_than_the_cap_pushing_at_one_moment_is_a_clear_error_when_pushes_overlap_the_range():
     # 10,000 one-hour pushes all under way at NOW - 2h: no time slice can hold fewer of them.
-    records = [("live", "long%05d" % n, NOW - datetime.timedelta(hours=2, seconds=n % 600)) for n in range(10000)]
+    records = [("live", f"long{n:05d}", NOW - datetime.timedelta(hours=2, seconds=n % 600)) for n in range(10000)]
     with pytest.raises(_history.HistoryError, match="cannot be cut further"):
         collect(FakeHistory(records, overlap=True, length=datetime.timedelta(hours=1)), "1d")
 
@@ -235,7 +235,7 @@ def test_app_name_is_sent_when_given():
 
 
 def test_an_error_on_a_later_page_is_raised():
-    fake = FakeHistory([("live", "p%03d" % n, NOW - datetime.timedelta(minutes=n + 1)) for n in range(300)])
+    fake = FakeHistory([("live", f"p{n:03d}", NOW - datetime.timedelta(minutes=n + 1)) for n in range(300)])
     fake.errors[3] = TencentApiError("InternalError", "boom", "rid-x", action="DescribeLiveStreamPublishedList")
     with pytest.raises(TencentApiError):
         collect(fake, "1d")

@@ -41,9 +41,7 @@ class FakeClient:
             if planted and not lost:
                 raise planted
             if action == "DescribeLiveStreamState":
-                return ApiResponse(
-                    {"StreamState": self.states.get(name, "inactive")}, "rid-%s-%d" % (name, len(self.calls))
-                )
+                return ApiResponse({"StreamState": self.states.get(name, "inactive")}, f"rid-{name}-{len(self.calls)}")
             self.states[name] = {
                 "ResumeLiveStream": "inactive",
                 "ForbidLiveStream": "forbid",
@@ -211,7 +209,7 @@ def test_a_fatal_error_on_a_write_is_not_settled(run):
 
 
 def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
-    names = ["s%02d" % n for n in range(40)]
+    names = [f"s{n:02d}" for n in range(40)]
     states = {name: "forbid" if n % 2 else "active" for n, name in enumerate(names)}
     client = FakeClient(states)
     result = run(client, diff=True, stream_names=names)
@@ -236,7 +234,7 @@ def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(ru
 
 
 def test_batch_stops_starting_streams_after_an_authentication_error(run):
-    names = ["n%03d" % n for n in range(50)]
+    names = [f"n{n:03d}" for n in range(50)]
     error = TencentApiError("AuthFailure.SignatureFailure", "bad signature", "rid-a", action="DescribeLiveStreamState")
     client = FakeClient({}, {("DescribeLiveStreamState", n): error for n in names})
     result = run(client, stream_names=names, concurrency=1)

@@ -28,7 +28,7 @@ class IntlAccount:
         size, number = params["PageSize"], params["PageNum"]
         self.pages.append((size, number))
         if size > self.max_size:
-            raise TencentApiError("InvalidParameterValue", "PageSize out of range", "rid-bad-%d" % size, action=action)
+            raise TencentApiError("InvalidParameterValue", "PageSize out of range", f"rid-bad-{size}", action=action)
         rows = self.names[(number - 1) * size : number * size]
         total_pages = -(-len(self.names) // size)
         return ApiResponse(
@@ -39,7 +39,7 @@ class IntlAccount:
                 "PageSize": size,
                 "OnlineInfo": [{"StreamName": n, "AppName": "live", "DomainName": "d"} for n in rows],
             },
-            "rid-%d" % number,
+            f"rid-{number}",
         )
 
 
@@ -53,7 +53,7 @@ def run(monkeypatch, run_module):
 
 
 def test_a_refused_page_size_above_100_lists_again_with_100_and_warns(run):
-    names = ["s%03d" % n for n in range(250)]
+    names = [f"s{n:03d}" for n in range(250)]
     client = IntlAccount(names)
     result = run(client)
     assert [entry["stream_name"] for entry in result["online_streams"]] == names

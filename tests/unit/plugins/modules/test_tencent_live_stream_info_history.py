@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from ansible_collections.tencent.cloud.plugins.module_utils import _base, _history
+from ansible_collections.tencent.cloud.plugins.module_utils import _base, _history, _waiting
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream_info
@@ -67,7 +67,7 @@ class FakeClient:
             for r in listed[(page - 1) * size : page * size]
         ]
         return ApiResponse(
-            {"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, "rid-h%d" % page
+            {"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, f"rid-h{page}"
         )
 
     def actions(self):
@@ -82,7 +82,7 @@ def run(monkeypatch, run_module):
         monkeypatch.setattr(_base.TencentModule, "client", property(lambda self: client))
         if clock is not None:
             monkeypatch.setattr(
-                tencent_live_stream_info,
+                _waiting,
                 "wait_for_state",
                 functools.partial(wait_for_state, clock=clock, sleep=clock.sleep),
             )
