@@ -16,12 +16,12 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _credentials as chain
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems
-from ansible_collections.tencent.cloud.plugins.module_utils._client import Credentials
-from ansible_collections.tencent.cloud.plugins.module_utils._credentials import (
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import CredentialError, Credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
+from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import (
     AssumeRoleError,
-    CredentialError,
     RefreshingCredentials,
-    resolve_credentials,
 )
 
 EMULATOR_ID = "AKIDEMULATOR00000000000000000000000"
@@ -715,7 +715,7 @@ def test_every_secret_is_reported_for_masking(box, live_api_fresh):
 
 
 def test_settings_read_from_a_given_environment(box):
-    settings = chain.ChainSettings(
+    settings = ConnectionSettings(
         {}, environ={"TENCENTCLOUD_PROFILE": "p", "TENCENTCLOUD_CAM_ROLE_NAME": "r"}, sdk_files=[]
     )
     assert (settings.profile, settings.profile_origin, settings.cvm_role) == ("p", "TENCENTCLOUD_PROFILE", "r")
