@@ -247,9 +247,9 @@ class ConnectionSettings:
         origins = self._explicit_origins()
         variables = sorted(origin for origin in origins if not origin.startswith("option "))
         if variables and len(variables) < len(origins):
-            return "the options and the environment ({})".format(", ".join(variables))
+            return f"the options and the environment ({', '.join(variables)})"
         if variables:
-            return "the environment ({})".format(", ".join(variables))
+            return f"the environment ({', '.join(variables)})"
         return "the options"
 
     def _explicit_problems(self):

@@ -181,9 +181,7 @@ def _temporary(data, where, source, on_secret, fallback_expiry, label=None):
             for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values)
             if not (isinstance(value, str) and value)
         ]
-        raise CredentialError(
-            "{} answered without {}: is it really a Tencent Cloud service?".format(where, ", ".join(missing))
-        )
+        raise CredentialError(f"{where} answered without {', '.join(missing)}: is it really a Tencent Cloud service?")
     for secret in values[1:]:
         on_secret(secret)
     for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values):
@@ -294,9 +292,7 @@ class CvmRoleFetcher:
             )
         if data.get("Code") not in (None, "Success"):
             raise CredentialError(
-                "the metadata service refused the credentials of the CVM role {!r} (Code {})".format(
-                    role, data.get("Code")
-                )
+                f"the metadata service refused the credentials of the CVM role {role!r} (Code {data.get('Code')})"
             )
         source = f"the CVM role {role} (metadata service {self.metadata.base_url})"
         return _temporary(

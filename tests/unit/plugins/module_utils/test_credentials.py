@@ -18,6 +18,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils import _credentials 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems
 from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import CredentialError, Credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
 from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import (
     AssumeRoleError,
@@ -463,7 +464,7 @@ def test_role_duration_from_the_terraform_variable(box):
 def free_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return "http://127.0.0.1:%d" % probe.getsockname()[1]
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def test_cvm_role_that_is_not_bound_names_the_bound_one(box, live_api_fresh):
@@ -607,10 +608,10 @@ def fetcher(clock, lifetime, log=None, fail=None):
     def fetch():
         number = next(counter)
         if fail is not None and fail(number):
-            raise CredentialError("fetch %d failed" % number)
+            raise CredentialError(f"fetch {number} failed")
         if log is not None:
             log.append(number)
-        return Credentials("AKIDtmp%d" % number, "key-%d" % number, "tok-%d" % number, expires_at=clock() + lifetime)
+        return Credentials(f"AKIDtmp{number}", f"key-{number}", f"tok-{number}", expires_at=clock() + lifetime)
 
     return fetch
 
@@ -857,3 +858,27 @@ def test_plain_http_only_to_this_machine_except_the_metadata_service(option, url
             and "plain http:// to a host that is not this machine" in problems[0]
             and "use https://" in problems[0]
         )
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("ResourceNotFound.RoleNotFound", [ROLE_ARN, "check role_arn"]),
+        ("InvalidParameter.RoleNotExist", [ROLE_ARN, "does not exist"]),
+        ("InvalidParameter.OverTimeError", ["role_duration (900 to 43200 seconds", "role_session_name"]),
+        ("UnauthorizedOperation", ["the profile p may not assume " + ROLE_ARN, "trust policy", "sts:AssumeRole"]),
+        (
+            "AuthFailure.SignatureFailure",
+            ["secret_key", "These are the credentials from the profile p, used to call AssumeRole."],
+        ),
+        ("RequestLimitExceeded", ["task_timeout"]),
+    ],
+)
+def test_assume_role_hints_name_the_role_and_the_source(code, words):
+    error = AssumeRoleError(TencentApiError(code, "refused", "rid-9"), ROLE_ARN, "the profile p")
+    for word in words:
+        assert word in error.hint
+    assert error.fatal and error.action == "AssumeRole"
+    assert str(error) == (
+        f"Assuming the role {ROLE_ARN} with the credentials from the profile p failed: {code}: refused (RequestId: rid-9). {error.hint}"
+    )
