@@ -105,7 +105,8 @@ class TencentModule:
         return LiveClient.for_settings(
             self.credentials,
             settings,
-            settings.api,
+            # parsed once; when check_connection was skipped, the client parses (and rejects) the endpoint itself
+            settings.api or settings.endpoint,
             language=settings.language,
             rate_limits=RateLimits(parsed_rate_limits(settings.rate_limits)),
             pool_size=self._pool_size,

@@ -217,6 +217,12 @@ class ConnectionSettings:
             self.api = None
             self.endpoint_problems.append(str(exc))
 
+    def __repr__(self):
+        # Holds secret_key and the token: never shown, like Credentials.
+        return f"ConnectionSettings(secret_id={self.secret_id!r}, endpoint={self.endpoint!r}, profile={self.profile!r})"
+
+    __str__ = __repr__
+
     @property
     def verify(self):
         """requests' verify for the credential chain's own calls: the CA bundle, True, or False."""

@@ -70,3 +70,11 @@ def test_a_good_endpoint_is_parsed_for_the_client():
     settings = ConnectionSettings({"endpoint": "http://127.0.0.1:8080", "validate_certs": False}, environ={})
     assert settings.api == ("http://127.0.0.1:8080/", "127.0.0.1:8080") and not settings.endpoint_problems
     assert settings.verify is False
+
+
+def test_settings_never_show_a_secret():
+    settings = ConnectionSettings(
+        {"secret_id": "AKIDvisible", "secret_key": "key-hidden", "session_token": "tok-hidden"}, environ={}
+    )
+    for text in (repr(settings), str(settings), f"{settings}"):
+        assert "AKIDvisible" in text and "key-hidden" not in text and "tok-hidden" not in text

@@ -143,14 +143,14 @@ def test_jitter_spreads_the_wait_over_ten_to_a_hundred_percent_of_the_step(attem
     assert RetryPolicy(rand=lambda: 0.0).delay(attempt) == pytest.approx(0.1 * step)
     assert RetryPolicy(rand=lambda: 0.5).delay(attempt) == pytest.approx(0.55 * step)
     source = random.Random(attempt)
-    waits = [RetryPolicy(rand=source.random).delay(attempt) for _ in range(500)]
+    waits = [RetryPolicy(rand=source.random).delay(attempt) for sample in range(500)]
     assert all(0.1 * step <= wait <= step for wait in waits)
     # Spread over the range, not bunched: senders that failed together do not come back together.
     assert min(waits) < 0.2 * step and max(waits) > 0.9 * step and len(set(waits)) > 400
 
 
 def test_the_default_jitter_is_random():
-    waits = {RetryPolicy().delay(3) for _ in range(50)}
+    waits = {RetryPolicy().delay(3) for sample in range(50)}
     assert len(waits) > 40 and all(0.16 - 1e-9 <= wait <= 1.6 + 1e-9 for wait in waits)
 
 
