@@ -7,8 +7,7 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 
 ApiClient owns the HTTP session (connection reuse), the endpoint, the X-TC-* headers, the
 decoding of Tencent's answer envelope, retries and the per-action rate limits, for one service
-and API version. LiveClient and StsClient only name theirs. Clients are safe to share between
-threads.
+and API version. LiveClient and StsClient only name theirs. Clients are thread-safe.
 """
 
 import json
@@ -273,8 +272,9 @@ class ApiClient:
     def _send(self, action, payload, credentials=None):
         headers = self._headers(action, payload, credentials)
         check_header_values(headers, action)
-        # Every requests exception holds the request, headers (Authorization, X-TC-Token) included:
-        # none is chained into ours (from None), whose message says what happened.
+        # the quota windows count this call from now (signed, about to be written), not from its turn
+        self.rate_limits.sent(action)
+        # requests' exceptions hold the request, Authorization and X-TC-Token included: never chained (from None).
         try:
             answer = self.session.post(
                 self.url,
