@@ -12,29 +12,19 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
-from ansible_collections.tencent.cloud.plugins.module_utils._client import (
+from ansible_collections.tencent.cloud.plugins.module_utils._quotas import DEFAULT_QUOTAS
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     DEFAULT_ENDPOINT,
     DEFAULT_LANGUAGE,
-    DEFAULT_STS_ENDPOINT,
-    LANGUAGES,
-    parse_endpoint,
-)
-from ansible_collections.tencent.cloud.plugins.module_utils._credentials import (
     DEFAULT_METADATA_URL,
+    DEFAULT_RETRIES,
     DEFAULT_ROLE_DURATION,
-    ENV_CVM_ROLE,
-    ENV_METADATA_URL,
-    ENV_PROFILE,
-    ENV_ROLE_ARN,
-    ENV_ROLE_DURATION,
-    ENV_ROLE_SESSION_NAME,
-    ENV_SHARED_CREDENTIALS_DIR,
-    ENV_STS_ENDPOINT,
-    ChainSettings,
-    explicit_credential_problems,
-    setting_problems,
+    DEFAULT_STS_ENDPOINT,
+    DEFAULT_TIMEOUT,
+    ENV,
+    LANGUAGES,
+    ConnectionSettings,
 )
-from ansible_collections.tencent.cloud.plugins.module_utils._quotas import DEFAULT_QUOTAS
 
 MAX_RETRIES = 50
 # Seconds per HTTP request: anything longer is a hung endpoint, not a slow one.
@@ -66,22 +56,22 @@ def env_fallback_nonempty(*names):
     raise AnsibleFallbackNotFound
 
 
+def _from_env(option):
+    """The fallback of an option: its environment variables (_settings.ENV), empty values unset."""
+    return (env_fallback_nonempty, list(ENV[option]))
+
+
 def connection_argument_spec():
     return dict(
-        secret_id=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_ID"])),
-        secret_key=dict(type="str", no_log=True, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_SECRET_KEY"])),
+        secret_id=dict(type="str", no_log=False, fallback=_from_env("secret_id")),
+        secret_key=dict(type="str", no_log=True, fallback=_from_env("secret_key")),
         session_token=dict(
-            type="str",
-            no_log=True,
-            aliases=["token", "security_token"],
-            fallback=(env_fallback_nonempty, ["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"]),
+            type="str", no_log=True, aliases=["token", "security_token"], fallback=_from_env("session_token")
         ),
-        region=dict(type="str", fallback=(env_fallback_nonempty, ["TENCENTCLOUD_REGION"])),
-        endpoint=dict(
-            type="str", default=DEFAULT_ENDPOINT, fallback=(env_fallback_nonempty, ["TENCENTCLOUD_LIVE_ENDPOINT"])
-        ),
-        timeout=dict(type="float", default=10.0),
-        retries=dict(type="int", default=5),
+        region=dict(type="str", fallback=_from_env("region")),
+        endpoint=dict(type="str", default=DEFAULT_ENDPOINT, fallback=_from_env("endpoint")),
+        timeout=dict(type="float", default=DEFAULT_TIMEOUT),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
         task_timeout=dict(type="float", default=DEFAULT_TASK_TIMEOUT),
         max_transport_failures=dict(type="int", default=DEFAULT_MAX_TRANSPORT_FAILURES),
         language=dict(type="str", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES)),
@@ -90,20 +80,14 @@ def connection_argument_spec():
         rate_limits=dict(type="dict"),
         # The credential chain (plugins/module_utils/_credentials.py): where credentials come from
         # when secret_id/secret_key are not given, and the role assumed on top.
-        profile=dict(type="str", fallback=(env_fallback_nonempty, list(ENV_PROFILE))),
-        shared_credentials_dir=dict(type="path", fallback=(env_fallback_nonempty, list(ENV_SHARED_CREDENTIALS_DIR))),
-        cvm_role=dict(type="str", fallback=(env_fallback_nonempty, list(ENV_CVM_ROLE))),
-        role_arn=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_ARN))),
-        role_session_name=dict(type="str", no_log=False, fallback=(env_fallback_nonempty, list(ENV_ROLE_SESSION_NAME))),
-        role_duration=dict(
-            type="int", default=DEFAULT_ROLE_DURATION, fallback=(env_fallback_nonempty, list(ENV_ROLE_DURATION))
-        ),
-        sts_endpoint=dict(
-            type="str", default=DEFAULT_STS_ENDPOINT, fallback=(env_fallback_nonempty, list(ENV_STS_ENDPOINT))
-        ),
-        metadata_url=dict(
-            type="str", default=DEFAULT_METADATA_URL, fallback=(env_fallback_nonempty, list(ENV_METADATA_URL))
-        ),
+        profile=dict(type="str", fallback=_from_env("profile")),
+        shared_credentials_dir=dict(type="path", fallback=_from_env("shared_credentials_dir")),
+        cvm_role=dict(type="str", fallback=_from_env("cvm_role")),
+        role_arn=dict(type="str", no_log=False, fallback=_from_env("role_arn")),
+        role_session_name=dict(type="str", no_log=False, fallback=_from_env("role_session_name")),
+        role_duration=dict(type="int", default=DEFAULT_ROLE_DURATION, fallback=_from_env("role_duration")),
+        sts_endpoint=dict(type="str", default=DEFAULT_STS_ENDPOINT, fallback=_from_env("sts_endpoint")),
+        metadata_url=dict(type="str", default=DEFAULT_METADATA_URL, fallback=_from_env("metadata_url")),
     )
 
 
@@ -117,34 +101,28 @@ def with_connection_spec(module_spec):
 def connection_problems(params):
     """Every problem with the connection options, each naming the option and the fix.
 
-    Credentials are not required here: when secret_id/secret_key are not set, the credential
-    chain looks further (profile files, the CVM role). Half a pair is a problem, though.
+    params: the task's ConnectionSettings, or a module's params to read them from. Credentials
+    are not required here: when secret_id/secret_key are not set, the credential chain looks
+    further (profile files, the CVM role). Half a pair is a problem, though.
     """
-    settings = ChainSettings(params)
-    problems = explicit_credential_problems(settings) + setting_problems(settings)
-    try:
-        parse_endpoint(params.get("endpoint"))
-    except ValueError as exc:
-        problems.append(str(exc))
-    timeout = params.get("timeout")
-    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        problems.append(
-            "timeout must be a number of seconds greater than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
-        )
-    problems.extend(ca_path_problems(params.get("ca_path")))
-    retries = params.get("retries")
-    if retries is not None and not 0 <= retries <= MAX_RETRIES:
-        problems.append("retries must be between 0 and %d, got %s" % (MAX_RETRIES, retries))
-    task_timeout = params.get("task_timeout")
+    settings = params if isinstance(params, ConnectionSettings) else ConnectionSettings(params)
+    problems = settings.explicit_problems + settings.option_problems + settings.endpoint_problems
+    timeout = settings.timeout
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        problems.append(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT}, got {timeout}")
+    problems.extend(ca_path_problems(settings.ca_path))
+    retries = settings.retries
+    if not 0 <= retries <= MAX_RETRIES:
+        problems.append(f"retries must be between 0 and {MAX_RETRIES}, got {retries}")
+    task_timeout = settings.task_timeout
     if task_timeout is not None and not 0 < task_timeout <= MAX_TASK_TIMEOUT:
         problems.append(
-            "task_timeout must be a number of seconds greater than 0 and at most %d (a day), got %s"
-            % (MAX_TASK_TIMEOUT, task_timeout)
+            f"task_timeout must be a number of seconds greater than 0 and at most {MAX_TASK_TIMEOUT} (a day), got {task_timeout}"
         )
-    max_failures = params.get("max_transport_failures")
+    max_failures = settings.max_transport_failures
     if max_failures is not None and max_failures < 0:
         problems.append(f"max_transport_failures must be 0 (never stop) or more, got {max_failures}")
-    problems.extend(rate_limit_problems(params.get("rate_limits")))
+    problems.extend(rate_limit_problems(settings.rate_limits))
     return problems
 
 
@@ -163,7 +141,7 @@ def ca_path_problems(ca_path):
 
 def concurrency_problem(concurrency):
     if not 1 <= concurrency <= MAX_CONCURRENCY:
-        return "concurrency must be between 1 and %d, got %d" % (MAX_CONCURRENCY, concurrency)
+        return f"concurrency must be between 1 and {MAX_CONCURRENCY}, got {int(concurrency)}"
     return None
 
 
@@ -172,9 +150,7 @@ def rate_limit_problems(rate_limits):
     for action, value in (rate_limits or {}).items():
         if action not in DEFAULT_QUOTAS:
             problems.append(
-                "rate_limits has an unknown action {!r}: use one of {}".format(
-                    action, ", ".join(sorted(DEFAULT_QUOTAS))
-                )
+                f"rate_limits has an unknown action {action!r}: use one of {', '.join(sorted(DEFAULT_QUOTAS))}"
             )
             continue
         try:
@@ -183,8 +159,7 @@ def rate_limit_problems(rate_limits):
             number = 0
         if not (math.isfinite(number) and 0 < number <= MAX_RATE_LIMIT):
             problems.append(
-                "rate_limits.%s must be a number of requests per second greater than 0 and at most %d, got %r"
-                % (action, MAX_RATE_LIMIT, value)
+                f"rate_limits.{action} must be a number of requests per second greater than 0 and at most {MAX_RATE_LIMIT}, got {value!r}"
             )
     return problems
 

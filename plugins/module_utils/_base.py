@@ -21,7 +21,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import (
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
-from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
 
 
 class TencentModule:
@@ -34,6 +34,8 @@ class TencentModule:
         self._pool_size = pool_size
         self._client = None
         self._credentials = None
+        # The connection options, read and checked once (check_connection).
+        self._settings = None
         # Batches build the client from worker threads: build it (and resolve credentials) once.
         self._lock = threading.RLock()
 
@@ -43,10 +45,11 @@ class TencentModule:
             self.module.fail_json(msg="Invalid options: " + "; ".join(problems))
 
     def check_connection(self):
+        """Read and check the connection options once, then resolve the credentials; fail the task on a problem."""
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self.fail_on_problems(connection_problems(self.module.params))
-        if not self.module.params["validate_certs"]:
+        self.fail_on_problems(connection_problems(self.settings))
+        if not self.settings.validate_certs:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not verified.")
         # Resolved now, in the main thread: a missing, half or unusable credential source fails the
         # task before any stream is worked on.
@@ -56,6 +59,15 @@ class TencentModule:
         """Secrets found in files or fetched (CVM role, STS) are masked in any output, like no_log options."""
         if secret:
             self.module.no_log_values.add(secret)
+
+    @property
+    def settings(self):
+        """The task's ConnectionSettings, from the module's params and the environment, read once."""
+        if self._settings is None:
+            with self._lock:
+                if self._settings is None:
+                    self._settings = ConnectionSettings(self.module.params)
+        return self._settings
 
     @property
     def credentials(self):
@@ -68,7 +80,7 @@ class TencentModule:
 
     def _resolve_credentials(self):
         try:
-            credentials = resolve_credentials(self.module.params, on_secret=self._hide)
+            credentials = resolve_credentials(self.settings, on_secret=self._hide)
         except CredentialError as error:
             self.module.fail_json(msg=str(error))
         except TencentError as error:
@@ -87,17 +99,14 @@ class TencentModule:
         return self._client
 
     def _new_client(self):
-        params = self.module.params
-        return LiveClient(
+        settings = self.settings
+        return LiveClient.for_settings(
             self.credentials,
-            endpoint=params["endpoint"],
-            timeout=params["timeout"],
-            retry_policy=RetryPolicy(retries=params["retries"]),
-            validate_certs=params["validate_certs"],
-            ca_path=params.get("ca_path"),
-            region=params.get("region"),
-            language=params.get("language"),
-            rate_limits=RateLimits(parsed_rate_limits(params.get("rate_limits"))),
+            settings,
+            # parsed once; when check_connection was skipped, the client parses (and rejects) the endpoint itself
+            settings.api or settings.endpoint,
+            language=settings.language,
+            rate_limits=RateLimits(parsed_rate_limits(settings.rate_limits)),
             pool_size=self._pool_size,
             deadline=self.deadline,
         )

@@ -7,11 +7,9 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 
 ApiClient owns the HTTP session (connection reuse), the endpoint, the X-TC-* headers, the
 decoding of Tencent's answer envelope, retries and the per-action rate limits, for one service
-and API version. LiveClient and StsClient only name theirs. Clients are safe to share between
-threads.
+and API version. LiveClient and StsClient only name theirs. Clients are thread-safe.
 """
 
-import ipaddress
 import json
 import os
 import re
@@ -29,23 +27,23 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from urllib.parse import urlsplit
-
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy, is_throttling
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
+    DEFAULT_ENDPOINT,
+    DEFAULT_LANGUAGE,
+    DEFAULT_STS_ENDPOINT,
+    DEFAULT_TIMEOUT,
+    parse_endpoint,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._signer import signed_headers_for
+from ansible_collections.tencent.cloud.plugins.module_utils._version import COLLECTION_VERSION
 
-COLLECTION_VERSION = "0.1.0"
 # X-TC-RequestClient: within the official SDKs' character set ^[0-9a-zA-Z-_ ,;.]+$ (no "/").
 REQUEST_CLIENT = f"tencent.cloud-{COLLECTION_VERSION}"
-# X-TC-Language: Tencent's messages in English unless the user asks for zh-CN.
-LANGUAGES = ("en-US", "zh-CN")
-DEFAULT_LANGUAGE = "en-US"
-DEFAULT_ENDPOINT = "https://live.tencentcloudapi.com"
 LIVE_SERVICE = "live"
 LIVE_VERSION = "2018-08-01"
-DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
 STS_SERVICE = "sts"
 STS_VERSION = "2018-08-13"
 # The official SDK sends this region with AssumeRole when none is configured.
@@ -57,101 +55,11 @@ CONTENT_TYPE = "application/json"
 MAX_THROTTLE_BACKOFF_STEP = 4
 
 
-class Credentials:
-    """A SecretId, SecretKey and optional session token. repr() never shows the secrets.
-
-    expires_at (unix seconds) is set for temporary credentials that came with an expiry;
-    source says where the credentials came from (for messages; never a secret); label is the
-    short form modules return as credential_source (options, environment, profile NAME, ...).
-    """
-
-    def __init__(self, secret_id, secret_key, token=None, expires_at=None, source=None, label=None):
-        self.secret_id = secret_id
-        self.secret_key = secret_key
-        self.token = token or None
-        self.expires_at = expires_at
-        self.source = source
-        self.label = label
-        # Set by the resolver: things the user should know (an asked-for source that lost on precedence).
-        self.warnings = []
-
-    def current(self):
-        """The credentials to sign the next request with (providers may refresh here)."""
-        return self
-
-    def __repr__(self):
-        return "Credentials(secret_id={!r}, secret_key=<hidden>, token={}, source={!r})".format(
-            self.secret_id, "<hidden>" if self.token else None, self.source
-        )
-
-    __str__ = __repr__
-
-
 # What http.client cannot send in a header value: control characters and anything outside Latin-1.
 # The Authorization header carries secret_id and X-TC-Token the session token, both user input.
 _BAD_HEADER_CHARACTER = re.compile("[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
 # Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-
-
-def is_loopback_host(host):
-    """True for localhost and the loopback addresses (127.0.0.0/8, ::1): this machine only."""
-    host = (host or "").strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def parse_endpoint(
-    value,
-    option="endpoint",
-    example="live.tencentcloudapi.com",
-    default_scheme="https",
-    path_reason="the API is always POST / on the host",
-    plain_http_anywhere=False,
-):
-    """Turn a host or URL into (base URL, Host header). Raises ValueError naming ``option`` and the fix.
-
-    Plain http:// is accepted only for a loopback host (a local emulator), unless plain_http_anywhere
-    (the CVM metadata service, which Tencent serves over plain HTTP inside its network): anywhere else
-    the session token, the signed (replayable) requests and STS-issued secrets would travel in clear text.
-    """
-    text = (value or "").strip()
-    if not text:
-        raise ValueError(
-            f"{option} is empty: give a host such as {example} or a URL such as {default_scheme}://{example}"
-        )
-    if "://" not in text:
-        text = default_scheme + "://" + text
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError(f"{option} {value!r} is not a valid host or URL ({exc})")
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(
-            f"{option} {value!r} uses the scheme {parts.scheme!r}: only http:// and https:// are supported"
-        )
-    host = parts.hostname
-    if not host or any(ch.isspace() for ch in parts.netloc) or parts.username or parts.password:
-        raise ValueError(
-            f"{option} {value!r} has no valid host name: use a host such as {example} or a URL such as http://127.0.0.1:8080"
-        )
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(f"{option} {value!r} must not have a path or query: {path_reason}")
-    if parts.scheme == "http" and not plain_http_anywhere and not is_loopback_host(host):
-        raise ValueError(
-            f"{option} {value!r} uses plain http:// to a host that is not this machine: credentials and signed requests would travel in "
-            f"clear text; use https://{parts.netloc} (and give ca_path for a private CA). Plain http:// is accepted only for a local "
-            "emulator on 127.0.0.1, ::1 or localhost"
-        )
-    netloc = parts.netloc.lower()
-    if port is not None and (parts.scheme, port) in (("https", 443), ("http", 80)):
-        netloc = netloc.rsplit(":", 1)[0]
-    return f"{parts.scheme}://{netloc}/", netloc
 
 
 class ApiResponse:
@@ -170,7 +78,7 @@ def decode_response(status, body, action):
         # failing front end. 429 and 5xx are transient; other statuses are not.
         retryable = status == 429 or status >= 500
         raise TencentTransportError(
-            "HTTP %d from the endpoint (expected 200 with a JSON envelope)" % status,
+            f"HTTP {status} from the endpoint (expected 200 with a JSON envelope)",
             action=action,
             status=status,
             retryable=retryable,
@@ -178,11 +86,12 @@ def decode_response(status, body, action):
     try:
         document = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
     except ValueError:
+        # The decoder's error quotes the body; the message says all there is to say.
         raise TencentTransportError(
             "the endpoint answered HTTP 200 with a body that is not JSON: is the endpoint a Tencent Cloud API host?",
             action=action,
             status=status,
-        )
+        ) from None
     response = document.get("Response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
         raise TencentTransportError(
@@ -218,7 +127,7 @@ class ApiClient:
         self,
         credentials,
         endpoint=None,
-        timeout=10.0,
+        timeout=DEFAULT_TIMEOUT,
         retry_policy=None,
         validate_certs=True,
         ca_path=None,
@@ -235,11 +144,14 @@ class ApiClient:
         if not HAS_REQUESTS and session is None:
             raise RuntimeError("the Python library requests is required")
         self.credentials = credentials
-        self.url, self.host = parse_endpoint(
-            endpoint or self.DEFAULT_ENDPOINT,
-            option=self.ENDPOINT_OPTION,
-            example=parse_endpoint(self.DEFAULT_ENDPOINT)[1],
-        )
+        if isinstance(endpoint, tuple):  # parsed (and checked) by ConnectionSettings
+            self.url, self.host = endpoint
+        else:
+            self.url, self.host = parse_endpoint(
+                endpoint or self.DEFAULT_ENDPOINT,
+                option=self.ENDPOINT_OPTION,
+                example=parse_endpoint(self.DEFAULT_ENDPOINT)[1],
+            )
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
         self.region = region or self.DEFAULT_REGION
@@ -258,6 +170,20 @@ class ApiClient:
             # it on stderr, once per call of a batch.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
 
+    @classmethod
+    def for_settings(cls, credentials, settings, endpoint, **options):
+        """A client with the ConnectionSettings' timeout, retries, TLS and region; endpoint: the parsed (URL, host)."""
+        return cls(
+            credentials,
+            endpoint=endpoint,
+            timeout=settings.timeout,
+            retry_policy=RetryPolicy(retries=settings.retries),
+            validate_certs=settings.validate_certs,
+            ca_path=settings.ca_path,
+            region=settings.region,
+            **options,
+        )
+
     @staticmethod
     def new_session(pool_size=1, url=None):
         """A requests session with one connection pool of pool_size and no urllib3 retries (we retry).
@@ -275,9 +201,6 @@ class ApiClient:
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
-
-    def close(self):
-        self.session.close()
 
     def call(self, action, params):
         """Call one action; returns ApiResponse or raises a TencentError.
@@ -351,6 +274,7 @@ class ApiClient:
         check_header_values(headers, action)
         # the quota windows count this call from now (signed, about to be written), not from its turn
         self.rate_limits.sent(action)
+        # requests' exceptions hold the request, Authorization and X-TC-Token included: never chained (from None).
         try:
             answer = self.session.post(
                 self.url,
@@ -362,7 +286,7 @@ class ApiClient:
             )
         except (requests.exceptions.InvalidHeader, UnicodeError):
             # Their text quotes the header value, which may be a token: never shown, never retried.
-            raise _header_error(action)
+            raise _header_error(action) from None
         except requests.exceptions.SSLError as exc:
             raise TencentTransportError(
                 f"TLS verification of {self.url} failed ({_reason(exc)}): give the CA bundle in ca_path, or set validate_certs: false only for a "
@@ -370,24 +294,26 @@ class ApiClient:
                 action=action,
                 retryable=False,
                 maybe_carried_out=False,
-            )
+            ) from None
         except requests.exceptions.ConnectTimeout:
             raise TencentTransportError(
                 f"could not connect to {self.url} within timeout={self.timeout}s",
                 action=action,
                 maybe_carried_out=False,
-            )
+            ) from None
         except requests.exceptions.Timeout:
             # Read timeout: the request went out, and the server may have carried it out.
-            raise TencentTransportError(f"no answer from {self.url} within timeout={self.timeout}s", action=action)
+            raise TencentTransportError(
+                f"no answer from {self.url} within timeout={self.timeout}s", action=action
+            ) from None
         except requests.exceptions.ConnectionError as exc:
             raise TencentTransportError(
                 f"could not reach {self.url} ({_reason(exc)})",
                 action=action,
                 maybe_carried_out=not _never_connected(exc),
-            )
+            ) from None
         except requests.exceptions.RequestException as exc:
-            raise TencentTransportError(f"request to {self.url} failed ({_reason(exc)})", action=action)
+            raise TencentTransportError(f"request to {self.url} failed ({_reason(exc)})", action=action) from None
         return decode_response(answer.status_code, answer.content, action)
 
 

@@ -137,10 +137,6 @@ def hint_for(code, action=None):
     return classify(code)[1].format(action=action or "the action")
 
 
-def is_fatal_code(code):
-    return classify(code)[0] == FATAL
-
-
 class TencentError(Exception):
     """Base of every expected failure; str() is the message shown to the user."""
 
@@ -190,11 +186,10 @@ class TencentApiError(TencentError):
         return self.behaviour == FATAL
 
     def __str__(self):
-        text = "{} failed: {}: {} (RequestId: {})".format(
-            self.action or "Tencent API call", self.code, self.message, self.request_id
-        )
+        action = self.action or "Tencent API call"
+        text = f"{action} failed: {self.code}: {self.message} (RequestId: {self.request_id})"
         if self.attempts > 1:
-            text += " after %d attempts" % self.attempts
+            text += f" after {self.attempts} attempts"
         return text + (". " + self.hint if self.hint else "")
 
     def failure(self):
@@ -225,9 +220,9 @@ class TencentTransportError(TencentError):
         return not self.retryable
 
     def __str__(self):
-        text = "{} failed: {}".format(self.action or "Tencent API call", self.message)
+        text = f"{self.action or 'Tencent API call'} failed: {self.message}"
         if self.attempts > 1:
-            text += " (after %d attempts)" % self.attempts
+            text += f" (after {self.attempts} attempts)"
         return text
 
     def failure(self):

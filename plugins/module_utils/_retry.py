@@ -32,6 +32,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
     TencentApiError,
     TencentTransportError,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import DEFAULT_RETRIES
 
 # Writes that set a stream's push state: settled by a read, never re-sent blindly.
 SETTLED_WRITES = frozenset(("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream"))
@@ -44,7 +45,7 @@ def is_throttling(error):
 class RetryPolicy:
     """Decides whether a failed call is tried again, and after how long."""
 
-    def __init__(self, retries=5, base_delay=0.2, max_delay=5.0, rand=None):
+    def __init__(self, retries=DEFAULT_RETRIES, base_delay=0.2, max_delay=5.0, rand=None):
         self.retries = retries
         self.base_delay = base_delay
         self.max_delay = max_delay

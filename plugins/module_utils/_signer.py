@@ -80,9 +80,8 @@ def authorization(secret_id, secret_key, timestamp, service, headers, signed_hea
     names = sorted(name.lower() for name in signed_headers)
     canonical = canonical_request(headers, names, payload)
     sig = signature(secret_key, timestamp, service, string_to_sign(timestamp, service, canonical))
-    return "{} Credential={}/{}, SignedHeaders={}, Signature={}".format(
-        ALGORITHM, secret_id, credential_scope(utc_date(timestamp), service), ";".join(names), sig
-    )
+    scope = credential_scope(utc_date(timestamp), service)
+    return f"{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={';'.join(names)}, Signature={sig}"
 
 
 def signed_headers_for(

@@ -10,15 +10,12 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
-from ansible_collections.tencent.cloud.plugins.module_utils._client import (
-    Credentials,
-    LiveClient,
-    decode_response,
-    parse_endpoint,
-)
+from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveClient, decode_response
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import Credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import parse_endpoint
 
 NOW = 1700000000
 

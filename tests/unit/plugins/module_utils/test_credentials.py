@@ -16,12 +16,13 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _credentials as chain
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems
-from ansible_collections.tencent.cloud.plugins.module_utils._client import Credentials
-from ansible_collections.tencent.cloud.plugins.module_utils._credentials import (
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import CredentialError, Credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
+from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import (
     AssumeRoleError,
-    CredentialError,
     RefreshingCredentials,
-    resolve_credentials,
 )
 
 EMULATOR_ID = "AKIDEMULATOR00000000000000000000000"
@@ -463,7 +464,7 @@ def test_role_duration_from_the_terraform_variable(box):
 def free_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return "http://127.0.0.1:%d" % probe.getsockname()[1]
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def test_cvm_role_that_is_not_bound_names_the_bound_one(box, live_api_fresh):
@@ -607,10 +608,10 @@ def fetcher(clock, lifetime, log=None, fail=None):
     def fetch():
         number = next(counter)
         if fail is not None and fail(number):
-            raise CredentialError("fetch %d failed" % number)
+            raise CredentialError(f"fetch {number} failed")
         if log is not None:
             log.append(number)
-        return Credentials("AKIDtmp%d" % number, "key-%d" % number, "tok-%d" % number, expires_at=clock() + lifetime)
+        return Credentials(f"AKIDtmp{number}", f"key-{number}", f"tok-{number}", expires_at=clock() + lifetime)
 
     return fetch
 
@@ -715,7 +716,7 @@ def test_every_secret_is_reported_for_masking(box, live_api_fresh):
 
 
 def test_settings_read_from_a_given_environment(box):
-    settings = chain.ChainSettings(
+    settings = ConnectionSettings(
         {}, environ={"TENCENTCLOUD_PROFILE": "p", "TENCENTCLOUD_CAM_ROLE_NAME": "r"}, sdk_files=[]
     )
     assert (settings.profile, settings.profile_origin, settings.cvm_role) == ("p", "TENCENTCLOUD_PROFILE", "r")
@@ -857,3 +858,27 @@ def test_plain_http_only_to_this_machine_except_the_metadata_service(option, url
             and "plain http:// to a host that is not this machine" in problems[0]
             and "use https://" in problems[0]
         )
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("ResourceNotFound.RoleNotFound", [ROLE_ARN, "check role_arn"]),
+        ("InvalidParameter.RoleNotExist", [ROLE_ARN, "does not exist"]),
+        ("InvalidParameter.OverTimeError", ["role_duration (900 to 43200 seconds", "role_session_name"]),
+        ("UnauthorizedOperation", ["the profile p may not assume " + ROLE_ARN, "trust policy", "sts:AssumeRole"]),
+        (
+            "AuthFailure.SignatureFailure",
+            ["secret_key", "These are the credentials from the profile p, used to call AssumeRole."],
+        ),
+        ("RequestLimitExceeded", ["task_timeout"]),
+    ],
+)
+def test_assume_role_hints_name_the_role_and_the_source(code, words):
+    error = AssumeRoleError(TencentApiError(code, "refused", "rid-9"), ROLE_ARN, "the profile p")
+    for word in words:
+        assert word in error.hint
+    assert error.fatal and error.action == "AssumeRole"
+    assert str(error) == (
+        f"Assuming the role {ROLE_ARN} with the credentials from the profile p failed: {code}: refused (RequestId: rid-9). {error.hint}"
+    )

@@ -19,7 +19,6 @@ from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
     classify,
     hint_for,
 )
-from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 
 DOMAIN = "push domain"
 SERVICE = "service of this account"
@@ -108,45 +107,6 @@ def test_patterns_do_not_match_codes_that_only_share_a_prefix_of_letters():
     assert classify("RequestLimitExceededX")[0] == FAILED
 
 
-@pytest.mark.parametrize(
-    "code, retried_on_read, settled_on_write, resent_after_read",
-    [
-        ("RequestLimitExceeded.UinLimitExceeded", True, True, True),
-        ("ServiceUnavailable", True, True, True),
-        ("InternalError", True, True, True),
-        ("FailedOperation", False, True, False),
-        ("AuthFailure.SignatureFailure", False, False, False),
-        ("InternalError.ConfigNotExist", False, False, False),
-    ],
-)
-def test_retry_policy_follows_the_table(code, retried_on_read, settled_on_write, resent_after_read):
-    policy = RetryPolicy(retries=3)
-    error = TencentApiError(code, "m", "rid")
-    assert policy.should_retry(error, "DescribeLiveStreamState", 0) is retried_on_read
-    assert policy.needs_settling(error) is settled_on_write
-    assert policy.may_resend(error) is resent_after_read
-    assert policy.should_retry(error, "DescribeLiveStreamState", 3) is False
-
-
-def test_retry_policy_on_transport_faults():
-    policy = RetryPolicy(retries=2)
-    lost = TencentTransportError("reset after sending")
-    refused = TencentTransportError("refused", maybe_carried_out=False)
-    tls = TencentTransportError("TLS", retryable=False, maybe_carried_out=False)
-    assert policy.should_retry(lost, "DescribeLiveStreamState", 0) and not policy.should_retry(
-        lost, "ResumeLiveStream", 0
-    )
-    assert policy.should_retry(refused, "ResumeLiveStream", 0) and policy.should_retry(refused, "AssumeRole", 1)
-    assert not policy.should_retry(tls, "DescribeLiveStreamState", 0)
-    assert policy.needs_settling(lost) and not policy.needs_settling(refused) and not policy.needs_settling(tls)
-
-
-def test_backoff_grows_and_is_capped():
-    policy = RetryPolicy(base_delay=0.2, max_delay=5.0, rand=lambda: 1.0)
-    assert [policy.delay(n) for n in range(7)] == [0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0]
-    assert RetryPolicy(rand=lambda: 0.0).delay(0) == pytest.approx(0.02)
-
-
 def guide():
     here = os.path.dirname(os.path.abspath(__file__))
     root = here[: here.index(os.sep + "tests" + os.sep)]
@@ -160,3 +120,93 @@ def test_the_failure_behaviour_guide_shows_the_whole_table():
     section = text[text.index(".. code-table-start") : text.index(".. code-table-end")]
     rows = dict(re.findall(r"\* - ``([^`]+)``\n\s+- (\w+)", section))
     assert rows == {pattern: behaviour for pattern, behaviour, hint in CODE_TABLE}
+
+
+# --------------------------------------------------------------------------- hints
+
+
+def test_every_hint_is_a_sentence_with_only_the_action_to_fill_in():
+    for pattern, _behaviour, hint in CODE_TABLE:
+        text = hint.format(action="ResumeLiveStream")
+        assert text and text.endswith(".") and "{" not in text, pattern
+
+
+@pytest.mark.parametrize(
+    "code", ["UnauthorizedOperation", "UnauthorizedOperation.X", "AuthFailure.UnauthorizedOperation"]
+)
+def test_the_cam_hint_names_the_action_that_was_refused(code):
+    assert "live:ForbidLiveStream" in hint_for(code, "ForbidLiveStream")
+    assert "CAM policy" in hint_for(code, "ForbidLiveStream")
+    assert "live:the action" in hint_for(code)
+    error = TencentApiError(code, "no", "rid", action="DropLiveStream")
+    assert "live:DropLiveStream" in error.hint and error.failure()["hint"] == error.hint
+
+
+def test_an_auth_sub_code_gets_its_own_hint_before_the_generic_one():
+    generic = hint_for("AuthFailure.InvalidAuthorization")
+    assert generic.startswith("Authentication failed")
+    for code in ("AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound", "AuthFailure.UnauthorizedOperation"):
+        assert hint_for(code) != generic
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "InternalError.ConfigNotExist",
+        "InternalError.DomainNotExist",
+        "ResourceNotFound.DomainNotExist",
+        "InvalidParameter.DomainNotExists",
+        "PushDomainNoRecord",
+        "FailedOperation.PushDomainNoRecord",
+    ],
+)
+def test_domain_codes_point_at_domain_name(code):
+    hint = hint_for(code, "ResumeLiveStream")
+    assert "domain_name" in hint and "push domain" in hint and "not activated" not in hint
+    assert classify(code)[0] == FATAL
+
+
+def test_a_code_that_only_ends_like_a_domain_code_is_not_one():
+    assert "domain_name" not in hint_for("FailedOperation.NoPushDomainNoRecordX")
+
+
+@pytest.mark.parametrize(
+    "code", ["RequestLimitExceeded", "RequestLimitExceeded.IPLimitExceeded", "LimitExceeded.RateLimitExceeded"]
+)
+def test_the_throttle_hint_names_the_options_that_help(code):
+    hint = hint_for(code, "DescribeLiveStreamState")
+    assert "task_timeout" in hint and "rate_limits" in hint and "quota" in hint
+
+
+@pytest.mark.parametrize("code", ["ServiceUnavailable", "ResourceBusy.X", "FailedOperation.CallOtherSvrFailed"])
+def test_passing_faults_say_to_run_the_task_again(code):
+    assert "run the task again" in hint_for(code)
+
+
+def test_internal_errors_ask_for_the_request_id():
+    assert "RequestId" in hint_for("InternalError.Whatever")
+
+
+def test_no_hint_for_an_unknown_code_and_no_dangling_separator():
+    assert hint_for("SomethingNobodyHasSeen", "ResumeLiveStream") == ""
+    error = TencentApiError("SomethingNobodyHasSeen", "odd", "rid-1", action="ResumeLiveStream")
+    assert str(error) == "ResumeLiveStream failed: SomethingNobodyHasSeen: odd (RequestId: rid-1)"
+
+
+def test_the_message_carries_code_request_id_attempts_and_hint():
+    error = TencentApiError("AuthFailure.SignatureExpire", "expired", "rid-2", action="DescribeLiveStreamState")
+    error.attempts = 3
+    assert str(error) == (
+        "DescribeLiveStreamState failed: AuthFailure.SignatureExpire: expired (RequestId: rid-2) after 3 attempts. "
+        + hint_for("AuthFailure.SignatureExpire")
+    )
+    assert "NTP" in str(error)
+    unnamed = TencentApiError("InvalidAction", "x", "rid-3")
+    assert str(unnamed).startswith("Tencent API call failed: InvalidAction") and "endpoint" in unnamed.hint
+
+
+def test_a_transport_failure_counts_its_attempts():
+    error = TencentTransportError("no answer", action="ResumeLiveStream")
+    assert str(error) == "ResumeLiveStream failed: no answer"
+    error.attempts = 4
+    assert str(error) == "ResumeLiveStream failed: no answer (after 4 attempts)"

@@ -149,12 +149,12 @@ def test_environment(home, api, run_module, monkeypatch):
 
 def test_cvm_role_resolved_once_per_task(home, api, run_module):
     api.core.bind_cvm_role({"role_name": "live-operator", "duration": 3600})
-    seed(api, {"s%d" % n: "forbid" for n in range(10)})
+    seed(api, {f"s{n}": "forbid" for n in range(10)})
     result = resume(
         run_module,
         api,
         stream_name=None,
-        stream_names=["s%d" % n for n in range(10)],
+        stream_names=[f"s{n}" for n in range(10)],
         cvm_role="live-operator",
         metadata_url=api.url,
     )
@@ -169,12 +169,12 @@ def test_assume_role_on_top_of_environment_credentials(home, api, run_module, mo
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", secret_id)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", secret_key)
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", ROLE_ARN)
-    seed(api, {"s%d" % n: "active" for n in range(8)})
+    seed(api, {f"s{n}": "active" for n in range(8)})
     result = resume(
         run_module,
         api,
         stream_name=None,
-        stream_names=["s%d" % n for n in range(8)],
+        stream_names=[f"s{n}" for n in range(8)],
         state="forbidden",
         sts_endpoint=api.url,
         role_session_name="awx-job-42",
@@ -205,7 +205,7 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
 @pytest.mark.parametrize("how", ["cvm_role", "assume_role"])
 def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_module, how):
     """The emulator issues 2-second credentials; a batch paced at 5 reads a second runs for about 3 seconds."""
-    names = ["r%02d" % n for n in range(20)]
+    names = [f"r{n:02d}" for n in range(20)]
     seed(api, dict.fromkeys(names, "forbid"))
     args = dict(stream_name=None, stream_names=names, concurrency=8, rate_limits={"DescribeLiveStreamState": 5})
     if how == "cvm_role":

@@ -15,7 +15,8 @@ import threading
 
 import live_api_emulator as live_emulator  # loaded by tests/conftest.py
 
-from ansible_collections.tencent.cloud.plugins.module_utils._client import Credentials, LiveClient
+from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveClient
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import Credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream
 

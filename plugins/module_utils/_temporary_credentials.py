@@ -1,0 +1,363 @@
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fetched, expiring credentials: the CAM role of a CVM instance (from the metadata service), STS
+AssumeRole on top of the credentials found, and RefreshingCredentials, which fetches them again
+when they near expiry. The credential chain (_credentials.py) decides when these are used.
+
+PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
+
+Temporary credentials are fetched once and fetched again when they near expiry (thread-safe:
+one fetch however many workers sign at that moment). Every secret fetched goes to on_secret
+(modules mask it in any output); no secret is ever part of a message, repr() or str().
+"""
+
+import datetime
+import json
+import threading
+import time
+from urllib.parse import quote
+
+try:
+    import requests
+except ImportError:
+    # _client.HAS_REQUESTS: the module fails with missing_required_lib before anything is fetched.
+    pass
+
+from ansible_collections.tencent.cloud.plugins.module_utils._client import StsClient, _reason
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import (
+    CredentialError,
+    Credentials,
+    secret_value_problem,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    TencentApiError,
+    TencentError,
+    TencentTransportError,
+    hint_for,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
+    CVM_ROLE_AUTO,
+    MAX_ROLE_DURATION,
+    MIN_ROLE_DURATION,
+)
+
+METADATA_ROLE_PATH = "/latest/meta-data/cam/security-credentials/"
+# Temporary credentials are renewed this long before they expire (at most half their lifetime):
+# Tencent allows 5 minutes of clock skew, and a request signed now may be retried later.
+REFRESH_MARGIN = 300.0
+# After a failed renewal, still-valid credentials are used and renewal is tried again this much later.
+REFRESH_RETRY_SECONDS = 10.0
+# The metadata service is local to the instance: a few quick retries, not the full API budget.
+MAX_METADATA_RETRIES = 2
+
+
+class AssumeRoleError(TencentApiError):
+    """STS refused AssumeRole: Tencent's code, message and RequestId, with a role-specific hint."""
+
+    def __init__(self, error, role_arn, source):
+        super().__init__(error.code, error.message, error.request_id, action="AssumeRole")
+        self.attempts = error.attempts
+        self.role_arn = role_arn
+        self.source = source
+
+    @property
+    def hint(self):
+        code = self.code
+        if code in ("ResourceNotFound.RoleNotFound", "InvalidParameter.RoleNotExist", "InternalError.IllegalRole"):
+            return f"The role {self.role_arn} does not exist or cannot be assumed: check role_arn (qcs::cam::uin/<account uin>:roleName/<role name>)."
+        if code in ("InvalidParameter.OverTimeError", "InvalidParameter.ParamError"):
+            return (
+                f"Check role_duration ({MIN_ROLE_DURATION} to {MAX_ROLE_DURATION} seconds, and at most the role's maximum session "
+                "duration) and role_session_name."
+            )
+        if code in ("UnauthorizedOperation", "AuthFailure.UnauthorizedOperation"):
+            return (
+                f"The credentials from {self.source} may not assume {self.role_arn}: the role's trust policy must allow them, and their CAM policy "
+                "must allow sts:AssumeRole."
+            )
+        base = hint_for(code, "AssumeRole")
+        if code.startswith("AuthFailure"):
+            return f"{base} These are the credentials from {self.source}, used to call AssumeRole."
+        return base
+
+    @property
+    def fatal(self):
+        # Every call of the task signs with the role's credentials: all would fail alike.
+        return True
+
+    def __str__(self):
+        text = f"Assuming the role {self.role_arn} with the credentials from {self.source} failed: {self.code}: {self.message} (RequestId: {self.request_id})"
+        if self.attempts > 1:
+            text += f" after {self.attempts} attempts"
+        return text + (". " + self.hint if self.hint else "")
+
+
+class RefreshingCredentials:
+    """Temporary credentials that ``fetch()`` obtains, fetched again when they near expiry.
+
+    current() is what a client calls before signing each request. It is thread-safe: when many
+    workers find the credentials due at once, one fetches and the others wait for its result.
+    If a renewal fails while the old credentials are still valid, they are used on, and the
+    renewal is tried again a little later.
+    """
+
+    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN, label=None):
+        self._fetch = fetch
+        self.source = source
+        self._label = label
+        self._clock = clock
+        self._margin = margin
+        self._lock = threading.Lock()
+        # (credentials, fetched at, retry renewal not before): replaced as a whole, read without the lock.
+        self._state = (None, None, 0.0)
+        self.fetches = 0
+        self.warnings = []
+
+    def _due(self, state, now):
+        creds, fetched_at, retry_at = state
+        if creds is None:
+            return True
+        if creds.expires_at is None:
+            return False
+        margin = min(self._margin, max(creds.expires_at - fetched_at, 0.0) / 2.0)
+        return now >= creds.expires_at - margin and now >= retry_at
+
+    def current(self):
+        state = self._state
+        if not self._due(state, self._clock()):
+            return state[0]
+        with self._lock:
+            state = self._state
+            now = self._clock()
+            if not self._due(state, now):
+                return state[0]
+            try:
+                fresh = self._fetch()
+            except TencentError:
+                old = state[0]
+                if old is not None and old.expires_at is not None and now < old.expires_at:
+                    self._state = (old, state[1], now + REFRESH_RETRY_SECONDS)
+                    return old
+                raise
+            self._state = (fresh, now, 0.0)
+            self.fetches += 1
+            return fresh
+
+    @property
+    def label(self):
+        """credential_source: the fetched credentials' (which know, for example, the CVM role auto found), else the given one."""
+        fetched = self._state[0]
+        return getattr(fetched, "label", None) or self._label
+
+    def __repr__(self):
+        return f"RefreshingCredentials(source={self.source!r}, fetches={self.fetches})"
+
+    __str__ = __repr__
+
+
+def _expiry(data, fallback):
+    """Unix expiry from ExpiredTime (seconds), else Expiration (ISO 8601 UTC), else fallback."""
+    expired_time = data.get("ExpiredTime")
+    if isinstance(expired_time, (int, float)) and not isinstance(expired_time, bool) and expired_time > 0:
+        return float(expired_time)
+    expiration = data.get("Expiration")
+    if isinstance(expiration, str):
+        try:
+            moment = datetime.datetime.strptime(expiration.strip(), "%Y-%m-%dT%H:%M:%SZ")
+            return moment.replace(tzinfo=datetime.timezone.utc).timestamp()
+        except ValueError:
+            pass
+    return fallback
+
+
+def _temporary(data, where, source, on_secret, fallback_expiry, label=None):
+    """Credentials from an answer holding TmpSecretId, TmpSecretKey, Token (and an expiry)."""
+    values = [data.get(name) for name in ("TmpSecretId", "TmpSecretKey", "Token")]
+    if not all(isinstance(value, str) and value for value in values):
+        missing = [
+            name
+            for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values)
+            if not (isinstance(value, str) and value)
+        ]
+        raise CredentialError(f"{where} answered without {', '.join(missing)}: is it really a Tencent Cloud service?")
+    for secret in values[1:]:
+        on_secret(secret)
+    for name, value in zip(("TmpSecretId", "TmpSecretKey", "Token"), values):
+        problem = secret_value_problem(name, value, f" from {where}")
+        if problem:
+            raise CredentialError(problem)
+    return Credentials(
+        values[0], values[1], values[2], expires_at=_expiry(data, fallback_expiry), source=source, label=label
+    )
+
+
+class MetadataService:
+    """GETs from the CVM instance metadata service (never through a proxy: it is local to the instance)."""
+
+    def __init__(
+        self, base_url, timeout=10.0, verify=True, retries=MAX_METADATA_RETRIES, session=None, sleep=time.sleep
+    ):
+        # base_url: as ConnectionSettings parsed metadata_url (scheme, host and port, checked there).
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.verify = verify
+        self.retry_policy = RetryPolicy(retries=min(retries, MAX_METADATA_RETRIES))
+        self._sleep = sleep
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False
+        self.session = session
+
+    def url(self, path):
+        return self.base_url + path
+
+    def get(self, path):
+        """(status, text) of GET path; raises CredentialError when the service cannot be reached."""
+        url = self.url(path)
+        attempt = 0
+        while True:
+            try:
+                answer = self.session.get(
+                    url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False
+                )
+                if answer.status_code < 500:
+                    return answer.status_code, answer.content.decode("utf-8", "replace")
+                error = TencentTransportError(f"HTTP {answer.status_code}", status=answer.status_code)
+            except requests.exceptions.RequestException as exc:
+                error = TencentTransportError(_reason(exc))
+            if not self.retry_policy.should_retry(error, "metadata", attempt):
+                raise CredentialError(
+                    f"could not get the CVM role credentials from the metadata service at {url} ({error.message}, {attempt + 1} attempts): "
+                    "cvm_role works only on a Tencent Cloud CVM instance; elsewhere use another credential source, or point metadata_url "
+                    "at the service"
+                )
+            self._sleep(self.retry_policy.delay(attempt))
+            attempt += 1
+
+    def bound_role(self):
+        """The name of the CAM role bound to the instance, or None."""
+        status, text = self.get(METADATA_ROLE_PATH)
+        name = text.strip().splitlines()[0].strip() if status == 200 and text.strip() else None
+        return name
+
+
+class CvmRoleFetcher:
+    """Fetches the instance role's temporary credentials from the metadata service."""
+
+    def __init__(self, metadata, role_name, on_secret, clock=time.time):
+        self.metadata = metadata
+        self.role_name = role_name
+        self._on_secret = on_secret
+        self._clock = clock
+
+    def role(self):
+        if self.role_name != CVM_ROLE_AUTO:
+            return self.role_name
+        name = self.metadata.bound_role()
+        if not name:
+            raise CredentialError(
+                f"cvm_role is {CVM_ROLE_AUTO} but no CAM role is bound to this CVM instance "
+                f"({self.metadata.url(METADATA_ROLE_PATH)} answered no role name): bind a role "
+                "to the instance, or use another credential source"
+            )
+        return name
+
+    def __call__(self):
+        role = self.role()
+        path = METADATA_ROLE_PATH + quote(role, safe="")
+        status, text = self.metadata.get(path)
+        if status == 404:
+            bound = self.metadata.bound_role()
+            fix = (
+                f"the role bound to it is {bound!r}: set cvm_role to it (or to {CVM_ROLE_AUTO})"
+                if bound
+                else "no role is bound to it: bind one to the instance, or use another credential source"
+            )
+            raise CredentialError(
+                f"the CVM instance has no CAM role {role!r} (the metadata service answered 404 for {self.metadata.url(path)}); {fix}"
+            )
+        if status != 200:
+            raise CredentialError(
+                f"the metadata service answered HTTP {status} for {self.metadata.url(path)}: check cvm_role and metadata_url"
+            )
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise CredentialError(
+                f"the metadata service answered {self.metadata.url(path)} with something that is not a JSON object: check metadata_url"
+            )
+        if data.get("Code") not in (None, "Success"):
+            raise CredentialError(
+                f"the metadata service refused the credentials of the CVM role {role!r} (Code {data.get('Code')})"
+            )
+        source = f"the CVM role {role} (metadata service {self.metadata.base_url})"
+        return _temporary(
+            data,
+            f"the metadata service ({self.metadata.url(path)})",
+            source,
+            self._on_secret,
+            self._clock() + 300,
+            label=f"CVM role {role}",
+        )
+
+
+class AssumeRoleFetcher:
+    """Calls STS AssumeRole, signed with the source credentials, for the role's temporary credentials."""
+
+    def __init__(self, sts, role_arn, session_name, duration, source, on_secret, clock=time.time, label=None):
+        self.sts = sts
+        self.role_arn = role_arn
+        self.session_name = session_name
+        self.duration = duration
+        self.source = source
+        self.label = label
+        self._on_secret = on_secret
+        self._clock = clock
+
+    def __call__(self):
+        try:
+            answer = self.sts.assume_role(self.role_arn, self.session_name, self.duration)
+        except TencentApiError as error:
+            # The STS error's own code, message and RequestId are carried over; its traceback adds nothing.
+            raise AssumeRoleError(error, self.role_arn, self.source) from None
+        data = answer.data
+        creds = data.get("Credentials")
+        if not isinstance(creds, dict):
+            raise CredentialError(f"STS ({self.sts.url}) answered AssumeRole without Credentials: check sts_endpoint")
+        merged = dict(creds, ExpiredTime=data.get("ExpiredTime"), Expiration=data.get("Expiration"))
+        source = f"the role {self.role_arn} (assumed with the credentials from {self.source})"
+        return _temporary(
+            merged, f"STS ({self.sts.url})", source, self._on_secret, self._clock() + self.duration, label=self.label
+        )
+
+
+def cvm_role_credentials(settings, on_secret, clock=time.time):
+    """The CVM instance's CAM role (settings.cvm_role), fetched from the metadata service and kept fresh."""
+    metadata = MetadataService(
+        settings.metadata[0], timeout=settings.timeout, verify=settings.verify, retries=settings.retries
+    )
+    return RefreshingCredentials(
+        CvmRoleFetcher(metadata, settings.cvm_role, on_secret, clock=clock),
+        f"the CVM role {settings.cvm_role} (metadata service {metadata.base_url})",
+        clock=clock,
+        label=f"CVM role {settings.cvm_role}",
+    )
+
+
+def assumed_role_credentials(credentials, role_arn, session_name, settings, on_secret, clock=time.time, session=None):
+    """The role role_arn, assumed with STS AssumeRole signed by credentials, and kept fresh."""
+    sts = StsClient.for_settings(credentials, settings, settings.sts, pool_size=1, session=session, clock=clock)
+    label = f"assumed role {role_arn} (with the credentials from {credentials.label})"
+    fetch = AssumeRoleFetcher(
+        sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock, label=label
+    )
+    return RefreshingCredentials(
+        fetch,
+        f"the role {role_arn} (assumed with the credentials from {credentials.source})",
+        clock=clock,
+        label=label,
+    )
