@@ -158,10 +158,11 @@ options:
     description:
       - Requests per second allowed per API action (the account's quota), for accounts whose quotas differ from
         Tencent's defaults.
-      - A task starts at most 95% of a quota in any one-second window (room for network jitter). When Tencent
-        answers C(RequestLimitExceeded) (other jobs or tools use the same account's quota), the task slows that
-        action down and probes back up (additive increase, multiplicative decrease), so tasks sharing a quota
-        settle on a fair share of it.
+      - A task never starts more than a quota in any one-second window. Until an action is throttled, a whole
+        quota starts at once and the next one 1.05 s later (room for network jitter). When Tencent answers
+        C(RequestLimitExceeded) (other jobs or tools use the same account's quota, or it takes no burst), the task
+        paces that action evenly at most 95% of the quota, slows it down and probes back up (additive increase,
+        multiplicative decrease), so tasks sharing a quota settle on a fair share of it.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
         C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
