@@ -41,6 +41,13 @@ CORE_OLDEST := 2.16
 CORE_OLDEST_SPEC := ansible-core>=2.16,<2.17
 VENV_OLDEST := .venv-$(CORE_OLDEST)
 VENV_OLDEST_STAMP := $(VENV_OLDEST)/.stamp-core$(CORE_OLDEST)
+# ... and the next one, ahead of the newest end while it is a pre-release (Python 3.13). The spec
+# names a pre-release, so pip takes ansible-core's release candidates (and only ansible-core's).
+# When it is released: make it CORE_NEWEST and drop these targets.
+CORE_NEXT := 2.22
+CORE_NEXT_SPEC := ansible-core>=2.22.0rc1,<2.23
+VENV_NEXT := .venv-$(CORE_NEXT)
+VENV_NEXT_STAMP := $(VENV_NEXT)/.stamp-core$(CORE_NEXT)
 # tools with their own venvs (Python 3.13, newest ansible-core), kept out of the test venvs:
 # antsibull-docs, antsibull-changelog and Sphinx (docs/requirements.txt) ...
 VENV_DOCS := .venv-docs
@@ -75,6 +82,8 @@ help:
 	@echo 'make units          ansible-test units (tests/unit/), ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
+	@echo 'make sanity-$(CORE_NEXT) units-$(CORE_NEXT) integration-$(CORE_NEXT)'
+	@echo '                    the same three on ansible-core $(CORE_NEXT) (pre-release, $(VENV_NEXT)/) on Python 3.13'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
@@ -87,7 +96,8 @@ help:
 	@echo '                    $(CORE_NEWEST), ansible-builder introspect, galaxy-importer (hack/build-check.sh)'
 	@echo 'make docs           the antsibull-docs Sphinx site: docs/build/build/html/index.html (hack/docs.sh)'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
-	@echo '                    (venv-oldest, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
+	@echo '                    (venv-oldest, venv-next, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_NEXT)/,'
+	@echo '                    $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
@@ -96,9 +106,10 @@ help:
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
 # ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
 
-.PHONY: venv venv-oldest venv-docs venv-importer
+.PHONY: venv venv-oldest venv-next venv-docs venv-importer
 venv: $(VENV_STAMP)
 venv-oldest: $(VENV_OLDEST_STAMP)
+venv-next: $(VENV_NEXT_STAMP)
 venv-docs: $(VENV_DOCS_STAMP)
 venv-importer: $(VENV_IMPORTER_STAMP)
 
@@ -115,6 +126,13 @@ $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
 	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
 	  exit 1; fi
 	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
+
+$(VENV_NEXT_STAMP): $(REQUIREMENTS)
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
+	  exit 1; fi
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_NEXT) $@ '$(CORE_NEXT_SPEC)' $(REQUIREMENTS)
 
 $(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV_DOCS) $@ '$(CORE_NEWEST_SPEC)' $(DOCS_REQUIREMENTS)
@@ -147,6 +165,12 @@ sanity-oldest: stage no-ignore-files $(VENV_OLDEST_STAMP)
 	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_OLDEST))/bin:$$PATH" \
 	  ansible-test sanity --local --python 3.11 $(SANITY_ARGS)
 
+.PHONY: sanity-$(CORE_NEXT)
+sanity-$(CORE_NEXT): stage no-ignore-files $(VENV_NEXT_STAMP)
+	$(VENV_NEXT)/bin/python hack/install_get_pip_stub.py 3.13
+	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_NEXT))/bin:$$PATH" \
+	  ansible-test sanity --local --python 3.13 $(SANITY_ARGS)
+
 .PHONY: units
 units: stage
 	hack/run-units.sh $(UNITS_ARGS)
@@ -157,9 +181,19 @@ units: stage
 units-oldest: stage $(VENV_OLDEST_STAMP)
 	VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
 
+.PHONY: units-$(CORE_NEXT)
+units-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
+	VENV=$(VENV_NEXT) hack/run-units.sh $(UNITS_ARGS)
+
 .PHONY: integration
 integration: stage
 	hack/run-integration.sh $(INTEGRATION_ARGS)
+
+# The target no_deprecation_warnings fails on any [DEPRECATION WARNING] our modules or role cause
+# (ansible-test turns them off for every other target); it runs on every series, and matters most here.
+.PHONY: integration-$(CORE_NEXT)
+integration-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
+	VENV=$(VENV_NEXT) hack/run-integration.sh $(INTEGRATION_ARGS)
 
 # The newcomer's path: nothing of the test tooling. hack/demo.sh picks the newest Python 3.10-3.14
 # (or DEMO_PYTHON=) and the newest ansible-core series it supports, builds its own venv
@@ -258,9 +292,10 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units units-oldest integration smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
+TEST_SUITES := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
+  integration integration-$(CORE_NEXT) smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
-test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
+test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \
 	  echo "==================== make $$t"; \
 	  start=$$SECONDS; \
@@ -279,4 +314,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_NEXT) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)
