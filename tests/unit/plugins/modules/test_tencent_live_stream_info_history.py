@@ -67,7 +67,7 @@ class FakeClient:
             for r in listed[(page - 1) * size : page * size]
         ]
         return ApiResponse(
-            {"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, "rid-h%d" % page
+            {"TotalNum": len(listed), "TotalPage": -(-len(listed) // size), "PublishInfo": info}, f"rid-h{page}"
         )
 
     def actions(self):
