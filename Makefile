@@ -104,6 +104,12 @@ help:
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
 
+# $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
+require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
+	  echo 'ERROR: Python $(1) not found (looked for python$(1) on PATH and ~/.pyenv/versions/$(1)*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON$(subst .,,$(1))=/path/to/python$(1) ...' >&2; \
+	  exit 1; fi
+
 # ---------------------------------------------------------------- virtual environments
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
 # ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
@@ -116,24 +122,15 @@ venv-docs: $(VENV_DOCS_STAMP)
 venv-importer: $(VENV_IMPORTER_STAMP)
 
 $(VENV_STAMP): $(REQUIREMENTS)
-	@if [ -z "$(PYTHON313)" ]; then \
-	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.13)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV) $@ '$(CORE_NEWEST_SPEC)' $(REQUIREMENTS)
 
 $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
-	@if [ -z "$(PYTHON311)" ]; then \
-	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.11)
 	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
 
 $(VENV_NEXT_STAMP): $(REQUIREMENTS)
-	@if [ -z "$(PYTHON313)" ]; then \
-	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.13)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV_NEXT) $@ '$(CORE_NEXT_SPEC)' $(REQUIREMENTS)
 
 $(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
@@ -213,18 +210,13 @@ demo:
 # found (PATH without the others, an empty PYENV_ROOT), once with Python 3.11 and once with 3.12.
 .PHONY: demo-test
 demo-test: $(VENV_STAMP)
-	@if [ -z "$(PYTHON311)" ]; then \
-	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
-	  exit 1; fi
-	@if [ -z "$(PYTHON312)" ]; then \
-	  echo 'ERROR: Python 3.12 not found (looked for python3.12 on PATH and ~/.pyenv/versions/3.12*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON312=/path/to/python3.12 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.11)
+	@$(call require-python,3.12)
 	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' \
 	  $(VENV)/bin/python -m pytest -p no:cacheprovider tests/demo $(DEMO_TEST_ARGS)
 
-# Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help).
+# Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help). It runs
+# the staged copy, $(STAGE) (it syncs it first with hack/stage.py, like make stage).
 .PHONY: bench
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)

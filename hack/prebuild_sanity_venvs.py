@@ -29,6 +29,16 @@ import sys
 URL_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*@\s*\S+.*$", re.MULTILINE)
 
 
+def offline(contents, replaced):
+    """The requirements text with each ``name @ URL`` line made ``name``; the lines replaced go to replaced."""
+
+    def plain(match):
+        replaced.append(match.group(0).strip())
+        return match.group(1)
+
+    return URL_REQUIREMENT.sub(plain, contents)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -47,17 +57,9 @@ def main():
             python=python, controller=True, command=None, ansible=False, coverage=False, minimize=False, sanity=test
         )
         replaced = []
-
-        def offline(contents, replaced=replaced):
-            def plain(match):
-                replaced.append(match.group(0).strip())
-                return match.group(1)
-
-            return URL_REQUIREMENT.sub(plain, contents)
-
         patched = [
             PipInstall(
-                requirements=[(path, offline(contents)) for path, contents in c.requirements],
+                requirements=[(path, offline(contents, replaced)) for path, contents in c.requirements],
                 constraints=list(c.constraints),
                 packages=list(c.packages),
             )

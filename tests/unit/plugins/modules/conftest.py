@@ -31,9 +31,15 @@ def run_module(monkeypatch, capsys):
                 monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": module_args})))
                 main()
         result = json.loads(capsys.readouterr().out)
-        # ansible-core 2.22+: the secrets a module registered travel to the controller in this key, which
-        # the controller takes out of the result (and masks wherever they show): so do we
-        result.pop("_ansible_new_secrets", None)
+        # ansible-core 2.22+ masks a module's no_log values on the controller, not in the module: the module
+        # returns them in _ansible_new_secrets, and the controller takes that key out and shows each of them
+        # as $REDACTED$ wherever it appears. The result here is the one the user sees, as before 2.22.
+        secrets = result.pop("_ansible_new_secrets", None)
+        if secrets:
+            text = json.dumps(result)
+            for secret in sorted(secrets, key=len, reverse=True):
+                text = text.replace(json.dumps(secret)[1:-1], "$REDACTED$")
+            result = json.loads(text)
         return result
 
     return run
