@@ -115,8 +115,10 @@ BAD_INPUT = [
         "secret_id has white space (a space, tab or line break) at its start or end",
     ),
     ({"secret_key": " emulator-secret-key-0000000000000000"}, "secret_key has white space"),
-    ({"session_token": "tok\n"}, "session_token has white space"),
-    ({"session_token": "tok\r"}, "session_token has white space"),
+    # (a token that is not a word of the message: ansible-core 2.22+ masks the token, without the white
+    # space, wherever it shows, and "tok" would turn "session_token" into "session_$REDACTED$en")
+    ({"session_token": "pasted-token\n"}, "session_token has white space"),
+    ({"session_token": "pasted-token\r"}, "session_token has white space"),
     ({"session_token": "to\nk"}, "session_token contains a control or other non-printable character"),
     ({"session_token": "tok\u2019en"}, "session_token contains a character outside Latin-1"),
     ({"endpoint": "http://live.tencentcloudapi.com"}, "uses plain http:// to a host that is not this machine"),
