@@ -349,6 +349,8 @@ class ApiClient:
     def _send(self, action, payload, credentials=None):
         headers = self._headers(action, payload, credentials)
         check_header_values(headers, action)
+        # the quota windows count this call from now (signed, about to be written), not from its turn
+        self.rate_limits.sent(action)
         try:
             answer = self.session.post(
                 self.url,

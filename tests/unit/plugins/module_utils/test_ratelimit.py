@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
+    BURST_WINDOW,
     DECREASE_FACTOR,
     SAFETY_MARGIN,
     RateLimiter,
@@ -48,28 +49,113 @@ def max_in_any_window(times, window=1.0):
     quota=st.integers(min_value=1, max_value=400),
     gaps=st.lists(st.floats(min_value=0.0, max_value=1.5, allow_nan=False), min_size=1, max_size=600),
     throttle_every=st.integers(min_value=0, max_value=50),
+    burst=st.booleans(),
 )
-def test_never_more_than_the_quota_in_any_one_second_window(quota, gaps, throttle_every):
-    """Whatever the arrival pattern (bursts, idle gaps, AIMD changes), no window holds more than margin x quota."""
+def test_never_more_than_the_quota_in_any_one_second_window(quota, gaps, throttle_every, burst):
+    """Whatever the arrival pattern (bursts, idle gaps, AIMD changes, the switch from bursting to the
+    even pace), no one-second window holds more than the quota, and no BURST_WINDOW more than the quota
+    (room for 50 ms of jitter); once paced evenly, no one-second window more than margin x quota."""
     clock = FakeClock(100.0)
-    limiter = RateLimiter(quota, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(quota, clock=clock, sleep=clock.sleep, burst=burst)
     starts = []
+    even_from = None
     for index, gap in enumerate(gaps):
         clock.now += gap
         limiter.acquire()
         starts.append(clock.now)
         if throttle_every and index % throttle_every == 0:
+            even_from = len(starts) if limiter.bursting else even_from
             limiter.throttled()
         else:
             limiter.answered(0.05)
+    assert max_in_any_window(starts, BURST_WINDOW - 1e-9) <= quota
+    # from the first throttled answer on (or from the start, burst=False): the even pace's cap
+    even = starts if not burst else starts[even_from:] if even_from is not None else []
     cap = max(1, int(quota * SAFETY_MARGIN))
-    assert max_in_any_window(starts) <= cap <= quota
+    assert max_in_any_window(even) <= cap <= quota
 
 
-def test_no_double_burst_at_the_start():
-    """A thousand callers at once: the first second holds 95 starts, evenly spread, not a burst of 100 + 100."""
+def test_bursting_one_quota_per_burst_window_never_a_double_burst():
+    """A thousand callers at once: a quota starts at once, the next quota 1.05 s later, and so on --
+    never 100 + 100 in one second, and 1,000 starts take 9 x 1.05 s (an even 95 % pace: 10.5 s)."""
     clock = FakeClock()
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    starts = []
+    for _dummy in range(1000):
+        limiter.acquire()
+        starts.append(clock.now)
+    assert starts[:100] == [0.0] * 100 and min(starts[100:]) == pytest.approx(BURST_WINDOW)
+    assert max_in_any_window(starts) == 100
+    assert max_in_any_window(starts, BURST_WINDOW - 1e-9) == 100
+    assert starts[-1] == pytest.approx(9 * BURST_WINDOW)
+    assert limiter.bursting and limiter.throttles == 0
+
+
+def test_the_first_throttled_answer_ends_bursting_for_good():
+    """Someone else uses the quota (or Tencent does not take a burst): from the first throttled answer
+    the limiter paces evenly at the decreased rate, and it does not burst again when the rate is back."""
+    clock = FakeClock()
+    limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
+    for _dummy in range(100):
+        limiter.acquire()
+    assert clock.now == 0.0
+    limiter.throttled()
+    assert not limiter.bursting and limiter.rate == pytest.approx(95 * DECREASE_FACTOR)
+    starts = []
+    for _dummy in range(200):
+        limiter.acquire()
+        starts.append(clock.now)
+    # the quota's window is respected across the switch, then the even pace holds
+    assert starts[0] >= 1.0
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) == pytest.approx(1 / (95 * DECREASE_FACTOR))
+    for _dummy in range(5000):
+        limiter.answered(0.1)
+    assert limiter.rate == pytest.approx(95.0) and not limiter.bursting
+    clock.now += 100.0  # idle: no burst is earned
+    waits = [limiter.acquire() for _dummy in range(3)]
+    assert waits[0] == 0 and waits[1] == pytest.approx(1 / 95.0)
+
+
+def test_a_call_held_up_on_this_side_counts_from_its_send():
+    """sent(): a call let go at 0 s but only sent at 0.3 s (a busy machine) holds the call a quota after
+    it back until 0.3 + 1.05 s."""
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.acquire()
+    clock.now = 0.3
+    limiter.sent()  # this thread's last call (the second)
+    limiter.acquire()
+    assert clock.now == pytest.approx(BURST_WINDOW)  # a quota after the first: 0 + 1.05
+    limiter.acquire()
+    assert clock.now == pytest.approx(0.3 + BURST_WINDOW)  # a quota after the second: from its send
+
+
+def test_a_late_answer_moves_its_call_later_in_the_windows():
+    """answered(): an answer 0.8 s after the send when the quickest round trip is 0.1 s means the call
+    reached Tencent about 0.7 s late; the call a quota after it waits for that."""
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    clock.now = 0.1
+    limiter.answered(0.1)  # the first call: the quickest round trip, not late
+    limiter.acquire()
+    clock.now = 0.9
+    limiter.answered(0.8)  # the second call: let go at 0.1, answered 0.8 s later
+    limiter.acquire()
+    assert clock.now == pytest.approx(BURST_WINDOW)
+    limiter.acquire()
+    assert clock.now == pytest.approx(0.9 - 0.1 + BURST_WINDOW)
+    # a throttled answer was not admitted: it moves nothing, and ends bursting
+    limiter.throttled()
+    assert limiter.fastest == pytest.approx(0.1) and not limiter.bursting
+
+
+def test_no_double_burst_at_the_start_when_pacing_evenly():
+    """burst=False: the first second holds 95 starts, evenly spread, not a burst of 100 + 100."""
+    clock = FakeClock()
+    limiter = RateLimiter(100, clock=clock, sleep=clock.sleep, burst=False)
     starts = []
     for _dummy in range(1000):
         limiter.acquire()
@@ -88,18 +174,26 @@ def test_late_wake_ups_do_not_lower_the_rate_nor_break_the_window():
     def late_sleep(seconds):
         clock.sleep(seconds + 0.003)
 
-    limiter = RateLimiter(100, clock=clock, sleep=late_sleep)
+    limiter = RateLimiter(100, clock=clock, sleep=late_sleep, burst=False)
     starts = []
     for _dummy in range(1000):
         limiter.acquire()
         starts.append(clock.now)
     assert starts[-1] <= 999 / 95.0 + 0.5  # not 999 x (1/95 + 0.003) = 13.5 s
     assert max_in_any_window(starts) <= 95
+    # bursting: a late wake-up only moves later starts later, never closer than BURST_WINDOW
+    limiter = RateLimiter(100, clock=clock, sleep=late_sleep)
+    starts = []
+    for _dummy in range(1000):
+        limiter.acquire()
+        starts.append(clock.now)
+    assert max_in_any_window(starts, BURST_WINDOW - 1e-9) <= 100
+    assert starts[-1] - starts[0] <= 9 * (BURST_WINDOW + 0.003) + 1e-6
 
 
-def test_idle_time_earns_no_burst():
+def test_idle_time_earns_no_burst_when_pacing_evenly():
     clock = FakeClock()
-    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep, burst=False)
     limiter.acquire()
     clock.now = 100.0
     waits = [limiter.acquire() for dummy in range(3)]
@@ -107,7 +201,7 @@ def test_idle_time_earns_no_burst():
 
 
 def test_real_threads_are_served_in_arrival_order_and_paced():
-    limiter = RateLimiter(200)
+    limiter = RateLimiter(200, burst=False)
     order, started = [], []
     lock = threading.Lock()
     ready = []
@@ -234,7 +328,8 @@ def test_aimd_two_clients_converge_to_a_fair_share_of_one_quota(neighbour):
     admitted = simulate([(first, 0.0), (second, 10.0)], server, 90.0, neighbour_rate=neighbour)
     available = 100 - neighbour
     alone = share(admitted[0], 2, 10)
-    assert 0.75 * available <= alone <= 96
+    # alone, it bursts: a quota every 1.05 s (whole-second buckets see 100 in most seconds)
+    assert 0.75 * available <= alone <= 100
     a, b = share(admitted[0], 50, 90), share(admitted[1], 50, 90)
     # fair: within 20 % of each other; efficient: together at least 75 % of what is left of the quota
     assert abs(a - b) <= 0.2 * max(a, b), (a, b)
@@ -248,13 +343,15 @@ def test_alone_against_the_strict_quota_no_call_is_throttled():
     limiter = RateLimiter(100, clock=clock, sleep=clock.sleep)
     server = StrictQuotaServer(100)
     admitted = simulate([(limiter, 0.0)], server, 30.0)
-    assert server.throttled == 0 and share(admitted[0], 0, 30) == pytest.approx(95, abs=1)
+    # a quota every 1.05 s: 29 bursts in 30 s, at least the even pace's 95/s, never a throttled call
+    assert server.throttled == 0 and 95 <= share(admitted[0], 0, 30) <= 100
+    assert limiter.bursting
 
 
 # --------------------------------------------------------------------------- the deadline
 def test_a_start_after_the_deadline_is_refused_without_waiting():
     clock = FakeClock()
-    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep, burst=False)
     deadline = 0.5
     starts = 0
     with pytest.raises(DeadlineExceeded) as caught:
@@ -267,6 +364,14 @@ def test_a_start_after_the_deadline_is_refused_without_waiting():
     assert "task_timeout" in str(caught.value)
     assert caught.value.failure()["kind"] == "deadline"
     assert limiter._queue == collections.deque()
+    # bursting: the quota starts at once, the next one only BURST_WINDOW later -- past the deadline
+    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
+    begin = clock.now
+    for _dummy in range(10):
+        limiter.acquire(begin + 0.5)
+    with pytest.raises(DeadlineExceeded):
+        limiter.acquire(begin + 0.5)
+    assert clock.now == begin
 
 
 def test_rate_limits_pass_the_deadline_and_feedback_to_the_action():
@@ -275,9 +380,11 @@ def test_rate_limits_pass_the_deadline_and_feedback_to_the_action():
     assert limits.quota("DescribeLiveStreamState") == 300 and limits.quota("ResumeLiveStream") == 20
     assert limits.limiter("ResumeLiveStream") is limits.limiter("ResumeLiveStream")
     assert limits.limiter("ResumeLiveStream").ceiling == pytest.approx(19)
-    limits.acquire("ResumeLiveStream", time_left=1.0)
-    with pytest.raises(DeadlineExceeded):
+    for _dummy in range(20):  # bursting: the quota at once
         limits.acquire("ResumeLiveStream", time_left=0.0)
+    with pytest.raises(DeadlineExceeded):  # the 21st only 1.05 s later
+        limits.acquire("ResumeLiveStream", time_left=1.0)
+    assert limits.stats()["ResumeLiveStream"]["bursting"]
     limits.throttled("ResumeLiveStream")
     assert limits.stats()["ResumeLiveStream"]["rate"] == pytest.approx(19 * DECREASE_FACTOR)
 
