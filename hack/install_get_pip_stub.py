@@ -24,7 +24,7 @@ def wanted_pip_versions(python_versions):
 
 
 def main():
-    python_versions = sys.argv[1:] or ["%d.%d" % sys.version_info[:2]]
+    python_versions = sys.argv[1:] or ["{}.{}".format(*sys.version_info[:2])]
     stub = os.path.join(os.path.dirname(os.path.abspath(__file__)), "get_pip_stub.py")
     with open(stub, encoding="utf-8") as f:
         stub_text = f.read()
@@ -39,7 +39,7 @@ def main():
             if current == stub_text or MARKER not in current:
                 print(f"get-pip for pip {pip_version}: {path} (present)")
                 continue
-        tmp = path + ".tmp%d" % os.getpid()
+        tmp = f"{path}.tmp{os.getpid()}"
         shutil.copyfile(stub, tmp)
         os.replace(tmp, path)
         print(f"get-pip for pip {pip_version}: {path} (offline stub installed)")

@@ -24,7 +24,9 @@ import sys
 
 # never copied, never deleted from the staged copy (relative to the collection root)
 KEEP_IN_DEST = ("tests/output",)
-# skipped in the no-git fallback walk
+# Skipped in the no-git fallback walk. This is NOT the list of what must not ship (galaxy.yml's
+# build_ignore is): the tests need hack/, the Makefile, tests/ and the rest of what a release leaves
+# out. The two overlap only in build output, VCS state, venvs and caches, which no one wants copied.
 EXCLUDE_TOP = (".git", ".build", "tests/output")
 EXCLUDE_ANY = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".tox")
 
@@ -141,10 +143,7 @@ def main():
         if rel_dir and not os.listdir(dirpath) and not any(k.startswith(rel_dir + os.sep) for k in KEEP_IN_DEST):
             os.rmdir(dirpath)
 
-    print(
-        "staged %d files (%s) in %s: %d copied, %d deleted"
-        % (len(files), source, os.path.relpath(dest), copied, deleted)
-    )
+    print(f"staged {len(files)} files ({source}) in {os.path.relpath(dest)}: {copied} copied, {deleted} deleted")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ from ansible_collections.tencent.cloud.plugins.module_utils._errors import Tence
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
 
+try:  # ansible-core 2.22+ masks secrets on the controller from what a module registers (no_log_values is not read)
+    from ansible.module_utils.secrets import register_secret
+except ImportError:  # before 2.22, exit_json and fail_json mask no_log_values themselves
+    register_secret = None
+
 
 class TencentModule:
     """Wraps an AnsibleModule whose spec includes the shared connection options."""
@@ -59,6 +64,8 @@ class TencentModule:
         """Secrets found in files or fetched (CVM role, STS) are masked in any output, like no_log options."""
         if secret:
             self.module.no_log_values.add(secret)
+            if register_secret is not None:
+                register_secret(secret)
 
     @property
     def settings(self):

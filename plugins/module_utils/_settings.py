@@ -309,11 +309,8 @@ class ConnectionSettings:
                 f"role_session_name {self.role_session_name!r} must be 2 to 128 letters, digits and +=,.@_-"
             )
         duration = self.role_duration
-        if (
-            isinstance(duration, bool)
-            or not isinstance(duration, int)
-            or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION
-        ):
+        is_int = isinstance(duration, int) and not isinstance(duration, bool)
+        if not is_int or not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION:
             problems.append(
                 f"role_duration must be a number of seconds between {MIN_ROLE_DURATION} and {MAX_ROLE_DURATION}, got {duration!r}"
             )

@@ -69,7 +69,7 @@ def run_tool(args, **kwargs):
     result = subprocess.run(
         args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=JOB_TIMEOUT, check=False, **kwargs
     )
-    assert result.returncode == 0, "%s failed (%d):\n%s" % (" ".join(args), result.returncode, result.stdout[-4000:])
+    assert result.returncode == 0, f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}"
     return result.stdout
 
 

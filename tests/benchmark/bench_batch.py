@@ -30,6 +30,7 @@ Usage: python tests/benchmark/bench_batch.py [--streams 1000] [--latency-ms 20] 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -44,7 +45,11 @@ import urllib.request
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "live_emulator.py")
+STAGE_SCRIPT = os.path.join(REPO_ROOT, "hack", "stage.py")
+QUOTAS_FILE = os.path.join(REPO_ROOT, "plugins", "module_utils", "_quotas.py")
 COLLECTION_SUBDIR = os.path.join("ansible_collections", "tencent", "cloud")
+# hack/stage.py's copy (what make stage syncs): REPO_ROOT/.build/ansible_collections/tencent/cloud
+STAGED_COLLECTIONS = os.path.join(REPO_ROOT, ".build")
 MODULE_SUBPATH = os.path.join("plugins", "modules", "tencent_live_stream.py")
 
 SECRET_ID = "AKIDEMULATOR00000000000000000000000"
@@ -53,8 +58,17 @@ DOMAIN = "5000.livepush.myqcloud.com"
 APP = "live"
 DESCRIBE = "DescribeLiveStreamState"
 RESUME = "ResumeLiveStream"
-# Tencent's per-account quotas (requests per second) for the two actions used here.
-QUOTA = {DESCRIBE: 300, RESUME: 100}
+
+
+def load_quotas():
+    """Tencent's per-account quotas (requests per second): the collection's one table, stdlib-only."""
+    spec = importlib.util.spec_from_file_location("tencent_cloud_quotas", QUOTAS_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.DEFAULT_QUOTAS)
+
+
+QUOTA = load_quotas()
 
 TARGET_WALL_RATIO = 1.15
 TARGET_API_RATIO = 1.1
@@ -75,9 +89,6 @@ TARGET_SDK_SPEEDUP = 3.0
 TARGET_MEMORY_MB = 100.0
 # rate_limits given to the module for the memory run only, when the emulator's quotas are off
 UNLIMITED_RATE = 100000
-
-COPY_IGNORE_TOP = (".git", ".build", "tests/output")
-COPY_IGNORE_ANY = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".tox")
 
 # Runs in a fresh interpreter so RUSAGE_CHILDREN holds nothing but the module process.
 MEMORY_WRAPPER = """
@@ -165,7 +176,7 @@ def log(message):
 
 
 def stream_names(count):
-    return ["bench-%06d" % index for index in range(count)]
+    return [f"bench-{index:06d}" for index in range(count)]
 
 
 def limit_seconds(describes, resumes):
@@ -199,7 +210,7 @@ class Emulator:
 
     @property
     def endpoint(self):
-        return "http://127.0.0.1:%d" % self.port
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=20.0):
         if not os.path.isfile(EMULATOR_SCRIPT):
@@ -282,7 +293,7 @@ class Emulator:
         streams = [{"domain_name": DOMAIN, "app_name": APP, "stream_name": name, "state": "forbid"} for name in names]
         seeded = self.control("POST", "streams", {"streams": streams})["seeded"]
         if seeded != len(names):
-            raise BenchError("the emulator seeded %s streams, expected %d" % (seeded, len(names)))
+            raise BenchError(f"the emulator seeded {seeded} streams, expected {len(names)}")
         self.control("DELETE", "calls")
 
     def call_summary(self, secret_ids=None, latency_ms=None):
@@ -334,39 +345,28 @@ def read_text(path):
 # --------------------------------------------------------------------------- collection and playbooks
 
 
-def copy_ignore(source_root):
-    def ignore(directory, names):
-        relative = os.path.relpath(directory, source_root)
-        skipped = set()
-        for name in names:
-            path = name if relative == "." else os.path.join(relative, name)
-            if (
-                name in COPY_IGNORE_ANY
-                or path in COPY_IGNORE_TOP
-                or name.endswith((".pyc", ".tar.gz"))
-                or (relative == "." and name.startswith(".venv"))
-            ):
-                skipped.add(name)
-        return skipped
-
-    return ignore
-
-
-def resolve_collections_path(given, workdir):
-    """The directory that holds ansible_collections/tencent/cloud (built by copying the repo if not given)."""
+def resolve_collections_path(given):
+    """The directory that holds ansible_collections/tencent/cloud: the staged copy (synced now by
+    hack/stage.py, as make stage does) unless one is given."""
     if given is None:
-        root = os.path.join(workdir, "collections")
-        log(f"copying the repository to {os.path.join(root, COLLECTION_SUBDIR)}")
-        shutil.copytree(REPO_ROOT, os.path.join(root, COLLECTION_SUBDIR), symlinks=True, ignore=copy_ignore(REPO_ROOT))
-    else:
-        given = os.path.abspath(given)
-        candidates = [given, os.path.dirname(given)]
-        suffix = os.sep + COLLECTION_SUBDIR
-        if given.rstrip(os.sep).endswith(suffix):
-            candidates.insert(0, given.rstrip(os.sep)[: -len(suffix)])
-        root = next((c for c in candidates if os.path.isfile(os.path.join(c, COLLECTION_SUBDIR, MODULE_SUBPATH))), None)
-        if root is None:
-            raise BenchError(f"--collections-path {given} holds no {os.path.join(COLLECTION_SUBDIR, MODULE_SUBPATH)}")
+        log(f"staging the collection: {STAGE_SCRIPT}")
+        completed = subprocess.run(
+            [sys.executable, STAGE_SCRIPT], stdin=subprocess.DEVNULL, capture_output=True, check=False
+        )
+        if completed.returncode != 0:
+            raise BenchError(
+                f"{STAGE_SCRIPT} failed (rc {completed.returncode}):\n{tail(completed.stderr.decode('utf-8', 'replace'))}"
+            )
+        log(completed.stdout.decode("utf-8", "replace").strip())
+        given = STAGED_COLLECTIONS
+    given = os.path.abspath(given)
+    candidates = [given, os.path.dirname(given)]
+    suffix = os.sep + COLLECTION_SUBDIR
+    if given.rstrip(os.sep).endswith(suffix):
+        candidates.insert(0, given.rstrip(os.sep)[: -len(suffix)])
+    root = next((c for c in candidates if os.path.isfile(os.path.join(c, COLLECTION_SUBDIR, MODULE_SUBPATH))), None)
+    if root is None:
+        raise BenchError(f"--collections-path {given} holds no {os.path.join(COLLECTION_SUBDIR, MODULE_SUBPATH)}")
     return root
 
 
@@ -448,14 +448,8 @@ def run_playbook(args, collections_path, workdir, playbook):
     ):
         detail = json.dumps(entry["result"], default=str)[:4000] if entry else ""
         raise BenchError(
-            "ansible-playbook %s failed (rc %d): %s\n%s\n%s"
-            % (
-                os.path.basename(playbook),
-                completed.returncode,
-                detail,
-                tail(completed.stdout.decode("utf-8", "replace")),
-                tail(completed.stderr.decode("utf-8", "replace")),
-            )
+            f"ansible-playbook {os.path.basename(playbook)} failed (rc {completed.returncode}): {detail}\n"
+            f"{tail(completed.stdout.decode('utf-8', 'replace'))}\n{tail(completed.stderr.decode('utf-8', 'replace'))}"
         )
     return wall, entry["result"]
 
@@ -473,7 +467,7 @@ def scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=
     playbook = write_playbook(
         workdir, label, args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names
     )
-    log("%s: one task, %d streams, %g ms, %s window" % (label, len(names), latency_ms, window))
+    log(f"{label}: one task, {len(names)} streams, {latency_ms:g} ms, {window} window")
     wall, result = run_playbook(args, collections_path, workdir, playbook)
     counts = result.get("counts") or {}
     if counts.get("changed") != len(names) or counts.get("failed") or counts.get("skipped"):
@@ -481,7 +475,7 @@ def scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=
     calls = emulator.call_summary(latency_ms=latency_ms)
     left = emulator.forbidden_left()
     if left:
-        raise BenchError("%d streams are still forbidden after the batch task" % left)
+        raise BenchError(f"{left} streams are still forbidden after the batch task")
     return {
         "wall": wall,
         "streams": len(names),
@@ -520,7 +514,7 @@ class NeighbourThread(threading.Thread):
             if delay > 0 and self.halt.wait(delay):
                 break
             request = models.ResumeLiveStreamRequest()
-            request.DomainName, request.AppName, request.StreamName = DOMAIN, "neighbour", "other-%d" % self.sent
+            request.DomainName, request.AppName, request.StreamName = DOMAIN, "neighbour", f"other-{self.sent}"
             self.sent += 1
             try:
                 self.client.ResumeLiveStream(request)
@@ -531,18 +525,17 @@ class NeighbourThread(threading.Thread):
 
 def scenario_contention(args, emulator, collections_path, workdir, count):
     """Two batch tasks at once on one account, each with ``count`` streams, and a neighbour."""
-    tasks = [["%s-%06d" % (label, index) for index in range(count)] for label in ("ta", "tb")]
+    tasks = [[f"{label}-{index:06d}" for index in range(count)] for label in ("ta", "tb")]
     emulator.seed(tasks[0] + tasks[1], credentials=[*TASK_KEYS, NEIGHBOUR_KEY])
     playbooks = []
     for index, (key, secret) in enumerate(TASK_KEYS):
         options = module_options(
             emulator.endpoint, {"stream_names": "{{ bench_names }}", "secret_id": key, "secret_key": secret}
         )
-        playbooks.append(write_playbook(workdir, "contention-%d" % index, args.python, options, tasks[index]))
+        playbooks.append(write_playbook(workdir, f"contention-{index}", args.python, options, tasks[index]))
     neighbour_rate = NEIGHBOUR_SHARE * QUOTA[RESUME]
     log(
-        "(e) contention: two tasks of %d streams on one account, a neighbour at %g ResumeLiveStream/s"
-        % (count, neighbour_rate)
+        f"(e) contention: two tasks of {count} streams on one account, a neighbour at {neighbour_rate:g} ResumeLiveStream/s"
     )
     outcomes = [None, None]
 
@@ -552,7 +545,7 @@ def scenario_contention(args, emulator, collections_path, workdir, count):
         except BenchError as error:
             outcomes[index] = error
 
-    neighbour = NeighbourThread("127.0.0.1:%d" % emulator.port, neighbour_rate)
+    neighbour = NeighbourThread(f"127.0.0.1:{emulator.port}", neighbour_rate)
     neighbour.start()
     time.sleep(1.0)  # the neighbour is already there when the tasks start
     started = time.monotonic()
@@ -569,7 +562,7 @@ def scenario_contention(args, emulator, collections_path, workdir, count):
         if isinstance(outcome, BenchError) or outcome is None:
             # a failed task is a result here (failed streams), not a broken benchmark
             failed += count
-            log("    task %d failed: %s" % (index, str(outcome)[:2000]))
+            log(f"    task {index} failed: {str(outcome)[:2000]}")
             continue
         counts = outcome[1].get("counts") or {}
         failed += (counts.get("failed") or 0) + (counts.get("skipped") or 0)
@@ -607,14 +600,14 @@ def scenario_loop(args, emulator, collections_path, workdir, names):
         args, collections_path, workdir, write_playbook(workdir, "loop-empty", args.python, options, [], loop=True)
     )[0]
     emulator.seed(names)
-    log("(b) loop: %d single-stream iterations" % len(sample))
+    log(f"(b) loop: {len(sample)} single-stream iterations")
     wall, result = run_playbook(
         args, collections_path, workdir, write_playbook(workdir, "loop", args.python, options, sample, loop=True)
     )
     items = result.get("results") or []
     changed = sum(1 for item in items if item.get("changed") and not item.get("failed"))
     if len(items) != len(sample) or changed != len(sample):
-        raise BenchError("the loop resumed %d of %d streams" % (changed, len(sample)))
+        raise BenchError(f"the loop resumed {changed} of {len(sample)} streams")
     calls = emulator.call_summary()
     per_item = max(0.0, wall - startup) / len(sample)
     return {
@@ -678,14 +671,14 @@ def scenario_sdk(args, emulator, workdir, names):
     with open(config_path, "w", encoding="utf-8") as handle:
         json.dump(
             {
-                "endpoint": "127.0.0.1:%d" % emulator.port,
+                "endpoint": f"127.0.0.1:{emulator.port}",
                 "names": names,
                 "limit": limit,
                 "budget": args.sdk_max_seconds,
             },
             handle,
         )
-    log("(c) SDK: sequential script over %s streams" % (limit or len(names)))
+    log(f"(c) SDK: sequential script over {limit or len(names)} streams")
     started = time.monotonic()
     completed = subprocess.run(
         [args.python, os.path.abspath(__file__), "--sdk-worker", config_path],
@@ -701,8 +694,7 @@ def scenario_sdk(args, emulator, workdir, names):
         report = None
     if completed.returncode != 0 or report is None or not report["done"]:
         raise BenchError(
-            "the SDK script broke (rc %d):\n%s"
-            % (completed.returncode, tail(completed.stderr.decode("utf-8", "replace")))
+            f"the SDK script broke (rc {completed.returncode}):\n{tail(completed.stderr.decode('utf-8', 'replace'))}"
         )
     calls = emulator.call_summary()
     done = report["done"]
@@ -733,10 +725,7 @@ def scenario_memory(args, emulator, collections_path, workdir):
         json.dump({"ANSIBLE_MODULE_ARGS": module_options(emulator.endpoint, extra)}, handle)
     out_path = os.path.join(workdir, "memory-out.json")
     module = os.path.join(collections_path, COLLECTION_SUBDIR, MODULE_SUBPATH)
-    log(
-        "memory: the module process alone, %d streams (emulator quotas %s)"
-        % (count, "on" if args.memory_quotas else "off")
-    )
+    log(f"memory: the module process alone, {count} streams (emulator quotas {'on' if args.memory_quotas else 'off'})")
     completed = subprocess.run(
         [args.python, "-c", MEMORY_WRAPPER, args.python, module, args_path, out_path],
         cwd=workdir,
@@ -759,7 +748,7 @@ def scenario_memory(args, emulator, collections_path, workdir):
         )
     counts = output.get("counts") or {}
     if counts.get("changed") != count:
-        raise BenchError("the memory run resumed %s of %d streams" % (counts.get("changed"), count))
+        raise BenchError(f"the memory run resumed {counts.get('changed')} of {count} streams")
     return {
         "streams": count,
         "peak_mb": measured["maxrss_kib"] / 1024.0,
@@ -813,11 +802,11 @@ def calls_cell(calls, action, scale=None):
     if scale:
         return "~" + fmt_int(total * scale)
     throttled = calls["throttled_by_action"].get(action, 0)
-    return fmt_int(total) + (" (%d throttled)" % throttled if throttled else "")
+    return fmt_int(total) + (f" ({throttled} throttled)" if throttled else "")
 
 
 def throttled_cell(count):
-    return "%d (all retried)" % count if count else "0"
+    return f"{count} (all retried)" if count else "0"
 
 
 def build_rows(n, batch, loop, sdk):
@@ -831,104 +820,79 @@ def build_rows(n, batch, loop, sdk):
             calls_cell(batch["calls"], RESUME),
             throttled_cell(batch["calls"]["throttled"]),
             "0",
-            "%.0f" % (n / batch["wall"]),
-            "%.2fx" % (batch["wall"] / limit_n),
+            f"{n / batch['wall']:.0f}",
+            f"{batch['wall'] / limit_n:.2f}x",
             "1x",
         ]
     ]
-    sample = loop["streams"]
-    if sample < n:
-        rows.append(
-            [
-                "(b) loop: single-stream tasks, measured",
-                fmt_int(sample),
-                fmt_seconds(loop["wall"]),
-                calls_cell(loop["calls"], DESCRIBE),
-                calls_cell(loop["calls"], RESUME),
-                str(loop["calls"]["throttled"]),
-                "0",
-                "%.1f" % (sample / loop["wall"]),
-                "%.2fx" % (loop["wall"] / limit_seconds(sample, sample)),
-                "-",
-            ]
-        )
-        wall = loop["extrapolated_wall"]
-        rows.append(
-            [
-                "(b) loop: extrapolated from %d" % sample,
-                fmt_int(n),
-                fmt_seconds(wall),
-                calls_cell(loop["calls"], DESCRIBE, n / float(sample)),
-                calls_cell(loop["calls"], RESUME, n / float(sample)),
-                "-",
-                "-",
-                "%.1f" % (n / wall),
-                "%.2fx" % (wall / limit_n),
-                "%.1fx" % (wall / batch["wall"]),
-            ]
-        )
-    else:
-        rows.append(
-            [
-                "(b) loop: single-stream tasks",
-                fmt_int(n),
-                fmt_seconds(loop["wall"]),
-                calls_cell(loop["calls"], DESCRIBE),
-                calls_cell(loop["calls"], RESUME),
-                str(loop["calls"]["throttled"]),
-                "0",
-                "%.1f" % (n / loop["wall"]),
-                "%.2fx" % (loop["wall"] / limit_n),
-                "%.1fx" % (loop["wall"] / batch["wall"]),
-            ]
-        )
-    if sdk["extrapolated"]:
-        done = sdk["streams"]
-        rows.append(
-            [
-                "(c) SDK script, sequential: measured",
-                fmt_int(done),
-                fmt_seconds(sdk["wall"]),
-                calls_cell(sdk["calls"], DESCRIBE),
-                calls_cell(sdk["calls"], RESUME),
-                str(sdk["calls"]["throttled"]),
-                fmt_int(sdk["failed_streams"]),
-                "%.1f" % (done / sdk["wall"]),
-                "%.2fx" % (sdk["wall"] / limit_seconds(done, done)),
-                "-",
-            ]
-        )
-        wall = sdk["extrapolated_wall"]
-        rows.append(
-            [
-                "(c) SDK script: extrapolated from %d" % done,
-                fmt_int(n),
-                fmt_seconds(wall),
-                calls_cell(sdk["calls"], DESCRIBE, n / float(done)),
-                calls_cell(sdk["calls"], RESUME, n / float(done)),
-                "-",
-                "-",
-                "%.1f" % (n / wall),
-                "%.2fx" % (wall / limit_n),
-                "%.1fx" % (wall / batch["wall"]),
-            ]
-        )
-    else:
-        rows.append(
-            [
-                f"(c) SDK script, sequential (all {fmt_int(n)})",
-                fmt_int(n),
-                fmt_seconds(sdk["wall"]),
-                calls_cell(sdk["calls"], DESCRIBE),
-                calls_cell(sdk["calls"], RESUME),
-                str(sdk["calls"]["throttled"]),
-                fmt_int(sdk["failed_streams"]),
-                "%.1f" % (n / sdk["wall"]),
-                "%.2fx" % (sdk["wall"] / limit_n),
-                "%.1fx" % (sdk["wall"] / batch["wall"]),
-            ]
-        )
+    rows += sample_rows(
+        n,
+        batch,
+        loop,
+        loop["streams"] < n,
+        ("(b) loop: single-stream tasks, measured", "(b) loop: extrapolated from", "(b) loop: single-stream tasks"),
+    )
+    rows += sample_rows(
+        n,
+        batch,
+        sdk,
+        sdk["extrapolated"],
+        (
+            "(c) SDK script, sequential: measured",
+            "(c) SDK script: extrapolated from",
+            f"(c) SDK script, sequential (all {fmt_int(n)})",
+        ),
+    )
     return rows
+
+
+def sample_rows(n, batch, run, extrapolated, labels):
+    """The rows of (b) or (c): the run over all N, or the sample measured and its extrapolation to N."""
+    measured_label, extrapolated_label, whole_label = labels
+    limit_n = limit_seconds(n, n)
+    calls, done, wall = run["calls"], run["streams"], run["wall"]
+    measured = [
+        calls_cell(calls, DESCRIBE),
+        calls_cell(calls, RESUME),
+        str(calls["throttled"]),
+        fmt_int(run["failed_streams"]),
+    ]
+    if not extrapolated:
+        return [
+            [
+                whole_label,
+                fmt_int(n),
+                fmt_seconds(wall),
+                *measured,
+                f"{n / wall:.1f}",
+                f"{wall / limit_n:.2f}x",
+                f"{wall / batch['wall']:.1f}x",
+            ]
+        ]
+    scaled = run["extrapolated_wall"]
+    return [
+        [
+            measured_label,
+            fmt_int(done),
+            fmt_seconds(wall),
+            *measured,
+            f"{done / wall:.1f}",
+            f"{wall / limit_seconds(done, done):.2f}x",
+            "-",
+        ],
+        [
+            f"{extrapolated_label} {done}",
+            fmt_int(n),
+            fmt_seconds(scaled),
+            calls_cell(calls, DESCRIBE, n / float(done)),
+            calls_cell(calls, RESUME, n / float(done)),
+            "-",
+            "-",
+            f"{n / scaled:.1f}",
+            f"{scaled / limit_n:.2f}x",
+            f"{scaled / batch['wall']:.1f}x",
+        ],
+    ]
 
 
 HEADERS = [
@@ -945,38 +909,20 @@ HEADERS = [
 ]
 
 
-def render_table(rows, markdown):
-    if markdown:
-        lines = [
-            "| " + " | ".join(HEADERS) + " |",
-            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADERS))) + "|",
-        ]
-        lines.extend("| " + " | ".join(row) + " |" for row in rows)
-        return "\n".join(lines)
-    widths = [max(len(str(row[i])) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
-
-    def line(cells):
-        return "  ".join(
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(cells)
-        ).rstrip()
-
-    return "\n".join([line(HEADERS), line(["-" * w for w in widths])] + [line(row) for row in rows])
-
-
 def evaluate_targets(n, batch, loop, sdk, memory):
     """(met, text) for each target; met is None when it was not measured."""
     limit_n = limit_seconds(n, n)
     wall = batch["wall"]
     loop_wall = loop["extrapolated_wall"] if loop["streams"] < n else loop["wall"]
-    loop_how = " (loop extrapolated from %d)" % loop["streams"] if loop["streams"] < n else ""
-    sdk_how = " (SDK extrapolated from %d)" % sdk["streams"] if sdk["extrapolated"] else ""
+    loop_how = f" (loop extrapolated from {loop['streams']})" if loop["streams"] < n else ""
+    sdk_how = f" (SDK extrapolated from {sdk['streams']})" if sdk["extrapolated"] else ""
     calls = batch["calls"]
     describes = calls["by_action"].get(DESCRIBE, 0)
     resumes = calls["by_action"].get(RESUME, 0)
     others = {a: c for a, c in calls["by_action"].items() if a not in (DESCRIBE, RESUME)}
     extra = []
     if calls["throttled"]:
-        extra.append("%d of them RequestLimitExceeded answers from the emulator's quota, retried" % calls["throttled"])
+        extra.append(f"{calls['throttled']} of them RequestLimitExceeded answers from the emulator's quota, retried")
     if others:
         extra.append(f"other calls {others}")
     targets = [
@@ -986,8 +932,8 @@ def evaluate_targets(n, batch, loop, sdk, memory):
         ),
         (
             batch["failed_streams"] == 0,
-            "no RequestLimitExceeded surfaces as a failure: task succeeded, %d throttled answers absorbed by retries"
-            % calls["throttled"],
+            f"no RequestLimitExceeded surfaces as a failure: task succeeded, {calls['throttled']} throttled answers "
+            "absorbed by retries",
         ),
         (
             loop_wall / wall >= TARGET_LOOP_SPEEDUP,
@@ -1001,8 +947,8 @@ def evaluate_targets(n, batch, loop, sdk, memory):
         ),
         (
             describes == n and resumes == n and not others,
-            "exactly N %s and F %s calls (no faults injected): %d and %d for N = F = %d%s"
-            % (DESCRIBE, RESUME, describes, resumes, n, " ({})".format("; ".join(extra)) if extra else ""),
+            f"exactly N {DESCRIBE} and F {RESUME} calls (no faults injected): {describes} and {resumes} for N = F = {n}"
+            + (f" ({'; '.join(extra)})" if extra else ""),
         ),
     ]
     if memory is None:
@@ -1040,19 +986,19 @@ def pacing_row(label, run):
     calls = run["calls"]
     api, wall, limit = calls["api_phase"], run["wall"], run["limit"]
     throttled = calls["throttled"]
-    share = " (%.1f%%)" % (100.0 * throttled / calls["calls"]) if calls["calls"] else ""
+    share = f" ({100.0 * throttled / calls['calls']:.1f}%)" if calls["calls"] else ""
     return [
         label,
         fmt_int(run["streams"]),
         fmt_seconds(limit),
         fmt_seconds(api),
-        "%.2fx" % (api / limit),
+        f"{api / limit:.2f}x",
         fmt_seconds(wall),
-        "%.2fx" % (wall / limit),
+        f"{wall / limit:.2f}x",
         fmt_seconds(max(0.0, wall - api)),
         calls_cell(calls, DESCRIBE),
         calls_cell(calls, RESUME),
-        "%d%s" % (throttled, share),
+        f"{throttled}{share}",
         fmt_int(run["failed_streams"]),
         str(calls["window_max"].get(RESUME, "-")),
     ]
@@ -1115,8 +1061,8 @@ def pacing_targets(sweep, contention):
         targets.append(
             (
                 share <= TARGET_THROTTLED_SHARE,
-                "%g ms: <= %.0f%% throttled answers: %d of %d calls (%.2f%%)"
-                % (run["latency_ms"], 100 * TARGET_THROTTLED_SHARE, calls["throttled"], calls["calls"], 100 * share),
+                f"{run['latency_ms']:g} ms: <= {100 * TARGET_THROTTLED_SHARE:.0f}% throttled answers: "
+                f"{calls['throttled']} of {calls['calls']} calls ({100 * share:.2f}%)",
             )
         )
     if contention is not None:
@@ -1124,8 +1070,8 @@ def pacing_targets(sweep, contention):
         targets.append(
             (
                 contention["failed_streams"] == 0 and not contention["forbidden_left"],
-                "contention: zero failed streams: %d failed or not attempted, %d still forbidden"
-                % (contention["failed_streams"], contention["forbidden_left"]),
+                f"contention: zero failed streams: {contention['failed_streams']} failed or not attempted, "
+                f"{contention['forbidden_left']} still forbidden",
             )
         )
         api, limit = calls["api_phase"], contention["limit"]
@@ -1136,6 +1082,25 @@ def pacing_targets(sweep, contention):
             )
         )
     return targets
+
+
+def target_lines(out, targets, markdown):
+    """Append a line per (met, text) target to out (met None: not measured); return the missed texts."""
+    missed = []
+    for met, text in targets:
+        status = "not measured" if met is None else ("met" if met else "NOT MET")
+        out.append(f"- **{status}**: {text}" if markdown else f"  [{status}] {text}")
+        if met is False:
+            missed.append(text)
+    return missed
+
+
+def warn_missed(missed):
+    if missed:
+        sys.stderr.write("\n" + "!" * 78 + "\n")
+        for text in missed:
+            sys.stderr.write(f"!!! TARGET NOT MET: {text}\n")
+        sys.stderr.write("!" * 78 + "\n")
 
 
 def print_pacing_report(args, sweep, bucket, contention):
@@ -1154,61 +1119,43 @@ def print_pacing_report(args, sweep, bucket, contention):
         "API phase = the emulator's first request to its last answer (call-log time of the last call + the latency it adds); "
         "end-to-end = the ansible-playbook run(s); fixed cost = end-to-end - API phase (Ansible start-up, result handling).",
         "strict window: the emulator admits a call only if fewer than the quota were admitted in the last 1.0 s (first second "
-        "included); token bucket: bursts up to the quota. max in 1 s = the most %s calls the emulator admitted in any "
-        "1.0 s window (quota %d)." % (RESUME, QUOTA[RESUME]),
+        f"included); token bucket: bursts up to the quota. max in 1 s = the most {RESUME} calls the emulator admitted "
+        f"in any 1.0 s window (quota {QUOTA[RESUME]}).",
     ]
     if contention is not None:
         notes.append(
-            "contention: two tasks of %s streams at once, SecretIds of one account; a neighbour (official SDK, never "
-            "adapting) sends %g %s/s on the same account (%d calls, %d throttled); shared limit = max(2N/%d, "
-            "2F/(%d - %g)) = %.1f s; call counts and API phase are the two tasks' (each ended after %s s)."
-            % (
-                fmt_int(contention["streams"] // 2),
-                contention["neighbour_rate"],
-                RESUME,
-                contention["neighbour_sent"],
-                contention["neighbour_throttled"],
-                QUOTA[DESCRIBE],
-                QUOTA[RESUME],
-                contention["neighbour_rate"],
-                contention["limit"],
-                " and ".join(f"{w:.1f}" for w in contention["task_walls"]),
-            )
+            f"contention: two tasks of {fmt_int(contention['streams'] // 2)} streams at once, SecretIds of one "
+            f"account; a neighbour (official SDK, never adapting) sends {contention['neighbour_rate']:g} {RESUME}/s on "
+            f"the same account ({contention['neighbour_sent']} calls, {contention['neighbour_throttled']} throttled); "
+            f"shared limit = max(2N/{QUOTA[DESCRIBE]}, 2F/({QUOTA[RESUME]} - {contention['neighbour_rate']:g})) = "
+            f"{contention['limit']:.1f} s; call counts and API phase are the two tasks' (each ended after "
+            f"{' and '.join(f'{w:.1f}' for w in contention['task_walls'])} s)."
         )
     out.extend(bullet + note for note in notes)
     out.append("")
-    out.append("%sPacing targets (N = F = 1,000):" % ("#### " if markdown else ""))
+    out.append(f"{'#### ' if markdown else ''}Pacing targets (N = F = 1,000):")
     out.append("")
-    missed = []
-    for met, text in pacing_targets(sweep, contention):
-        status = "met" if met else "NOT MET"
-        out.append(f"{bullet}**{status}**: {text}" if markdown else f"  [{status}] {text}")
-        if not met:
-            missed.append(text)
+    missed = target_lines(out, pacing_targets(sweep, contention), markdown)
     print("\n".join(out))
     sys.stdout.flush()
-    if missed:
-        sys.stderr.write("\n" + "!" * 78 + "\n")
-        for text in missed:
-            sys.stderr.write(f"!!! TARGET NOT MET: {text}\n")
-        sys.stderr.write("!" * 78 + "\n")
+    warn_missed(missed)
 
 
 def print_report(args, n, batch, loop, sdk, memory, machine, total):
     markdown = args.markdown
     out = []
     out.append(
-        "%s tencent.cloud.tencent_live_stream benchmark: %s forbidden streams resumed, emulator latency %g ms per request, quotas on "
-        "(%s %d/s, %s %d/s), strict one-second window"
-        % ("###" if markdown else "==", fmt_int(n), args.latency_ms, DESCRIBE, QUOTA[DESCRIBE], RESUME, QUOTA[RESUME])
+        f"{'###' if markdown else '=='} tencent.cloud.tencent_live_stream benchmark: {fmt_int(n)} forbidden streams "
+        f"resumed, emulator latency {args.latency_ms:g} ms per request, quotas on ({DESCRIBE} {QUOTA[DESCRIBE]}/s, "
+        f"{RESUME} {QUOTA[RESUME]}/s), strict one-second window"
     )
     out.append("")
-    out.append(render_table(build_rows(n, batch, loop, sdk), markdown))
+    out.append(render(HEADERS, build_rows(n, batch, loop, sdk), markdown))
     out.append("")
     bullet = "- " if markdown else "  "
     notes = [
-        "limit = max(N/%d, F/%d) s = %.1f s for N = F = %s: the fastest the quotas allow; wall / limit is the ratio to it."
-        % (QUOTA[DESCRIBE], QUOTA[RESUME], limit_seconds(n, n), fmt_int(n)),
+        f"limit = max(N/{QUOTA[DESCRIBE]}, F/{QUOTA[RESUME]}) s = {limit_seconds(n, n):.1f} s for N = F = {fmt_int(n)}: "
+        "the fastest the quotas allow; wall / limit is the ratio to it.",
         "wall s includes ansible-playbook start-up for (a) and (b) ({:.2f} s for an empty loop on this machine) and interpreter start-up "
         "and SDK import for (c).".format(loop["startup"]),
     ]
@@ -1222,29 +1169,29 @@ def print_report(args, n, batch, loop, sdk, memory, machine, total):
         notes.append("(a) other error answers (retried): {}.".format(batch["calls"]["errors"]))
     if loop["streams"] < n:
         notes.append(
-            "(b) timed on %d streams and extrapolated: start-up + %.3f s per iteration x %s."
-            % (loop["streams"], loop["per_item"], fmt_int(n))
+            f"(b) timed on {loop['streams']} streams and extrapolated: start-up + {loop['per_item']:.3f} s per "
+            f"iteration x {fmt_int(n)}."
         )
     if sdk["extrapolated"]:
         why = (
             f"stopped after --sdk-max-seconds {args.sdk_max_seconds:g}"
             if sdk["budget_hit"]
-            else "--sdk-sample %d" % sdk["streams"]
+            else f"--sdk-sample {sdk['streams']}"
         )
-        notes.append("(c) timed on %d streams (%s) and extrapolated to %s." % (sdk["streams"], why, fmt_int(n)))
+        notes.append(f"(c) timed on {sdk['streams']} streams ({why}) and extrapolated to {fmt_int(n)}.")
     else:
         notes.append(f"(c) ran over all {fmt_int(n)} streams (not extrapolated); official SDK defaults, no retryer.")
     if sdk["failed_streams"]:
         notes.append(
-            "(c) the SDK script FAILED on %d streams: %s."
-            % (sdk["failed_streams"], ", ".join("%s x%d" % kv for kv in sorted(sdk["errors"].items())))
+            f"(c) the SDK script FAILED on {sdk['failed_streams']} streams: "
+            f"{', '.join(f'{code} x{count}' for code, count in sorted(sdk['errors'].items()))}."
         )
     if memory is not None:
         how = (
             "emulator quotas ON and the module's default rate limits"
             if args.memory_quotas
-            else "emulator quotas OFF and the module's rate_limits raised to %d/s for this run only, to keep it short"
-            % UNLIMITED_RATE
+            else f"emulator quotas OFF and the module's rate_limits raised to {UNLIMITED_RATE}/s for this run only, "
+            "to keep it short"
         )
         notes.append(
             "Module peak memory: {:.1f} MB peak RSS (ru_maxrss) of the module process run directly (python {} args.json), {} streams, {}; "
@@ -1264,24 +1211,15 @@ def print_report(args, n, batch, loop, sdk, memory, machine, total):
     out.extend(bullet + note for note in notes)
     out.append("")
     out.append(
-        "%sTargets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):" % ("#### " if markdown else "")
+        f"{'#### ' if markdown else ''}Targets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):"
     )
     out.append("")
-    missed = []
-    for met, text in evaluate_targets(n, batch, loop, sdk, memory):
-        status = "not measured" if met is None else ("met" if met else "NOT MET")
-        out.append(f"{bullet}**{status}**: {text}" if markdown else f"  [{status}] {text}")
-        if met is False:
-            missed.append(text)
+    missed = target_lines(out, evaluate_targets(n, batch, loop, sdk, memory), markdown)
     out.append("")
     out.append(f"Total benchmark run time: {total:.0f} s.")
     print("\n".join(out))
     sys.stdout.flush()
-    if missed:
-        sys.stderr.write("\n" + "!" * 78 + "\n")
-        for text in missed:
-            sys.stderr.write(f"!!! TARGET NOT MET: {text}\n")
-        sys.stderr.write("!" * 78 + "\n")
+    warn_missed(missed)
 
 
 # --------------------------------------------------------------------------- main
@@ -1340,7 +1278,8 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--collections-path",
-        help="directory holding ansible_collections/tencent/cloud (or that collection directory); default: copy the repo to a temp dir",
+        help="directory holding ansible_collections/tencent/cloud (or that collection directory); "
+        "default: the staged copy in .build/, synced first with hack/stage.py (make stage)",
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary directory (playbooks, logs)")
@@ -1382,7 +1321,7 @@ def run(args):
     workdir = tempfile.mkdtemp(prefix="tencent-bench-")
     emulator = Emulator(args.python, args.latency_ms, workdir)
     try:
-        collections_path = resolve_collections_path(args.collections_path, workdir)
+        collections_path = resolve_collections_path(args.collections_path)
         log(f"collections path {collections_path}; emulator latency {args.latency_ms:g} ms, quotas on")
         emulator.start()
         names = stream_names(args.streams)
@@ -1409,13 +1348,13 @@ def run(args):
             contention = scenario_contention(args, emulator, collections_path, workdir, args.contention_streams)
             contention["latency_ms"] = args.latency_ms
             log(
-                "    %.2f s, API phase %.2f s, %d failed"
-                % (contention["wall"], contention["calls"]["api_phase"], contention["failed_streams"])
+                f"    {contention['wall']:.2f} s, API phase {contention['calls']['api_phase']:.2f} s, "
+                f"{contention['failed_streams']} failed"
             )
         loop = scenario_loop(args, emulator, collections_path, workdir, names)
-        log("    %.2f s for %d (start-up %.2f s)" % (loop["wall"], loop["streams"], loop["startup"]))
+        log(f"    {loop['wall']:.2f} s for {loop['streams']} (start-up {loop['startup']:.2f} s)")
         sdk = scenario_sdk(args, emulator, workdir, names)
-        log("    %.2f s for %d" % (sdk["wall"], sdk["streams"]))
+        log(f"    {sdk['wall']:.2f} s for {sdk['streams']}")
         memory = scenario_memory(args, emulator, collections_path, workdir) if args.memory_streams else None
         if memory:
             log("    {:.1f} MB peak RSS, {:.1f} s".format(memory["peak_mb"], memory["wall"]))

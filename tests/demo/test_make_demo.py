@@ -138,7 +138,7 @@ def test_make_demo_with_only_one_python(tmp_path, version):
 
     result = run(["make", "demo"], cwd=str(copy), env=env)
     out = result.stdout
-    assert result.returncode == 0, "make demo failed (%d):\n%s" % (result.returncode, out)
+    assert result.returncode == 0, f"make demo failed ({result.returncode}):\n{out}"
     lines = out.splitlines()
 
     # the choice, said first
@@ -195,7 +195,7 @@ def test_make_demo_with_only_one_python(tmp_path, version):
 
     # again, verbose: the venv is reused, and V=1 shows what the quiet run kept in .build/demo/
     again = run(["make", "demo", "V=1"], cwd=str(copy), env=env)
-    assert again.returncode == 0, "make demo V=1 failed (%d):\n%s" % (again.returncode, again.stdout)
+    assert again.returncode == 0, f"make demo V=1 failed ({again.returncode}):\n{again.stdout}"
     assert re.search(rf"^demo: using \.venv-demo/ \(ansible-core {re.escape(core)}\.\d+\)$", again.stdout, re.M), (
         again.stdout
     )

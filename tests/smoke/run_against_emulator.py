@@ -69,7 +69,7 @@ def start_emulator(workdir):
         try:
             with open(port_file, encoding="ascii") as handle:
                 port = int(handle.read().strip())
-            return process, "http://127.0.0.1:%d" % port, call_log
+            return process, f"http://127.0.0.1:{port}", call_log
         except (OSError, ValueError):
             time.sleep(0.1)
     process.kill()
@@ -161,7 +161,7 @@ def main():
             process.terminate()
             process.wait(timeout=10)
     failed = results.count(False)
-    print("smoke-emulator: %d passed, %d failed" % (len(results) - failed, failed))
+    print(f"smoke-emulator: {len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -87,7 +87,7 @@ class Neighbour(threading.Thread):
                 self.client._send(
                     "ResumeLiveStream",
                     json.dumps(
-                        {"DomainName": DOMAIN, "AppName": "other", "StreamName": "neighbour-%d" % self.sent}
+                        {"DomainName": DOMAIN, "AppName": "other", "StreamName": f"neighbour-{self.sent}"}
                     ).encode("utf-8"),
                 )
             except TencentError:
@@ -101,7 +101,7 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
     api.core.add_credentials(
         {"credentials": [{"secret_id": key, "secret_key": secret, "account": ACCOUNT} for key, secret in KEYS]}
     )
-    tasks = [["task%s-%03d" % (label, n) for n in range(STREAMS_PER_TASK)] for label in "ab"]
+    tasks = [[f"task{label}-{n:03d}" for n in range(STREAMS_PER_TASK)] for label in "ab"]
     seed_forbidden(api, tasks[0] + tasks[1])
     api.core.clear_calls()
 
@@ -122,7 +122,7 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
                 rate_limits=QUOTAS,
             ),
             tmp_path,
-            "task%d" % index,
+            f"task{index}",
         )
 
     runners = [threading.Thread(target=task, args=(index,)) for index in (0, 1)]
@@ -171,7 +171,7 @@ def test_a_quota_that_takes_no_burst_costs_one_burst_then_the_even_pace_holds(li
     each carried out once."""
     api = live_api_fresh
     api.core.update_settings({"quota_window": "leaky", "quota_overrides": QUOTAS})
-    names = ["leaky-%03d" % n for n in range(STREAMS_PER_TASK)]
+    names = [f"leaky-{n:03d}" for n in range(STREAMS_PER_TASK)]
     seed_forbidden(api, names)
     api.core.clear_calls()
     result = run_module_process(
@@ -206,7 +206,7 @@ def test_a_quota_that_takes_no_burst_costs_one_burst_then_the_even_pace_holds(li
 def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_finishes(live_api_fresh, run_module):
     api = live_api_fresh
     api.core.update_settings({"quota_window": "sliding"})
-    names = ["deadline-%02d" % n for n in range(30)]
+    names = [f"deadline-{n:02d}" for n in range(30)]
     seed_forbidden(api, names)
     args = dict(
         endpoint=api.url,
@@ -239,11 +239,11 @@ def test_consecutive_transport_failures_stop_the_batch_early(run_module):
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()  # nothing listens there now: every connection is refused
-    names = ["down-%02d" % n for n in range(60)]
+    names = [f"down-{n:02d}" for n in range(60)]
     result = run_module(
         tencent_live_stream.main,
         dict(
-            endpoint="http://127.0.0.1:%d" % port,
+            endpoint=f"http://127.0.0.1:{port}",
             secret_id="AKIDtest",
             secret_key="s3cr3t",
             domain_name=DOMAIN,

@@ -115,8 +115,10 @@ BAD_INPUT = [
         "secret_id has white space (a space, tab or line break) at its start or end",
     ),
     ({"secret_key": " emulator-secret-key-0000000000000000"}, "secret_key has white space"),
-    ({"session_token": "tok\n"}, "session_token has white space"),
-    ({"session_token": "tok\r"}, "session_token has white space"),
+    # (a token that is not a word of the message: ansible-core 2.22+ masks the token, without the white
+    # space, wherever it shows, and "tok" would turn "session_token" into "session_$REDACTED$en")
+    ({"session_token": "pasted-token\n"}, "session_token has white space"),
+    ({"session_token": "pasted-token\r"}, "session_token has white space"),
     ({"session_token": "to\nk"}, "session_token contains a control or other non-printable character"),
     ({"session_token": "tok\u2019en"}, "session_token contains a character outside Latin-1"),
     ({"endpoint": "http://live.tencentcloudapi.com"}, "uses plain http:// to a host that is not this machine"),
@@ -188,7 +190,7 @@ def test_credential_source_is_in_every_result(live_api_fresh, run_module, monkey
 
 @pytest.mark.parametrize("module", [tencent_live_stream, tencent_live_stream_info])
 def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fresh, run_module, monkeypatch, module):
-    seed(live_api_fresh, {"u%d" % n: "forbid" for n in range(6)})
+    seed(live_api_fresh, {f"u{n}": "forbid" for n in range(6)})
     original = LiveClient.call
 
     def call(client, action, params):
@@ -197,7 +199,7 @@ def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fres
         return original(client, action, params)
 
     monkeypatch.setattr(LiveClient, "call", call)
-    names = ["u%d" % n for n in range(6)]
+    names = [f"u{n}" for n in range(6)]
     result = run_module(module.main, dict(connection(live_api_fresh), stream_names=names, concurrency=3))
     assert (
         result["failed"] is True
@@ -222,7 +224,7 @@ def test_info_module_rejects_page_size_with_names(live_api_fresh, run_module):
 # --------------------------------------------------------------------------- faults
 def test_batch_of_300_reaches_desired_state_through_30_percent_faults(live_api_fresh, run_module):
     api = live_api_fresh
-    names = ["fault-%03d" % n for n in range(300)]
+    names = [f"fault-{n:03d}" for n in range(300)]
     seed(api, {name: "forbid" if n % 3 else "active" for n, name in enumerate(names)})
     api.core.add_faults(
         {
@@ -249,7 +251,7 @@ def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
         port = probe.getsockname()[1]
     started = time.time()
     args = dict(
-        endpoint="http://127.0.0.1:%d" % port,
+        endpoint=f"http://127.0.0.1:{port}",
         secret_id=SECRET_ID,
         secret_key=SECRET_KEY,
         domain_name=DOMAIN,
@@ -258,7 +260,7 @@ def test_unreachable_endpoint_fails_promptly_and_clearly(run_module):
     )
     result = run_module(tencent_live_stream.main, args)
     assert time.time() - started < 5
-    assert "could not reach http://127.0.0.1:%d/" % port in result["msg"] and "after 3 attempts" in result["msg"]
+    assert f"could not reach http://127.0.0.1:{port}/" in result["msg"] and "after 3 attempts" in result["msg"]
     assert result["failure"]["kind"] == "transport"
 
 
@@ -346,7 +348,7 @@ class _RecordingProxy:
 
 def test_http_proxy_environment_is_honoured_and_no_proxy_bypasses_it(live_api_fresh, run_module, monkeypatch):
     proxy = _RecordingProxy()
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:%d" % proxy.port)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     through_proxy = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
