@@ -192,16 +192,20 @@ class RateLimiter:
     def answered(self, latency=None):
         """A successful (not throttled) answer: probe the rate up, learn the latency.
 
-        The windows count this thread's call from its answer less the quickest round trip seen, if
-        that is later: a call that was held up on the way reached Tencent late, and the call a quota
-        after it must not reach Tencent within a second of it.
+        An answer that took longer than the quickest round trip seen was held up somewhere: on the
+        way there (the call reached Tencent late, and the call a quota after it must not reach
+        Tencent within a second of it) or on the way back. Not knowing which, the windows count this
+        thread's call that whole delay later than it was sent, if that is later. (Half the delay was
+        tried: it let jitter throttle a call now and then, and one throttled answer ends bursting,
+        which costs more than the windows the whole delay stretches.)
         """
         with self._lock:
             cell, self._mine.cell = getattr(self._mine, "cell", None), None
             if latency is not None and latency >= 0:
                 self.fastest = latency if self.fastest is None else min(self.fastest, latency)
                 if cell is not None:
-                    cell[0] = max(cell[0], self._clock() - self.fastest)
+                    held_up = latency - self.fastest
+                    cell[0] = max(cell[0], self._clock() - latency + held_up)
                 self.latency = (
                     latency
                     if self.latency is None

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import math
 import os
 import platform
 import shutil
@@ -70,7 +71,12 @@ def load_quotas():
 
 QUOTA = load_quotas()
 
-TARGET_WALL_RATIO = 1.15
+# Under a strict window the batch's wall time is the API phase plus Ansible's fixed cost, each
+# with its own target (the pacing targets): wall <= TARGET_API_RATIO x limit + TARGET_FIXED_COST.
+# (The former 1.15 x limit for the whole wall time was only reachable because the emulator's token
+# bucket let a double burst through.)
+# The client bursts a quota per BURST_WINDOW until throttled (plugins/module_utils/_ratelimit.py).
+BURST_WINDOW = 1.05
 TARGET_API_RATIO = 1.1
 TARGET_FIXED_COST = 3.0
 TARGET_THROTTLED_SHARE = 0.01
@@ -927,8 +933,9 @@ def evaluate_targets(n, batch, loop, sdk, memory):
         extra.append(f"other calls {others}")
     targets = [
         (
-            wall <= TARGET_WALL_RATIO * limit_n,
-            f"batch wall time <= {TARGET_WALL_RATIO:.2f}x the limit ({TARGET_WALL_RATIO * limit_n:.1f} s): {wall:.2f} s = {wall / limit_n:.2f}x",
+            wall <= TARGET_API_RATIO * limit_n + TARGET_FIXED_COST,
+            f"batch wall time <= {TARGET_API_RATIO:.1f}x the limit + {TARGET_FIXED_COST:.0f} s fixed cost "
+            f"({TARGET_API_RATIO * limit_n + TARGET_FIXED_COST:.1f} s): {wall:.2f} s = {wall / limit_n:.2f}x the limit",
         ),
         (
             batch["failed_streams"] == 0,
@@ -1038,12 +1045,13 @@ def pacing_targets(sweep, contention):
     for run in sweep:
         calls = run["calls"]
         api, limit = calls["api_phase"], run["limit"]
-        lower = limit / 0.95 + 2 * run["latency_ms"] / 1000.0
+        windows = math.ceil(run["streams"] / float(QUOTA[RESUME]))
+        lower = (windows - 1) * BURST_WINDOW + 2 * run["latency_ms"] / 1000.0
         targets.append(
             (
                 api <= TARGET_API_RATIO * limit,
                 "{:g} ms: API phase <= {:.1f}x the limit: {:.2f} s = {:.2f}x (the pacing's floor here: "
-                "limit / 0.95 + 2 x latency = {:.2f}x)".format(
+                "(F / quota - 1) x 1.05 s + 2 x latency = {:.2f}x)".format(
                     run["latency_ms"], TARGET_API_RATIO, api, api / limit, lower / limit
                 ),
             )
