@@ -24,7 +24,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-# the test targets share one staged copy; never run them concurrently
+# The suites of one make share its staged copy ($(STAGE)): never run them concurrently within one
+# make. make test runs lanes of them side by side, each lane a make of its own with its own BUILD
+# (hack/test-lanes.sh).
 .NOTPARALLEL:
 
 # Interpreters: override on the command line, e.g. make venv PYTHON313=/opt/py/bin/python3.13
@@ -143,7 +145,7 @@ $(VENV_IMPORTER_STAMP): $(IMPORTER_REQUIREMENTS) | $(VENV_STAMP)
 
 .PHONY: stage
 stage: $(VENV_STAMP)
-	$(VENV)/bin/python hack/stage.py
+	$(VENV)/bin/python hack/stage.py . $(STAGE)
 
 .PHONY: no-ignore-files
 no-ignore-files:
@@ -173,27 +175,31 @@ sanity-$(CORE_NEXT): stage no-ignore-files $(VENV_NEXT_STAMP)
 
 .PHONY: units
 units: stage
-	hack/run-units.sh $(UNITS_ARGS)
+	STAGE=$(STAGE) hack/run-units.sh $(UNITS_ARGS)
 
 # The same unit tests on the oldest ansible-core we claim (the run_module fixture falls back
 # to basic._ANSIBLE_ARGS where ansible.module_utils.testing.patch_module_args, 2.19+, is missing).
 .PHONY: units-oldest
 units-oldest: stage $(VENV_OLDEST_STAMP)
-	VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
+	STAGE=$(STAGE) VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
 
 .PHONY: units-$(CORE_NEXT)
 units-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
-	VENV=$(VENV_NEXT) hack/run-units.sh $(UNITS_ARGS)
+	STAGE=$(STAGE) VENV=$(VENV_NEXT) hack/run-units.sh $(UNITS_ARGS)
 
 .PHONY: integration
 integration: stage
-	hack/run-integration.sh $(INTEGRATION_ARGS)
+	STAGE=$(STAGE) hack/run-integration.sh $(INTEGRATION_ARGS)
 
-# The target no_deprecation_warnings fails on any [DEPRECATION WARNING] our modules or role cause
-# (ansible-test turns them off for every other target); it runs on every series, and matters most here.
+# The whole integration suite runs on the newest release (make integration); on the next one, a
+# smoke subset: no_deprecation_warnings fails on any [DEPRECATION WARNING] our modules or role cause
+# (ansible-test turns them off for every other target) and runs both modules and the role, which
+# matters most on a release that deprecates; the role's target covers the plays users run.
+# INTEGRATION_ARGS= (e.g. a target name) replaces the subset.
+INTEGRATION_NEXT_SUBSET := no_deprecation_warnings role_live_stream_resume
 .PHONY: integration-$(CORE_NEXT)
 integration-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
-	VENV=$(VENV_NEXT) hack/run-integration.sh $(INTEGRATION_ARGS)
+	STAGE=$(STAGE) VENV=$(VENV_NEXT) hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_NEXT_SUBSET))
 
 # The newcomer's path: nothing of the test tooling. hack/demo.sh picks the newest Python 3.10-3.14
 # (or DEMO_PYTHON=) and the newest ansible-core series it supports, builds its own venv
@@ -225,12 +231,12 @@ bench: $(VENV_STAMP)
 # named test stream with credentials from the environment; see hack/smoke-cloud.sh.
 .PHONY: smoke-cloud
 smoke-cloud: stage
-	hack/smoke-cloud.sh
+	STAGE=$(STAGE) hack/smoke-cloud.sh
 
 # The same smoke test against the emulator in strict mode with its control interface off.
 .PHONY: smoke-emulator
 smoke-emulator: stage
-	$(VENV)/bin/python tests/smoke/run_against_emulator.py
+	STAGE=$(STAGE) $(VENV)/bin/python tests/smoke/run_against_emulator.py
 
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
@@ -286,19 +292,23 @@ docs: stage $(VENV_DOCS_STAMP)
 build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
-# Runs every suite even when an earlier one fails, then reports all failures at once.
-TEST_SUITES := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
-  integration integration-$(CORE_NEXT) smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
+# make test: every suite, even when an earlier one fails, then all failures at once. The venvs are
+# built first (the four after .venv side by side). Then two lanes run side by side, each with its own
+# staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on the emulator's
+# latency, on pip), lane 2 the ones that mostly compute; the suites whose claims are about time run
+# last, alone. TEST_SUITES is all of them (make help).
+TEST_LANE_1 := integration smoke-emulator awx-test demo-test
+TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
+  integration-$(CORE_NEXT) lint changelog-lint docs-lint docs build-check
+TEST_ALONE :=
+TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)
 .PHONY: test
-test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
-	@failed=; for t in $(TEST_SUITES); do \
-	  echo "==================== make $$t"; \
-	  start=$$SECONDS; \
-	  if $(MAKE) --no-print-directory $$t; then echo "==== make $$t: passed ($$((SECONDS - start))s)"; \
-	  else echo "==== make $$t: FAILED ($$((SECONDS - start))s)"; failed="$$failed $$t"; fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi; \
-	echo 'make test: all passed'
+test:
+	@$(MAKE) --no-print-directory venv
+	@pids=; for v in venv-oldest venv-next venv-docs venv-importer; do \
+	  $(MAKE) --no-print-directory $$v & pids="$$pids $$!"; done; \
+	failed=0; for p in $$pids; do wait $$p || failed=1; done; [ $$failed -eq 0 ]
+	@MAKE='$(MAKE)' hack/test-lanes.sh --lane '$(TEST_LANE_1)' --lane '$(TEST_LANE_2)' --alone '$(TEST_ALONE)'
 
 # ---------------------------------------------------------------- housekeeping
 
