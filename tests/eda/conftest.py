@@ -8,6 +8,7 @@ this tree. The Live API emulator comes from tests/conftest.py.
 """
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -76,3 +77,25 @@ async def wait_for(predicate, timeout=30.0, what="the condition"):
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def running(source, **args):
+    """main() in a task; yields (queue, port) once it listens, cancels it at the end."""
+    queue = asyncio.Queue()
+    port = free_port()
+    task = asyncio.create_task(source["main"](queue, dict({"host": "127.0.0.1", "port": port}, **args)))
+
+    def listening():
+        if task.done():
+            task.result()  # a start-up error fails the test with its message
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    await wait_for(listening, what="the source to listen")
+    try:
+        yield queue, port
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -4,7 +4,6 @@
 (no key, a port in use), slow or half-sent requests cut off, HTTPS."""
 
 import asyncio
-import contextlib
 import json
 import socket
 import ssl
@@ -12,31 +11,9 @@ import subprocess
 
 import aiohttp
 import pytest
-from conftest import KEY, free_port, load_body, signed, wait_for
+from conftest import KEY, free_port, load_body, running, signed
 
 TIMEOUT = 0.5  # request_timeout of these tests; the bounds asserted below are far more generous
-
-
-@contextlib.asynccontextmanager
-async def running(source, **args):
-    """main() in a task; yields (queue, port) once it listens, cancels it at the end."""
-    queue = asyncio.Queue()
-    port = free_port()
-    task = asyncio.create_task(source["main"](queue, dict({"host": "127.0.0.1", "port": port}, **args)))
-
-    def listening():
-        if task.done():
-            task.result()  # a start-up error fails the test with its message
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", port)) == 0
-
-    await wait_for(listening, what="the source to listen")
-    try:
-        yield queue, port
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def test_without_a_key_main_stops_before_listening(source, monkeypatch):

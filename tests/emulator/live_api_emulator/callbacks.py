@@ -123,7 +123,7 @@ class CallbackSender:
     def reset(self) -> None:
         with self._lock:
             self.config = dict(DEFAULT_CALLBACKS, **self._startup)
-            self._queue, self._log, self._sequences = [], [], {}
+            self._queue, self._log, self._sequences, self._numbers = [], [], {}, 0
 
     def update(self, body: Any) -> dict:
         clean = check_callback_config(body)
@@ -299,5 +299,7 @@ class CallbackSender:
                 return answer.status
         except urllib.error.HTTPError as error:
             return error.code
+        except urllib.error.URLError as error:  # the connection failed: say why (refused, timed out, TLS ...)
+            return type(error.reason).__name__ if isinstance(error.reason, BaseException) else "URLError"
         except (OSError, ValueError) as error:
             return type(error).__name__
