@@ -148,9 +148,10 @@ $(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
 $(VENV_IMPORTER_STAMP): $(IMPORTER_REQUIREMENTS) | $(VENV_STAMP)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV_IMPORTER) $@ '$(CORE_NEWEST_SPEC)' $(IMPORTER_REQUIREMENTS)
 
-$(VENV_EDA_STAMP): $(EDA_REQUIREMENTS)
+# requirements.txt too: the playbooks the rulebooks start run the collection's modules in this venv
+$(VENV_EDA_STAMP): $(EDA_REQUIREMENTS) requirements.txt
 	@$(call require-python,3.13)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV_EDA) $@ '$(CORE_NEWEST_SPEC)' $(EDA_REQUIREMENTS)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_EDA) $@ '$(CORE_NEWEST_SPEC)' $(EDA_REQUIREMENTS) requirements.txt
 
 # ---------------------------------------------------------------- staging
 
