@@ -40,6 +40,11 @@ MUST_SHIP = (
     "changelogs/changelog.yaml",
     "docs/docsite/extra-docs.yml",
     "docs/docsite/links.yml",
+    "meta/extensions.yml",
+    "extensions/eda/plugins/event_source/live_callback.py",
+    "extensions/eda/rulebooks/moderation_forbid.yml",
+    "extensions/eda/decision-environment.yml",
+    "playbooks/forbid_streams.yml",
 )
 
 
