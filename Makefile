@@ -275,7 +275,7 @@ lint: stage
 	$(VENV)/bin/ruff format --check --diff .
 	$(VENV)/bin/ruff check .
 	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \
-	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/
+	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/ extensions/
 
 # ---------------------------------------------------------------- changelog, docs, release artifact
 

@@ -42,7 +42,7 @@ MUST_SHIP = (
     "docs/docsite/links.yml",
     "meta/extensions.yml",
     "extensions/eda/plugins/event_source/live_callback.py",
-    "extensions/eda/rulebooks/moderation_forbid.yml",
+    "extensions/eda/rulebooks/moderation_forbid_controller.yml",
     "extensions/eda/decision-environment.yml",
     "playbooks/forbid_streams.yml",
 )

@@ -23,7 +23,7 @@ def test_there_are_rulebooks():
     assert [os.path.basename(p) for p in RULEBOOKS] == [
         "forbidden_encoders.yml",
         "moderation_forbid.yml",
-        "moderation_forbid_playbook.yml",
+        "moderation_forbid_controller.yml",
     ]
 
 
@@ -41,7 +41,7 @@ def test_each_rulebook_is_valid_and_documented_at_its_top(source, path):
 
 def test_both_moderation_rulebooks_have_the_same_rules_but_the_action():
     job_template, playbook = (load(os.path.join(os.path.dirname(RULEBOOKS[0]), name)) for name in (
-        "moderation_forbid.yml", "moderation_forbid_playbook.yml"))  # fmt: skip
+        "moderation_forbid_controller.yml", "moderation_forbid.yml"))  # fmt: skip
     assert job_template[0]["sources"] == playbook[0]["sources"]
     [block_job, review_job] = job_template[0]["rules"]
     [block_play, review_play] = playbook[0]["rules"]

@@ -5,7 +5,7 @@ from the collection built and installed by hack/eda-test.sh, and the Live API em
 and answers the forbids. Every claim is read from the emulator's stream state and call log (exact
 counts); outcomes are polled with generous bounds, never waited for with a fixed sleep.
 
-- moderation_forbid_playbook: Block forbids the stream with the label as reason and a resume time; Pass
+- moderation_forbid: Block forbids the stream with the label as reason and a resume time; Pass
   changes nothing; a re-delivered callback starts nothing twice; a second Block changes nothing.
 - forbidden_encoders: an encoder retrying a forbidden stream is reported once; a push is "back on air".
 """
@@ -136,7 +136,7 @@ def wait_forbidden(core, name, rulebook):
 
 def test_moderation_block_forbids_pass_changes_nothing_redelivery_starts_nothing_twice(start, live_api):
     core = live_api.core
-    rulebook = start("moderation_forbid_playbook", forbid_for="2h")
+    rulebook = start("moderation_forbid", forbid_for="2h")
     seed_active(core, "pass-1", "block-1", "again-1", "marker-1")
     core.clear_calls()
 

@@ -18,6 +18,23 @@ KEY = "EmulatorCallbackKey0123456789xyz"
 DOMAIN = le.DEFAULT_DOMAIN
 
 
+class RecordingHandler(BaseHTTPRequestHandler):
+    """Records the body in the server; answers the server's next scripted status."""
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with self.server.lock:
+            self.server.bodies.append(body)
+            status = self.server.script.pop(0) if self.server.script else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b'{"code":0}')
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet."""
+
+
 class Receiver(ThreadingHTTPServer):
     """Records every callback body; answers the statuses of ``script`` in turn, then 200."""
 
@@ -27,22 +44,7 @@ class Receiver(ThreadingHTTPServer):
         self.bodies = []
         self.script = []
         self.lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(handler):  # noqa: N805 -- the server is self here
-                body = json.loads(handler.rfile.read(int(handler.headers["Content-Length"])))
-                with self.lock:
-                    self.bodies.append(body)
-                    status = self.script.pop(0) if self.script else 200
-                handler.send_response(status)
-                handler.send_header("Content-Length", "10")
-                handler.end_headers()
-                handler.wfile.write(b'{"code":0}')
-
-            def log_message(handler, *args):  # noqa: N805
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__(("127.0.0.1", 0), RecordingHandler)
         self.url = f"http://127.0.0.1:{self.server_address[1]}/callback"
 
 
