@@ -37,7 +37,7 @@ def drain(queue):
 
 
 async def test_a_moderation_callback_becomes_one_event(emulator, receiver):
-    queue, _ = receiver
+    queue = receiver[0]
     emulator.send_moderation({"domain_name": DOMAIN, "stream_name": "show-1", "label": "Porn"})
     await wait_for(lambda: not queue.empty(), what="the event")
     assert await settled(emulator) == [(1, 200)]

@@ -178,8 +178,8 @@ def test_an_encoder_retrying_a_forbidden_stream_is_reported_once(start, live_api
     core.callbacks.update({"forbidden_style": "sub_errcode"})  # errcode 18 with sub_errcode 305
     seed_active(core, "enc-1")  # a push: back on air
     core.forbid_stream({"DomainName": DOMAIN, "AppName": "live", "StreamName": "enc-1", "Reason": "test"})
-    for _ in range(3):  # the encoder keeps trying: three refused pushes
-        assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": True}
+    for attempt in range(3):  # the encoder keeps trying: three refused pushes
+        assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": True}, attempt
     core.resume_stream({"DomainName": DOMAIN, "AppName": "live", "StreamName": "enc-1"})
     assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": False}
 

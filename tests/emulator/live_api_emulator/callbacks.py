@@ -261,7 +261,7 @@ class CallbackSender:
                     self._lock.wait(self._queue[0][0] - time.monotonic() if self._queue else None)
                 if self._stopped:
                     return
-                _, _, delivery = heapq.heappop(self._queue)
+                delivery = heapq.heappop(self._queue)[2]
                 config = dict(self.config)
                 self._sending += 1
             status = self._attempt(delivery, config)
