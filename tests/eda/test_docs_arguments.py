@@ -1,12 +1,14 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The source's arguments are documented once, in the event-driven guide (antsibull-docs 2.x renders no
-EDA plugin pages): its table must name every argument the source takes, in order, with its default."""
+"""The source's arguments: the event-driven guide carries their table for the docs site (antsibull-docs 2.x
+renders no EDA plugin pages), live_callback.yaml for Galaxy and Automation Hub (ansible-doc reads it). Both
+must name every argument the source takes, in order, with its default and type."""
 
 import os
 import re
 
-from conftest import COLLECTION_ROOT
+import yaml
+from conftest import COLLECTION_ROOT, SOURCE_PATH
 
 GUIDE = os.path.join(COLLECTION_ROOT, "docs", "docsite", "rst", "event_driven.rst")
 
@@ -39,3 +41,20 @@ def test_the_guide_names_the_environment_variable_and_every_event(source):
         assert f"``{event}``" in text
     for number in source["EVENT_NAMES"]:
         assert f"({number})" in text or f"``event_type`` {number}" in text
+
+
+TYPES = {"text": "str", "secret": "str", "port": "int", "bool": "bool", "event_types": "list"}
+TYPES.update(seconds="float", positive_int="int")
+
+
+def test_the_sidecar_documentation_matches_the_source(source):
+    with open(os.path.join(COLLECTION_ROOT, SOURCE_PATH[:-3] + ".yaml"), encoding="utf-8") as handle:
+        documentation = yaml.safe_load(handle)["DOCUMENTATION"]
+    options = documentation["options"]
+    assert list(options) == list(source["ARGUMENTS"])
+    for name, (kind, default) in source["ARGUMENTS"].items():
+        assert options[name].get("default") == default, name
+        assert options[name]["type"] == TYPES[kind], name
+        assert options[name]["description"], name
+    assert options["event_types"]["choices"] == list(source["ALL_EVENTS"])
+    assert source["KEY_ENV"] in str(options["callback_key"]["description"])
