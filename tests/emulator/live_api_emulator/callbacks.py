@@ -153,6 +153,8 @@ class CallbackSender:
 
     def push_started(self, key: tuple) -> None:
         """A push of ``key`` (domain, app, name) started: event_type 1."""
+        if not self.config["url"]:
+            return
         sequence = str(random.randrange(10**18, 10**19))
         self._sequences[key] = (sequence, self.clock())
         self.send(dict(self._push_body(key, 1, sequence), errcode=0, errmsg=ERRMSGS[0]))
@@ -160,6 +162,8 @@ class CallbackSender:
     def push_ended(self, key: tuple, stop_reason: str) -> None:
         """The push of ``key`` ended (a drop, a forbid, a reseed): event_type 0 with the errcode of the cause."""
         sequence, started = self._sequences.pop(key, (str(random.randrange(10**18, 10**19)), self.clock()))
+        if not self.config["url"]:
+            return
         code = self.config["forbid_errcode"] if stop_reason == "forbidden" else STOP_ERRCODES.get(stop_reason, 1)
         body = self._push_body(key, 0, sequence)
         body.update(errcode=code, errmsg=ERRMSGS.get(code, "Unknown reason."))
