@@ -61,6 +61,10 @@ DOCS_REQUIREMENTS := docs/requirements.txt
 VENV_IMPORTER := .venv-importer
 VENV_IMPORTER_STAMP := $(VENV_IMPORTER)/.stamp-core$(CORE_NEWEST)
 IMPORTER_REQUIREMENTS := hack/importer-requirements.txt
+# ... and Event-Driven Ansible: ansible-rulebook (needs Java 17), aiohttp, pytest (hack/eda-requirements.txt)
+VENV_EDA := .venv-eda
+VENV_EDA_STAMP := $(VENV_EDA)/.stamp-core$(CORE_NEWEST)
+EDA_REQUIREMENTS := hack/eda-requirements.txt
 
 REQUIREMENTS := requirements.txt test-requirements.txt $(wildcard tests/unit/requirements.txt)
 
@@ -75,6 +79,7 @@ DEMO_ARGS ?=
 DEMO_TEST_ARGS ?=
 BENCH_ARGS ?=
 AWX_TEST_ARGS ?=
+EDA_TEST_ARGS ?=
 
 .PHONY: help
 help:
@@ -93,6 +98,8 @@ help:
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
+	@echo 'make eda-test       Event-Driven Ansible: the live_callback source, ansible-rulebook (Java 17) against the'
+	@echo '                    emulator with the built collection, the decision environment ($(VENV_EDA)/)'
 	@echo 'make lint           ruff format --check + ruff check (ruff.toml), ansible-lint (production, offline)'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
 	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
@@ -105,6 +112,7 @@ help:
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
+	@echo '            EDA_TEST_ARGS='
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
 require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
@@ -116,12 +124,13 @@ require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
 # Re-created from scratch only when a requirements file changes (or CORE_*: the
 # ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
 
-.PHONY: venv venv-oldest venv-next venv-docs venv-importer
+.PHONY: venv venv-oldest venv-next venv-docs venv-importer venv-eda
 venv: $(VENV_STAMP)
 venv-oldest: $(VENV_OLDEST_STAMP)
 venv-next: $(VENV_NEXT_STAMP)
 venv-docs: $(VENV_DOCS_STAMP)
 venv-importer: $(VENV_IMPORTER_STAMP)
+venv-eda: $(VENV_EDA_STAMP)
 
 $(VENV_STAMP): $(REQUIREMENTS)
 	@$(call require-python,3.13)
@@ -140,6 +149,11 @@ $(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
 
 $(VENV_IMPORTER_STAMP): $(IMPORTER_REQUIREMENTS) | $(VENV_STAMP)
 	hack/make-venv.sh '$(PYTHON313)' $(VENV_IMPORTER) $@ '$(CORE_NEWEST_SPEC)' $(IMPORTER_REQUIREMENTS)
+
+# requirements.txt too: the playbooks the rulebooks start run the collection's modules in this venv
+$(VENV_EDA_STAMP): $(EDA_REQUIREMENTS) requirements.txt
+	@$(call require-python,3.13)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_EDA) $@ '$(CORE_NEWEST_SPEC)' $(EDA_REQUIREMENTS) requirements.txt
 
 # ---------------------------------------------------------------- staging
 
@@ -250,6 +264,14 @@ awx-test: stage
 	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
 	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/awx $(AWX_TEST_ARGS)
 
+# tests/eda/ (hack/eda-test.sh): checks for Java 17, builds the collection tarball from the staged copy,
+# installs it into a temporary collections path, and runs the live_callback source's unit tests, the
+# emulator's callbacks against the source, ansible-rulebook with the shipped rulebooks against the
+# emulator, and ansible-builder on extensions/eda/decision-environment.yml.
+.PHONY: eda-test
+eda-test: stage $(VENV_EDA_STAMP)
+	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) hack/eda-test.sh $(EDA_TEST_ARGS)
+
 # ruff (ruff.toml: line length 120) formats and lints every Python file of the repository; then
 # ansible-lint. Config in .ansible-lint (production profile, offline, awx.awx modules mocked). The copy sits
 # at $(BUILD)/ansible_collections/tencent/cloud, so ANSIBLE_COLLECTIONS_PATH=$(BUILD) resolves
@@ -259,7 +281,7 @@ lint: stage
 	$(VENV)/bin/ruff format --check --diff .
 	$(VENV)/bin/ruff check .
 	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \
-	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/
+	  "$(abspath $(VENV))/bin/ansible-lint" --offline --profile production roles/ playbooks/ awx/ extensions/
 
 # ---------------------------------------------------------------- changelog, docs, release artifact
 
@@ -293,11 +315,11 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # make test: every suite, even when an earlier one fails, then all failures at once. The venvs are
-# built first (the four after .venv side by side). Then two lanes run side by side, each with its own
+# built first (the others after .venv side by side). Then two lanes run side by side, each with its own
 # staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on the emulator's
 # latency, on pip), lane 2 the ones that mostly compute; the suites whose claims are about time run
 # last, alone. TEST_SUITES is all of them (make help).
-TEST_LANE_1 := integration smoke-emulator awx-test demo-test
+TEST_LANE_1 := integration smoke-emulator awx-test eda-test demo-test
 TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
   integration-$(CORE_NEXT) lint changelog-lint docs-lint docs build-check
 TEST_ALONE :=
@@ -305,7 +327,7 @@ TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)
 .PHONY: test
 test:
 	@$(MAKE) --no-print-directory venv
-	@pids=; for v in venv-oldest venv-next venv-docs venv-importer; do \
+	@pids=; for v in venv-oldest venv-next venv-docs venv-importer venv-eda; do \
 	  $(MAKE) --no-print-directory $$v & pids="$$pids $$!"; done; \
 	failed=0; for p in $$pids; do wait $$p || failed=1; done; [ $$failed -eq 0 ]
 	@MAKE='$(MAKE)' hack/test-lanes.sh --lane '$(TEST_LANE_1)' --lane '$(TEST_LANE_2)' --alone '$(TEST_ALONE)'
@@ -319,4 +341,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_NEXT) $(VENV_DOCS) $(VENV_IMPORTER) $(DEMO_VENV)
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_NEXT) $(VENV_DOCS) $(VENV_IMPORTER) $(VENV_EDA) $(DEMO_VENV)

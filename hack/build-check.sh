@@ -154,6 +154,10 @@ grep -q '^Importer processing completed successfully' "$work/importer.log" || fa
 if grep -Eq '^(WARNING|ERROR|CRITICAL):' "$work/importer.log"; then
     fail "galaxy-importer logged warnings or errors (above)"
 fi
+event_sources=()  # the EDA event sources (meta/extensions.yml lists them for Galaxy)
+for f in "$stage"/extensions/eda/plugins/event_source/*.py; do
+    [ -f "$f" ] && event_sources+=("$collection.$(basename "$f" .py)")
+done
 "$venv/bin/python" "$root/hack/build_check.py" importer-result "$work/importer/importer_result.json" \
-    "${modules[@]}" "${roles[@]}" || fail "galaxy-importer's result is incomplete"
+    "${modules[@]}" "${roles[@]}" "${event_sources[@]}" || fail "galaxy-importer's result is incomplete"
 echo "build-check: passed"

@@ -40,7 +40,16 @@ MUST_SHIP = (
     "changelogs/changelog.yaml",
     "docs/docsite/extra-docs.yml",
     "docs/docsite/links.yml",
+    "meta/extensions.yml",
+    "extensions/eda/plugins/event_source/live_callback.py",
+    "extensions/eda/rulebooks/moderation_forbid_controller.yml",
+    "extensions/eda/decision-environment.yml",
+    "playbooks/forbid_streams.yml",
 )
+
+
+# galaxy-importer's content type of the Event-Driven Ansible event sources (meta/extensions.yml)
+EVENT_SOURCE = "eda/plugins/event_source"
 
 
 def load_galaxy(path):
@@ -101,19 +110,22 @@ def cmd_importer_result(result_json, *expected):
     with open(result_json, encoding="utf-8") as handle:
         result = json.load(handle)
     prefix = f"{result['metadata']['namespace']}.{result['metadata']['name']}."
+    plugins = ("module", EVENT_SOURCE)  # the content types whose documentation Galaxy shows
     found = {
-        prefix + c["name"]: c["content_type"] for c in result["contents"] if c["content_type"] in ("module", "role")
+        prefix + c["name"]: c["content_type"]
+        for c in result["contents"]
+        if c["content_type"] in ("module", "role", EVENT_SOURCE)
     }
     documented = {
         prefix + c["content_name"]
         for c in result["docs_blob"]["contents"]
-        if c["content_type"] == "module" and c.get("doc_strings")
+        if c["content_type"] in plugins and c.get("doc_strings")
     }
     missing = [name for name in expected if name not in found]
-    undocumented = [name for name, kind in found.items() if kind == "module" and name not in documented]
+    undocumented = [name for name, kind in found.items() if kind in plugins and name not in documented]
     print(f"galaxy-importer found: {', '.join(f'{name} ({kind})' for name, kind in sorted(found.items()))}")
     if missing or undocumented:
-        sys.exit(f"missing: {missing}; modules without docs: {undocumented}")
+        sys.exit(f"missing: {missing}; modules or event sources without docs: {undocumented}")
 
 
 COMMANDS = {

@@ -16,6 +16,8 @@ this package's layout. In short:
 - streams.py      the Live actions: stream state, forbids, reconnects, push history
 - credentials.py  credentials, STS AssumeRole and the CVM metadata service
 - control.py      the control interface, /_emulator/*
+- callbacks.py    Live callbacks (push, interrupt, moderation, ...) signed and re-sent like Tencent's
+- callback_routes.py  their control routes and the push hook
 - core.py         EmulatorCore: one API call from authentication to the call log
 - server.py       HTTP(S) server, TLS, LiveEmulator (the in-process runner)
 - cli.py          the command line (tests/emulator/live_emulator.py calls its main())

@@ -14,6 +14,7 @@ import sys
 import threading
 from typing import Optional
 
+from .callbacks import check_callback_config
 from .common import MAX_PAGE_SIZE, PUBLISHED_CAP_MODES, ControlError
 from .core import check_config_shape
 from .server import LiveEmulator
@@ -68,6 +69,11 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument(
         "--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name"
     )
+    parser.add_argument("--callback-url", help="send Live callbacks (push, interrupt, ...) to this URL")
+    parser.add_argument("--callback-key", help="the callback key the callbacks are signed with (sign = md5(key + t))")
+    parser.add_argument(
+        "--callback-retry-interval", type=float, help="seconds between re-sends of an unanswered callback (default 1)"
+    )
     parser.add_argument("--no-control", action="store_true", help="answer 404 on /_emulator/* (no control interface)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
     parser.add_argument("--cert-dir", help="with --tls: where cert.pem, key.pem and ca.pem are written")
@@ -112,6 +118,10 @@ def load_config(args: argparse.Namespace) -> dict:
     settings.update(cli_settings(args))
     if settings:
         config["settings"] = validate_settings(settings)
+    flags = {"url": args.callback_url, "key": args.callback_key, "retry_interval": args.callback_retry_interval}
+    callbacks = dict(config.get("callbacks") or {}, **{k: v for k, v in flags.items() if v is not None})
+    if callbacks:
+        config["callbacks"] = check_callback_config(callbacks)
     return config
 
 

@@ -51,6 +51,12 @@ class ControlRoutes(EmulatorState):
             ("GET", "published"): lambda q, b: self.list_published(q),
             ("POST", "published"): lambda q, b: self.add_published(b),
             ("DELETE", "published"): lambda q, b: self.clear_published(),
+            ("GET", "callbacks"): lambda q, b: self.callbacks.describe(),
+            ("POST", "callbacks"): lambda q, b: self.callbacks.update(b),
+            ("DELETE", "callbacks"): lambda q, b: self.callbacks.forget(),
+            ("POST", "callbacks/moderation"): lambda q, b: self.send_moderation(b),
+            ("POST", "callbacks/push_attempt"): lambda q, b: self.push_attempt(b),
+            ("POST", "callbacks/send"): lambda q, b: self.send_callback(b),
         }
         handler = routes.get((method, route))
         if handler is None:

@@ -13,6 +13,8 @@ import threading
 import uuid
 from typing import Any, Callable, Optional
 
+from .callback_routes import CallbackRoutes
+from .callbacks import CallbackSender
 from .common import (
     ACTION_PARAMS,
     DEFAULT_DOMAIN,
@@ -40,7 +42,7 @@ from .settings import DEFAULT_SETTINGS
 from .signature import Authorization, invalid_authorization, parse_authorization, verify_signature
 from .streams import StreamActions
 
-CONFIG_KEYS = ("credentials", "domains", "streams", "settings", "roles", "cvm_role")
+CONFIG_KEYS = ("credentials", "domains", "streams", "settings", "roles", "cvm_role", "callbacks")
 
 
 def check_config_shape(config: Any) -> None:
@@ -52,7 +54,7 @@ def check_config_shape(config: Any) -> None:
         raise ControlError("unknown config key(s): {}".format(", ".join(sorted(unknown))))
 
 
-class EmulatorCore(ControlRoutes, StreamActions, TemporaryCredentials):
+class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCredentials):
     """All state and behaviour, independent of HTTP plumbing. One lock guards the state."""
 
     def __init__(
@@ -64,10 +66,13 @@ class EmulatorCore(ControlRoutes, StreamActions, TemporaryCredentials):
         self._call_log = open(call_log, "a", encoding="utf-8") if call_log else None  # pylint: disable=consider-using-with
         self._startup = copy.deepcopy(config or {})
         check_config_shape(self._startup)
+        self.callbacks = CallbackSender(self.clock)
+        self.callbacks.set_startup(self._startup.get("callbacks"))
         self.reset()
 
     def reset(self) -> None:
         """Back to the start-up config: defaults plus the config given at construction."""
+        self.callbacks.reset()
         with self._lock:
             self.credentials = {DEFAULT_SECRET_ID: Credential(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)}
             self.domains = {DEFAULT_DOMAIN}
@@ -97,6 +102,7 @@ class EmulatorCore(ControlRoutes, StreamActions, TemporaryCredentials):
             self.bind_cvm_role(config["cvm_role"])
 
     def close(self) -> None:
+        self.callbacks.stop()
         with self._log_lock:
             if self._call_log is not None:
                 self._call_log.close()

@@ -32,5 +32,8 @@ class EmulatorState:
         self.cvm_role = None  # CvmRoleRecord or None
         self.issued: list = []
 
+    def _push_event(self, key: tuple, stop_reason: Optional[str] = None) -> None:
+        """Hook: the push of ``key`` started (stop_reason None) or ended; EmulatorCore sends a callback."""
+
     def _quota_limit(self, action: str) -> float:
         return self.settings["quota_overrides"].get(action, ALL_QUOTAS[action])

@@ -141,6 +141,7 @@ class StreamActions(EmulatorState):
         record.push = PushRecord(record.key, at)
         self.published.append(record.push)
         self.published_sorted = False
+        self._push_event(record.key)
 
     def _end_push(self, record: StreamRecord, stop_reason: str) -> None:
         """An active stream stops pushing now (its push record ends); the caller sets the new state."""
@@ -151,6 +152,7 @@ class StreamActions(EmulatorState):
             record.push.end = max(record.push.start, self.clock())
             record.push.stop_reason = stop_reason
             record.push = None
+            self._push_event(record.key, stop_reason)
 
     def _touch(self, key: tuple) -> StreamRecord:
         record = self.streams.get(key)

@@ -1,0 +1,101 @@
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the Event-Driven Ansible tests (make eda-test, hack/eda-test.sh; .venv-eda/).
+
+The live_callback source is loaded the way ansible-rulebook loads it (runpy, a file on its own): from
+the collection installed by hack/eda-test.sh (TENCENT_EDA_COLLECTIONS_PATH) when it is set, else from
+this tree. The Live API emulator comes from tests/conftest.py.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import runpy
+import socket
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
+SOURCE_PATH = os.path.join("extensions", "eda", "plugins", "event_source", "live_callback.py")
+KEY = "LiveCallbackKey0123456789abcdefZ"  # letters and digits, at most 32 characters, as Tencent allows
+
+
+def installed_collection():
+    """The tencent.cloud tree installed by hack/eda-test.sh, or None."""
+    path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
+    return os.path.join(path, "ansible_collections", "tencent", "cloud") if path else None
+
+
+def pytest_configure(config):
+    """Coroutine tests run in pytest-asyncio's loop without a mark (asyncio_mode auto). Set here, not in an
+    ini file: an ini file in tests/eda/ would make it the root and put tests/conftest.py out of reach."""
+    config.option.asyncio_mode = "auto"
+
+
+@pytest.fixture(scope="session")
+def source():
+    """The source plugin's namespace, as ansible-rulebook's runpy.run_path gives it."""
+    root = installed_collection() or COLLECTION_ROOT
+    return runpy.run_path(os.path.join(root, SOURCE_PATH))
+
+
+def load_body(name):
+    with open(os.path.join(HERE, "data", name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def signed(body, key=KEY, t=None, now=1_700_000_000):
+    """body with t (now + 600 by default) and sign = md5(key + t), as Tencent signs it."""
+    body = dict(body)
+    body["t"] = now + 600 if t is None else t
+    body["sign"] = hashlib.md5(f"{key}{body['t']}".encode()).hexdigest()
+    return body
+
+
+class FakeClock:
+    def __init__(self, now=1_700_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def wait_for(predicate, timeout=30.0, what="the condition"):
+    """Polls (never a fixed sleep) until predicate() is true; generous bounds for a loaded machine."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def running(source, **args):
+    """main() in a task; yields (queue, port) once it listens, cancels it at the end."""
+    queue = asyncio.Queue()
+    port = free_port()
+    task = asyncio.create_task(source["main"](queue, dict({"host": "127.0.0.1", "port": port}, **args)))
+
+    def listening():
+        if task.done():
+            task.result()  # a start-up error fails the test with its message
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    await wait_for(listening, what="the source to listen")
+    try:
+        yield queue, port
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

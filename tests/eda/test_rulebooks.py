@@ -1,0 +1,194 @@
+# Copyright: tencent.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The real engine: ansible-rulebook (Java 17) runs the shipped rulebooks with tencent.cloud.live_callback
+from the collection built and installed by hack/eda-test.sh, and the Live API emulator sends the callbacks
+and answers the forbids. Every claim is read from the emulator's stream state and call log (exact
+counts); outcomes are polled with generous bounds, never waited for with a fixed sleep.
+
+- moderation_forbid: Block forbids the stream with the label as reason and a resume time; Pass
+  changes nothing; a re-delivered callback starts nothing twice; a second Block changes nothing.
+- forbidden_encoders: an encoder retrying a forbidden stream is reported once; a push is "back on air".
+"""
+
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import KEY, free_port
+
+DOMAIN = "5000.livepush.myqcloud.com"
+START_TIMEOUT = 180  # the JVM and the rule engine start in seconds; a loaded 2-core machine may take longer
+OUTCOME_TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def collections_path():
+    path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
+    assert path, "run these tests with make eda-test (hack/eda-test.sh installs the built collection)"
+    return path
+
+
+class Rulebook:
+    """One ansible-rulebook process running a rulebook of the installed collection."""
+
+    def __init__(self, tmp_path, collections_path, name, port, endpoint, **variables):
+        self.port = port
+        self.log_path = tmp_path / f"{name}.log"
+        (tmp_path / "inventory.yml").write_text(
+            "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+            f"      ansible_python_interpreter: {sys.executable}\n"
+        )
+        lines = [f"live_callback_port: {port}"] + [f"{key}: {value}" for key, value in variables.items()]
+        (tmp_path / "vars.yml").write_text("\n".join(lines) + "\n")
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "TENCENTCLOUD_"))}
+        environment.update(
+            ANSIBLE_COLLECTIONS_PATH=collections_path,
+            ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+            ANSIBLE_NOCOLOR="1",
+            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+            TENCENTCLOUD_SECRET_ID="AKIDEMULATOR00000000000000000000000",
+            TENCENTCLOUD_SECRET_KEY="emulator-secret-key-0000000000000000",
+            TENCENTCLOUD_LIVE_ENDPOINT=endpoint,
+            TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
+        )
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-rulebook")]
+        command += ["-r", f"tencent.cloud.{name}", "-i", "inventory.yml", "--vars", "vars.yml", "-v", "--print-events"]
+        self.log = open(self.log_path, "w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            command, cwd=tmp_path, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def output(self):
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_listening(self):
+        def listening():
+            assert self.process.poll() is None, f"ansible-rulebook exited early:\n{self.output()[-4000:]}"
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+        poll(listening, START_TIMEOUT, "ansible-rulebook's source to listen", self)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self.log.close()
+
+
+def poll(predicate, timeout, what, rulebook=None):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            tail = rulebook.output()[-6000:] if rulebook else ""
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{tail}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def start(tmp_path, collections_path, live_api):
+    """start(rulebook, **variables) -> a running Rulebook whose source the emulator's callbacks reach."""
+    started = []
+
+    def run(name, **variables):
+        port = free_port()
+        live_api.core.reset()
+        live_api.core.callbacks.update({"url": f"http://127.0.0.1:{port}/tencent/live", "key": KEY})
+        live_api.core.callbacks.update({"retry_interval": 0.5})
+        started.append(Rulebook(tmp_path, collections_path, name, port, live_api.url, **variables))
+        started[-1].wait_listening()
+        return started[-1]
+
+    yield run
+    for rulebook in started:
+        rulebook.stop()
+
+
+def stream(core, name):
+    [row] = core.list_streams({"stream_name": [name]})["streams"]
+    return row
+
+
+def calls(core, action, name):
+    return sum(1 for c in core.list_calls(action)["calls"] if c["stream_name"] == name and c["admitted"])
+
+
+def seed_active(core, *names):
+    core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": name} for name in names]})
+
+
+def moderate(core, name, **fields):
+    return core.send_moderation(dict({"domain_name": DOMAIN, "stream_name": name}, **fields))
+
+
+def wait_forbidden(core, name, rulebook):
+    poll(lambda: stream(core, name)["state"] == "forbid", OUTCOME_TIMEOUT, f"{name} to be forbidden", rulebook)
+
+
+def test_moderation_block_forbids_pass_changes_nothing_redelivery_starts_nothing_twice(start, live_api):
+    core = live_api.core
+    rulebook = start("moderation_forbid", forbid_for="2h")
+    seed_active(core, "pass-1", "block-1", "again-1", "marker-1")
+    core.clear_calls()
+
+    moderate(core, "pass-1", suggestion="Pass", label="Normal")
+    moderate(core, "block-1", suggestion="Block", label="Porn", sub_label="PornHigh")
+    wait_forbidden(core, "block-1", rulebook)
+    row = stream(core, "block-1")
+    assert row["reason"] == "Tencent moderation: Block Porn PornHigh"
+    resume = datetime.datetime.strptime(row["resume_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    ahead = resume - datetime.datetime.now(datetime.timezone.utc)
+    assert datetime.timedelta(hours=1, minutes=50) < ahead <= datetime.timedelta(hours=2)
+
+    # Tencent re-sends a callback whose answer it did not get: the same Block arrives twice
+    [first, second] = moderate(core, "again-1", label="Ad", deliveries=2)["deliveries"]
+    wait_forbidden(core, "again-1", rulebook)
+    # a second, different Block for a stream already forbidden
+    moderate(core, "block-1", suggestion="Block", label="Porn", sub_label="PornLow")
+    # actions run one after the other: once the marker is forbidden, everything sent before it is done
+    poll(lambda: core.callbacks.describe()["pending"] == 0, OUTCOME_TIMEOUT, "the deliveries", rulebook)
+    moderate(core, "marker-1")
+    wait_forbidden(core, "marker-1", rulebook)
+
+    answers = {(d["delivery"], d["status"]) for d in core.callbacks.describe()["deliveries"] if d["event_type"] == 317}
+    assert {(first, 200), (second, 200)} <= answers
+    assert (calls(core, "ForbidLiveStream", "again-1"), calls(core, "DescribeLiveStreamState", "again-1")) == (1, 1)
+    assert (calls(core, "ForbidLiveStream", "block-1"), calls(core, "DescribeLiveStreamState", "block-1")) == (1, 2)
+    assert stream(core, "block-1")["reason"] == "Tencent moderation: Block Porn PornHigh"  # unchanged
+    assert stream(core, "pass-1")["state"] == "active"
+    assert [c for c in core.list_calls(None)["calls"] if c["stream_name"] == "pass-1"] == []
+    rulebook.stop()
+    output = rulebook.output()
+    assert "re-delivery of a moderation callback for 5000.livepush.myqcloud.com/live/again-1" in output
+    assert KEY not in output
+
+
+def test_an_encoder_retrying_a_forbidden_stream_is_reported_once(start, live_api):
+    core = live_api.core
+    rulebook = start("forbidden_encoders")
+    core.callbacks.update({"forbidden_style": "sub_errcode"})  # errcode 18 with sub_errcode 305
+    seed_active(core, "enc-1")  # a push: back on air
+    core.forbid_stream({"DomainName": DOMAIN, "AppName": "live", "StreamName": "enc-1", "Reason": "test"})
+    for attempt in range(3):  # the encoder keeps trying: three refused pushes
+        assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": True}, attempt
+    core.resume_stream({"DomainName": DOMAIN, "AppName": "live", "StreamName": "enc-1"})
+    assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": False}
+
+    back = f"BACK ON AIR: {DOMAIN}/live/enc-1"
+    poll(lambda: rulebook.output().count(back) == 2, OUTCOME_TIMEOUT, "the second push to be reported", rulebook)
+    rulebook.stop()
+    output = rulebook.output()
+    statuses = [d["status"] for d in core.callbacks.describe()["deliveries"] if d["status"] != "ConnectionRefusedError"]
+    assert statuses == [200] * 6  # push, interrupt (the forbid), three refusals, push
+    assert output.count("FORBIDDEN STREAM RETRYING") == 1
+    assert f"keeps pushing {DOMAIN}/live/enc-1, which is forbidden (interrupt code 18)" in " ".join(output.split())
+    assert KEY not in output
