@@ -751,11 +751,15 @@ def check_links(doc, exists, anchors_of, repository_files=None):
         if target.startswith(("mailto:", "tel:")):
             continue
         if target.startswith(("http://", "https://")):
-            match = re.match(re.escape(repository) + r"/(?:blob|tree)/[^/]+/([^#?]*)", target)
+            match = re.match(re.escape(repository) + r"/(?:blob|tree)/[^/]+/([^#?]*)(?:#(.*))?", target)
             if match and repository_files is not None:
-                wanted = match.group(1).rstrip("/")
+                wanted, anchor = match.group(1).rstrip("/"), match.group(2)
                 if wanted and not repository_files(wanted):
                     problems.append(problem(doc, link.line, f"{target}: the repository has no {wanted}"))
+                elif anchor and wanted.endswith(".md"):
+                    anchors = anchors_of(wanted)
+                    if anchors is not None and anchor not in anchors:
+                        problems.append(problem(doc, link.line, f"{target}: no heading #{anchor} in {wanted}"))
             continue
         path_part, _hash, anchor = target.partition("#")
         if not path_part:

@@ -273,12 +273,17 @@ def parse_markdown(doc):
         number += 1
     doc.sentences = split_sentences(_paragraphs(prose))
     doc.prose_lines = prose
+    previous = None
     for number, raw in prose:
         text = _MD_CODE.sub(" ", raw)
         for match in re.finditer(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", text):
             doc.links.append(Link(number, match.group(2), match.group(1)))
-        for match in re.finditer(r"^\s*\[[^\]]+\]:\s*(\S+)", text):
-            doc.links.append(Link(number, match.group(1)))
+        # a link reference definition starts a paragraph (it cannot interrupt one)
+        starts_paragraph = previous is None or previous[0] != number - 1 or not previous[1].strip()
+        for match in re.finditer(r"^ {0,3}\[[^\]]+\]:\s*(\S+)", text):
+            if starts_paragraph:
+                doc.links.append(Link(number, match.group(1)))
+        previous = (number, raw)
         for match in re.finditer(r"<(https?://[^>\s]+)>", text):
             doc.links.append(Link(number, match.group(1)))
     for line, row in ((line, cells) for table in doc.tables for line, cells in table.rows):

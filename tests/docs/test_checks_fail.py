@@ -9,10 +9,9 @@ nothing.
 """
 
 import checks
+import facts
 import pytest
 from doctext import MD, PLUGIN, RST, Document
-
-import facts
 
 
 def md(text):
@@ -195,7 +194,12 @@ def test_an_example_with_an_option_that_does_not_exist():
       retry: 3
 ```
 """
-    only(checks.check_examples(md(text)), "`stream` is not an option", "`state: resume` is not one of its choices", "`retry`")
+    only(
+        checks.check_examples(md(text)),
+        "`stream` is not an option",
+        "`state: resume` is not one of its choices",
+        "`retry`",
+    )
 
 
 def test_an_example_with_a_role_variable_that_does_not_exist():
@@ -264,7 +268,10 @@ def test_a_throttling_code_said_to_be_fatal():
 
 
 def test_a_quota_or_permission_the_code_does_not_have():
-    only(checks.check_quotas(md("ResumeLiveStream 200/s and C(DropLiveStream=100).\n")), "ResumeLiveStream's quota is 100")
+    only(
+        checks.check_quotas(md("ResumeLiveStream 200/s and C(DropLiveStream=100).\n")),
+        "ResumeLiveStream's quota is 100",
+    )
     only(checks.check_quotas(plugin("notes:\n  - C(DescribeLiveStreamState=30)\n")), "is 300/s, not 30")
     only(checks.check_cam_actions(md("Allow `live:DescribeLiveForbidStreamList`.\n")), "DescribeLiveForbidStreamList")
 
