@@ -20,7 +20,11 @@ def escape(text):
     text = text.replace("\\", "\\\\")
     for char in "*`|":
         text = text.replace(char, "\\" + char)
-    return re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text)
+    text = re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text)
+    # "(a) batch", "1. x" or "- x" at the start would open a list
+    if re.match(r"^(?:\(?[A-Za-z0-9#]{1,3}[.)]|[-*+])(?:\s|$)", text):
+        text = "\\" + text
+    return text
 
 
 def list_table(headers, rows):
@@ -55,9 +59,9 @@ def render_page(sections, machine, command, started_at, total, preface=None):
     """The page: when and where it was measured, then each section's table, notes and targets."""
     status = {None: "not measured", True: "met", False: "NOT MET"}
     lines = [
-        f".. _{LABEL}:",
-        "",
         MARKER,
+        "",
+        f".. _{LABEL}:",
         "",
         *heading("Benchmark results", "="),
         "",
