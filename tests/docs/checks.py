@@ -837,11 +837,17 @@ def _policy_facts():
             r"at most " + percent + r" of (?:the quota|it)",
             100 * limiter.SAFETY_MARGIN,
         ),
-        ("the floor (FLOOR_SHARE)", r"never below " + percent + r" of the quota", 100 * limiter.FLOOR_SHARE),
+        ("the floor (FLOOR_SHARE of the ceiling)", r"never below " + percent + r" of the", 100 * limiter.FLOOR_SHARE),
         (
-            "the increase (INCREASE_PER_SECOND)",
-            r"adds " + percent + r" of the quota",
+            "the increase (INCREASE_PER_SECOND of the ceiling)",
+            r"adds (?:back )?" + percent + r" of the",
             100 * limiter.INCREASE_PER_SECOND,
+        ),
+        # the floor and the increase are shares of the ceiling (SAFETY_MARGIN x the quota), not of the quota
+        (
+            "what the floor and the increase are shares of",
+            r"(?:never below |adds (?:back )?)\S+\s?% of the (quota)",
+            None,
         ),
     )
 
@@ -853,7 +859,11 @@ def check_policy_numbers(doc):
         text = doc.plain(sentence.text)
         for name, pattern, value in _policy_facts():
             for match in re.finditer(pattern, text, re.I):
-                if float(match.group(1)) != float(value):
+                if value is None:
+                    problems.append(
+                        problem(doc, sentence.line, f"{name}: the ceiling (95 % of the quota), not the quota")
+                    )
+                elif float(match.group(1)) != float(value):
                     problems.append(problem(doc, sentence.line, f"{name} is {value:g}, not {match.group(1)}"))
         lowered = text.lower()
         if (

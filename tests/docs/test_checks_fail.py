@@ -285,9 +285,15 @@ def test_a_make_target_the_makefile_lacks():
 def test_retry_and_pacing_numbers_that_are_not_the_code_s():
     text = (
         "Waits grow with exponential backoff starting at 0.5 s, capped at 10 s per wait. "
-        "A throttled answer multiplies the rate by 0.5, never below 10 % of the quota.\n"
+        "A throttled answer multiplies the rate by 0.5, never below 10 % of the ceiling.\n"
     )
     only(checks.check_policy_numbers(md(text)), "0.5", "not 10", "DECREASE_FACTOR", "FLOOR_SHARE")
+    # the performance guide before #20: the floor and the increase are shares of the ceiling
+    before = (
+        "It multiplies the rate by 0.7, never below 5 % of the quota, and adds 10 % of the quota back per second.\n"
+    )
+    problems = only(checks.check_policy_numbers(rst(before)), "the ceiling (95 % of the quota), not the quota")
+    assert len(problems) == 2
 
 
 def test_links_that_do_not_resolve():
