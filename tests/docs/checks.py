@@ -20,6 +20,7 @@ one "FILE:LINE: what is wrong" string each (an empty list: nothing to say).
 - check_benchmark_numbers: measured ratios are quoted only as the benchmark results page has them.
 """
 
+import functools
 import posixpath
 import re
 
@@ -30,37 +31,11 @@ from doctext import MD, PLUGIN, RST
 YAML_LANGUAGES = ("yaml", "yml", "yaml+jinja")
 SHELL_LANGUAGES = ("", "sh", "bash", "console", "shell", "text", "shell-session")
 
-# Tencent's error code families (the API's common error codes, reference section 4, and the Live
-# calls' own), so that a code in a document is recognised as one.
-CODE_FAMILIES = (
-    "ActionOffline",
-    "AuthFailure",
-    "DryRunOperation",
-    "FailedOperation",
-    "InternalError",
-    "InvalidAction",
-    "InvalidParameterValue",
-    "InvalidParameter",
-    "LimitExceeded",
-    "MissingParameter",
-    "NoSuchVersion",
-    "OperationDenied",
-    "RequestLimitExceeded",
-    "RequestSizeLimitExceeded",
-    "ResourceBusy",
-    "ResourceInUse",
-    "ResourceInsufficient",
-    "ResourceNotFound",
-    "ResourceUnavailable",
-    "ServiceUnavailable",
-    "UnauthorizedOperation",
-    "UnknownParameter",
-    "UnsupportedOperation",
-    "UnsupportedRegion",
-)
 # Codes Tencent documents for the Live calls and any call (reference sections 3, 4 and 6): what a
-# pattern such as ResourceNotFound.* is taken to cover, besides the code table's own rows.
+# pattern such as ResourceNotFound.* is taken to cover, besides the code table's own rows, and
+# (with the code table's) the families a name must start with to be read as an error code.
 REFERENCE_CODES = (
+    "ActionOffline",
     "AuthFailure.InvalidAuthorization",
     "AuthFailure.InvalidSecretId",
     "AuthFailure.MFAFailure",
@@ -82,16 +57,19 @@ REFERENCE_CODES = (
     "InternalError.PushDomainNoRecord",
     "InternalError.StreamStatusError",
     "InternalError.UpdateDataError",
+    "InvalidAction",
     "InvalidParameter",
     "InvalidParameter.DomainNotExists",
     "InvalidParameterValue",
     "LimitExceeded",
     "LimitExceeded.RateLimitExceeded",
     "MissingParameter",
+    "NoSuchVersion",
     "RequestLimitExceeded",
     "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
     "RequestLimitExceeded.IPLimitExceeded",
     "RequestLimitExceeded.UinLimitExceeded",
+    "RequestSizeLimitExceeded",
     "ResourceBusy",
     "ResourceInUse",
     "ResourceNotFound.DomainNotExist",
@@ -108,7 +86,22 @@ REFERENCE_CODES = (
     "UnsupportedOperation",
     "UnsupportedRegion",
 )
-_CODE = re.compile(r"^(?:\*[A-Za-z][A-Za-z0-9]*|(?:" + "|".join(CODE_FAMILIES) + r")(?:\.[A-Za-z0-9]+)*(?:\.\*|\*)?)$")
+
+
+@functools.cache
+def code_families():
+    """Tencent's error code families, so that a code in a document is recognised as one: those of the
+    reference's codes and of the code table's rows."""
+    rows = [row.strip("*") for row, _behaviour, _hint in facts.errors().CODE_TABLE]
+    return sorted({code.split(".")[0] for code in (*REFERENCE_CODES, *rows) if code})
+
+
+@functools.cache
+def _code_pattern():
+    families = "|".join(sorted(code_families(), key=len, reverse=True))
+    return re.compile(r"^(?:\*[A-Za-z][A-Za-z0-9]*|(?:" + families + r")(?:\.[A-Za-z0-9]+)*(?:\.\*|\*)?)$")
+
+
 # the markers around the error table that hack/docs_facts.py writes from the code table
 GENERATED_START, GENERATED_END = ".. code-table-start", ".. code-table-end"
 
@@ -410,7 +403,7 @@ def codes_in(doc, text):
     found = []
     for code in doc.inline(text):
         for value in re.split(r"[\s,]+", code.value):
-            if _CODE.match(value) and value not in found:
+            if _code_pattern().match(value) and value not in found:
                 found.append(value)
     return found
 
@@ -424,7 +417,7 @@ def concrete_codes(pattern):
         if row.endswith("*"):
             candidates.update((row[:-1], row[:-1] + ".Unlisted"))
         elif row.startswith("*"):
-            candidates.update(f"{family}.{row[1:]}" for family in CODE_FAMILIES)
+            candidates.update(f"{family}.{row[1:]}" for family in code_families())
         else:
             candidates.add(row)
     if "*" not in pattern:

@@ -98,46 +98,29 @@ def _option_reference(text):
     return plugin, text.split(".", 1)[0].strip()
 
 
+# what each RST role and each letter of Ansible's markup refers to; the others are code (or a ref)
+_RST_KINDS = {"ansopt": "option", "ansval": "value", "ansenvvar": "env", "ansplugin": "plugin", "ansretval": "return"}
+_MARKUP_KINDS = {"O": "option", "V": "value", "E": "env", "M": "plugin", "RV": "return"}
+
+
+def _reference(kind, value):
+    if kind == "option":
+        plugin, option = _option_reference(value)
+        return InlineCode("option", option, plugin)
+    if kind in ("env", "plugin"):
+        value = re.split(r"[=#]", value, maxsplit=1)[0]
+    return InlineCode(kind, value)
+
+
 def inline_codes(text, kind):
     """The inline code spans and references of a piece of ``text`` of a document of ``kind``."""
-    found = []
     if kind == RST:
-        for match in _RST_ROLE.finditer(text):
-            role, value = match.groups()
-            if role == "ansopt":
-                plugin, option = _option_reference(value)
-                found.append(InlineCode("option", option, plugin))
-            elif role == "ansval":
-                found.append(InlineCode("value", value))
-            elif role == "ansenvvar":
-                found.append(InlineCode("env", value.split("=", 1)[0]))
-            elif role == "ansplugin":
-                found.append(InlineCode("plugin", value.split("#", 1)[0]))
-            elif role == "ansretval":
-                found.append(InlineCode("return", value))
-            else:
-                found.append(InlineCode("ref", value))
+        found = [_reference(_RST_KINDS.get(role, "ref"), value) for role, value in _RST_ROLE.findall(text)]
         rest = _RST_ROLE.sub(" ", text)
-        found.extend(InlineCode("code", value) for value in _RST_LITERAL.findall(rest))
-    elif kind == MD:
-        found.extend(InlineCode("code", match.group(2).strip()) for match in _MD_CODE.finditer(text))
-    else:
-        for match in _ANSIBLE_MARKUP.finditer(text):
-            letter, value = match.groups()
-            if letter == "O":
-                plugin, option = _option_reference(value)
-                found.append(InlineCode("option", option, plugin))
-            elif letter == "V":
-                found.append(InlineCode("value", value))
-            elif letter == "E":
-                found.append(InlineCode("env", value))
-            elif letter == "M":
-                found.append(InlineCode("plugin", value))
-            elif letter == "RV":
-                found.append(InlineCode("return", value))
-            else:
-                found.append(InlineCode("code", value))
-    return found
+        return found + [InlineCode("code", value) for value in _RST_LITERAL.findall(rest)]
+    if kind == MD:
+        return [InlineCode("code", match.group(2).strip()) for match in _MD_CODE.finditer(text)]
+    return [_reference(_MARKUP_KINDS.get(letter, "code"), value) for letter, value in _ANSIBLE_MARKUP.findall(text)]
 
 
 def plain(text, kind):
