@@ -150,13 +150,28 @@ def option_lookup(name, plugin=None):
 
 
 @functools.cache
-def plugin_documentation(relative):
-    """The DOCUMENTATION of a plugin file (yaml), or {}."""
+def plugin_documentation(relative, name="DOCUMENTATION"):
+    """The DOCUMENTATION (or RETURN) of a plugin file, as data, or {}."""
     tree = ast.parse(read(relative))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             return yaml.safe_load(node.value.value) or {}
     return {}
+
+
+def return_keys():
+    """Every key a module returns (its RETURN, nested keys included)."""
+    keys = set()
+
+    def walk(entries):
+        for key, entry in (entries or {}).items():
+            keys.add(key)
+            if isinstance(entry, dict):
+                walk(entry.get("contains"))
+
+    for module in module_names():
+        walk(plugin_documentation(os.path.join("plugins", "modules", f"{module}.py"), "RETURN"))
+    return keys
 
 
 def fragment_options(fragment="tencent"):

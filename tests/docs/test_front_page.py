@@ -110,6 +110,25 @@ def test_it_names_and_links_everything_included(readme):
     assert not problems, "README.md must say what is included: " + "; ".join(problems)
 
 
+# what a play names besides the collection's options, variables and return values
+ANSIBLE_WORDS = {"module_defaults", "gather_facts", "ansible_python_interpreter"}
+
+
+def test_every_option_it_names_exists(readme):
+    known = set(ANSIBLE_WORDS) | facts.return_keys() | set(facts.module_names()) | set(facts.role_names())
+    for options in facts.all_module_options().values():
+        known |= {name for option in options.values() for name in (option.name, *option.aliases)}
+    for role in facts.role_names():
+        known |= set(facts.role_options(role))
+    named = {
+        code.value
+        for _line, text in readme.prose_lines
+        for code in readme.inline(text)
+        if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", code.value)
+    }
+    assert named - known == set(), "README.md names options the collection does not have"
+
+
 def test_it_names_the_licence(readme):
     licence = facts.galaxy()["license"][0]
     assert licence in readme.text
