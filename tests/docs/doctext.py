@@ -18,6 +18,13 @@ import re
 import yaml
 
 MD, RST, PLUGIN = "md", "rst", "plugin"
+YAML_LANGUAGES = ("yaml", "yml", "yaml+jinja")
+SHELL_LANGUAGES = ("", "sh", "bash", "console", "shell", "text", "shell-session")
+
+
+def problem(doc, line, message):
+    """A problem found in ``doc``, as the checks report it: FILE:LINE: message."""
+    return f"{doc.where(line)}: {message}"
 
 
 class CodeBlock:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 
-import checks
+import code_checks
 import facts
 import playrun
 import pytest
@@ -78,7 +78,7 @@ def shown(message_cell, output):
     doc = guide()
     spans = [code.value for code in doc.inline(message_cell)]
     text = re.sub(r"\s+", " ", output)
-    if spans and all(checks.codes_in(doc, f"``{span}``") for span in spans):
+    if spans and all(code_checks.codes_in(doc, f"``{span}``") for span in spans):
         return any(span in text for span in spans)
     parts = [part.strip() for span in spans for part in span.split("...")]
     return bool(parts) and all(re.sub(r"\s+", " ", part) in text for part in parts if part)

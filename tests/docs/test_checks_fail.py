@@ -9,8 +9,10 @@ nothing.
 """
 
 import checks
+import code_checks
 import facts
 import pytest
+import tree_checks
 from doctext import MD, PLUGIN, RST, Document
 
 
@@ -135,11 +137,11 @@ stream.
 
 
 def test_a_write_said_not_to_be_retried_after_internal_error():
-    only(checks.check_code_claims(md(README_RETRIED)), "`InternalError` is not retried", "settled by a read")
+    only(code_checks.check_code_claims(md(README_RETRIED)), "`InternalError` is not retried", "settled by a read")
 
 
 def test_retries_said_to_cover_internal_error_for_reads_only():
-    only(checks.check_code_claims(plugin(FRAGMENT_RETRIES)), "retried for reads only", "InternalError")
+    only(code_checks.check_code_claims(plugin(FRAGMENT_RETRIES)), "retried for reads only", "InternalError")
 
 
 def test_pacing_said_to_be_a_token_bucket():
@@ -153,7 +155,9 @@ def test_dropped_said_to_act_only_on_an_active_stream(doc):
 
 
 def test_resource_not_found_said_to_mean_the_service():
-    problems = only(checks.check_code_tables(md(README_CODES)), "ResourceNotFound.*", "ResourceNotFound.DomainNotExist")
+    problems = only(
+        code_checks.check_code_tables(md(README_CODES)), "ResourceNotFound.*", "ResourceNotFound.DomainNotExist"
+    )
     assert len(problems) == 1  # the other two rows are right
 
 
@@ -174,8 +178,8 @@ def test_the_credential_type_said_to_inject_what_it_does_not(doc):
 
 def test_a_ratio_the_results_page_does_not_have():
     results = facts.read("docs", "docsite", "rst", "benchmark_results.rst")
-    only(checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE), results), "1.07 times")
-    assert not checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", "1.02")), results)
+    only(tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE), results), "1.07 times")
+    assert not tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", "1.02")), results)
 
 
 # ---------------------------------------------------------------------------------------------- each kind
@@ -259,12 +263,15 @@ def test_a_behaviour_column_that_disagrees_with_the_code_table():
 | `InternalError` | failed |
 | `AuthFailure.SignatureExpire`, `ServiceUnavailable` | fatal |
 """
-    problems = only(checks.check_code_tables(md(text)), "InternalError: said to be failed", "ServiceUnavailable")
+    problems = only(code_checks.check_code_tables(md(text)), "InternalError: said to be failed", "ServiceUnavailable")
     assert len(problems) == 2
 
 
 def test_a_throttling_code_said_to_be_fatal():
-    only(checks.check_code_claims(md("`RequestLimitExceeded` is fatal: it stops the batch.\n")), "RequestLimitExceeded")
+    only(
+        code_checks.check_code_claims(md("`RequestLimitExceeded` is fatal: it stops the batch.\n")),
+        "RequestLimitExceeded",
+    )
 
 
 def test_a_quota_or_permission_the_code_does_not_have():
@@ -277,9 +284,9 @@ def test_a_quota_or_permission_the_code_does_not_have():
 
 
 def test_a_make_target_the_makefile_lacks():
-    only(checks.check_make_targets(md("Run `make tests`, then `make V=1 demo`.\n")), "make tests")
-    only(checks.check_make_targets(rst(".. code-block:: console\n\n    $ make docs-build\n")), "docs-build")
-    assert not checks.check_make_targets(md("Run `make PYTHON313=/opt/python3.13 test` and `make demo V=1`.\n"))
+    only(tree_checks.check_make_targets(md("Run `make tests`, then `make V=1 demo`.\n")), "make tests")
+    only(tree_checks.check_make_targets(rst(".. code-block:: console\n\n    $ make docs-build\n")), "docs-build")
+    assert not tree_checks.check_make_targets(md("Run `make PYTHON313=/opt/python3.13 test` and `make demo V=1`.\n"))
 
 
 def test_retry_and_pacing_numbers_that_are_not_the_code_s():
@@ -301,7 +308,9 @@ def test_links_that_do_not_resolve():
         "See [the guide](docs/docsite/rst/nothing.rst), [below](#no-such-heading), "
         "[the Makefile](https://github.com/tencent-cloud-ansible/tencent.cloud/blob/main/Makefile.old).\n"
     )
-    problems = checks.check_links(doc, lambda path: False, lambda path: None, repository_files=lambda path: False)
+    problems = tree_checks.check_links(doc, lambda path: False, lambda path: None, repository_files=lambda path: False)
     only(problems, "nothing.rst", "#no-such-heading", "Makefile.old")
     guide = rst("See `the emulator <../../../tests/emulator/README.md>`_.\n")
-    only(checks.check_links(guide, lambda path: True, lambda path: None), "cannot link to a file by a relative path")
+    only(
+        tree_checks.check_links(guide, lambda path: True, lambda path: None), "cannot link to a file by a relative path"
+    )

@@ -17,9 +17,10 @@ on it, nothing a Galaxy user cannot follow, and short.
 
 import re
 
-import checks
 import facts
+import tree_checks
 import yaml
+from doctext import YAML_LANGUAGES
 
 MAX_LINES = 150
 PLAY_BY_LINE = 60
@@ -29,7 +30,7 @@ CHECKOUT_SECTION = "From a source checkout"
 
 def yaml_blocks(readme):
     for block in readme.code_blocks:
-        if block.language in checks.YAML_LANGUAGES:
+        if block.language in YAML_LANGUAGES:
             yield block, yaml.safe_load(block.text)
 
 
@@ -139,7 +140,7 @@ def test_make_only_in_the_source_checkout_section(readme):
     start = next((line for line, title in readme.headings if title == CHECKOUT_SECTION), None)
     assert start is not None, f"README.md has no section '{CHECKOUT_SECTION}'"
     assert readme.headings[-1][1] == CHECKOUT_SECTION, "the source checkout section comes last"
-    commands = checks.make_commands(readme)
+    commands = tree_checks.make_commands(readme)
     early = [line for line, _rest in commands if line < start]
     assert not early, f"make before '{CHECKOUT_SECTION}' (a Galaxy user has no Makefile): lines {early}"
     targets = {rest.split()[0] for _line, rest in commands if rest.split()}

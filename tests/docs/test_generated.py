@@ -8,8 +8,8 @@ import importlib.util
 import os
 import sys
 
-import checks
 import facts
+import tree_checks
 from doctext import RST, Document
 
 BENCH_DIR = facts.path("tests", "benchmark")
@@ -119,7 +119,7 @@ def test_measured_ratios_are_quoted_only_from_the_results_page(documents):
         found
         for doc in documents
         if doc.path != RESULTS
-        for found in checks.check_benchmark_numbers(doc, results, allowed=targets)
+        for found in tree_checks.check_benchmark_numbers(doc, results, allowed=targets)
     ]
     assert not problems, "\n".join(problems)
 

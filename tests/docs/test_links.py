@@ -6,8 +6,8 @@ the tarball a release is built into, where what galaxy.yml's build_ignore leaves
 
 import os
 
-import checks
 import facts
+import tree_checks
 from conftest import document_paths
 from doctext import MD, Document
 
@@ -26,7 +26,7 @@ def tree(root):
 
 def test_links_resolve_in_the_repository(documents):
     exists, anchors_of = tree(facts.COLLECTION_ROOT)
-    problems = [found for doc in documents for found in checks.check_links(doc, exists, anchors_of, exists)]
+    problems = [found for doc in documents for found in tree_checks.check_links(doc, exists, anchors_of, exists)]
     assert not problems, "\n".join(problems)
 
 
@@ -34,7 +34,7 @@ def test_links_resolve_in_the_tarball(tarball_tree):
     exists, anchors_of = tree(tarball_tree)
     shipped = [Document.load(tarball_tree, path) for path in document_paths(tarball_tree)]
     assert "README.md" in {doc.path for doc in shipped}
-    problems = [found for doc in shipped for found in checks.check_links(doc, exists, anchors_of)]
+    problems = [found for doc in shipped for found in tree_checks.check_links(doc, exists, anchors_of)]
     assert not problems, "\n".join(problems)
 
 
@@ -49,5 +49,5 @@ def test_a_link_to_a_file_that_does_not_ship_fails_in_the_tarball(tarball_tree):
     doc = Document(
         "README.md", "Read [the Makefile](Makefile) and [the guide](docs/docsite/rst/quick_start.rst).\n", MD
     )
-    problems = checks.check_links(doc, exists, anchors_of)
+    problems = tree_checks.check_links(doc, exists, anchors_of)
     assert len(problems) == 1 and "Makefile does not exist" in problems[0]

@@ -17,12 +17,11 @@ import datetime
 import os
 import textwrap
 
-import checks
 import facts
 import playrun
 import pytest
 import yaml
-from doctext import Document
+from doctext import YAML_LANGUAGES, Document
 
 SOURCES = ("README.md", os.path.join("docs", "docsite", "rst", "quick_start.rst"))
 CONTEXT = {"incident_streams": ["stream1", "stream2", "stream3"]}
@@ -49,7 +48,7 @@ def blocks():
     for path in SOURCES:
         doc = Document.load(facts.COLLECTION_ROOT, path)
         for block in doc.code_blocks:
-            if block.language in checks.YAML_LANGUAGES:
+            if block.language in YAML_LANGUAGES:
                 kind = kind_of(yaml.safe_load(block.text))
                 if kind:
                     found.append(pytest.param(block, kind, id=f"{path}:{block.line}"))
