@@ -78,6 +78,9 @@ INTEGRATION_ARGS ?=
 DEMO_ARGS ?=
 DEMO_TEST_ARGS ?=
 BENCH_ARGS ?=
+DOCS_TEST_ARGS ?=
+# make bench writes its tables here: the docs site's results page, which the guides link to
+BENCH_DOCS_PAGE ?= docs/docsite/rst/benchmark_results.rst
 AWX_TEST_ARGS ?=
 EDA_TEST_ARGS ?=
 
@@ -93,7 +96,8 @@ help:
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make sanity-$(CORE_NEXT) units-$(CORE_NEXT) integration-$(CORE_NEXT)'
 	@echo '                    the same three on ansible-core $(CORE_NEXT) (pre-release, $(VENV_NEXT)/) on Python 3.13'
-	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints a table; not in make test)'
+	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints the tables and writes them to'
+	@echo '                    $(BENCH_DOCS_PAGE); not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
@@ -106,13 +110,16 @@ help:
 	@echo 'make build-check    build the tarball, check its members, install it offline, ansible-doc on 2.16 and'
 	@echo '                    $(CORE_NEWEST), ansible-builder introspect, galaxy-importer (hack/build-check.sh)'
 	@echo 'make docs           the antsibull-docs Sphinx site: docs/build/build/html/index.html (hack/docs.sh)'
+	@echo 'make docs-test      the documents against the code: options, defaults, env vars, error codes, make targets,'
+	@echo '                    links (also in the tarball), the README and quick start plays against the emulator (tests/docs/)'
+	@echo 'make docs-facts     rewrite the docs tables that come from the code (the error code table; hack/docs_facts.py)'
 	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
 	@echo '                    (venv-oldest, venv-next, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_NEXT)/,'
 	@echo '                    $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
-	@echo '            EDA_TEST_ARGS='
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS=,'
+	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS='
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
 require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
@@ -239,7 +246,8 @@ demo-test: $(VENV_STAMP)
 # the staged copy, $(STAGE) (it syncs it first with hack/stage.py, like make stage).
 .PHONY: bench
 bench: $(VENV_STAMP)
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py $(BENCH_ARGS)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py \
+	  --docs-page $(BENCH_DOCS_PAGE) $(BENCH_ARGS)
 
 # The real-cloud smoke test for maintainers (not in make test): forbids, resumes and restores ONE
 # named test stream with credentials from the environment; see hack/smoke-cloud.sh.
@@ -309,6 +317,20 @@ docs-lint: stage $(VENV_DOCS_STAMP)
 docs: stage $(VENV_DOCS_STAMP)
 	STAGE=$(STAGE) VENV_DOCS=$(VENV_DOCS) hack/docs.sh
 
+# tests/docs/: every document (README.md, CONTRIBUTING.md, the guides, the READMEs, the module docs) checked
+# against the code -- options, defaults, aliases, environment variables, error codes and their behaviour,
+# make targets, links in the repository and in the built tarball -- and the README's and the quick start's
+# plays run as written against the emulator. From the staged copy, like awx-test.
+.PHONY: docs-test
+docs-test: stage
+	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/docs $(DOCS_TEST_ARGS)
+
+# The docs tables that come from the code, rewritten in place (docs-test fails until they are).
+.PHONY: docs-facts
+docs-facts: $(VENV_STAMP)
+	$(VENV)/bin/python hack/docs_facts.py
+
 # The tarball a release ships, checked as users, EE builds and Galaxy meet it; see hack/build-check.sh.
 .PHONY: build-check
 build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
@@ -319,7 +341,7 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 # staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on the emulator's
 # latency, on pip), lane 2 the ones that mostly compute; the suites whose claims are about time run
 # last, alone. TEST_SUITES is all of them (make help).
-TEST_LANE_1 := integration smoke-emulator awx-test eda-test demo-test
+TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test
 TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
   integration-$(CORE_NEXT) lint changelog-lint docs-lint docs build-check
 TEST_ALONE :=

@@ -111,8 +111,9 @@ options:
     default: 10
   retries:
     description:
-      - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx) or,
-        for reads only, a passing Tencent error such as C(InternalError).
+      - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx) or
+        a passing Tencent error such as C(InternalError). A write is first settled by reading the stream's state, never
+        sent again blindly (see R(the failure behaviour guide,ansible_collections.tencent.cloud.docsite.failure_behaviour)).
       - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries; at most V(50).
       - Throttled calls (C(RequestLimitExceeded)) were not carried out and do not use this budget; they are sent again
         at the adapted rate until O(task_timeout) runs out.
@@ -158,43 +159,24 @@ options:
     description:
       - Requests per second allowed per API action (the account's quota), for accounts whose quotas differ from
         Tencent's defaults.
-      - A task never starts more than a quota in any one-second window. Until an action is throttled, a whole
-        quota starts at once and the next one 1.05 s later (room for network jitter). When Tencent answers
-        C(RequestLimitExceeded) (other jobs or tools use the same account's quota, or it takes no burst), the task
-        paces that action evenly at most 95% of the quota, slows it down and probes back up (additive increase,
-        multiplicative decrease), so tasks sharing a quota settle on a fair share of it.
+      - A task never starts more than a quota in any one-second window; when Tencent throttles it (other jobs or tools
+        use the same account's quota), it slows down and probes back up, so tasks sharing a quota settle on a fair share
+        of it. R(The performance guide,ansible_collections.tencent.cloud.docsite.performance) describes how.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
         C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
         C(DescribeLiveStreamPublishedList=20) (Tencent does not publish this one; 20 is a cautious assumption).
     type: dict
 notes:
-  - "Credential chain: the credentials are found once per task, in this order (highest precedence first); the first
-    source that gives a SecretId and a SecretKey is used, and the sources after it are not read."
-  - "1. Options: O(secret_id), O(secret_key), O(session_token)."
-  - "2. Environment: E(TENCENTCLOUD_SECRET_ID), E(TENCENTCLOUD_SECRET_KEY), E(TENCENTCLOUD_TOKEN) or
-    E(TENCENTCLOUD_SECURITY_TOKEN). Each option overrides its own variable (so an option and a variable can make a pair);
-    an empty value counts as unset."
-  - "3. tccli profile: C(<shared_credentials_dir>/<profile>.credential) (JSON: C(secretId), C(secretKey), C(token));
-    profile from O(profile), E(TENCENTCLOUD_PROFILE) or E(TCCLI_PROFILE), else C(default)."
-  - "4. SDK credentials file: C(~/.tencentcloud/credentials), then C(/etc/tencentcloud/credentials) (INI, section
-    C([default]): C(secret_id), C(secret_key), optionally C(token))."
-  - "5. CVM instance role, only when O(cvm_role) or E(TENCENTCLOUD_CAM_ROLE_NAME) is set: temporary credentials from the
-    metadata service, renewed before they expire."
-  - "On top of any of these: when O(role_arn) is set (or the profile file that gave the credentials names a C(role-arn)),
-    STS C(AssumeRole) is called with them and the task uses the role's temporary credentials, renewed before they expire."
-  - "A source that gives only half a pair (an id without a key, a token without a pair, a file with a C(secretId) but no
-    C(secretKey)) fails the task naming what is missing; it does not fall through to the next source, which might belong
-    to another account. A profile named in O(profile) or the environment must exist. A profile or CVM role that is set
-    but loses on precedence is reported in a warning."
-  - When no source gives credentials, the task fails before any API call, listing every source tried (with the file paths).
-    An unreadable or malformed profile or credentials file fails the task naming the file, and so does one that is not a
-    regular file (a directory, FIFO or device) or is larger than 64 KiB. A credentials file readable by group or others
-    gets a warning naming it (make it private with C(chmod 600)).
+  - "Credentials come from the first source that gives a SecretId and a SecretKey, in this order: the options
+    O(secret_id), O(secret_key) and O(session_token); the environment; a tccli profile (O(profile)); the SDK credentials
+    file; a CVM instance role (O(cvm_role)). With O(role_arn), STS C(AssumeRole) is called on top. A source that gives
+    half a pair fails the task rather than fall through to another account's key. R(The credentials
+    guide,ansible_collections.tencent.cloud.docsite.credentials) has the details."
   - Every result has C(credential_source), saying which source gave the credentials (for example C(environment) or
     C(profile default)), so a job that forgot its AWX credential and used a file on the execution node shows it.
-  - AWX has no built-in Tencent Cloud credential type; define a custom one that injects E(TENCENTCLOUD_SECRET_ID),
-    E(TENCENTCLOUD_SECRET_KEY) and, as needed, E(TENCENTCLOUD_TOKEN), E(TENCENTCLOUD_ROLE_ARN) or E(TENCENTCLOUD_PROFILE).
+  - AWX has no built-in Tencent Cloud credential type; the collection ships one, see
+    R(the AWX guide,ansible_collections.tencent.cloud.docsite.awx).
   - All tencent.cloud modules are in the action group C(tencent.cloud.all), so the connection options can be
     set once with C(module_defaults) and C(group/tencent.cloud.all).
   - The calls are signed with TC3-HMAC-SHA256; the signature date is always the UTC date.

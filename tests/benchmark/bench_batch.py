@@ -30,6 +30,7 @@ Usage: python tests/benchmark/bench_batch.py [--streams 1000] [--latency-ms 20] 
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib.util
 import json
 import math
@@ -43,6 +44,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+from results_page import bench_command, write_page
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "live_emulator.py")
@@ -1092,15 +1095,36 @@ def pacing_targets(sweep, contention):
     return targets
 
 
-def target_lines(out, targets, markdown):
-    """Append a line per (met, text) target to out (met None: not measured); return the missed texts."""
-    missed = []
-    for met, text in targets:
-        status = "not measured" if met is None else ("met" if met else "NOT MET")
-        out.append(f"- **{status}**: {text}" if markdown else f"  [{status}] {text}")
-        if met is False:
-            missed.append(text)
-    return missed
+class Section:
+    """One part of the report: a title, a table, notes under it, and the targets it is judged by."""
+
+    def __init__(self, heading, title, headers, rows, notes, targets_title, targets):
+        self.heading = heading  # a short title (the results page's section heading)
+        self.title = title
+        self.headers = headers
+        self.rows = rows
+        self.notes = notes
+        self.targets_title = targets_title
+        self.targets = targets  # [(met: True, False or None when not measured, text)]
+
+
+def target_status(met):
+    return "not measured" if met is None else ("met" if met else "NOT MET")
+
+
+def print_section(section, markdown, trailer=None):
+    """Print a section as text or Markdown; warn on stderr about every target not met."""
+    out = [f"{'###' if markdown else '=='} {section.title}", "", render(section.headers, section.rows, markdown), ""]
+    bullet = "- " if markdown else "  "
+    out.extend(bullet + note for note in section.notes)
+    out += ["", f"{'#### ' if markdown else ''}{section.targets_title}:", ""]
+    for met, text in section.targets:
+        out.append(f"- **{target_status(met)}**: {text}" if markdown else f"  [{target_status(met)}] {text}")
+    if trailer:
+        out += ["", trailer]
+    print("\n".join(out))
+    sys.stdout.flush()
+    warn_missed([text for met, text in section.targets if met is False])
 
 
 def warn_missed(missed):
@@ -1111,18 +1135,7 @@ def warn_missed(missed):
         sys.stderr.write("!" * 78 + "\n")
 
 
-def print_pacing_report(args, sweep, bucket, contention):
-    markdown = args.markdown
-    out = [
-        "",
-        "{} Pacing: API phase and end-to-end time against the limit, {} streams per task".format(
-            "###" if markdown else "==", fmt_int(args.streams)
-        ),
-        "",
-    ]
-    out.append(render(PACING_HEADERS, pacing_rows(sweep, bucket, contention), markdown))
-    out.append("")
-    bullet = "- " if markdown else "  "
+def pacing_section(args, sweep, bucket, contention):
     notes = [
         "API phase = the emulator's first request to its last answer (call-log time of the last call + the latency it adds); "
         "end-to-end = the ansible-playbook run(s); fixed cost = end-to-end - API phase (Ansible start-up, result handling).",
@@ -1139,28 +1152,18 @@ def print_pacing_report(args, sweep, bucket, contention):
             f"{contention['limit']:.1f} s; call counts and API phase are the two tasks' (each ended after "
             f"{' and '.join(f'{w:.1f}' for w in contention['task_walls'])} s)."
         )
-    out.extend(bullet + note for note in notes)
-    out.append("")
-    out.append(f"{'#### ' if markdown else ''}Pacing targets (N = F = 1,000):")
-    out.append("")
-    missed = target_lines(out, pacing_targets(sweep, contention), markdown)
-    print("\n".join(out))
-    sys.stdout.flush()
-    warn_missed(missed)
-
-
-def print_report(args, n, batch, loop, sdk, memory, machine, total):
-    markdown = args.markdown
-    out = []
-    out.append(
-        f"{'###' if markdown else '=='} tencent.cloud.tencent_live_stream benchmark: {fmt_int(n)} forbidden streams "
-        f"resumed, emulator latency {args.latency_ms:g} ms per request, quotas on ({DESCRIBE} {QUOTA[DESCRIBE]}/s, "
-        f"{RESUME} {QUOTA[RESUME]}/s), strict one-second window"
+    return Section(
+        "Pacing",
+        f"Pacing: API phase and end-to-end time against the limit, {fmt_int(args.streams)} streams per task",
+        PACING_HEADERS,
+        pacing_rows(sweep, bucket, contention),
+        notes,
+        "Pacing targets (N = F = 1,000)",
+        pacing_targets(sweep, contention),
     )
-    out.append("")
-    out.append(render(HEADERS, build_rows(n, batch, loop, sdk), markdown))
-    out.append("")
-    bullet = "- " if markdown else "  "
+
+
+def batch_section(args, n, batch, loop, sdk, memory, machine):
     notes = [
         f"limit = max(N/{QUOTA[DESCRIBE]}, F/{QUOTA[RESUME]}) s = {limit_seconds(n, n):.1f} s for N = F = {fmt_int(n)}: "
         "the fastest the quotas allow; wall / limit is the ratio to it.",
@@ -1216,18 +1219,17 @@ def print_report(args, n, batch, loop, sdk, memory, machine, total):
             )
         )
     notes.append(f"Machine: {machine}.")
-    out.extend(bullet + note for note in notes)
-    out.append("")
-    out.append(
-        f"{'#### ' if markdown else ''}Targets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams):"
+    return Section(
+        "Batch task, loop and SDK script",
+        f"tencent.cloud.tencent_live_stream benchmark: {fmt_int(n)} forbidden streams resumed, emulator latency "
+        f"{args.latency_ms:g} ms per request, quotas on ({DESCRIBE} {QUOTA[DESCRIBE]}/s, {RESUME} {QUOTA[RESUME]}/s), "
+        "strict one-second window",
+        HEADERS,
+        build_rows(n, batch, loop, sdk),
+        notes,
+        "Targets (set for N = F = 1,000 at 20 ms latency, memory at 10,000 streams)",
+        evaluate_targets(n, batch, loop, sdk, memory),
     )
-    out.append("")
-    missed = target_lines(out, evaluate_targets(n, batch, loop, sdk, memory), markdown)
-    out.append("")
-    out.append(f"Total benchmark run time: {total:.0f} s.")
-    print("\n".join(out))
-    sys.stdout.flush()
-    warn_missed(missed)
 
 
 # --------------------------------------------------------------------------- main
@@ -1290,6 +1292,11 @@ def parse_args(argv):
         "default: the staged copy in .build/, synced first with hack/stage.py (make stage)",
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument(
+        "--docs-page",
+        help="also write the tables, notes and targets as the docs site's results page, for example "
+        "docs/docsite/rst/benchmark_results.rst (make bench does)",
+    )
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary directory (playbooks, logs)")
     parser.add_argument("--sdk-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1324,6 +1331,7 @@ def check_tools(args):
 
 def run(args):
     started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.timezone.utc)
     check_tools(args)
     machine = machine_line(args.python)
     workdir = tempfile.mkdtemp(prefix="tencent-bench-")
@@ -1372,8 +1380,17 @@ def run(args):
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print_report(args, args.streams, batch, loop, sdk, memory, machine, time.monotonic() - started)
-    print_pacing_report(args, sweep, bucket, contention)
+    total = time.monotonic() - started
+    sections = [
+        batch_section(args, args.streams, batch, loop, sdk, memory, machine),
+        pacing_section(args, sweep, bucket, contention),
+    ]
+    print_section(sections[0], args.markdown, trailer=f"Total benchmark run time: {total:.0f} s.")
+    print()
+    print_section(sections[1], args.markdown)
+    if args.docs_page:
+        write_page(args.docs_page, sections, machine, bench_command(args), started_at, total)
+        log(f"wrote the results page {args.docs_page}")
     return 0
 
 
