@@ -358,3 +358,32 @@ def test_http_proxy_environment_is_honoured_and_no_proxy_bypasses_it(live_api_fr
     direct = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
     assert direct.get("failed") is not True and len(proxy.requests) == 1
     proxy.sock.close()
+
+
+# --------------------------------------------------------------------------- a drop of a stream that is not pushing
+
+
+@pytest.mark.parametrize("answer", [None, "ResourceNotFound.StreamNotAlive"], ids=["success", "StreamNotAlive"])
+def test_dropped_reaches_every_stream_whatever_tencent_answers_an_idle_drop(live_api_fresh, run_module, answer):
+    """Tencent's page says a drop of an inactive stream succeeds; the SDKs listed ResourceNotFound.StreamNotAlive
+    for it until 2022. Under either answer a batch ends with no stream pushing, changes only the pushing ones,
+    sends one drop per stream and stops nothing."""
+    api = live_api_fresh
+    api.core.update_settings({"drop_inactive_code": answer})
+    states = {f"d{n:02d}": ("active", "inactive", "forbid")[n % 3] for n in range(30)}
+    seed(api, states)
+    result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=list(states), state="dropped"))
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["counts"] == {"total": 30, "changed": 10, "ok": 20, "failed": 0, "skipped": 0}
+    assert "active" not in states_of(api).values()
+    drops = [c for c in api_calls(api) if c["action"] == "DropLiveStream"]
+    assert sorted(c["stream_name"] for c in drops) == sorted(states)
+    assert {c["code"] for c in drops} == ({None} if answer is None else {None, answer})
+    idle = [s for s in result["streams"] if s["previous_state"] != "active"]
+    assert all(s["changed"] is False and s["request_ids"]["DropLiveStream"] for s in idle)
+    # the encoder of a pushing stream leaves between the read and the drop: the drop finds nothing to cut
+    seed(api, {"racer": "active"})
+    api.core.add_faults({"faults": [{"action": "DropLiveStream", "kind": "preempt", "state": "inactive"}]})
+    raced = run_module(tencent_live_stream.main, dict(connection(api), stream_name="racer", state="dropped"))
+    assert raced.get("failed") is not True and raced["stream"]["previous_state"] == "active"
+    assert raced["stream"]["state"] == "inactive" and raced["changed"] is (answer is None)
