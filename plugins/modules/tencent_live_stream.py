@@ -321,7 +321,7 @@ class LiveStreamModule(StreamBatchModule):
     def work_on(self, key, result):
         """Read one stream, decide, and act unless in check mode."""
         current = result["previous_state"] = self.read_state(key, result)
-        result["changed"] = self.rule.changes(current)
+        changed = self.rule.changes(current)
         if self.rule.sends(current) and not self.module.check_mode:
             params = dict(key.api_params(), **(self.action_params if self.rule.action == "ForbidLiveStream" else {}))
             rule = self.rule
@@ -332,8 +332,9 @@ class LiveStreamModule(StreamBatchModule):
                 result["confirmed_by_read"] = written.confirmed_by_read
                 result["recovered_errors"] = written.recovered
             # Tencent said there was nothing to do (a drop of a stream whose push had already ended)
-            result["changed"] = result["changed"] and not written.nothing_to_do
+            changed = changed and not written.nothing_to_do
         result["state"] = self.rule.resulting_state(current)
+        result["changed"] = changed
 
     def diff(self, results):
         changing = [r for r in results if r["changed"]]

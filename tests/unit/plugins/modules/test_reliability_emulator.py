@@ -321,7 +321,24 @@ def test_tls_validate_certs_false_works_and_warns(tls_api, run_module):
     result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls3", validate_certs=False))
     assert result.get("failed") is not True
     # ansible-core >= 2.19 returns warnings as structured objects in-process; their text is what counts.
-    assert "validate_certs is false: the endpoint's TLS certificate is not verified" in str(result["warnings"])
+    warnings = str(result["warnings"])
+    assert "validate_certs is false: the TLS certificates of the endpoint" in warnings
+    assert "STS (sts_endpoint" in warnings and "CVM metadata service (metadata_url" in warnings
+
+
+def test_validate_certs_false_covers_sts_too_as_the_warning_says(tls_api, run_module):
+    """The role is assumed from the same self-signed HTTPS emulator: refused with checks on, assumed with them off."""
+    role_arn = "qcs::cam::uin/100000000001:roleName/tls-role"
+    tls_api.core.add_roles({"role_arn": role_arn})
+    seed(tls_api, {"tls4": "forbid"})
+    args = dict(connection(tls_api), stream_name="tls4", role_arn=role_arn, sts_endpoint=tls_api.url)
+    checked = run_module(tencent_live_stream.main, dict(args, ca_path=None))
+    assert checked["failed"] is True and "TLS verification" in checked["msg"] and "AssumeRole" in json.dumps(checked)
+    unchecked = run_module(tencent_live_stream.main, dict(args, validate_certs=False))
+    assert unchecked.get("failed") is not True, unchecked.get("msg")
+    assert unchecked["credential_source"].startswith("assumed role") and "STS (sts_endpoint" in str(
+        unchecked["warnings"]
+    )
 
 
 class _RecordingProxy:
@@ -358,6 +375,24 @@ def test_http_proxy_environment_is_honoured_and_no_proxy_bypasses_it(live_api_fr
     direct = run_module(tencent_live_stream.main, dict(connection(live_api_fresh), stream_name="p1", retries=0))
     assert direct.get("failed") is not True and len(proxy.requests) == 1
     proxy.sock.close()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_the_module_fails_before_any_call_without_showing_the_proxy_credentials(
+    live_api_fresh, run_module, monkeypatch, variable
+):
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "http://prxusr7:pa#ss-sEcReT@127.0.0.1:3128")
+    live_api_fresh.core.clear_calls()
+    result = run_module(
+        tencent_live_stream.main,
+        dict(endpoint=live_api_fresh.url, secret_id="AKIDx", secret_key="k", domain_name="d.example", stream_name="s"),
+    )
+    assert result["failed"] is True and f"the proxy URL in {variable}" in result["msg"]
+    assert live_api_fresh.core.list_calls(None)["calls"] == []
+    for piece in ("prxusr7", "pa#ss", "sEcReT"):
+        assert piece not in json.dumps(result)
 
 
 # --------------------------------------------------------------------------- a drop of a stream that is not pushing
