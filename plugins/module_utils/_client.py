@@ -89,10 +89,12 @@ def decode_response(status, body, action):
         )
     try:
         document = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
-    except ValueError:
-        # The decoder's error quotes the body; the message says all there is to say.
+    except (ValueError, RecursionError):
+        # The decoder's error quotes the body; the message says all there is to say. (RecursionError: nested
+        # deeper than the interpreter's stack -- no answer of Tencent's is.)
         raise TencentTransportError(
-            "the endpoint answered HTTP 200 with a body that is not JSON: is the endpoint a Tencent Cloud API host?",
+            "the endpoint answered HTTP 200 with a body that is not JSON (or nested too deeply to read): is the endpoint "
+            "a Tencent Cloud API host?",
             action=action,
             status=status,
         ) from None
@@ -228,6 +230,10 @@ class ApiClient:
                 response = self._send(action, payload, credentials)
             except TencentApiError as error:
                 error.attempts = attempts
+                renewal = getattr(self.credentials, "renewal_failure", lambda: None)()
+                if renewal is not None and error.code.startswith("AuthFailure"):
+                    # Signed with credentials whose renewal failed: that failure is the cause, not the token Tencent refused.
+                    raise renewal from None
                 if is_throttling(error):
                     self.rate_limits.throttled(action)
                     throttles += 1

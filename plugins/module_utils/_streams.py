@@ -206,10 +206,11 @@ def parse_resume_time(value, now):
         digits = zone[1:].replace(":", "")
         offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if offset:
-            utc = when - sign * offset
-            return None, "resume_time {!r} is not in UTC: give it in UTC, which is {}".format(
-                value, utc.strftime("%Y-%m-%dT%H:%M:%SZ")
-            )
+            try:
+                utc = (when - sign * offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except OverflowError:  # the offset takes it past year 1 or 9999
+                utc = "out of range"
+            return None, f"resume_time {value!r} is not in UTC: give it in UTC, which is {utc}"
     when = when.replace(tzinfo=datetime.timezone.utc)
     if when <= now:
         return None, "resume_time {!r} is in the past (now is {} UTC): give a future time".format(

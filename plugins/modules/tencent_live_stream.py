@@ -218,7 +218,8 @@ failure:
     kind:
       description:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
-          credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted
+          credentials could not be found or renewed (a failed renewal of temporary credentials keeps the kind of its
+          own error, and the failure has C(renewal=true)), C(skipped) for a stream of a batch that was not attempted
           (after an error every stream would get, when O(task_timeout) was reached, or after O(max_transport_failures)
           streams in a row got no answer; a re-run does them),
           C(internal) for an unexpected error in the collection (a bug; the other streams keep their results).
