@@ -1189,10 +1189,10 @@ def test_lost_answer_close_carries_out_the_write_and_drops_the_connection(emulat
 def test_lost_answer_stall_times_out_the_client_after_the_write(emulator):
     seed(emulator, "s1", state="active")
     add_faults(emulator, {"action": "ForbidLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 3.0})
-    started = time.monotonic()
-    with pytest.raises((TimeoutError, OSError)):
+    # a timeout, not the server's close 3 s later (RemoteDisconnected): the client gave up while the server held the
+    # answer -- told by the kind of error, not by a clock the machine's load moves
+    with pytest.raises(TimeoutError):
         raw_exchange(emulator, "ForbidLiveStream", stream_params("s1"), timeout=0.3)
-    assert time.monotonic() - started < 2.5  # the client gave up; the server was still holding the answer
     assert stream_state(emulator, "s1") == "forbid"  # carried out before the client gave up
     # the SDK sees the same thing as a network error
     add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 3.0})

@@ -206,15 +206,17 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
 
 @pytest.mark.parametrize("how", ["cvm_role", "assume_role"])
 def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_module, how):
-    """The emulator issues 2-second credentials; a batch paced at 5 reads a second runs for about 3 seconds."""
+    """The emulator issues 4-second credentials, renewed after 2; a batch paced at 5 reads a second runs for 3 seconds
+    or more (a loaded machine only makes it longer). A call signed just before the renewal reaches the emulator
+    2 seconds before the old credentials expire, however slow the machine."""
     names = [f"r{n:02d}" for n in range(20)]
     seed(api, dict.fromkeys(names, "forbid"))
     args = dict(stream_name=None, stream_names=names, concurrency=8, rate_limits={"DescribeLiveStreamState": 5})
     if how == "cvm_role":
-        api.core.bind_cvm_role({"role_name": "short", "duration": 2})
+        api.core.bind_cvm_role({"role_name": "short", "duration": 4})
         args.update(cvm_role="short", metadata_url=api.url)
     else:
-        api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": 2})
+        api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": 4})
         args.update(secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
     result = resume(run_module, api, **args)
     assert result["counts"]["changed"] == len(names) and not result.get("failed"), result
@@ -257,7 +259,8 @@ def test_a_renewal_that_fails_stops_the_batch_with_its_own_error_tried_once(home
     finally:
         done.set()
         watcher.join(10)
-    assert result["failed"] is True and len(api.core.list_roles()["issued"]) == 1
+    # (the role is taken away as soon as the watcher sees the first issue; on a loaded machine a renewal may come first)
+    assert result["failed"] is True and len(api.core.list_roles()["issued"]) >= 1
     failure, counts = result["failure"], result["counts"]
     assert failure["renewal"] is True and "renewing them failed" in result["msg"]
     assert "TokenFailure" not in json.dumps(result)
