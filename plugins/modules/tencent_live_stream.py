@@ -54,7 +54,7 @@ options:
         read may lag behind, and dropping an inactive stream succeeds, so outside check mode C(DropLiveStream) is
         always sent; the task reports C(changed) only when the read said C(active). A drop that Tencent answers with
         an error saying the stream is not pushing (such as C(ResourceNotFound.StreamNotAlive)) finds the stream where it
-        should be: the stream succeeds, not C(changed), with that answer in RV(stream.recovered_errors).
+        should be, so the stream succeeds, not C(changed), with that answer in RV(stream.recovered_errors).
       - A write whose answer was lost, or that failed although the stream may already be in the desired state, is
         settled by reading the stream's state again, never by sending it again blindly (see RV(stream.confirmed_by_read)).
     type: str
