@@ -50,7 +50,7 @@ def assert_promise_kept(error):
     }
     for where, text in texts.items():
         for secret in SECRETS:
-            for form in {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}:
+            for form in (secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]):
                 assert form not in text, f"{form!r} in {where}: {text}"
 
 
@@ -202,7 +202,7 @@ def test_sts_failures(answer):
 def test_metadata_failures(answer):
     """What it answers is never quoted: a malformed answer may hold the temporary secret key and token."""
     metadata = MetadataService("http://169.254.0.23", session=Session(answer), sleep=lambda seconds: None, retries=1)
-    error = failure_of(lambda: CvmRoleFetcher(metadata, "promise-role", on_secret=lambda secret: None)())
+    error = failure_of(CvmRoleFetcher(metadata, "promise-role", on_secret=lambda secret: None))
     assert isinstance(error, CredentialError)
     assert_promise_kept(error)
 
