@@ -204,20 +204,30 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
 # --------------------------------------------------------------------------- renewal during a long batch
 
 
+def short_lived_batch(api, how, names, lifetime, concurrency, reads_per_second):
+    """Seed names forbidden; the module's arguments for a batch of them with credentials of ``lifetime`` seconds
+    from the CVM role "short" or from assuming ROLE_ARN (how), paced at reads_per_second."""
+    seed(api, dict.fromkeys(names, "forbid"))
+    args = dict(
+        stream_name=None,
+        stream_names=names,
+        concurrency=concurrency,
+        rate_limits={"DescribeLiveStreamState": reads_per_second},
+    )
+    if how == "cvm_role":
+        api.core.bind_cvm_role({"role_name": "short", "duration": lifetime})
+        return dict(args, cvm_role="short", metadata_url=api.url)
+    api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": lifetime})
+    return dict(args, secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
+
+
 @pytest.mark.parametrize("how", ["cvm_role", "assume_role"])
 def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_module, how):
     """The emulator issues 4-second credentials, renewed after 2; a batch paced at 5 reads a second runs for 3 seconds
     or more (a loaded machine only makes it longer). A call signed just before the renewal reaches the emulator
     2 seconds before the old credentials expire, however slow the machine."""
     names = [f"r{n:02d}" for n in range(20)]
-    seed(api, dict.fromkeys(names, "forbid"))
-    args = dict(stream_name=None, stream_names=names, concurrency=8, rate_limits={"DescribeLiveStreamState": 5})
-    if how == "cvm_role":
-        api.core.bind_cvm_role({"role_name": "short", "duration": 4})
-        args.update(cvm_role="short", metadata_url=api.url)
-    else:
-        api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": 4})
-        args.update(secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
+    args = short_lived_batch(api, how, names, lifetime=4, concurrency=8, reads_per_second=5)
     result = resume(run_module, api, **args)
     assert result["counts"]["changed"] == len(names) and not result.get("failed"), result
     kind = "cvm_role" if how == "cvm_role" else "sts"
@@ -235,16 +245,8 @@ def test_a_renewal_that_fails_stops_the_batch_with_its_own_error_tried_once(home
     RequestId, or the metadata service's answer -- not AuthFailure.TokenFailure; the renewal is tried once
     while the old credentials are still valid, not once per stream; the rest are reported as not attempted."""
     names = [f"x{n:02d}" for n in range(32)]
-    seed(api, dict.fromkeys(names, "forbid"))
-    args = dict(stream_name=None, stream_names=names, concurrency=4, rate_limits={"DescribeLiveStreamState": 4})
-    if how == "cvm_role":
-        api.core.bind_cvm_role({"role_name": "short", "duration": 2})
-        args.update(cvm_role="short", metadata_url=api.url)
-        take_away = api.core.unbind_cvm_role
-    else:
-        api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": 2})
-        args.update(secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
-        take_away = functools.partial(api.core.remove_role, ROLE_ARN)
+    args = short_lived_batch(api, how, names, lifetime=2, concurrency=4, reads_per_second=4)
+    take_away = api.core.unbind_cvm_role if how == "cvm_role" else functools.partial(api.core.remove_role, ROLE_ARN)
     done = threading.Event()
 
     def after_the_first_issue():
