@@ -37,7 +37,10 @@ PROXY = f"http://{PROXY_USER}:{PROXY_PASSWORD.replace('#', '%23')}@proxy.example
 SECRETS = (SECRET_KEY, TOKEN, PROXY_USER, PROXY_PASSWORD, PROXY_PASSWORD.replace("#", "%23"))
 ROLE_ARN = "qcs::cam::uin/100000000001:roleName/promise"
 # What a careless library would say: every secret, in plain text.
-QUOTED = f"{PROXY} Authorization: {SECRET_ID} {SECRET_KEY} X-TC-Token: {TOKEN} {PROXY_USER}:{PROXY_PASSWORD}"
+QUOTED = (
+    f"{PROXY} Authorization: {SECRET_ID} {SECRET_KEY} X-TC-Token: {TOKEN} {PROXY_USER}:{PROXY_PASSWORD} "
+    f"glued{SECRET_KEY}0{TOKEN}x{PROXY_PASSWORD}y"
+)
 
 
 def assert_promise_kept(error):
