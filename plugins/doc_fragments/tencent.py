@@ -145,10 +145,14 @@ options:
     default: en-US
   validate_certs:
     description:
-      - Whether to verify the endpoint's TLS certificate. Set V(false) only for test endpoints.
-      - The proxy environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) are honoured, and so are
-        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) when O(ca_path) is not set. C(~/.netrc) is never used, because its
-        credentials would replace the request signature.
+      - Whether to verify the TLS certificates of the endpoint, of STS (O(sts_endpoint)) and of the CVM metadata service
+        (O(metadata_url), when it is C(https://)). Set V(false) only for test endpoints; the task then warns, naming all three.
+      - The proxy environment variables E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) (and their lower-case forms) and
+        E(NO_PROXY) are honoured for the endpoint and STS, and so are E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) when
+        O(ca_path) is not set. C(~/.netrc) is never used, because its credentials would replace the request signature.
+      - A proxy URL that a call would go through and that cannot be parsed fails the task before any call, naming its
+        variable, never its value. A proxy's user name and password never appear in a message; write the reserved
+        characters in them percent-encoded (C(#) as C(%23), C(@) as C(%40)).
     type: bool
     default: true
   ca_path:

@@ -12,6 +12,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
+from ansible_collections.tencent.cloud.plugins.module_utils._proxies import proxy_problem
 from ansible_collections.tencent.cloud.plugins.module_utils._quotas import DEFAULT_QUOTAS
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     DEFAULT_ENDPOINT,
@@ -123,6 +124,10 @@ def connection_problems(params):
     if max_failures is not None and max_failures < 0:
         problems.append(f"max_transport_failures must be 0 (never stop) or more, got {max_failures}")
     problems.extend(rate_limit_problems(settings.rate_limits))
+    # A proxy URL the calls would go through that cannot be parsed (STS's: when a role is assumed).
+    endpoints = [("endpoint", settings.api), ("sts_endpoint", settings.sts if settings.role_arn else None)]
+    proxy_problems = [proxy_problem(parsed[0], option) for option, parsed in endpoints if parsed]
+    problems.extend(dict.fromkeys(problem for problem in proxy_problems if problem))
     return problems
 
 

@@ -55,7 +55,10 @@ class TencentModule:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.fail_on_problems(connection_problems(self.settings))
         if not self.settings.validate_certs:
-            self.module.warn("validate_certs is false: the endpoint's TLS certificate is not verified.")
+            self.module.warn(
+                "validate_certs is false: the TLS certificates of the endpoint, of STS (sts_endpoint, when a role is "
+                "assumed) and of the CVM metadata service (metadata_url, when it is https://) are not verified."
+            )
         # Resolved now, in the main thread: a missing, half or unusable credential source fails the
         # task before any stream is worked on.
         return self.credentials

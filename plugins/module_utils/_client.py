@@ -12,7 +12,6 @@ and API version. LiveClient and StsClient only name theirs. Clients are thread-s
 
 import json
 import os
-import re
 import time
 import traceback
 
@@ -28,6 +27,14 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._http_errors import (
+    check_header_values,
+    header_error,
+    never_connected,
+    redact,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._http_errors import reason as _reason
+from ansible_collections.tencent.cloud.plugins.module_utils._proxies import proxy_label, proxy_secrets
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy, is_throttling
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
@@ -55,9 +62,6 @@ CONTENT_TYPE = "application/json"
 MAX_THROTTLE_BACKOFF_STEP = 4
 
 
-# What http.client cannot send in a header value: control characters and anything outside Latin-1.
-# The Authorization header carries secret_id and X-TC-Token the session token, both user input.
-_BAD_HEADER_CHARACTER = re.compile("[\\x00-\\x1f\\x7f]|[^\\x00-\\xff]")
 # Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
@@ -85,10 +89,12 @@ def decode_response(status, body, action):
         )
     try:
         document = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
-    except ValueError:
-        # The decoder's error quotes the body; the message says all there is to say.
+    except (ValueError, RecursionError):
+        # The decoder's error quotes the body; the message says all there is to say. (RecursionError: nested
+        # deeper than the interpreter's stack -- no answer of Tencent's is.)
         raise TencentTransportError(
-            "the endpoint answered HTTP 200 with a body that is not JSON: is the endpoint a Tencent Cloud API host?",
+            "the endpoint answered HTTP 200 with a body that is not JSON (or nested too deeply to read): is the endpoint "
+            "a Tencent Cloud API host?",
             action=action,
             status=status,
         ) from None
@@ -224,6 +230,10 @@ class ApiClient:
                 response = self._send(action, payload, credentials)
             except TencentApiError as error:
                 error.attempts = attempts
+                renewal = getattr(self.credentials, "renewal_failure", lambda: None)()
+                if renewal is not None and error.code.startswith("AuthFailure"):
+                    # Signed with credentials whose renewal failed: that failure is the cause, not the token Tencent refused.
+                    raise renewal from None
                 if is_throttling(error):
                     self.rate_limits.throttled(action)
                     throttles += 1
@@ -270,8 +280,11 @@ class ApiClient:
         )
 
     def _send(self, action, payload, credentials=None):
+        credentials = credentials if credentials is not None else self.credentials.current()
         headers = self._headers(action, payload, credentials)
         check_header_values(headers, action)
+        # What no message may show: texts from requests, urllib3 and Tencent pass through redact().
+        secrets = {credentials.secret_key, credentials.token} | proxy_secrets(getattr(self.session, "proxies", None))
         # the quota windows count this call from now (signed, about to be written), not from its turn
         self.rate_limits.sent(action)
         # requests' exceptions hold the request, Authorization and X-TC-Token included: never chained (from None).
@@ -286,11 +299,21 @@ class ApiClient:
             )
         except (requests.exceptions.InvalidHeader, UnicodeError):
             # Their text quotes the header value, which may be a token: never shown, never retried.
-            raise _header_error(action) from None
+            raise header_error(action) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema):
+            # InvalidProxyURL among them: their text may quote a proxy URL with its password. Checked before any call
+            # (_proxies.proxy_problem); this catches what that check does not know.
+            raise TencentTransportError(
+                f"the request to {self.url} could not be prepared: a proxy URL of the environment (HTTPS_PROXY, HTTP_PROXY, "
+                "ALL_PROXY or their lower-case forms) is not valid; its value is not shown, as it may hold a password",
+                action=action,
+                retryable=False,
+                maybe_carried_out=False,
+            ) from None
         except requests.exceptions.SSLError as exc:
             raise TencentTransportError(
-                f"TLS verification of {self.url} failed ({_reason(exc)}): give the CA bundle in ca_path, or set validate_certs: false only for a "
-                "test endpoint",
+                f"TLS verification of {self.url} failed ({_reason(exc, secrets)}): give the CA bundle in ca_path, or set validate_certs: "
+                "false only for a test endpoint",
                 action=action,
                 retryable=False,
                 maybe_carried_out=False,
@@ -307,14 +330,24 @@ class ApiClient:
                 f"no answer from {self.url} within timeout={self.timeout}s", action=action
             ) from None
         except requests.exceptions.ConnectionError as exc:
+            proxy = (
+                proxy_label(self.url, self.session.proxies) if isinstance(exc, requests.exceptions.ProxyError) else None
+            )
             raise TencentTransportError(
-                f"could not reach {self.url} ({_reason(exc)})",
+                f"could not reach {self.url}{f' through the proxy {proxy}' if proxy else ''} ({_reason(exc, secrets)})",
                 action=action,
-                maybe_carried_out=not _never_connected(exc),
+                maybe_carried_out=not never_connected(exc),
             ) from None
         except requests.exceptions.RequestException as exc:
-            raise TencentTransportError(f"request to {self.url} failed ({_reason(exc)})", action=action) from None
-        return decode_response(answer.status_code, answer.content, action)
+            raise TencentTransportError(
+                f"request to {self.url} failed ({_reason(exc, secrets)})", action=action
+            ) from None
+        try:
+            return decode_response(answer.status_code, answer.content, action)
+        except TencentApiError as error:
+            error.message = redact(error.message, secrets)
+            error.args = (error.message,)
+            raise
 
 
 class LiveClient(ApiClient):
@@ -348,52 +381,3 @@ def ambient_ca_bundle():
         if value and value.strip():
             return value
     return None
-
-
-def _header_error(action):
-    return TencentTransportError(
-        "a request header could not be sent: a credential (secret_id or session_token) holds a line break, another control character "
-        "or a character outside Latin-1; check them (and TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_TOKEN) for pasted white space",
-        action=action,
-        retryable=False,
-        maybe_carried_out=False,
-    )
-
-
-def check_header_values(headers, action=None):
-    """Raise a value-free, non-retryable TencentTransportError when a header value cannot be sent as is.
-
-    requests and http.client reject such values with messages that quote them (a token with a
-    trailing newline would be printed in clear text); this check runs first and never quotes.
-    """
-    for value in headers.values():
-        if isinstance(value, str) and (_BAD_HEADER_CHARACTER.search(value) or value != value.strip()):
-            raise _header_error(action)
-
-
-def _never_connected(exc):
-    """True when a requests ConnectionError certainly came before the request was sent.
-
-    With urllib3's retries off, a failure to connect (refused, DNS, unreachable, connect
-    timeout) arrives wrapped in MaxRetryError whose reason is a NewConnectionError or a
-    ConnectTimeoutError; a reset or a closed connection after sending arrives as a
-    ProtocolError. Anything we cannot place counts as possibly sent.
-    """
-    inner = exc.args[0] if exc.args else None
-    reason = getattr(inner, "reason", None)
-    try:
-        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-    except ImportError:  # pragma: no cover - urllib3 comes with requests
-        return False
-    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
-
-
-def _reason(exc):
-    """The innermost, most specific reason of a requests exception, on one line."""
-    reason = exc
-    while getattr(reason, "args", None) and isinstance(reason.args[0], Exception):
-        reason = reason.args[0]
-    inner = getattr(reason, "reason", None)
-    if isinstance(inner, Exception):
-        reason = inner
-    return " ".join(str(reason).split()) or type(reason).__name__

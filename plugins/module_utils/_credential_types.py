@@ -1,8 +1,8 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What credentials are, whichever source gave them: Credentials, CredentialError, and the check of a
-secret's value. Imported by the settings, the credential sources and the clients alike (no cycle).
+"""What credentials are, whichever source gave them: Credentials, CredentialError, RenewalFailed, and
+the check of a secret's value. Imported by the settings, the credential sources and the clients alike (no cycle).
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
@@ -57,6 +57,28 @@ class CredentialError(TencentError):
 
     def __str__(self):
         return self.message
+
+
+class RenewalFailed(TencentError):
+    """Temporary credentials expired and renewing them failed: the renewal's own error (the STS code and
+    RequestId, or what the metadata service answered), fatal for the batch -- every stream would get it."""
+
+    def __init__(self, error, source):
+        super().__init__(error.message, action=error.action)
+        self.error = error
+        self.source = source
+        self.kind = error.kind
+        self.attempts = error.attempts
+
+    @property
+    def fatal(self):
+        return True
+
+    def __str__(self):
+        return f"The temporary credentials of {self.source} expired and renewing them failed: {self.error}"
+
+    def failure(self):
+        return dict(self.error.failure(), renewal=True)
 
 
 def secret_value_problem(name, value, where):

@@ -18,7 +18,10 @@ TRANSIENT = "transient"  # a passing fault: a read is sent again; a write is set
 FATAL = "fatal"  # the configuration or account is wrong: every stream would fail alike, stop the batch
 FAILED = "failed"  # this call failed; other streams may still succeed (a write is still settled by a read)
 
-_DOMAIN_HINT = "Tencent does not know this push domain for this account: check domain_name is a push domain of this account (Live console, Domain Management)."
+_DOMAIN_HINT = (
+    "Tencent does not know this push domain for this account: check domain_name is a push domain of this account "
+    "(Live console, Domain Management)."
+)
 _SERVICE_HINT = (
     "The Live (CSS) service of this account is not usable (not activated, frozen, stopped, disabled or in arrears): "
     "check it in the Tencent Cloud console."
@@ -31,18 +34,41 @@ _THROTTLE_HINT = (
 _TRANSIENT_HINT = (
     "Tencent reported a passing fault and the retries ran out: run the task again later (it only touches what is left)."
 )
+_INTERNAL_HINT = (
+    "Tencent reported an internal error: retry later; quote the RequestId to Tencent support if it persists."
+)
+_NOT_PUSHING_HINT = (
+    "Tencent found no live push of this stream: check stream_name and app_name (with state dropped, a stream that is "
+    "not pushing is already where it should be)."
+)
+# Tencent's answers that a stream is not pushing: a DropLiveStream that gets one has nothing to do (_writes.py).
+NOT_PUSHING = (
+    "ResourceNotFound.StreamNotAlive ResourceUnavailable.StreamNotExist FailedOperation.StreamNotExist "
+    "FailedOperation.HasNotLivingStream InternalError.HasNotLivingStream"
+)
+_PARAMETER_HINT = "Tencent rejected a parameter value: check the task's options against the module documentation."
 
-# (pattern, behaviour, hint). A pattern ending in "*" matches the code and its sub-codes (prefix);
-# one starting with "*" matches the code and any code ending in "." + the rest (suffix). First match wins.
+# Rows of (codes, behaviour, hint); the codes of a row are separated by white space. A code is
+# looked up by its exact name first; a code no row names gets the default of its family (the code
+# "Family.*"; the family is the part before the first dot). A code of a family no row names fails
+# only its own call, without a hint. The codes are the Live API's (every code of the official Go
+# SDK's tencentcloud/live/v20180801/errors.go is checked by tests/unit/plugins/module_utils/
+# test_errors.py) and Tencent's common ones.
 CODE_TABLE = (
-    ("RequestLimitExceeded*", THROTTLED, _THROTTLE_HINT),
-    ("LimitExceeded.RateLimitExceeded", THROTTLED, _THROTTLE_HINT),
-    ("ServiceUnavailable", TRANSIENT, _TRANSIENT_HINT),
-    ("ResourceUnavailable*", TRANSIENT, _TRANSIENT_HINT),
-    ("ResourceInUse*", TRANSIENT, _TRANSIENT_HINT),
-    ("ResourceBusy*", TRANSIENT, _TRANSIENT_HINT),
-    ("FailedOperation.CallOtherSvrFailed", TRANSIENT, _TRANSIENT_HINT),
-    ("InternalError.CallOtherSvrError", TRANSIENT, _TRANSIENT_HINT),
+    # -- throttling: never carried out
+    ("RequestLimitExceeded RequestLimitExceeded.* LimitExceeded.RateLimitExceeded", THROTTLED, _THROTTLE_HINT),
+    # -- passing faults: a backend call or resource failed for the moment
+    (
+        "ServiceUnavailable ResourceUnavailable ResourceUnavailable.* ResourceInUse ResourceInUse.* "
+        "ResourceBusy ResourceBusy.* ResourceInsufficient ResourceInsufficient.* "
+        "FailedOperation.CallOtherSvrFailed FailedOperation.CallOtherSvrError FailedOperation.NetworkError "
+        "FailedOperation.DatabaseNotAccessible FailedOperation.RelateServerNotAccessible "
+        "InternalError.CallOtherSvrError",
+        TRANSIENT,
+        _TRANSIENT_HINT,
+    ),
+    ("InternalError InternalError.*", TRANSIENT, _INTERNAL_HINT),
+    # -- the credentials: every call is signed with them
     (
         "AuthFailure.SignatureExpire",
         FATAL,
@@ -73,22 +99,84 @@ CODE_TABLE = (
         FATAL,
         "The account requires MFA for this call: use credentials that satisfy the CAM MFA condition.",
     ),
-    ("AuthFailure.UnauthorizedOperation", FATAL, _CAM_HINT),
-    ("AuthFailure*", FATAL, "Authentication failed: check secret_id, secret_key and session_token."),
-    ("UnauthorizedOperation*", FATAL, _CAM_HINT),
-    ("InternalError.ConfigNotExist", FATAL, _DOMAIN_HINT),
-    ("InternalError.DomainNotExist", FATAL, _DOMAIN_HINT),
-    ("ResourceNotFound.DomainNotExist", FATAL, _DOMAIN_HINT),
-    ("InvalidParameter.DomainNotExists", FATAL, _DOMAIN_HINT),
-    ("*PushDomainNoRecord", FATAL, _DOMAIN_HINT),
+    ("AuthFailure AuthFailure.*", FATAL, "Authentication failed: check secret_id, secret_key and session_token."),
     (
-        "InternalError.NotPermmitOperat",
+        "AuthFailure.UnauthorizedOperation UnauthorizedOperation UnauthorizedOperation.* FailedOperation.AuthError",
+        FATAL,
+        _CAM_HINT,
+    ),
+    (
+        "InternalError.NotPermmitOperat FailedOperation.NoProjectPermission",
         FATAL,
         "Tencent does not permit this operation on this domain for these credentials: check the domain belongs to this account "
         "and the CAM policy covers it.",
     ),
-    # ForbidService, FreezeService, StopService, UserDisableService, UserNotExist: the account's service.
-    ("ResourceNotFound*", FATAL, _SERVICE_HINT),
+    # -- the push domain: every stream of a task is on the same one
+    (
+        "InternalError.ConfigNotExist InternalError.DomainNotExist InternalError.PushDomainNoRecord "
+        "InternalError.PlayDomainNoRecord ResourceNotFound.DomainNotExist ResourceNotFound.PushDomainNoRecord "
+        "ResourceNotFound.PlayDomainNoRecord InvalidParameter.DomainNotExists "
+        "FailedOperation.NoLVBPushOrPlayDomain",
+        FATAL,
+        _DOMAIN_HINT,
+    ),
+    (
+        "InternalError.DomainFormatError InternalError.DomainTooLong InternalError.ChineseCharacterDetected "
+        "InvalidParameter.DomainFormatError InvalidParameter.DomainTooLong",
+        FATAL,
+        "Tencent refused domain_name as a domain name: give the bare push domain, such as 5000.livepush.myqcloud.com.",
+    ),
+    (
+        "InternalError.DomainNoRecord ResourceNotFound.DomainNoRecord InternalError.DomainIsLimited "
+        "InvalidParameter.DomainIsLimited InvalidParameter.DomainHitBlackList InvalidParameter.DomainIsFamous "
+        "InternalError.DomainIsFamous InvalidParameter.CloudDomainIsStop",
+        FATAL,
+        "Tencent does not serve this domain (no ICP filing, restricted, blocked or expired): check domain_name, and the "
+        "domain's status in the Live console.",
+    ),
+    # -- the account's Live service
+    (
+        "ResourceNotFound.ForbidService ResourceNotFound.FreezeService ResourceNotFound.StopService "
+        "ResourceNotFound.UserDisableService ResourceNotFound.UserNotExist ResourceNotFound.UserNotFount "
+        "FailedOperation.OutOfService FailedOperation.JiFeiNoEnoughFund InvalidParameter.NotAllowUseLVB",
+        FATAL,
+        _SERVICE_HINT,
+    ),
+    (
+        "InternalError.InvalidUser",
+        FATAL,
+        "Tencent reports a problem with this account's information for Live (not a passing fault): check the account and "
+        "its Live service in the console; quote the RequestId to Tencent support.",
+    ),
+    (
+        "ResourceNotFound.InvalidUser",
+        FATAL,
+        "This account may not use this API (Tencent: the user does not support this interface): ask Tencent support to "
+        "enable it.",
+    ),
+    (
+        "ResourceNotFound.NotBindPackage",
+        FATAL,
+        "This prepaid account has no Live package bound: bind one in the Live console.",
+    ),
+    (
+        "FailedOperation.NoRealNameAuth",
+        FATAL,
+        "The account has not completed real-name verification, which Live requires: complete it in the console.",
+    ),
+    (
+        "UnsupportedOperation.NotLVBCodeMode",
+        FATAL,
+        "The account's Live service is not in live-code (new console) mode, which this API needs: ask Tencent support "
+        "to switch it.",
+    ),
+    (
+        "ResourceUnavailable.InvalidVodStatus",
+        FATAL,
+        "The VOD (video on demand) service of this account is not activated and this call needs it: activate it in the "
+        "console.",
+    ),
+    # -- the endpoint and the API
     (
         "InvalidAction",
         FATAL,
@@ -101,34 +189,72 @@ CODE_TABLE = (
     ),
     ("ActionOffline", FATAL, "Tencent has taken this action offline: upgrade the tencent.cloud collection."),
     ("UnsupportedRegion", FATAL, "The Live API does not take this region: remove region (Live calls need none)."),
+    # -- this stream or this call only
+    (NOT_PUSHING, FAILED, _NOT_PUSHING_HINT),
     (
-        "InternalError*",
-        TRANSIENT,
-        "Tencent reported an internal error: retry later; quote the RequestId to Tencent support if it persists.",
+        "InternalError.InvalidInput InternalError.InvalidRequest InvalidParameter InvalidParameter.* "
+        "InvalidParameterValue InvalidParameterValue.*",
+        FAILED,
+        _PARAMETER_HINT,
     ),
     (
-        "InvalidParameterValue*",
+        "MissingParameter MissingParameter.* UnknownParameter UnknownParameter.* RequestSizeLimitExceeded "
+        "DryRunOperation",
         FAILED,
-        "Tencent rejected a parameter value: check the task's options against the module documentation.",
+        "Tencent did not take the request as tencent.cloud sent it (a parameter missing or unknown, too large, or a dry "
+        "run): the API may have changed; upgrade tencent.cloud, or report it with the RequestId.",
+    ),
+    (
+        "InternalError.ArgsNotMatch InternalError.ConfInUsed InternalError.ConfNotFound "
+        "InternalError.ConfOutLimit InternalError.CrtDateInUsing InternalError.CrtDateNotFound "
+        "InternalError.CrtDateNotLegal InternalError.CrtDateOverdue InternalError.CrtDomainNotFound "
+        "InternalError.CrtKeyNotMatch InternalError.DomainAlreadyExist InternalError.NotFound "
+        "InternalError.ProcessorAlreadyExist InternalError.RuleAlreadyExist InternalError.RuleInUsing "
+        "InternalError.RuleNotFound InternalError.RuleOutLimit InternalError.WatermarkNotExist",
+        FAILED,
+        "Tencent reports a missing or conflicting Live configuration object (a template, rule, certificate, watermark or "
+        "record), not a passing fault: see its message.",
+    ),
+    (
+        "ResourceNotFound ResourceNotFound.*",
+        FAILED,
+        "Tencent did not find what this call names: check domain_name, app_name and the stream names.",
+    ),
+    (
+        "FailedOperation FailedOperation.*",
+        FAILED,
+        "Tencent could not carry out this call: see its message; other calls are not affected.",
+    ),
+    (
+        "LimitExceeded LimitExceeded.*",
+        FAILED,
+        "A limit of the account was reached (not the call rate): see the message.",
+    ),
+    (
+        "UnsupportedOperation UnsupportedOperation.*",
+        FAILED,
+        "Tencent does not support this operation for this account or stream: see its message.",
     ),
 )
 
-
-def _matches(pattern, code):
-    if pattern.endswith("*"):
-        stem = pattern[:-1]
-        return code == stem or code.startswith(stem + ".")
-    if pattern.startswith("*"):
-        stem = pattern[1:]
-        return code == stem or code.endswith("." + stem)
-    return code == pattern
+_EXACT = {}
+_FAMILY = {}
+for _codes, _behaviour, _hint in CODE_TABLE:
+    for _code in _codes.split():
+        _index, _key = (_FAMILY, _code[:-2]) if _code.endswith(".*") else (_EXACT, _code)
+        if _key in _index:
+            raise ValueError(f"CODE_TABLE names {_code} twice")
+        _index[_key] = (_behaviour, _hint)
 
 
 def classify(code):
-    """(behaviour, hint template) of a Tencent error code; unknown codes fail the call only."""
-    for pattern, behaviour, hint in CODE_TABLE:
-        if _matches(pattern, code):
-            return behaviour, hint
+    """(behaviour, hint template) of a Tencent error code: its own row, else its family's default, else
+    (FAILED, ""): an unknown code fails only its own call."""
+    if code in _EXACT:
+        return _EXACT[code]
+    family, dot, _rest = code.partition(".")
+    if dot and family in _FAMILY:
+        return _FAMILY[family]
     return FAILED, ""
 
 

@@ -67,11 +67,22 @@ def parse_point(option, value, now):
     Returns (aware UTC datetime, None) or (None, problem).
     """
     text = value.strip() if isinstance(value, str) else ""
+    example = f"7d, 36h, 90m or 600s before now, or an ISO 8601 UTC time such as {format_time(now - datetime.timedelta(days=7))}"
+    try:
+        return _parse_point(option, value, text, now, example)
+    except (OverflowError, ValueError):
+        # 9999999d, or a time whose UTC offset takes it past year 1 or 9999: before or after any date there is.
+        return None, (
+            f"{option} {value!r} is out of range: Tencent keeps about {RETENTION.days} days of push history, so give "
+            f"at most {RETENTION.days}d, or a time within them"
+        )
+
+
+def _parse_point(option, value, text, now, example):
     match = _DURATION.match(text.lower())
     if match:
         return now - datetime.timedelta(seconds=int(match.group("count")) * UNITS[match.group("unit")]), None
     match = _ISO.match(text)
-    example = f"7d, 36h, 90m or 600s before now, or an ISO 8601 UTC time such as {format_time(now - datetime.timedelta(days=7))}"
     if not match:
         return None, f"{option} {value!r} is neither a duration nor a time: give {example}"
     try:

@@ -9,6 +9,8 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 import datetime
 import re
 
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import NOT_PUSHING
+
 STREAM_STATES = ("active", "inactive", "forbid")
 MAX_REASON_BYTES = 2048
 MAX_FORBID_DAYS = 90
@@ -25,14 +27,16 @@ class StateRule:
 
     action: the write; changes(current): whether the stream's state will change (the task's
     ``changed``); sends(current): whether the write is sent; is_desired(state): whether a state
-    read after a failed write shows it done; resulting_state(current): the state afterwards.
+    read after a failed write shows it done; resulting_state(current): the state afterwards;
+    done_codes: the error codes with which Tencent answers the write "nothing to do".
     """
 
-    def __init__(self, action, changes, is_desired, after, sends=None):
+    def __init__(self, action, changes, is_desired, after, sends=None, done_codes=()):
         self.action = action
         self.changes = changes
         self.is_desired = is_desired
         self.sends = sends or changes
+        self.done_codes = frozenset(done_codes)
         self._after = after
 
     def resulting_state(self, current):
@@ -49,13 +53,16 @@ STATE_RULES = {
     ),
     # Tencent warns that DescribeLiveStreamState's active/inactive may lag behind, and DropLiveStream
     # of an inactive stream succeeds: so the drop is always sent (outside check mode), and the task
-    # reports a change only when the read said active.
+    # reports a change only when the read said active. Tencent may also answer the drop of a stream
+    # that is not pushing with an error that says so (the SDKs listed ResourceNotFound.StreamNotAlive):
+    # the stream is where it should be, and the drop changed nothing.
     "dropped": StateRule(
         "DropLiveStream",
         lambda current: current == "active",
         lambda state: state != "active",
         "inactive",
         sends=lambda current: True,
+        done_codes=NOT_PUSHING.split(),
     ),
 }
 
@@ -199,10 +206,11 @@ def parse_resume_time(value, now):
         digits = zone[1:].replace(":", "")
         offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if offset:
-            utc = when - sign * offset
-            return None, "resume_time {!r} is not in UTC: give it in UTC, which is {}".format(
-                value, utc.strftime("%Y-%m-%dT%H:%M:%SZ")
-            )
+            try:
+                utc = (when - sign * offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except OverflowError:  # the offset takes it past year 1 or 9999
+                utc = "out of range"
+            return None, f"resume_time {value!r} is not in UTC: give it in UTC, which is {utc}"
     when = when.replace(tzinfo=datetime.timezone.utc)
     if when <= now:
         return None, "resume_time {!r} is in the past (now is {} UTC): give a future time".format(

@@ -28,9 +28,11 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import StsCl
 from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import (
     CredentialError,
     Credentials,
+    RenewalFailed,
     secret_value_problem,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    DeadlineExceeded,
     TencentApiError,
     TencentError,
     TencentTransportError,
@@ -100,7 +102,9 @@ class RefreshingCredentials:
     current() is what a client calls before signing each request. It is thread-safe: when many
     workers find the credentials due at once, one fetches and the others wait for its result.
     If a renewal fails while the old credentials are still valid, they are used on, and the
-    renewal is tried again a little later.
+    renewal is tried again a little later. Once they have expired, the last renewal's failure is
+    final: every later caller gets it (RenewalFailed) without another fetch, so a batch stops at
+    the first stream that meets it instead of renewing once per stream.
     """
 
     def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN, label=None):
@@ -112,6 +116,8 @@ class RefreshingCredentials:
         self._lock = threading.Lock()
         # (credentials, fetched at, retry renewal not before): replaced as a whole, read without the lock.
         self._state = (None, None, 0.0)
+        # The error of the last renewal, while it has not succeeded since.
+        self._renewal_error = None
         self.fetches = 0
         self.warnings = []
 
@@ -133,17 +139,30 @@ class RefreshingCredentials:
             now = self._clock()
             if not self._due(state, now):
                 return state[0]
+            old = state[0]
+            if self._renewal_error is not None and old is not None and now >= old.expires_at:
+                raise self.renewal_failure()
             try:
                 fresh = self._fetch()
-            except TencentError:
-                old = state[0]
-                if old is not None and old.expires_at is not None and now < old.expires_at:
+            except DeadlineExceeded:
+                raise  # not a failure of the renewal: the task ran out of time first
+            except TencentError as error:
+                if old is None:
+                    raise
+                self._renewal_error = error
+                if now < old.expires_at:
                     self._state = (old, state[1], now + REFRESH_RETRY_SECONDS)
                     return old
-                raise
+                raise self.renewal_failure() from None
             self._state = (fresh, now, 0.0)
+            self._renewal_error = None
             self.fetches += 1
             return fresh
+
+    def renewal_failure(self):
+        """A RenewalFailed for the last failed renewal (a new one for each caller), or None."""
+        error = self._renewal_error
+        return None if error is None else RenewalFailed(error, self.source)
 
     @property
     def label(self):
@@ -284,7 +303,7 @@ class CvmRoleFetcher:
             )
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict):
             raise CredentialError(

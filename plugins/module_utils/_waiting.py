@@ -13,14 +13,17 @@ polls it sleeps ``interval`` seconds (less when the deadline is nearer).
 
 import time
 
+# wait_timeout and wait_interval: at most a day, like task_timeout (anything longer is a typo).
+MAX_WAIT = 86400
+
 
 def option_problems(wait_timeout, wait_interval):
     """The problems of wait_timeout and wait_interval."""
     problems = []
-    if wait_timeout < 0:
-        problems.append(f"wait_timeout must be 0 or more seconds, got {wait_timeout}")
-    if wait_interval < 1:
-        problems.append(f"wait_interval must be at least 1 second, got {wait_interval}")
+    if not 0 <= wait_timeout <= MAX_WAIT:
+        problems.append(f"wait_timeout must be 0 to {MAX_WAIT} seconds (a day), got {wait_timeout}")
+    if not 1 <= wait_interval <= MAX_WAIT:
+        problems.append(f"wait_interval must be 1 to {MAX_WAIT} seconds (a day), got {wait_interval}")
     return problems
 
 

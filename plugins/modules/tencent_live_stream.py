@@ -52,7 +52,9 @@ options:
       - V(forbidden) forbids pushing (C(ForbidLiveStream) only when the stream is not already C(forbid)).
       - V(dropped) cuts an active push (C(DropLiveStream)); the encoder may push again. Tencent warns that the state
         read may lag behind, and dropping an inactive stream succeeds, so outside check mode C(DropLiveStream) is
-        always sent; the task reports C(changed) only when the read said C(active).
+        always sent; the task reports C(changed) only when the read said C(active). A drop that Tencent answers with
+        an error saying the stream is not pushing (such as C(ResourceNotFound.StreamNotAlive)) finds the stream where it
+        should be, so the stream succeeds, not C(changed), with that answer in RV(stream.recovered_errors).
       - A write whose answer was lost, or that failed although the stream may already be in the desired state, is
         settled by reading the stream's state again, never by sending it again blindly (see RV(stream.confirmed_by_read)).
     type: str
@@ -171,7 +173,7 @@ stream:
     recovered_errors:
       description:
         - The faults and errors a write of this stream met on its way, each as in RV(failure), plus C(read_state) and
-          C(read_request_id), what the read that followed found.
+          C(read_request_id), what the read that followed found (none follows an answer that the stream is not pushing).
       type: list
       elements: dict
       returned: when a write of this stream met a fault or an error
@@ -216,7 +218,8 @@ failure:
     kind:
       description:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
-          credentials could not be found or renewed, C(skipped) for a stream of a batch that was not attempted
+          credentials could not be found or renewed (a failed renewal of temporary credentials keeps the kind of its
+          own error, and the failure has C(renewal=true)), C(skipped) for a stream of a batch that was not attempted
           (after an error every stream would get, when O(task_timeout) was reached, or after O(max_transport_failures)
           streams in a row got no answer; a re-run does them),
           C(internal) for an unexpected error in the collection (a bug; the other streams keep their results).
@@ -319,18 +322,20 @@ class LiveStreamModule(StreamBatchModule):
     def work_on(self, key, result):
         """Read one stream, decide, and act unless in check mode."""
         current = result["previous_state"] = self.read_state(key, result)
+        changed = self.rule.changes(current)
         if self.rule.sends(current) and not self.module.check_mode:
-            params = key.api_params()
-            if self.rule.action == "ForbidLiveStream":
-                params.update(self.action_params)
-            written = settle_write(self.client, self.rule.action, params, key, self.rule.is_desired)
+            params = dict(key.api_params(), **(self.action_params if self.rule.action == "ForbidLiveStream" else {}))
+            rule = self.rule
+            written = settle_write(self.client, rule.action, params, key, rule.is_desired, done_codes=rule.done_codes)
             if written.request_id:
-                result["request_ids"][self.rule.action] = written.request_id
+                result["request_ids"][rule.action] = written.request_id
             if written.recovered:
                 result["confirmed_by_read"] = written.confirmed_by_read
                 result["recovered_errors"] = written.recovered
+            # Tencent said there was nothing to do (a drop of a stream whose push had already ended)
+            changed = changed and not written.nothing_to_do
         result["state"] = self.rule.resulting_state(current)
-        result["changed"] = self.rule.changes(current)
+        result["changed"] = changed
 
     def diff(self, results):
         changing = [r for r in results if r["changed"]]
@@ -361,13 +366,7 @@ def counts(results):
     skipped = sum(1 for r in results if r["failed"] and r["error"]["kind"] == "skipped")
     failed = sum(1 for r in results if r["failed"]) - skipped
     changed = sum(1 for r in results if r["changed"] and not r["failed"])
-    return {
-        "total": total,
-        "changed": changed,
-        "ok": total - changed - failed - skipped,
-        "failed": failed,
-        "skipped": skipped,
-    }
+    return dict(total=total, changed=changed, ok=total - changed - failed - skipped, failed=failed, skipped=skipped)
 
 
 def batch_failure_message(tally, shown):

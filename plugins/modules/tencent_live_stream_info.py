@@ -89,12 +89,12 @@ options:
     choices: [active, inactive, forbid]
   wait_timeout:
     description:
-      - How many seconds O(wait_for) waits at most. V(0) reads once.
+      - How many seconds O(wait_for) waits at most, 0 to 86400. V(0) reads once.
     type: int
     default: 300
   wait_interval:
     description:
-      - Seconds between two polls of O(wait_for). At least 1. The reads of each poll are paced at
+      - Seconds between two polls of O(wait_for), 1 to 86400. The reads of each poll are paced at
         C(DescribeLiveStreamState)'s quota like any other read.
     type: int
     default: 5

@@ -41,6 +41,10 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     )
     parser.add_argument("--strict-resume-code", help="the error code of --strict-resume (default FailedOperation)")
     parser.add_argument(
+        "--drop-inactive-code",
+        help="DropLiveStream of a stream that is not pushing fails with this code (default: succeeds)",
+    )
+    parser.add_argument(
         "--forbid-scope",
         choices=FORBID_SCOPES,
         help="name (default, as Tencent): a forbid covers the stream name on every domain and app; strict: domain+app+name",
@@ -67,7 +71,12 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
         help="DescribeLiveStreamPublishedList beyond record 10,000: truncate (default, empty pages) or error",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="shorthand: --quota-window sliding --strict-resume --forbid-scope name"
+        "--strict",
+        action="store_true",
+        help=(
+            "shorthand: --quota-window sliding --strict-resume --forbid-scope name "
+            "--drop-inactive-code ResourceNotFound.StreamNotAlive"
+        ),
     )
     parser.add_argument("--callback-url", help="send Live callbacks (push, interrupt, ...) to this URL")
     parser.add_argument("--callback-key", help="the callback key the callbacks are signed with (sign = md5(key + t))")
@@ -94,6 +103,7 @@ def cli_settings(args: argparse.Namespace) -> dict:
         "latency_ms": args.latency_ms,
         "quota_window": args.quota_window,
         "strict_resume_code": args.strict_resume_code,
+        "drop_inactive_code": args.drop_inactive_code,
         "forbid_scope": args.forbid_scope,
         "online_page_size_max": args.online_page_size_max,
         "unknown_domain_code": args.unknown_domain_code,

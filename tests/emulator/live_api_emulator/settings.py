@@ -23,14 +23,27 @@ DEFAULT_SETTINGS = {
     "unknown_domain_code": "InternalError.ConfigNotExist",
     "strict_resume": False,
     "strict_resume_code": "FailedOperation",
+    # DropLiveStream of a stream that is not pushing: None succeeds (Tencent's page says so), a code fails with it
+    # (the SDKs listed ResourceNotFound.StreamNotAlive for DropLiveStream until 2022)
+    "drop_inactive_code": None,
     "forbid_scope": "name",
     "online_page_size_max": MAX_PAGE_SIZE,
     "reconnect_after_resume": None,
     "published_cap_mode": "truncate",
 }
 # "strict": true in POST /_emulator/settings (and --strict) is shorthand for these
-STRICT_SETTINGS = {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}
-NOT_STRICT_SETTINGS = {"quota_window": "bucket", "strict_resume": False, "forbid_scope": "name"}
+STRICT_SETTINGS = {
+    "quota_window": "sliding",
+    "strict_resume": True,
+    "forbid_scope": "name",
+    "drop_inactive_code": "ResourceNotFound.StreamNotAlive",
+}
+NOT_STRICT_SETTINGS = {
+    "quota_window": "bucket",
+    "strict_resume": False,
+    "forbid_scope": "name",
+    "drop_inactive_code": None,
+}
 
 
 def validate_settings(update: Any) -> dict:
@@ -44,6 +57,9 @@ def validate_settings(update: Any) -> dict:
         "unknown_domain_code": lambda v: control_str({"unknown_domain_code": v}, "unknown_domain_code"),
         "strict_resume": lambda v: validate_bool_setting("strict_resume", v),
         "strict_resume_code": lambda v: control_str({"strict_resume_code": v}, "strict_resume_code"),
+        "drop_inactive_code": lambda v: (
+            None if v is None else control_str({"drop_inactive_code": v}, "drop_inactive_code")
+        ),
         "forbid_scope": lambda v: validate_choice_setting("forbid_scope", v, FORBID_SCOPES),
         "online_page_size_max": validate_page_size_max,
         "reconnect_after_resume": lambda v: control_number(

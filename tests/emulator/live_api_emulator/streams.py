@@ -280,6 +280,8 @@ class StreamActions(EmulatorState):
             record = self._touch(key)
             if self._effective_state(key) == "active":
                 self._end_push(record, "dropped")
+            elif self.settings["drop_inactive_code"]:
+                raise ApiError(self.settings["drop_inactive_code"], "The stream is not active.")
         return {}
 
     def describe_online_list(self, params: dict) -> dict:

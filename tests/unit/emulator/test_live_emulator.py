@@ -362,7 +362,11 @@ def test_signing_more_headers_is_accepted(emulator):
 
 @pytest.mark.parametrize("skew", [-301, 301, -3600])
 def test_stale_or_future_timestamp_is_signature_expire(emulator, skew):
-    assert error_code(raw_call(emulator, timestamp=int(time.time()) + skew)) == "AuthFailure.SignatureExpire"
+    # On a frozen clock: against a running one, int(now) + 301 is only 300 s ahead once the request arrives in the
+    # next second (a fraction of the runs; more on a loaded machine).
+    emulator.test_clock.freeze()
+    timestamp = int(emulator.test_clock()) + skew
+    assert error_code(raw_call(emulator, timestamp=timestamp)) == "AuthFailure.SignatureExpire"
 
 
 def test_timestamp_within_skew_is_accepted(emulator):
@@ -1189,10 +1193,10 @@ def test_lost_answer_close_carries_out_the_write_and_drops_the_connection(emulat
 def test_lost_answer_stall_times_out_the_client_after_the_write(emulator):
     seed(emulator, "s1", state="active")
     add_faults(emulator, {"action": "ForbidLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 3.0})
-    started = time.monotonic()
-    with pytest.raises((TimeoutError, OSError)):
+    # a timeout, not the server's close 3 s later (RemoteDisconnected): the client gave up while the server held the
+    # answer -- told by the kind of error, not by a clock the machine's load moves
+    with pytest.raises(TimeoutError):
         raw_exchange(emulator, "ForbidLiveStream", stream_params("s1"), timeout=0.3)
-    assert time.monotonic() - started < 2.5  # the client gave up; the server was still holding the answer
     assert stream_state(emulator, "s1") == "forbid"  # carried out before the client gave up
     # the SDK sees the same thing as a network error
     add_faults(emulator, {"action": "DropLiveStream", "kind": "lost_answer", "via": "stall", "seconds": 3.0})
@@ -1284,6 +1288,26 @@ def test_strict_resume_fails_on_a_stream_that_is_not_forbidden(emulator):
     assert stream_state(emulator, "on") == "active"
 
 
+def test_drop_inactive_code_makes_a_drop_of_a_stream_that_is_not_pushing_fail(emulator):
+    seed(emulator, "on", state="active")
+    seed(emulator, "off", state="inactive")
+    seed(emulator, "banned", state="forbid")
+
+    def drop(name):
+        return error_code(raw_call(emulator, action="DropLiveStream", params=stream_params(name)))
+
+    assert drop("off") is None  # default: a no-op, as Tencent's page says
+    control(emulator, "POST", "settings", {"drop_inactive_code": "ResourceNotFound.StreamNotAlive"})
+    for name in ("off", "banned", "never-seen"):
+        assert drop(name) == "ResourceNotFound.StreamNotAlive"
+    assert drop("on") is None and stream_state(emulator, "on") == "inactive"
+    assert drop("on") == "ResourceNotFound.StreamNotAlive"
+    assert stream_state(emulator, "banned") == "forbid"
+    assert control(emulator, "POST", "settings", {"drop_inactive_code": ""})[0] == 400
+    assert control(emulator, "POST", "settings", {"drop_inactive_code": None})[1]["drop_inactive_code"] is None
+    assert drop("off") is None
+
+
 def describe_state(emulator, name, domain=DOMAIN, app="live"):
     return raw_call(emulator, params=stream_params(name, domain=domain, app=app))[1]["Response"]["StreamState"]
 
@@ -1349,6 +1373,7 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
         "quota_window": "bucket",
         "strict_resume": False,
         "strict_resume_code": "FailedOperation",
+        "drop_inactive_code": None,
         "forbid_scope": "name",
         "online_page_size_max": 300000,
         "reconnect_after_resume": None,
@@ -1357,11 +1382,13 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
     assert {name: settings[name] for name in defaults} == defaults
     settings = control(emulator, "POST", "settings", {"strict": True})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("sliding", True, "name")
+    assert settings["drop_inactive_code"] == "ResourceNotFound.StreamNotAlive"
     assert "strict" not in settings
     settings = control(emulator, "POST", "settings", {"strict": True, "forbid_scope": "strict"})[1]
     assert (settings["quota_window"], settings["forbid_scope"]) == ("sliding", "strict")
     settings = control(emulator, "POST", "settings", {"strict": False})[1]
     assert (settings["quota_window"], settings["strict_resume"], settings["forbid_scope"]) == ("bucket", False, "name")
+    assert settings["drop_inactive_code"] is None
     for bad, name in (
         ({"quota_window": "fixed"}, "quota_window"),
         ({"strict_resume": "yes"}, "strict_resume"),
@@ -1391,7 +1418,16 @@ def test_settings_strict_shorthand_validation_and_reset(emulator):
 @pytest.mark.parametrize(
     "argv, expected",
     [
-        (["--strict"], {"quota_window": "sliding", "strict_resume": True, "forbid_scope": "name"}),
+        (
+            ["--strict"],
+            {
+                "quota_window": "sliding",
+                "strict_resume": True,
+                "forbid_scope": "name",
+                "drop_inactive_code": "ResourceNotFound.StreamNotAlive",
+            },
+        ),
+        (["--drop-inactive-code", "FailedOperation.X"], {"drop_inactive_code": "FailedOperation.X"}),
         (["--strict", "--forbid-scope", "strict"], {"quota_window": "sliding", "forbid_scope": "strict"}),
         (["--intl"], {"online_page_size_max": 100}),
         (

@@ -384,3 +384,34 @@ def test_throttling_goes_on_past_the_retry_budget_until_the_deadline():
     with pytest.raises(TencentApiError) as caught:
         make_client(session, retries=5, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
     assert caught.value.code == "RequestLimitExceeded.UinLimitExceeded" and len(session.sent) == 1
+
+
+# --------------------------------------------------------------------------- answers nobody should send (issue 22)
+NESTED = b'{"Response": ' + b"[" * 200000 + b"]" * 200000 + b"}"
+
+
+def test_a_deeply_nested_answer_is_a_clear_transport_error_not_a_recursion_error():
+    session = FakeSession(FakeAnswer(200, NESTED), FakeAnswer(200, NESTED))
+    with pytest.raises(TencentTransportError) as caught:
+        make_client(session, retries=1).call("DescribeLiveStreamState", {})
+    assert "nested too deeply" in str(caught.value) and caught.value.attempts == 2
+    with pytest.raises(TencentTransportError):
+        decode_response(200, NESTED.decode(), "ResumeLiveStream")
+
+
+def test_a_deeply_nested_metadata_answer_is_a_clear_credential_error():
+    from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import CredentialError
+    from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import CvmRoleFetcher
+
+    class Metadata:
+        base_url = "http://169.254.0.23"
+
+        def url(self, path):
+            return self.base_url + path
+
+        def get(self, path):
+            return 200, NESTED.decode()
+
+    with pytest.raises(CredentialError) as caught:
+        CvmRoleFetcher(Metadata(), "r", on_secret=lambda secret: None)()
+    assert "not a JSON object" in str(caught.value)

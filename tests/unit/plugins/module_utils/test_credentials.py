@@ -16,9 +16,15 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _credentials as chain
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_problems
-from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import CredentialError, Credentials
+from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveClient
+from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import (
+    CredentialError,
+    Credentials,
+    RenewalFailed,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import resolve_credentials
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TencentApiError
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
 from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import (
     AssumeRoleError,
@@ -653,8 +659,143 @@ def test_failed_renewal_of_expired_credentials_raises():
     creds = RefreshingCredentials(fetcher(clock, 3600, fail=lambda n: n > 1), "test", clock=clock)
     creds.current()
     clock.now += 3600
-    with pytest.raises(CredentialError):
+    with pytest.raises(RenewalFailed) as caught:
         creds.current()
+    assert caught.value.fatal and "fetch 2 failed" in str(caught.value) and "renewing them failed" in str(caught.value)
+
+
+def sts_refusal(number):
+    return AssumeRoleError(
+        TencentApiError("InternalError.GetRoleError", "no role for you", f"rid-sts-{number}", action="AssumeRole"),
+        ROLE_ARN,
+        "the options",
+    )
+
+
+def counting_fetcher(clock, lifetime, fetched, fail_from):
+    """Credentials number 1, 2, ... each valid ``lifetime`` seconds; fetch ``fail_from`` and later are refused by STS."""
+
+    def fetch():
+        fetched.append(clock())
+        number = len(fetched)
+        if number >= fail_from:
+            raise sts_refusal(number)
+        return Credentials(f"AKIDtmp{number}", f"key-{number}", f"tok-{number}", expires_at=clock() + lifetime)
+
+    return fetch
+
+
+def test_a_renewal_failing_past_expiry_is_tried_once_and_every_caller_gets_its_own_error():
+    """issue 22: not once per stream, and the STS code with its RequestId, not AuthFailure.TokenFailure."""
+    clock, fetched = Clock(), []
+    creds = RefreshingCredentials(counting_fetcher(clock, 600, fetched, 2), "the role R", clock=clock)
+    creds.current()
+    clock.now += 601  # expired, and no renewal was tried before (no call was made in between)
+    errors = []
+    for _stream in range(50):
+        with pytest.raises(RenewalFailed) as caught:
+            creds.current()
+        errors.append(caught.value)
+    assert len(fetched) == 2  # the first fetch and one renewal, for 50 callers
+    assert len({id(error) for error in errors}) == 50  # one object each: threads set attempts on their own
+    failure = errors[0].failure()
+    assert (failure["code"], failure["request_id"], failure["action"]) == (
+        "InternalError.GetRoleError",
+        "rid-sts-2",
+        "AssumeRole",
+    )
+    assert failure["renewal"] is True and ROLE_ARN in failure["hint"] + str(errors[0])
+    assert (
+        "the role R" in str(errors[0])
+        and "InternalError.GetRoleError" in str(errors[0])
+        and "rid-sts-2" in str(errors[0])
+    )
+
+
+def test_renewal_is_retried_while_the_credentials_are_valid_and_final_once_they_expire():
+    clock, fetched = Clock(), []
+    creds = RefreshingCredentials(counting_fetcher(clock, 600, fetched, 2), "the role R", clock=clock)
+    creds.current()
+    clock.now += 450  # due (300 s before expiry): the renewal fails, the old ones are used on
+    assert creds.current().secret_id == "AKIDtmp1" and len(fetched) == 2
+    while clock.now < 1000 + 599:
+        clock.now += 1
+        assert creds.current().secret_id == "AKIDtmp1"
+    tries_while_valid = len(fetched) - 1
+    assert 10 <= tries_while_valid <= 16  # one every REFRESH_RETRY_SECONDS for the last 150 s, not one per call
+    clock.now += 2
+    for _stream in range(20):
+        with pytest.raises(RenewalFailed):
+            creds.current()
+    assert len(fetched) == tries_while_valid + 1
+
+
+def test_a_renewal_that_succeeds_again_clears_the_failure():
+    clock, fetched = Clock(), []
+    outcomes = iter([True, False, True])
+
+    def fetch():
+        fetched.append(clock())
+        if not next(outcomes):
+            raise sts_refusal(len(fetched))
+        return Credentials(f"AKIDtmp{len(fetched)}", "k", "t", expires_at=clock() + 600)
+
+    creds = RefreshingCredentials(fetch, "R", clock=clock)
+    creds.current()
+    clock.now += 450
+    assert creds.current().secret_id == "AKIDtmp1" and creds.renewal_failure() is not None
+    clock.now += 11
+    assert creds.current().secret_id == "AKIDtmp3" and creds.renewal_failure() is None
+
+
+def test_the_task_deadline_during_a_renewal_is_not_a_failed_renewal():
+    clock = Clock()
+    calls = []
+
+    def fetch():
+        calls.append(1)
+        if len(calls) == 2:
+            raise DeadlineExceeded("no time left", action="AssumeRole")
+        return Credentials("AKIDtmp", "k", "t", expires_at=clock() + 600)
+
+    creds = RefreshingCredentials(fetch, "R", clock=clock)
+    creds.current()
+    clock.now += 601
+    with pytest.raises(DeadlineExceeded):
+        creds.current()
+    assert creds.renewal_failure() is None
+
+
+class TokenFailureSession:
+    """Answers every call AuthFailure.TokenFailure, as Tencent does for a token that expired on the way."""
+
+    def __init__(self):
+        self.sent = []
+
+    def post(self, url, data=None, headers=None, **kwargs):
+        self.sent.append(headers)
+        body = {
+            "Response": {"Error": {"Code": "AuthFailure.TokenFailure", "Message": "expired"}, "RequestId": "rid-tf"}
+        }
+        return type("Answer", (), {"status_code": 200, "content": json.dumps(body).encode()})()
+
+
+def test_a_token_refused_after_a_failed_renewal_reports_the_renewal():
+    clock, fetched = Clock(), []
+    creds = RefreshingCredentials(counting_fetcher(clock, 600, fetched, 2), "the role R", clock=clock)
+    creds.current()
+    clock.now += 590  # the renewal fails; the old token is still valid for 10 s on this clock, not on Tencent's
+    session = TokenFailureSession()
+    client = LiveClient(creds, endpoint="http://127.0.0.1:9", session=session, clock=clock, retry_policy=RetryPolicy(0))
+    with pytest.raises(RenewalFailed) as caught:
+        client.call("DescribeLiveStreamState", {})
+    assert caught.value.failure()["code"] == "InternalError.GetRoleError" and len(session.sent) == 1
+    assert "AuthFailure.TokenFailure" not in str(caught.value)
+    # without a failed renewal, Tencent's own refusal is what the user sees
+    plain = LiveClient(Credentials("AKIDx", "k", "t"), endpoint="http://127.0.0.1:9", session=TokenFailureSession())
+    with pytest.raises(TencentApiError) as refused:
+        plain.call("DescribeLiveStreamState", {})
+    assert refused.value.code == "AuthFailure.TokenFailure"
 
 
 def test_one_fetch_for_many_threads():

@@ -239,3 +239,14 @@ def test_an_error_on_a_later_page_is_raised():
     fake.errors[3] = TencentApiError("InternalError", "boom", "rid-x", action="DescribeLiveStreamPublishedList")
     with pytest.raises(TencentApiError):
         collect(fake, "1d")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9999999d", "99999999999999999999d", "9" * 5000 + "d", "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"],
+)
+def test_points_out_of_any_range_are_a_problem_not_a_traceback(value):
+    """issue 22: 9999999d reaches before year 1 (OverflowError); 5000 digits exceed int's limit (ValueError)."""
+    for option in ("pushed_since", "pushed_until"):
+        when, problem = _history.parse_point(option, value, NOW)
+        assert when is None and problem.startswith(f"{option} {value!r} is out of range") and "60d" in problem

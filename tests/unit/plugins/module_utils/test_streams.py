@@ -83,3 +83,9 @@ def test_the_time_may_be_at_most_90_days_ahead():
         None,
         "resume_time '2030-04-10T12:00:01Z' is more than 90 days ahead: Tencent allows at most 2030-04-10T12:00:00Z",
     )
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:30:00-01:00", "0001-01-01T00:30:00+01:00"])
+def test_an_offset_past_the_last_or_first_date_is_a_problem_not_a_traceback(value):
+    when, problem = parse_resume_time(value, NOW)
+    assert when is None and problem == f"resume_time {value!r} is not in UTC: give it in UTC, which is out of range"

@@ -6,8 +6,10 @@ credentials from a tccli profile, the SDK's INI file, the environment, the CVM r
 service) and STS AssumeRole, renewal of short-lived credentials during a batch, and a playbook
 without any credential option."""
 
+import functools
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -202,18 +204,30 @@ def test_assume_role_named_in_the_tccli_profile(home, api, run_module):
 # --------------------------------------------------------------------------- renewal during a long batch
 
 
+def short_lived_batch(api, how, names, lifetime, concurrency, reads_per_second):
+    """Seed names forbidden; the module's arguments for a batch of them with credentials of ``lifetime`` seconds
+    from the CVM role "short" or from assuming ROLE_ARN (how), paced at reads_per_second."""
+    seed(api, dict.fromkeys(names, "forbid"))
+    args = dict(
+        stream_name=None,
+        stream_names=names,
+        concurrency=concurrency,
+        rate_limits={"DescribeLiveStreamState": reads_per_second},
+    )
+    if how == "cvm_role":
+        api.core.bind_cvm_role({"role_name": "short", "duration": lifetime})
+        return dict(args, cvm_role="short", metadata_url=api.url)
+    api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": lifetime})
+    return dict(args, secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
+
+
 @pytest.mark.parametrize("how", ["cvm_role", "assume_role"])
 def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_module, how):
-    """The emulator issues 2-second credentials; a batch paced at 5 reads a second runs for about 3 seconds."""
+    """The emulator issues 4-second credentials, renewed after 2; a batch paced at 5 reads a second runs for 3 seconds
+    or more (a loaded machine only makes it longer). A call signed just before the renewal reaches the emulator
+    2 seconds before the old credentials expire, however slow the machine."""
     names = [f"r{n:02d}" for n in range(20)]
-    seed(api, dict.fromkeys(names, "forbid"))
-    args = dict(stream_name=None, stream_names=names, concurrency=8, rate_limits={"DescribeLiveStreamState": 5})
-    if how == "cvm_role":
-        api.core.bind_cvm_role({"role_name": "short", "duration": 2})
-        args.update(cvm_role="short", metadata_url=api.url)
-    else:
-        api.core.add_roles({"role_arn": ROLE_ARN, "lifetime": 2})
-        args.update(secret_id=_default_id(), secret_key=_default_key(), role_arn=ROLE_ARN, sts_endpoint=api.url)
+    args = short_lived_batch(api, how, names, lifetime=4, concurrency=8, reads_per_second=5)
     result = resume(run_module, api, **args)
     assert result["counts"]["changed"] == len(names) and not result.get("failed"), result
     kind = "cvm_role" if how == "cvm_role" else "sts"
@@ -222,6 +236,51 @@ def test_short_lived_credentials_are_renewed_during_a_batch(home, api, run_modul
     used = signers(api) | signers(api, "ResumeLiveStream")
     assert len(used) >= 2 and used <= {item["secret_id"] for item in fetched}
     assert not [call for call in calls(api) if call["code"]]
+
+
+@pytest.mark.parametrize("how", ["cvm_role", "assume_role"])
+def test_a_renewal_that_fails_stops_the_batch_with_its_own_error_tried_once(home, api, run_module, how):
+    """issue 22: the role goes away after the first credentials were issued (2-second ones; a batch paced at 4
+    reads a second runs for 8 s or more). The batch stops with the renewal's own error -- STS's code and
+    RequestId, or the metadata service's answer -- not AuthFailure.TokenFailure; the renewal is tried once
+    while the old credentials are still valid, not once per stream; the rest are reported as not attempted."""
+    names = [f"x{n:02d}" for n in range(32)]
+    args = short_lived_batch(api, how, names, lifetime=2, concurrency=4, reads_per_second=4)
+    take_away = api.core.unbind_cvm_role if how == "cvm_role" else functools.partial(api.core.remove_role, ROLE_ARN)
+    done = threading.Event()
+
+    def after_the_first_issue():
+        while not done.is_set() and not api.core.list_roles()["issued"]:
+            time.sleep(0.01)
+        take_away()
+
+    watcher = threading.Thread(target=after_the_first_issue, daemon=True)
+    watcher.start()
+    try:
+        result = resume(run_module, api, **args)
+    finally:
+        done.set()
+        watcher.join(10)
+    # (the role is taken away as soon as the watcher sees the first issue; on a loaded machine a renewal may come first)
+    assert result["failed"] is True and len(api.core.list_roles()["issued"]) >= 1
+    failure, counts = result["failure"], result["counts"]
+    assert failure["renewal"] is True and "renewing them failed" in result["msg"]
+    assert "TokenFailure" not in json.dumps(result)
+    # the streams under way when it came fail with it (at most concurrency), the rest are not started
+    assert 1 <= counts["failed"] <= 4 and counts["skipped"] >= 1
+    assert counts["changed"] + counts["failed"] + counts["skipped"] == len(names)
+    failed = [s for s in result["streams"] if s["failed"] and s["error"]["kind"] != "skipped"]
+    assert all(s["error"]["renewal"] is True for s in failed)
+    if how == "assume_role":
+        assert (failure["code"], failure["action"]) == ("ResourceNotFound.RoleNotFound", "AssumeRole")
+        assert failure["request_id"] and failure["request_id"] in result["msg"]
+        refused = [call for call in calls(api, "AssumeRole") if call["code"]]
+        assert len(refused) == 1  # once, however many streams were left
+    else:
+        assert failure["kind"] == "credentials" and "no CAM role 'short'" in failure["message"]
+    # calls signed just before the old credentials expired may reach the emulator just after: at most those in flight
+    late = [call["code"] for call in calls(api) if call["code"] and call["action"] != "AssumeRole"]
+    assert set(late) <= {"AuthFailure.TokenFailure"} and len(late) <= 4
 
 
 def _default_id():

@@ -208,6 +208,49 @@ def test_a_fatal_error_on_a_write_is_not_settled(run):
     assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "ResumeLiveStream"]
 
 
+@pytest.mark.parametrize(
+    "code",
+    ["ResourceNotFound.StreamNotAlive", "ResourceUnavailable.StreamNotExist", "FailedOperation.HasNotLivingStream"],
+)
+@pytest.mark.parametrize("before", ["active", "inactive"])
+def test_a_drop_answered_not_pushing_finds_the_stream_where_it_should_be(run, code, before):
+    """The encoder left between the read and the drop (or Tencent answers an idle drop so): no failure, no
+    change made by the task, no read that could lag behind, and the answer's RequestId kept."""
+    error = TencentApiError(code, "The stream is not active.", "rid-gone", action="DropLiveStream")
+    client = FakeClient({"s1": before}, {("DropLiveStream", "s1"): error})
+    result = run(client, stream_name="s1", state="dropped")
+    assert result.get("failed") is not True, result.get("msg")
+    assert [call[0] for call in client.calls] == ["DescribeLiveStreamState", "DropLiveStream"]
+    stream = result["stream"]
+    assert result["changed"] is False and stream["changed"] is False
+    assert (stream["previous_state"], stream["state"]) == (before, "inactive")
+    assert stream["request_ids"]["DropLiveStream"] == "rid-gone" and stream["confirmed_by_read"] is False
+    assert [(e["code"], e["request_id"]) for e in stream["recovered_errors"]] == [(code, "rid-gone")]
+
+
+def test_a_stream_that_is_not_pushing_fails_only_itself_on_other_writes_and_the_batch_goes_on(run):
+    names = ["a", "b", "c"]
+    error = TencentApiError("ResourceNotFound.StreamNotAlive", "gone", "rid-na", action="ForbidLiveStream")
+    client = FakeClient(dict.fromkeys(names, "active"), {("ForbidLiveStream", "a"): error})
+    result = run(client, stream_names=names, state="forbidden", concurrency=1)
+    assert result["counts"] == {"total": 3, "changed": 2, "ok": 0, "failed": 1, "skipped": 0}
+    # settled by a read like any failure that is not fatal, and not taken for a frozen service
+    assert ("DescribeLiveStreamState", "a") in client.calls[1:] and "frozen" not in result["msg"]
+    assert result["streams"][0]["error"]["read_state"] == "active"
+
+
+def test_batch_diff_holds_the_states_before_and_after_not_only_the_names(run):
+    names = ["on", "off", "banned"]
+    client = FakeClient({"on": "active", "off": "inactive", "banned": "forbid"})
+    result = run(client, diff=True, stream_names=names, state="forbidden")
+    assert result["diff"] == {
+        "before": {"streams": {"on": "active", "off": "inactive"}},
+        "after": {"streams": {"on": "forbid", "off": "forbid"}},
+    }
+    single = run(FakeClient({"s1": "active"}), diff=True, stream_name="s1", state="dropped")
+    assert single["diff"] == {"before": {"state": "active"}, "after": {"state": "inactive"}}
+
+
 def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     names = [f"s{n:02d}" for n in range(40)]
     states = {name: "forbid" if n % 2 else "active" for n, name in enumerate(names)}
@@ -216,7 +259,8 @@ def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     assert [s["stream_name"] for s in result["streams"]] == names
     assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0}
     assert sorted(call[1] for call in client.writes()) == names[1::2]
-    assert sorted(result["diff"]["before"]["streams"]) == names[1::2]
+    assert result["diff"]["before"]["streams"] == dict.fromkeys(names[1::2], "forbid")
+    assert result["diff"]["after"]["streams"] == dict.fromkeys(names[1::2], "inactive")
 
 
 def test_batch_partial_failure_lists_failed_and_succeeded_then_rerun_finishes(run):

@@ -133,7 +133,16 @@ def test_discovery_lists_each_pushed_stream_once_with_its_state_and_counts(run):
         (dict(pushed_since="1d", pushed_until="2026-12-24T00:00:00Z"), "is in the future"),
         (dict(pushed_since="last week"), "pushed_since 'last week' is neither a duration nor a time"),
         (dict(pushed_since="7d", page_size=300), "page_size must be between 10 and 100 for the push history"),
-        (dict(pushed_since="7d", wait_interval=0), "wait_interval must be at least 1 second"),
+        (dict(pushed_since="7d", wait_interval=0), "wait_interval must be 1 to 86400 seconds"),
+        (dict(pushed_since="7d", wait_interval=10**30), "wait_interval must be 1 to 86400 seconds"),
+        (dict(pushed_since="7d", wait_timeout=10**400), "wait_timeout must be 0 to 86400 seconds"),
+        # absurd windows (issue 22): out of range, not a traceback
+        (dict(pushed_since="9999999d"), "pushed_since '9999999d' is out of range"),
+        (dict(pushed_since="99999999999999999999d"), "is out of range"),
+        (dict(pushed_since="9" * 5000 + "d"), "is out of range"),
+        (dict(pushed_since="7d", pushed_until="9999999d"), "pushed_until '9999999d' is out of range"),
+        (dict(pushed_since="0001-01-01T00:30:00+01:00"), "is out of range"),
+        (dict(pushed_since="7d", pushed_until="9999-12-31T23:30:00-01:00"), "is out of range"),
     ],
 )
 def test_bad_windows_fail_before_any_call(run, args, words):
