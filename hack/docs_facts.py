@@ -13,12 +13,15 @@ The docs tests (make docs-test) run the same comparison.
 import importlib.util
 import os
 import sys
+import textwrap
 
 GUIDE = os.path.join("docs", "docsite", "rst", "failure_behaviour.rst")
 ERRORS = os.path.join("plugins", "module_utils", "_errors.py")
 START, END = ".. code-table-start", ".. code-table-end"
 # how the CAM hint's {action} shows in the table
 ACTION_PLACEHOLDER = "<Action>"
+# the codes of a row are wrapped at this width (a list-table cell continues on lines indented by 6)
+CODES_WIDTH = 100
 
 
 def load_code_table(root):
@@ -36,13 +39,14 @@ def render_code_table(code_table):
         ".. list-table::",
         "  :header-rows: 1",
         "",
-        "  * - code",
+        "  * - codes",
         "    - behaviour",
         "    - hint in the failure",
     ]
     for pattern, behaviour, hint in code_table:
+        codes = ", ".join(f"``{code}``" for code in pattern.split())
         lines += [
-            f"  * - ``{pattern}``",
+            *textwrap.wrap(codes, CODES_WIDTH, initial_indent="  * - ", subsequent_indent="      ", break_on_hyphens=False),
             f"    - {behaviour}",
             f"    - {hint.format(action=ACTION_PLACEHOLDER)}" if hint else "    -",
         ]
