@@ -46,7 +46,9 @@ def render_code_table(code_table):
     for pattern, behaviour, hint in code_table:
         codes = ", ".join(f"``{code}``" for code in pattern.split())
         lines += [
-            *textwrap.wrap(codes, CODES_WIDTH, initial_indent="  * - ", subsequent_indent="      ", break_on_hyphens=False),
+            *textwrap.wrap(
+                codes, CODES_WIDTH, initial_indent="  * - ", subsequent_indent="      ", break_on_hyphens=False
+            ),
             f"    - {behaviour}",
             f"    - {hint.format(action=ACTION_PLACEHOLDER)}" if hint else "    -",
         ]

@@ -12,6 +12,7 @@ The table the failure behaviour guide generates from the code table (between its
 markers) is skipped here: test_generated.py compares it with CODE_TABLE whole.
 """
 
+import fnmatch
 import functools
 import re
 
@@ -79,8 +80,12 @@ REFERENCE_CODES = (
 def code_families():
     """Tencent's error code families, so that a code in a document is recognised as one: those of the
     reference's codes and of the code table's rows."""
-    rows = [row.strip("*") for row, _behaviour, _hint in facts.errors().CODE_TABLE]
-    return sorted({code.split(".")[0] for code in (*REFERENCE_CODES, *rows) if code})
+    return sorted({code.split(".")[0] for code in (*REFERENCE_CODES, *table_codes()) if code})
+
+
+def table_codes():
+    """Every code or family pattern (``Family.*``) the code table's rows name."""
+    return [code for row, _behaviour, _hint in facts.errors().CODE_TABLE for code in row.split()]
 
 
 @functools.cache
@@ -122,19 +127,14 @@ def codes_in(doc, text):
 
 def concrete_codes(pattern):
     """The codes a pattern (X, X*, X.*, *X) stands for: the reference's and the code table's, and an unlisted sub-code."""
-    errors = facts.errors()
     pattern = pattern[:-2] + "*" if pattern.endswith(".*") else pattern
     candidates = set(REFERENCE_CODES)
-    for row, _behaviour, _hint in errors.CODE_TABLE:
-        if row.endswith("*"):
-            candidates.update((row[:-1], row[:-1] + ".Unlisted"))
-        elif row.startswith("*"):
-            candidates.update(f"{family}.{row[1:]}" for family in code_families())
-        else:
-            candidates.add(row)
+    for code in table_codes():
+        # a family's row also stands for the sub-codes no row names
+        candidates.update((code[:-2], code[:-2] + ".Unlisted") if code.endswith(".*") else (code,))
     if "*" not in pattern:
         return [pattern]
-    return sorted(code for code in candidates if errors._matches(pattern, code))  # pylint: disable=protected-access
+    return sorted(code for code in candidates if fnmatch.fnmatchcase(code, pattern))
 
 
 def _meaning(code):
