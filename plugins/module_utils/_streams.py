@@ -25,15 +25,17 @@ class StateRule:
 
     action: the write; changes(current): whether the stream's state will change (the task's
     ``changed``); sends(current): whether the write is sent; is_desired(state): whether a state
-    read after a failed write shows it done; resulting_state(current): the state afterwards.
+    read after a failed write shows it done; resulting_state(current): the state afterwards;
+    resend_lost: whether a write whose answer was lost may be sent again when a read shows it not done.
     """
 
-    def __init__(self, action, changes, is_desired, after, sends=None):
+    def __init__(self, action, changes, is_desired, after, sends=None, resend_lost=True):
         self.action = action
         self.changes = changes
         self.is_desired = is_desired
         self.sends = sends or changes
         self._after = after
+        self.resend_lost = resend_lost
 
     def resulting_state(self, current):
         return self._after if self.changes(current) else current
@@ -49,13 +51,15 @@ STATE_RULES = {
     ),
     # Tencent warns that DescribeLiveStreamState's active/inactive may lag behind, and DropLiveStream
     # of an inactive stream succeeds: so the drop is always sent (outside check mode), and the task
-    # reports a change only when the read said active.
+    # reports a change only when the read said active. A drop whose answer was lost is never sent again: a
+    # read saying active may mean the encoder pushed again since, and a second drop would cut that new push.
     "dropped": StateRule(
         "DropLiveStream",
         lambda current: current == "active",
         lambda state: state != "active",
         "inactive",
         sends=lambda current: True,
+        resend_lost=False,
     ),
 }
 

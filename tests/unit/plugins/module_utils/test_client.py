@@ -379,7 +379,8 @@ def test_throttling_goes_on_past_the_retry_budget_until_the_deadline():
     answer = make_client(session, retries=1, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
     assert answer.request_id == "rid-late" and answer.attempts == 13
 
-    clock[0] = 100.0
+    # just before the deadline: sent, throttled, and not sent again (the backoff would end after the deadline)
+    clock[0] = 99.99
     session = FakeSession(err("RequestLimitExceeded.UinLimitExceeded"), ok())
     with pytest.raises(TencentApiError) as caught:
         make_client(session, retries=5, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})

@@ -11,6 +11,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils import _base
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -25,6 +26,8 @@ class FakeClient:
     """
 
     retry_policy = RetryPolicy(retries=2, rand=lambda: 0.0)
+    # the task's bound, as the real client has it: no deadline, never stopped
+    bound = TaskBound()
 
     def __init__(self, states, errors=None):
         self.states = dict(states)
