@@ -73,6 +73,7 @@ DEMO_ARGS ?=
 DEMO_TEST_ARGS ?=
 BENCH_ARGS ?=
 AWX_TEST_ARGS ?=
+STOP_TEST_ARGS ?=
 
 .PHONY: help
 help:
@@ -91,6 +92,8 @@ help:
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
+	@echo 'make stop-test      every way of stopping a job (AWX cancel, timeout:, signals, task_timeout, a dripping endpoint)'
+	@echo '                    against the emulator, on ansible-core $(CORE_NEWEST) and $(CORE_OLDEST) (tests/stop/)'
 	@echo 'make lint           ruff format --check + ruff check (ruff.toml), ansible-lint (production, offline)'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
 	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
@@ -102,7 +105,8 @@ help:
 	@echo '                    $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS='
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS=,'
+	@echo '            STOP_TEST_ARGS='
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
 require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
@@ -232,6 +236,16 @@ smoke-cloud: stage
 smoke-emulator: stage
 	$(VENV)/bin/python tests/smoke/run_against_emulator.py
 
+# tests/stop/: "stop means stop" -- ansible-runner's cancel, the task keyword timeout:, SIGINT and SIGTERM to
+# ansible-playbook, task_timeout with failing reads, wait_for past task_timeout and a dripping endpoint, each
+# against the emulator (a process of its own), each checked from its call log (no call starts after the stop),
+# /proc (no process left) and a re-run (exact call counts). ansible-playbook of $(VENV) and, where the process
+# tree differs, of $(VENV_OLDEST); runs from the staged copy. Needs Linux (/proc).
+.PHONY: stop-test
+stop-test: stage $(VENV_OLDEST_STAMP)
+	cd $(STAGE) && STOP_TEST_VENV="$(abspath $(VENV))" STOP_TEST_VENV_OLDEST="$(abspath $(VENV_OLDEST))" \
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/stop $(STOP_TEST_ARGS)
+
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
 
@@ -288,7 +302,7 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 
 # Runs every suite even when an earlier one fails, then reports all failures at once.
 TEST_SUITES := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
-  integration integration-$(CORE_NEXT) smoke-emulator demo-test awx-test lint changelog-lint docs-lint docs build-check
+  integration integration-$(CORE_NEXT) smoke-emulator stop-test demo-test awx-test lint changelog-lint docs-lint docs build-check
 .PHONY: test
 test: $(VENV_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP) $(VENV_DOCS_STAMP) $(VENV_IMPORTER_STAMP)
 	@failed=; for t in $(TEST_SUITES); do \

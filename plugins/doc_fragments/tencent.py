@@ -124,7 +124,8 @@ options:
     default: 5
   task_timeout:
     description:
-      - The longest the task may run, in seconds, counted from the start of the module (at most 86400, a day).
+      - The longest the task may run, in seconds, counted from the start of the module's process (at most 86400, a
+        day).
       - Nothing starts after it -- no API call, no retry, no wait between attempts, no read that settles a write, no
         poll of O(tencent.cloud.tencent_live_stream_info#module:wait_for), no fetch of temporary credentials from STS or
         the CVM metadata service -- and a wait that would end after it ends at once. A call already on the wire finishes

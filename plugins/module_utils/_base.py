@@ -20,6 +20,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import (
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._process_watch import process_age
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
 from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
@@ -35,9 +36,10 @@ class TencentModule:
 
     def __init__(self, module, pool_size=10):
         self.module = module
-        # The task's one bound: task_timeout counts from here (the module process has started), and the task
-        # stops on its own signals or when Ansible gives it up (_process_watch.py). Everything consults it.
-        self.bound = TaskBound.after(module.params.get("task_timeout"))
+        # The task's one bound: task_timeout counts from the start of the module's process (its unpacking and
+        # imports included), and the task stops on its own signals or when Ansible gives it up
+        # (_process_watch.py). Everything consults it.
+        self.bound = TaskBound.after(module.params.get("task_timeout"), elapsed=process_age())
         # The ProcessWatch of the task, while the module runs (StreamBatchModule.main).
         self.watch = None
         self._pool_size = pool_size

@@ -53,6 +53,9 @@ PROC = "/proc"
 # the deepest chain looked at (shells, sudo/su for become, the worker, the controller)
 MAX_DEPTH = 16
 SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+# A module's process reaches the module's code within seconds of its start (unpacking, imports); an older
+# process was not started for it.
+MAX_MODULE_START = 60.0
 
 
 class Process:
@@ -87,6 +90,21 @@ def read_process(pid, proc=PROC):
         return Process(pid, int(fields[1]), fields[0], int(fields[19]), [arg for arg in argv if arg])
     except (IndexError, ValueError):
         return None
+
+
+def process_age(proc=PROC, most=MAX_MODULE_START):
+    """Seconds since this process started (from /proc), or 0.0 where that is not known, or more than ``most``:
+    then the process did not start for this module (a test harness, or a runner that keeps its interpreter)."""
+    try:
+        with open(f"{proc}/self/stat", "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+        with open(f"{proc}/uptime", "rb") as handle:
+            uptime = float(handle.read().split()[0])
+        start = int(text[text.rfind(")") + 2 :].split()[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    age = uptime - start
+    return age if 0.0 <= age <= most else 0.0
 
 
 def runs_ansible(argv):

@@ -41,9 +41,9 @@ class TaskBound:
         self._callbacks = []
 
     @classmethod
-    def after(cls, seconds, clock=time.monotonic):
-        """A bound whose deadline is ``seconds`` from now (None or 0: no deadline)."""
-        return cls(clock() + seconds if seconds else None, clock=clock)
+    def after(cls, seconds, clock=time.monotonic, elapsed=0.0):
+        """A bound whose deadline is ``seconds`` after a start ``elapsed`` seconds ago (None or 0: no deadline)."""
+        return cls(clock() - elapsed + seconds if seconds else None, clock=clock)
 
     def now(self):
         return self._clock()
