@@ -295,10 +295,9 @@ class ApiClient:
                         verify=self.verify,
                         allow_redirects=False,
                     )
-            except Exception:
-                if exchange.cut is None:
-                    raise
-                raise cut_error(exchange, action, self.url) from None
+            finally:  # a cut exchange fails or ends early, whatever requests made of it
+                if exchange.cut is not None:
+                    raise cut_error(exchange, action, self.url) from None
         except (requests.exceptions.InvalidHeader, UnicodeError):
             # Their text quotes the header value, which may be a token: never shown, never retried.
             raise header_error(action) from None

@@ -70,7 +70,8 @@ class Exchange:
 
     Use it as a context manager around the request; afterwards ``cut`` says whether (and why) it
     was cut -- TIMED_OUT or STOPPED -- and ``connected`` whether it had a connection, so whether
-    the request may have reached the server.
+    the request may have reached the server. A cut exchange may also END normally for requests (a
+    socket shut down in the middle of the headers reads as their end): check ``cut`` either way.
     """
 
     def __init__(self, bound, timeout, clock=time.monotonic):
@@ -81,6 +82,8 @@ class Exchange:
         self.cut = None
         self.connected = False
         self._sock = None
+        # the answer was read in full and the connection went back to the pool: nothing left to cut
+        self._released = False
         self._wake = threading.Event()
 
     def __enter__(self):
@@ -97,7 +100,7 @@ class Exchange:
 
     # called by the watchdog, its lock held
     def _cut(self, why):
-        if self.cut is None:
+        if self.cut is None and not self._released:
             self.cut = why
             self._wake.set()
             if self._sock is not None:
@@ -119,6 +122,7 @@ class Exchange:
         """The connection went back to the pool: the exchange is done with its socket."""
         with WATCHDOG.lock:
             self._sock = None
+            self._released = True
 
     def open(self, open_socket):
         """open_socket() (name resolution and connect) in a helper thread, waited for until the deadline or the stop."""

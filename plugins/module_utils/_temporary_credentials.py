@@ -234,15 +234,20 @@ class MetadataService:
                     answer = self.session.get(
                         url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False
                     )
-                if answer.status_code < 500:
-                    return answer.status_code, answer.content.decode("utf-8", "replace")
-                error = TencentTransportError(f"HTTP {answer.status_code}", status=answer.status_code)
             except Exception as exc:  # pylint: disable=broad-except
-                if exchange.cut == STOPPED:
-                    raise cut_error(exchange, "metadata", url) from None
                 if exchange.cut is None and not isinstance(exc, requests.exceptions.RequestException):
                     raise
-                error = cut_error(exchange, "metadata", url) if exchange.cut else TencentTransportError(_reason(exc))
+                error = TencentTransportError(_reason(exc))
+            else:
+                error = None
+            if exchange.cut == STOPPED:
+                raise cut_error(exchange, "metadata", url)
+            if exchange.cut is not None:
+                error = cut_error(exchange, "metadata", url)
+            elif error is None and answer.status_code < 500:
+                return answer.status_code, answer.content.decode("utf-8", "replace")
+            elif error is None:
+                error = TencentTransportError(f"HTTP {answer.status_code}", status=answer.status_code)
             if self.retry_policy.should_retry(error, "metadata", attempt):
                 try:  # not tried again after the task's deadline or stop
                     self.bound.sleep(self.retry_policy.delay(attempt), "metadata")
