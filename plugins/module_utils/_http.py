@@ -84,6 +84,8 @@ class Exchange:
         self._sock = None
         # the answer was read in full and the connection went back to the pool: nothing left to cut
         self._released = False
+        # between the exchange's thread and the watchdog only (no lock shared by every exchange on the hot path)
+        self._lock = threading.Lock()
         self._wake = threading.Event()
 
     def __enter__(self):
@@ -98,18 +100,19 @@ class Exchange:
     def remaining(self):
         return max(0.0, self.deadline - self._clock())
 
-    # called by the watchdog, its lock held
-    def _cut(self, why):
-        if self.cut is None and not self._released:
-            self.cut = why
-            self._wake.set()
-            if self._sock is not None:
-                _shutdown(self._sock)
+    def cut_now(self, why):
+        """Cut the exchange (from the watchdog, or at the stop): its socket, if it has one, is shut down."""
+        with self._lock:
+            if self.cut is None and not self._released:
+                self.cut = why
+                self._wake.set()
+                if self._sock is not None:
+                    _shutdown(self._sock)
 
     # called from the connection pool, in the thread of the exchange
     def take(self, conn):
         """A pooled or fresh connection is this exchange's now; ExchangeCut if the exchange was cut already."""
-        with WATCHDOG.lock:
+        with self._lock:
             if self.cut is None:
                 sock = getattr(conn, "sock", None)
                 self._sock = sock
@@ -120,14 +123,14 @@ class Exchange:
 
     def release(self):
         """The connection went back to the pool: the exchange is done with its socket."""
-        with WATCHDOG.lock:
+        with self._lock:
             self._sock = None
             self._released = True
 
     def open(self, open_socket):
         """open_socket() (name resolution and connect) in a helper thread, waited for until the deadline or the stop."""
         outcome = {}
-        with WATCHDOG.lock:
+        with self._lock:
             if self.cut is not None:
                 raise ExchangeCut(self.cut)
             self._wake.clear()
@@ -137,7 +140,7 @@ class Exchange:
                 outcome["sock"] = open_socket()
             except BaseException as exc:  # pylint: disable=broad-except
                 outcome["error"] = exc
-            with WATCHDOG.lock:
+            with self._lock:
                 late = outcome.get("late", False)
                 if not late and "sock" in outcome:
                     self._sock = outcome["sock"]
@@ -148,7 +151,7 @@ class Exchange:
 
         threading.Thread(target=opener, name="tencent-cloud-connect", daemon=True).start()
         self._wake.wait(self.remaining())
-        with WATCHDOG.lock:
+        with self._lock:
             if self.cut is None and "sock" in outcome:
                 return outcome["sock"]
             if self.cut is None and "error" in outcome:
@@ -165,49 +168,51 @@ class Watchdog:
     """Cuts the exchanges on the wire at their deadline, and all of a task's when it stops."""
 
     def __init__(self, clock=time.monotonic):
-        self.lock = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
         self._clock = clock
         self._live = {}
         self._thread = None
         self._wake_at = None
-        self._hooked = weakref.WeakSet()
+        # id(bound) -> a weak reference to each task's bound whose stop cuts its exchanges
+        self._hooked = {}
 
     def add(self, exchange):
-        with self.lock:
-            if exchange.bound.stopped:
-                exchange.cut = STOPPED
+        bound = exchange.bound
+        hooked = self._hooked.get(id(bound))
+        if hooked is None or hooked() is not bound:
+            self._hooked[id(bound)] = weakref.ref(bound)
+            bound.on_stop(lambda: self.stop(bound))
+        with self._cond:
             self._live[id(exchange)] = exchange
-            if exchange.bound not in self._hooked:
-                self._hooked.add(exchange.bound)
-                exchange.bound.on_stop(lambda bound=exchange.bound: self.stop(bound))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="tencent-cloud-watchdog", daemon=True)
                 self._thread.start()
             elif self._wake_at is None or exchange.deadline < self._wake_at:
-                self.lock.notify()
+                self._cond.notify()
+        if bound.stopped:
+            exchange.cut_now(STOPPED)
 
     def remove(self, exchange):
-        with self.lock:
+        with self._cond:
             self._live.pop(id(exchange), None)
-            exchange._sock = None  # pylint: disable=protected-access
 
     def stop(self, bound):
         """Cut every exchange of this task now."""
-        with self.lock:
-            for exchange in list(self._live.values()):
-                if exchange.bound is bound:
-                    exchange._cut(STOPPED)  # pylint: disable=protected-access
+        with self._cond:
+            exchanges = [exchange for exchange in self._live.values() if exchange.bound is bound]
+        for exchange in exchanges:
+            exchange.cut_now(STOPPED)
 
     def _run(self):
-        with self.lock:
+        with self._cond:
             while True:
                 now = self._clock()
-                for key, exchange in list(self._live.items()):
-                    if exchange.deadline <= now:
-                        exchange._cut(TIMED_OUT)  # pylint: disable=protected-access
-                        del self._live[key]
+                due = [(key, exchange) for key, exchange in self._live.items() if exchange.deadline <= now]
+                for key, exchange in due:
+                    del self._live[key]
+                    exchange.cut_now(TIMED_OUT)
                 self._wake_at = min((exchange.deadline for exchange in self._live.values()), default=None)
-                self.lock.wait(None if self._wake_at is None else self._wake_at - now)
+                self._cond.wait(None if self._wake_at is None else self._wake_at - now)
 
 
 WATCHDOG = Watchdog()

@@ -223,10 +223,10 @@ failure:
           (after an error every stream would get, when O(task_timeout) was reached or the task was stopped, or after
           O(max_transport_failures) streams in a row got no answer; a re-run does them),
           C(internal) for an unexpected error in the collection (a bug; the other streams keep their results).
-        - C(outcome_unknown) for a write that was sent and whose outcome is unknown (its answer was lost and no read
+        - "C(outcome_unknown) for a write that was sent and whose outcome is unknown (its answer was lost and no read
           could settle it, or the task was stopped while it was on the wire; see
           R(Stopping a job,ansible_collections.tencent.cloud.docsite.failure_behaviour.stopping)): RV(stream.state)
-          is null, RV(stream.changed) true, C(cause) the write's own error. A re-run reads the stream first.
+          is null, RV(stream.changed) true, C(cause) the write's own error. A re-run reads the stream first."
       type: str
       sample: api
     action:

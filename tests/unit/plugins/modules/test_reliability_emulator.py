@@ -240,7 +240,14 @@ def test_batch_of_300_reaches_desired_state_through_30_percent_faults(live_api_f
     result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=names, timeout=0.5, retries=12))
     assert result.get("failed") is not True, result.get("msg")
     needed = sum(1 for n in range(300) if n % 3)
-    assert result["counts"] == {"total": 300, "changed": needed, "ok": 300 - needed, "failed": 0, "skipped": 0, "unknown": 0}
+    assert result["counts"] == {
+        "total": 300,
+        "changed": needed,
+        "ok": 300 - needed,
+        "failed": 0,
+        "skipped": 0,
+        "unknown": 0,
+    }
     assert {states_of(api)[name] for name in names if int(name[-3:]) % 3} == {"inactive"}
     faulted = [call for call in api_calls(api) if call["code"]]
     assert len(faulted) > 50  # the faults really happened, and were absorbed
