@@ -177,9 +177,14 @@ def test_a_signal_to_ansible_playbook_stops_the_module(emulator, any_venv, signa
     rerun_completes(emulator, any_venv, tmp_path / "rerun", names)
 
 
-def started_module(play, process):
-    """The module process of a running play (its start is where task_timeout starts counting, a little later)."""
-    return wait_for(lambda: play.module_process() or (process.poll() is not None and "ended"), 120, "the module")
+def run_to_its_failure(play):
+    """Run the play until it fails; returns its module process, whose start is where task_timeout starts counting."""
+    process = play.start()
+    module = wait_for(lambda: play.module_process() or (process.poll() is not None and "ended"), 120, "the module")
+    assert module != "ended", play_log(play)[-3000:]
+    assert process.wait(120) != 0
+    assert_nothing_left(play)
+    return module
 
 
 def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
@@ -190,11 +195,7 @@ def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
         "POST", "faults", {"faults": [{"action": "DescribeLiveStreamState", "kind": "internal_error", "rate": 1.0}]}
     )
     play = Play(tmp_path / "job", emulator, venv, names, task_timeout=3, retries=5)
-    process = play.start()
-    module = started_module(play, process)
-    assert module != "ended", play_log(play)[-3000:]
-    assert process.wait(120) != 0
-    assert_nothing_left(play)
+    module = run_to_its_failure(play)
     calls = emulator.new_calls()
     reads = [call["stream_name"] for call in calls if call["action"] == "DescribeLiveStreamState"]
     assert all(call["code"] == "InternalError" for call in calls) and not done_writes(calls), (
@@ -223,11 +224,7 @@ def test_wait_for_ends_at_task_timeout_before_wait_timeout(emulator, venv, tmp_p
         wait_interval=1,
         task_timeout=3,
     )
-    process = play.start()
-    module = started_module(play, process)
-    assert module != "ended", play_log(play)[-3000:]
-    assert process.wait(120) != 0
-    assert_nothing_left(play)
+    module = run_to_its_failure(play)
     calls = emulator.new_calls()
     assert len(calls) > len(names), "wait_for did not poll"
     assert_nothing_started_after(calls, module["started"] + 3, SIGNAL_BOUND)
@@ -263,12 +260,8 @@ def test_timeout_bounds_a_dripping_answer_in_wall_time(emulator, venv, tmp_path)
         retries=0,
         task_timeout=60,
     )
-    process = play.start()
-    module = started_module(play, process)
-    assert module != "ended", play_log(play)[-3000:]
-    assert process.wait(120) != 0
+    module = run_to_its_failure(play)
     ended = time.time()
-    assert_nothing_left(play)
     emulator_calls = emulator.request("GET", "calls")["calls"]
     dripped = [call for call in emulator_calls if call["fault"] == "drip"]
     assert dripped and len(dripped) == len({call["stream_name"] for call in dripped}), "a dripping call was sent again"
