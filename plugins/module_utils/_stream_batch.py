@@ -8,11 +8,12 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 StreamBatchModule is the base of both modules. It owns the argument spec of the stream names, the
 checks of the names (domain_name, app_name, stream_name or stream_names) and of concurrency, the
 StreamKeys, the read of a stream's state (DescribeLiveStreamState, its RequestId kept), the batch
-run (_batch.run_in_order with the task's limits: in-flight gate, max_transport_failures, the
-deadline), each stream's result when it fails, is not attempted or is not started, and the end of
-the task when streams failed (their messages summed up in msg, the first error as failure); for a
-module that only reads, also the report of the states read (report_states: waiting with wait_for,
-counts by state). A module subclass gives what its results hold (RESULT_FIELDS) and its decision
+run (_batch.run_in_order with the task's limits: in-flight gate, max_transport_failures, and the
+task's bound -- its deadline and its stop, watched by _process_watch.py for the whole run), each
+stream's result when it fails, is not attempted, is not started or was written with an unknown
+outcome, and the end of the task when streams failed (their messages summed up in msg, the first
+error as failure; the counts of a batch of writes); for a module that only reads, also the report
+of the states read (report_states: waiting with wait_for, counts by state). A module subclass gives what its results hold (RESULT_FIELDS) and its decision
 for one stream (work_on; by default the read).
 """
 
@@ -191,7 +192,7 @@ class StreamBatchModule(TencentModule):
             **output,
         )
         if wait is not None and wait.stopped is not None:
-            self.fail_json(f"Stopped while waiting for {len(keys)} stream(s) to be {params['wait_for']}", **output)
+            self.fail_json(f"waiting for {len(keys)} stream(s) to be {params['wait_for']} was cut short", **output)
         if wait is not None and output["wait"]["timed_out"]:
             late = [
                 f"{result['stream_name']} ({result['state']})" for key, result in pairs if key not in wait.reached_at

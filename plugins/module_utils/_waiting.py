@@ -98,6 +98,8 @@ def wait_for_state(results, read, target, timeout, interval, clock=time.monotoni
         if not pending or now >= deadline:
             break
         try:
+            if bound is not None:
+                bound.check()
             pause(max(0.0, min(interval, deadline - now)))
         except DeadlineExceeded:
             outcome.elapsed = clock() - started
