@@ -177,6 +177,34 @@ def test_a_signal_to_ansible_playbook_stops_the_module(emulator, any_venv, signa
     rerun_completes(emulator, any_venv, tmp_path / "rerun", names)
 
 
+def test_a_signal_to_the_module_itself_stops_it_with_a_normal_failed_result(emulator, venv, tmp_path):
+    """SIGTERM to the module (a container or service stopped under it): it stops and still reports, stream by stream."""
+    names = stream_names(STREAMS)
+    emulator.seed(names, "forbid")
+    play = Play(tmp_path / "job", emulator, venv, names)
+    process = play.start()
+    module = wait_for(
+        lambda: written_so_far(emulator) >= MIDWAY and play.module_process(), 120, "the job to be mid-way"
+    )
+    stop = time.time()
+    os.kill(module["pid"], signal.SIGTERM)
+    assert process.wait(60) != 0
+    assert_nothing_left(play)
+    calls = emulator.new_calls()
+    assert_mid_way(calls, STREAMS)
+    assert_nothing_started_after(calls, stop, SIGNAL_BOUND)
+    output = play_log(play)
+    result = json.loads(output[output.index("FAILED! => ") + len("FAILED! => ") :].splitlines()[0])
+    assert result["msg"].startswith("The task was stopped (SIGTERM received): "), result["msg"][:300]
+    counts = result["counts"]
+    assert counts["skipped"] > 0 and counts["changed"] + counts["skipped"] + counts["unknown"] == STREAMS, counts
+    # every write Tencent carried out is reported changed, or sent with an unknown outcome (cut on the wire)
+    assert counts["changed"] <= len(done_writes(calls)) <= counts["changed"] + counts["unknown"], counts
+    kinds = {stream["error"]["kind"] for stream in result["streams"] if stream["failed"]}
+    assert kinds <= {"skipped", "outcome_unknown"}, kinds
+    rerun_completes(emulator, venv, tmp_path / "rerun", names)
+
+
 def run_to_its_failure(play):
     """Run the play until it fails; returns its module process, whose start is where task_timeout starts counting."""
     process = play.start()
