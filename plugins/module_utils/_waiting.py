@@ -98,9 +98,9 @@ def wait_for_state(results, read, target, timeout, interval, clock=time.monotoni
         if not pending or now >= deadline:
             break
         try:
+            pause(max(0.0, min(interval, deadline - now)))
             if bound is not None:
                 bound.check()
-            pause(max(0.0, min(interval, deadline - now)))
         except DeadlineExceeded:
             outcome.elapsed = clock() - started
             break
