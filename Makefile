@@ -83,6 +83,7 @@ DOCS_TEST_ARGS ?=
 BENCH_DOCS_PAGE ?= docs/docsite/rst/benchmark_results.rst
 AWX_TEST_ARGS ?=
 EDA_TEST_ARGS ?=
+STOP_TEST_ARGS ?=
 
 .PHONY: help
 help:
@@ -104,6 +105,8 @@ help:
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make eda-test       Event-Driven Ansible: the live_callback source, ansible-rulebook (Java 17) against the'
 	@echo '                    emulator with the built collection, the decision environment ($(VENV_EDA)/)'
+	@echo 'make stop-test      every way of stopping a job (AWX cancel, timeout:, signals, task_timeout, a dripping endpoint)'
+	@echo '                    against the emulator, on ansible-core $(CORE_NEWEST) and $(CORE_OLDEST) (tests/stop/)'
 	@echo 'make lint           ruff format --check + ruff check (ruff.toml), ansible-lint (production, offline)'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
 	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
@@ -119,7 +122,7 @@ help:
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS=,'
-	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS='
+	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS=, STOP_TEST_ARGS='
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
 require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
@@ -260,6 +263,16 @@ smoke-cloud: stage
 smoke-emulator: stage
 	STAGE=$(STAGE) $(VENV)/bin/python tests/smoke/run_against_emulator.py
 
+# tests/stop/: "stop means stop" -- ansible-runner's cancel, the task keyword timeout:, SIGINT and SIGTERM to
+# ansible-playbook, task_timeout with failing reads, wait_for past task_timeout and a dripping endpoint, each
+# against the emulator (a process of its own), each checked from its call log (no call starts after the stop),
+# /proc (no process left) and a re-run (exact call counts). ansible-playbook of $(VENV) and, where the process
+# tree differs, of $(VENV_OLDEST); runs from the staged copy. Needs Linux (/proc).
+.PHONY: stop-test
+stop-test: stage $(VENV_OLDEST_STAMP)
+	cd $(STAGE) && STOP_TEST_VENV="$(abspath $(VENV))" STOP_TEST_VENV_OLDEST="$(abspath $(VENV_OLDEST))" \
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/stop $(STOP_TEST_ARGS)
+
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
 
@@ -344,7 +357,7 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test
 TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
   integration-$(CORE_NEXT) lint changelog-lint docs-lint docs build-check
-TEST_ALONE :=
+TEST_ALONE := stop-test
 TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)
 .PHONY: test
 test:

@@ -105,8 +105,11 @@ options:
     default: https://live.tencentcloudapi.com
   timeout:
     description:
-      - Seconds to wait for the connection and for the answer of each HTTP request; more than 0 and at most 600.
-      - A stalled endpoint holds a task for at most about O(timeout) x (O(retries) + 1) plus the backoff.
+      - The longest one HTTP exchange may take, in seconds of wall time, more than 0 and at most 600 -- name resolution,
+        connecting, sending and receiving the whole answer, whatever pace the endpoint answers at (an endpoint that
+        sends one byte a second is cut off all the same). This applies to the metadata service and STS too.
+      - So one attempt of a call takes at most O(timeout), and one API call at most O(timeout) x (O(retries) + 1) plus
+        the waits between attempts -- and never longer than O(task_timeout) allows.
     type: float
     default: 10
   retries:
@@ -117,15 +120,24 @@ options:
       - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries; at most V(50).
       - Throttled calls (C(RequestLimitExceeded)) were not carried out and do not use this budget; they are sent again
         at the adapted rate until O(task_timeout) runs out.
+      - No retry starts after O(task_timeout), and none after the task was stopped; the call's own error stands.
     type: int
     default: 5
   task_timeout:
     description:
-      - The longest the task may run, in seconds, counted from the start of the module (at most 86400, a day).
-      - No call is started that could only be sent after it; a call under way finishes (within O(timeout)).
-        The streams of a batch that were not done by then are reported as not attempted, with the reason, and a
-        re-run does them.
+      - The longest the task may run, in seconds, counted from the start of the module's process (at most 86400, a
+        day).
+      - Nothing starts after it -- no API call, no retry, no wait between attempts, no read that settles a write, no
+        poll of O(tencent.cloud.tencent_live_stream_info#module:wait_for), no fetch of temporary credentials from STS or
+        the CVM metadata service -- and a wait that would end after it ends at once. A call already on the wire finishes
+        within O(timeout) and is not tried again. So a task takes at most O(task_timeout), plus one O(timeout) for a
+        call on the wire.
+      - The streams of a batch that were not done by then are reported as not attempted, with the reason, and a re-run
+        does them; a write whose answer was lost and that no read could settle in time is reported with an unknown
+        outcome (see the module's C(failure.kind)).
       - Throttled calls are sent again, at the rate the task has slowed down to, until this runs out.
+      - Stopping the task in other ways (AWX's cancel, the C(timeout) task keyword, a signal) is described in
+        R(Stopping a job,ansible_collections.tencent.cloud.docsite.failure_behaviour.stopping).
     type: float
     default: 3600
   max_transport_failures:

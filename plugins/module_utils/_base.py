@@ -2,13 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """What every tencent.cloud module does the same way: check the connection options, find the
-credentials (once per task), build the client, and turn errors into a failed task.
+credentials (once per task), build the client, bound the task (task_timeout, its stop) and turn
+errors into a failed task.
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 """
 
 import threading
-import time
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -20,8 +20,10 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import (
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import CredentialError, resolve_credentials
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._process_watch import process_age
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 
 try:  # ansible-core 2.22+ masks secrets on the controller from what a module registers (no_log_values is not read)
     from ansible.module_utils.secrets import register_secret
@@ -34,8 +36,12 @@ class TencentModule:
 
     def __init__(self, module, pool_size=10):
         self.module = module
-        # task_timeout counts from here: the module process has started.
-        self.started = time.monotonic()
+        # The task's one bound: task_timeout counts from the start of the module's process (its unpacking and
+        # imports included), and the task stops on its own signals or when Ansible gives it up
+        # (_process_watch.py). Everything consults it.
+        self.bound = TaskBound.after(module.params.get("task_timeout"), elapsed=process_age())
+        # The ProcessWatch of the task, while the module runs (StreamBatchModule.main).
+        self.watch = None
         self._pool_size = pool_size
         self._client = None
         self._credentials = None
@@ -90,7 +96,7 @@ class TencentModule:
 
     def _resolve_credentials(self):
         try:
-            credentials = resolve_credentials(self.settings, on_secret=self._hide)
+            credentials = resolve_credentials(self.settings, on_secret=self._hide, bound=self.bound)
         except CredentialError as error:
             self.module.fail_json(msg=str(error))
         except TencentError as error:
@@ -118,7 +124,7 @@ class TencentModule:
             language=settings.language,
             rate_limits=RateLimits(parsed_rate_limits(settings.rate_limits)),
             pool_size=self._pool_size,
-            deadline=self.deadline,
+            bound=self.bound,
         )
 
     @property
@@ -133,19 +139,23 @@ class TencentModule:
             result.setdefault("credential_source", self.credential_source)
         return result
 
+    def _finishing(self):
+        """The module writes its result now: the process watch no longer ends the process in its stead."""
+        if self.watch is not None:
+            self.watch.finishing.acquire()
+
     def exit_json(self, **result):
         """End the task; the result says which credential source was used."""
+        self._finishing()
         self.module.exit_json(**self._with_source(result))
 
     def fail_json(self, msg, **result):
-        """Fail the task; the result says which credential source was used, when one was found."""
+        """Fail the task; the result says which credential source was used, when one was found, and the
+        message starts with the stop when the task was stopped (a signal)."""
+        if self.bound.stopped:
+            msg = f"The task was stopped ({self.bound.stop_reason}): {msg}"
+        self._finishing()
         self.module.fail_json(msg=msg, **self._with_source(result))
-
-    @property
-    def deadline(self):
-        """The task's deadline on the time.monotonic() clock (task_timeout after the module started)."""
-        timeout = self.module.params.get("task_timeout")
-        return self.started + timeout if timeout else None
 
     def fail_error(self, error, msg=None, **result):
         """Fail the task with a TencentError: message, code, RequestId and hint, never a traceback."""

@@ -15,6 +15,8 @@ import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+
 # Items in flight never go below this (or the upper bound, if lower) ...
 MIN_IN_FLIGHT = 32
 # ... and are rate x latency times this: room for the time an item waits for its turn at the
@@ -26,16 +28,18 @@ class StopSignal:
     """Set once by any worker (for example on an authentication error) to stop new work.
 
     It also counts the items that failed in a row without a valid answer from the endpoint
-    (transport failures): ``transport_limit`` of them (0: never) stop the batch.
+    (transport failures): ``transport_limit`` of them (0: never) stop the batch. With the task's
+    ``bound`` (a TaskBound), the batch also stops when the task is stopped or reaches its deadline.
     """
 
-    def __init__(self, transport_limit=0):
+    def __init__(self, transport_limit=0, bound=None):
         self._event = threading.Event()
         self._lock = threading.Lock()
         self.reason = None
         self.transport_limit = transport_limit
         self.transport_failures = 0
         self._last_transport_message = None
+        self._bound = bound
 
     def stop(self, reason):
         with self._lock:
@@ -45,6 +49,10 @@ class StopSignal:
 
     @property
     def stopped(self):
+        if not self._event.is_set() and self._bound is not None:
+            over = self._bound.over_reason()
+            if over:
+                self.stop(over)
         return self._event.is_set()
 
     def item_done(self, transport_failure=None):
@@ -68,10 +76,11 @@ class InflightGate:
 
     limit() = target() x IN_FLIGHT_HEADROOM, rounded up, within [MIN_IN_FLIGHT, upper]; target()
     returns the calls needed in flight (rate x latency) or None when nothing is measured yet, and
-    then the upper bound applies. Waiters are woken as items finish.
+    then the upper bound applies. Waiters are woken as items finish, and when the task's ``bound``
+    (a TaskBound) stops or reaches its deadline: then acquire() raises its TaskStopped or DeadlineExceeded.
     """
 
-    def __init__(self, upper, target=None, lower=MIN_IN_FLIGHT, headroom=IN_FLIGHT_HEADROOM):
+    def __init__(self, upper, target=None, lower=MIN_IN_FLIGHT, headroom=IN_FLIGHT_HEADROOM, bound=None):
         self.upper = max(1, int(upper))
         self.lower = max(1, min(int(lower), self.upper))
         self.headroom = headroom
@@ -79,6 +88,13 @@ class InflightGate:
         self._cond = threading.Condition()
         self.in_flight = 0
         self.peak = 0
+        self._bound = bound
+        if bound is not None:
+            bound.on_stop(self._wake_all)
+
+    def _wake_all(self):
+        with self._cond:
+            self._cond.notify_all()
 
     def limit(self):
         wanted = self._target() if self._target is not None else None
@@ -89,7 +105,11 @@ class InflightGate:
     def acquire(self):
         with self._cond:
             while self.in_flight >= self.limit():
-                self._cond.wait()
+                if self._bound is None:
+                    self._cond.wait()
+                    continue
+                self._bound.check()
+                self._cond.wait(self._bound.remaining())
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
 
@@ -116,7 +136,12 @@ def run_in_order(items, work, not_started, workers, gate=None, stop=None, transp
             return not_started(item, stop.reason)
         if gate is None:
             return finished(work(item, stop))
-        gate.acquire()
+        try:
+            gate.acquire()
+        except TencentError as error:  # the task's deadline or stop, while waiting for a place in flight
+            if not stop.stopped:
+                stop.stop(error.message)
+            return not_started(item, stop.reason)
         try:
             if stop.stopped:
                 return not_started(item, stop.reason)

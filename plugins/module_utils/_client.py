@@ -17,7 +17,6 @@ import traceback
 
 try:
     import requests
-    from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
 
     HAS_REQUESTS = True
@@ -26,7 +25,13 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    DeadlineExceeded,
+    TaskStopped,
+    TencentApiError,
+    TencentTransportError,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._http import Exchange, bounded_session, cut_error
 from ansible_collections.tencent.cloud.plugins.module_utils._http_errors import (
     check_header_values,
     header_error,
@@ -45,6 +50,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     parse_endpoint,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._signer import signed_headers_for
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._version import COLLECTION_VERSION
 
 # X-TC-RequestClient: within the official SDKs' character set ^[0-9a-zA-Z-_ ,;.]+$ (no "/").
@@ -146,6 +152,7 @@ class ApiClient:
         monotonic=time.monotonic,
         deadline=None,
         language=DEFAULT_LANGUAGE,
+        bound=None,
     ):
         if not HAS_REQUESTS and session is None:
             raise RuntimeError("the Python library requests is required")
@@ -165,8 +172,9 @@ class ApiClient:
         self._clock = clock
         self._sleep = sleep
         self._monotonic = monotonic
-        # time.monotonic() value after which throttled calls are no longer sent again (None: no deadline).
-        self.deadline = deadline
+        # The task's bound (deadline and stop): consulted before every attempt and by every wait. Without one,
+        # the client has its own (deadline: a ``monotonic`` value; None: none).
+        self.bound = bound or TaskBound(deadline, clock=monotonic, sleep=None if sleep is time.sleep else sleep)
         self.language = language
         self.session = session or self.new_session(pool_size, self.url)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
@@ -199,31 +207,30 @@ class ApiClient:
         settings it would have read (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) are applied here,
         explicitly, for the one URL this session talks to.
         """
-        session = requests.Session()
-        session.trust_env = False
+        session = bounded_session(pool_size)
         if url:
             session.proxies = get_environ_proxies(url)
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
         return session
 
     def call(self, action, params):
         """Call one action; returns ApiResponse or raises a TencentError.
 
         Throttled calls (not carried out) are sent again at the rate limiter's pace until the
-        deadline; other faults as the retry policy says. A stream write that may have been
-        carried out is never re-sent here: its caller settles it by reading (see _writes.py).
+        deadline; other faults as the retry policy says. Nothing starts after the task's deadline or
+        stop (self.bound): a call that failed then is not tried again, its own error stands. A stream
+        write that may have been carried out is never re-sent here: its caller settles it by reading
+        (see _writes.py).
         """
         # Serialised once: these exact bytes are signed and sent, on every attempt.
         payload = json.dumps(params, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
         attempts = retries = throttles = 0
         while True:
-            # DeadlineExceeded (not sent) when the rate limit could only let it start after the deadline.
-            self.rate_limits.acquire(action, None if self.deadline is None else self.deadline - self._monotonic())
+            # DeadlineExceeded or TaskStopped (not sent) when the call could only start after the deadline or the stop.
+            self.rate_limits.acquire(action, bound=self.bound)
             # Taken per attempt: a refreshing provider renews near expiry. Its own failures are final
             # here -- it already retried its own call (STS, metadata).
             credentials = self.credentials.current()
+            self.bound.check(action)
             attempts += 1
             sent = self._monotonic()
             try:
@@ -237,29 +244,32 @@ class ApiClient:
                 if is_throttling(error):
                     self.rate_limits.throttled(action)
                     throttles += 1
-                    if self._out_of_time(throttles):
+                    if self.bound.deadline is None and throttles > self.retry_policy.retries:
                         raise
-                    self._sleep(self.retry_policy.delay(min(throttles - 1, MAX_THROTTLE_BACKOFF_STEP)))
+                    self._pause(error, self.retry_policy.delay(min(throttles - 1, MAX_THROTTLE_BACKOFF_STEP)))
                     continue
                 self.rate_limits.answered(action, self._monotonic() - sent)
                 if not self.retry_policy.should_retry(error, action, retries):
                     raise
+                self._pause(error, self.retry_policy.delay(retries))
             except TencentTransportError as error:
                 error.attempts = attempts
                 if not self.retry_policy.should_retry(error, action, retries):
                     raise
+                self._pause(error, self.retry_policy.delay(retries))
             else:
                 self.rate_limits.answered(action, self._monotonic() - sent)
                 response.attempts = attempts
                 return response
-            self._sleep(self.retry_policy.delay(retries))
             retries += 1
 
-    def _out_of_time(self, throttles):
-        """Throttling goes on until the deadline; without one, it uses the retries budget."""
-        if self.deadline is None:
-            return throttles > self.retry_policy.retries
-        return self._monotonic() >= self.deadline
+    def _pause(self, error, seconds):
+        """Wait before trying a failed call again. When the task's deadline or stop comes first (or would
+        come during the wait), the call is not tried again: its own error stands."""
+        try:
+            self.bound.sleep(seconds, error.action)
+        except (DeadlineExceeded, TaskStopped):
+            raise error from None
 
     def _headers(self, action, payload, credentials=None):
         creds = credentials if credentials is not None else self.credentials.current()
@@ -288,15 +298,22 @@ class ApiClient:
         # the quota windows count this call from now (signed, about to be written), not from its turn
         self.rate_limits.sent(action)
         # requests' exceptions hold the request, Authorization and X-TC-Token included: never chained (from None).
+        # The exchange bounds it all in wall time (timeout), and cuts it when the task stops.
+        exchange = Exchange(self.bound, self.timeout)
         try:
-            answer = self.session.post(
-                self.url,
-                data=payload,
-                headers=headers,
-                timeout=(self.timeout, self.timeout),
-                verify=self.verify,
-                allow_redirects=False,
-            )
+            try:
+                with exchange:
+                    answer = self.session.post(
+                        self.url,
+                        data=payload,
+                        headers=headers,
+                        timeout=(self.timeout, self.timeout),
+                        verify=self.verify,
+                        allow_redirects=False,
+                    )
+            finally:  # a cut exchange fails or ends early, whatever requests made of it
+                if exchange.cut is not None:
+                    raise cut_error(exchange, action, self.url) from None
         except (requests.exceptions.InvalidHeader, UnicodeError):
             # Their text quotes the header value, which may be a token: never shown, never retried.
             raise header_error(action) from None

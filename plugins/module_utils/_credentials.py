@@ -307,12 +307,12 @@ def from_sdk_files(settings, tried, on_secret):
     return None
 
 
-def from_cvm_role(settings, tried, on_secret, clock):
+def from_cvm_role(settings, tried, on_secret, clock, bound=None):
     """Source 4: the CVM instance's CAM role, when asked for."""
     if not settings.cvm_role:
         tried.append(f"the CVM role (not requested: set cvm_role or {ENV['cvm_role'][0]} on a CVM instance)")
         return None
-    return Found(cvm_role_credentials(settings, on_secret, clock=clock))
+    return Found(cvm_role_credentials(settings, on_secret, clock=clock, bound=bound))
 
 
 SOURCES = (from_explicit, from_tccli_profile, from_sdk_files)
@@ -342,7 +342,9 @@ def _nothing_found(tried):
     )
 
 
-def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, clock=time.time, sts_session=None):
+def resolve_credentials(
+    params, environ=None, sdk_files=None, on_secret=None, clock=time.time, sts_session=None, bound=None
+):
     """Walk the credential chain once; returns credentials with secret_id, secret_key, token and current().
 
     params: the task's ConnectionSettings, or a module's params (the shared connection options) to
@@ -350,6 +352,7 @@ def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, cl
     default the SDK's two); on_secret(value): called with every secret found or fetched (modules add
     them to no_log). Temporary credentials (CVM role, AssumeRole) are fetched here, so that an
     unusable role fails the task before any API call. Raises CredentialError or a TencentError.
+    bound: the task's TaskBound, which the fetches of temporary credentials (STS, metadata) consult.
     """
     on_secret = on_secret or (lambda value: None)
     settings = params if isinstance(params, ConnectionSettings) else ConnectionSettings(params, environ, sdk_files)
@@ -362,7 +365,7 @@ def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, cl
         if found is not None:
             break
     if found is None:
-        found = from_cvm_role(settings, tried, on_secret, clock)
+        found = from_cvm_role(settings, tried, on_secret, clock, bound)
     if found is None:
         raise _nothing_found(tried)
     credentials = found.credentials
@@ -374,7 +377,7 @@ def resolve_credentials(params, environ=None, sdk_files=None, on_secret=None, cl
             )
         session_name = settings.role_session_name or found.role_session_name or DEFAULT_ROLE_SESSION_NAME
         credentials = assumed_role_credentials(
-            credentials, role_arn, session_name, settings, on_secret, clock=clock, session=sts_session
+            credentials, role_arn, session_name, settings, on_secret, clock=clock, session=sts_session, bound=bound
         )
     credentials.current()
     credentials.warnings = settings.warnings + _shadow_warnings(settings, found)

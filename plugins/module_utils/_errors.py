@@ -365,3 +365,39 @@ class DeadlineExceeded(TencentError):
     def __init__(self, message, action=None, deadline=None):
         super().__init__(message, action=action)
         self.deadline = deadline
+
+
+class TaskStopped(TencentError):
+    """The task was stopped (a signal, or Ansible gave it up) before this call could be sent, or while it was
+    on the wire (maybe_sent: the request may have reached the server)."""
+
+    kind = "stopped"
+
+    def __init__(self, reason, action=None, maybe_sent=False):
+        where = "while it was on the wire" if maybe_sent else "before it could be sent"
+        super().__init__(f"the task was stopped ({reason}) {where}", action=action)
+        self.reason = reason
+        self.maybe_sent = maybe_sent
+
+
+class OutcomeUnknown(TencentError):
+    """A stream write was sent, and whether Tencent carried it out is not known: a re-run reads the stream's
+    state first and settles it. ``cause`` is the write's own error (a lost answer, the stop)."""
+
+    kind = "outcome_unknown"
+
+    def __init__(self, action, cause, why):
+        super().__init__(
+            f"{action} was sent and its outcome is unknown: {why}; a re-run reads the stream's state and settles it",
+            action=action,
+        )
+        self.cause = cause
+        self.attempts = cause.attempts
+
+    def __str__(self):
+        return self.message
+
+    def failure(self):
+        result = super().failure()
+        result["cause"] = self.cause.failure()
+        return result

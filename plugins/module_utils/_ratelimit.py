@@ -129,11 +129,13 @@ class RateLimiter:
         with self._lock:
             return self._earliest(self._clock())
 
-    def acquire(self, deadline=None, action=None):
+    def acquire(self, deadline=None, action=None, bound=None):
         """Wait for this caller's turn and start; returns the seconds waited.
 
         Raises DeadlineExceeded, without waiting, when the start would come after ``deadline``
-        (a clock value; None: no deadline).
+        (a clock value; None: no deadline). With the task's ``bound`` (a TaskBound), the caller
+        waits through it: TaskStopped as soon as the task stops, DeadlineExceeded, without waiting,
+        when the start would come after the task's deadline.
         """
         turn = threading.Condition(self._lock)
         waited = 0.0
@@ -147,6 +149,8 @@ class RateLimiter:
                         continue
                     now = self._clock()
                     due = self._earliest(now)
+                    if bound is not None:
+                        bound.check(action)
                     if due <= now:
                         if self.bursting or self._anchor is None:
                             # the even schedule, once it starts, counts from the last real start
@@ -171,7 +175,7 @@ class RateLimiter:
                     scheduled = due
                     self._lock.release()
                     try:
-                        self._sleep(due - now)
+                        self._wait(due - now, bound, action)
                     finally:
                         self._lock.acquire()
                     waited += due - now
@@ -180,6 +184,16 @@ class RateLimiter:
                 self._queue.remove(turn)
                 if first and self._queue:
                     self._queue[0].notify()
+
+    def _wait(self, seconds, bound, action):
+        """Sleep until a start is due: through the task's bound (woken by its stop, refused at once past its
+        deadline), unless this limiter was given a sleep of its own (a test's fake clock)."""
+        if bound is not None and self._sleep is time.sleep:
+            bound.sleep(seconds, action)
+            return
+        if bound is not None:
+            bound.check(action)
+        self._sleep(seconds)
 
     def sent(self):
         """The call this thread was last let go for is being sent now (signed, about to be written):
@@ -255,13 +269,14 @@ class RateLimits:
                 )
             return self._limiters[action]
 
-    def acquire(self, action, time_left=None):
-        """Wait until a call of this action may start; DeadlineExceeded if only after ``time_left`` seconds.
+    def acquire(self, action, time_left=None, bound=None):
+        """Wait until a call of this action may start; DeadlineExceeded if only after ``time_left`` seconds,
+        or after the deadline of the task's ``bound`` (TaskStopped when it stops meanwhile).
 
         (Seconds left, not a clock value: the caller's clock need not be this one's.)
         """
         deadline = None if time_left is None else self._clock() + time_left
-        return self.limiter(action).acquire(deadline, action=action)
+        return self.limiter(action).acquire(deadline, action=action, bound=bound)
 
     def sent(self, action):
         """This thread's call of this action, let go by acquire(), is being sent now."""

@@ -8,11 +8,12 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 StreamBatchModule is the base of both modules. It owns the argument spec of the stream names, the
 checks of the names (domain_name, app_name, stream_name or stream_names) and of concurrency, the
 StreamKeys, the read of a stream's state (DescribeLiveStreamState, its RequestId kept), the batch
-run (_batch.run_in_order with the task's limits: in-flight gate, max_transport_failures, the
-deadline), each stream's result when it fails, is not attempted or is not started, and the end of
-the task when streams failed (their messages summed up in msg, the first error as failure); for a
-module that only reads, also the report of the states read (report_states: waiting with wait_for,
-counts by state). A module subclass gives what its results hold (RESULT_FIELDS) and its decision
+run (_batch.run_in_order with the task's limits: in-flight gate, max_transport_failures, and the
+task's bound -- its deadline and its stop, watched by _process_watch.py for the whole run), each
+stream's result when it fails, is not attempted, is not started or was written with an unknown
+outcome, and the end of the task when streams failed (their messages summed up in msg, the first
+error as failure; the counts of a batch of writes); for a module that only reads, also the report
+of the states read (report_states: waiting with wait_for, counts by state). A module subclass gives what its results hold (RESULT_FIELDS) and its decision
 for one stream (work_on; by default the read).
 """
 
@@ -26,13 +27,20 @@ from ansible_collections.tencent.cloud.plugins.module_utils._args import (
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
 from ansible_collections.tencent.cloud.plugins.module_utils._batch import InflightGate, StopSignal, run_in_order
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    DeadlineExceeded,
+    OutcomeUnknown,
+    TaskStopped,
+    TencentError,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._process_watch import ProcessWatch
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     StreamKey,
     count_states,
     name_problem,
     stream_names_problems,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import DEADLINE_REASON
 
 READ_ACTION = "DescribeLiveStreamState"
 MAX_MESSAGES_SHOWN = 10
@@ -64,8 +72,11 @@ class StreamBatchModule(TencentModule):
 
     @classmethod
     def main(cls, argument_spec, **kwargs):
-        """Run the module: AnsibleModule (check mode supported) with argument_spec and kwargs, then run()."""
-        cls(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)).run()
+        """Run the module: AnsibleModule (check mode supported) with argument_spec and kwargs, then run(),
+        watched for its own signals and for Ansible giving the task up (_process_watch.py)."""
+        module = cls(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs))
+        with ProcessWatch(module.bound) as module.watch:
+            module.run()
 
     def run(self):
         raise NotImplementedError
@@ -137,9 +148,11 @@ class StreamBatchModule(TencentModule):
         params = self.module.params
         rate_limits = getattr(self.client, "rate_limits", None)
         gate = InflightGate(
-            params["concurrency"], target=rate_limits.in_flight_target if rate_limits is not None else None
+            params["concurrency"],
+            target=rate_limits.in_flight_target if rate_limits is not None else None,
+            bound=self.bound,
         )
-        stop = StopSignal(params.get("max_transport_failures") or 0)
+        stop = StopSignal(params.get("max_transport_failures") or 0, bound=self.bound)
         return run_in_order(
             keys,
             self.work,
@@ -160,7 +173,12 @@ class StreamBatchModule(TencentModule):
         pairs, wait = list(zip(keys, self.run_batch(keys))), None
         if params["wait_for"] is not None:
             wait = _waiting.wait_for_state(
-                pairs, self.run_batch, params["wait_for"], params["wait_timeout"], params["wait_interval"]
+                pairs,
+                self.run_batch,
+                params["wait_for"],
+                params["wait_timeout"],
+                params["wait_interval"],
+                bound=self.bound,
             )
             output["wait"] = wait.summary(keys)
         results = [result for _key, result in pairs]
@@ -173,12 +191,14 @@ class StreamBatchModule(TencentModule):
             lambda shown: f"Could not read {counts['failed']} of {counts['total']} stream states: {shown}",
             **output,
         )
+        if wait is not None and wait.stopped is not None:
+            self.fail_json(f"waiting for {len(keys)} stream(s) to be {params['wait_for']} was cut short", **output)
         if wait is not None and output["wait"]["timed_out"]:
             late = [
                 f"{result['stream_name']} ({result['state']})" for key, result in pairs if key not in wait.reached_at
             ]
             self.fail_json(
-                f"Waited {params['wait_timeout']} s for {len(keys)} stream(s) to be {params['wait_for']}; "
+                f"Waited {wait.limit_text()} for {len(keys)} stream(s) to be {params['wait_for']}; "
                 f"{len(late)} did not get there: {shorten(late)}",
                 **output,
             )
@@ -202,12 +222,19 @@ def keep_state_read(result):
 def record_failure(result, key, error, stop):
     """Mark a stream's result failed by a TencentError; stop the batch if every stream would fail alike.
 
-    The task's deadline (DeadlineExceeded: a call that could not be sent in time) stops the batch,
-    and the stream is reported as not attempted, like the streams not started: a re-run does it.
+    The task's deadline or stop (DeadlineExceeded, TaskStopped: a call that could not be sent, or a read
+    cut on the wire) stops the batch, and the stream is reported as not attempted, like the streams not
+    started: a re-run does it. A write sent whose outcome is unknown (OutcomeUnknown) is reported as such:
+    changed (a write was sent), its state unknown.
     """
-    if isinstance(error, DeadlineExceeded):
-        stop.stop(deadline_reason(error))
+    if isinstance(error, (DeadlineExceeded, TaskStopped)):
+        stop.stop(over_reason(error))
         return not_attempted(result, key, stop.reason)
+    if isinstance(error, OutcomeUnknown):
+        result.update(state=None, failed=True, error=error.failure(), msg=f"{key.stream_name}: {error}")
+        if "changed" in result:
+            result["changed"] = True
+        return result
     result.update(failed=True, error=error.failure(), msg=f"{key.stream_name}: {error}")
     if error.fatal:
         code = error.failure().get("code") or error.message
@@ -233,8 +260,13 @@ def record_unexpected(result, key, exc):
     return result
 
 
-def deadline_reason(error):
-    return f"the task's deadline (task_timeout) was reached before {error.action or 'the next call'} could be sent"
+def over_reason(error):
+    """Why the streams not done were not attempted: the task's deadline or stop (DeadlineExceeded, TaskStopped)."""
+    action = error.action or "the next call"
+    if isinstance(error, TaskStopped):
+        where = f"while {action} was on the wire" if error.maybe_sent else f"before {action} could be sent"
+        return f"the task was stopped ({error.reason}) {where}"
+    return f"{DEADLINE_REASON} before {action} could be sent"
 
 
 def transport_failure(result):
@@ -263,6 +295,34 @@ def not_started_result(key, reason, **fields):
 
 
 # The task's result -------------------------------------------------------------------------
+def write_counts(results):
+    """The counts of a batch of writes: each stream is changed, ok, failed, skipped or unknown (outcome)."""
+    total = len(results)
+    kinds = [r["error"]["kind"] for r in results if r["failed"]]
+    skipped, unknown = kinds.count("skipped"), kinds.count("outcome_unknown")
+    failed = len(kinds) - skipped - unknown
+    changed = sum(1 for r in results if r["changed"] and not r["failed"])
+    return {
+        "total": total,
+        "changed": changed,
+        "ok": total - changed - failed - skipped - unknown,
+        "failed": failed,
+        "skipped": skipped,
+        "unknown": unknown,
+    }
+
+
+def write_failure_message(tally, shown):
+    """The message of a batch of writes that did not all reach the desired state."""
+    unknown = f", {tally['unknown']} sent with an unknown outcome" if tally["unknown"] else ""
+    return (
+        f"{tally['failed'] + tally['skipped'] + tally['unknown']} of {tally['total']} streams did not reach the desired "
+        f"state ({tally['failed']} failed, {tally['skipped']} not attempted{unknown}); {tally['changed'] + tally['ok']} "
+        f"succeeded ({tally['changed']} changed, {tally['ok']} already right) and a re-run will only touch the rest. "
+        f"Failures: {shown}"
+    )
+
+
 def pop_messages(results):
     """Remove the per-stream failure texts from results (they belong in the task's msg only)."""
     return [result.pop("msg") for result in results if "msg" in result]

@@ -28,16 +28,23 @@ class StateRule:
     action: the write; changes(current): whether the stream's state will change (the task's
     ``changed``); sends(current): whether the write is sent; is_desired(state): whether a state
     read after a failed write shows it done; resulting_state(current): the state afterwards;
-    done_codes: the error codes with which Tencent answers the write "nothing to do".
+    done_codes: the error codes with which Tencent answers the write "nothing to do"; resend_lost: whether
+    a write whose answer was lost may be sent again when a read shows it not done.
     """
 
-    def __init__(self, action, changes, is_desired, after, sends=None, done_codes=()):
+    def __init__(self, action, changes, is_desired, after, sends=None, done_codes=(), resend_lost=True):
         self.action = action
         self.changes = changes
         self.is_desired = is_desired
         self.sends = sends or changes
         self.done_codes = frozenset(done_codes)
         self._after = after
+        self.resend_lost = resend_lost
+
+    @property
+    def settle_options(self):
+        """How _writes.settle_write treats this rule's write: its "nothing to do" codes, and whether a lost one is re-sent."""
+        return {"done_codes": self.done_codes, "resend_lost": self.resend_lost}
 
     def resulting_state(self, current):
         return self._after if self.changes(current) else current
@@ -55,7 +62,9 @@ STATE_RULES = {
     # of an inactive stream succeeds: so the drop is always sent (outside check mode), and the task
     # reports a change only when the read said active. Tencent may also answer the drop of a stream
     # that is not pushing with an error that says so (the SDKs listed ResourceNotFound.StreamNotAlive):
-    # the stream is where it should be, and the drop changed nothing.
+    # the stream is where it should be, and the drop changed nothing. A drop whose answer was lost is
+    # never sent again: a read saying active may mean the encoder pushed again since, and a second drop
+    # would cut that new push.
     "dropped": StateRule(
         "DropLiveStream",
         lambda current: current == "active",
@@ -63,6 +72,7 @@ STATE_RULES = {
         "inactive",
         sends=lambda current: True,
         done_codes=NOT_PUSHING.split(),
+        resend_lost=False,
     ),
 }
 

@@ -33,17 +33,20 @@ from ansible_collections.tencent.cloud.plugins.module_utils._credential_types im
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
     DeadlineExceeded,
+    TaskStopped,
     TencentApiError,
     TencentError,
     TencentTransportError,
     hint_for,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._http import STOPPED, Exchange, bounded_session, cut_error
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     CVM_ROLE_AUTO,
     MAX_ROLE_DURATION,
     MIN_ROLE_DURATION,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 
 METADATA_ROLE_PATH = "/latest/meta-data/cam/security-credentials/"
 # Temporary credentials are renewed this long before they expire (at most half their lifetime):
@@ -216,18 +219,23 @@ class MetadataService:
     """GETs from the CVM instance metadata service (never through a proxy: it is local to the instance)."""
 
     def __init__(
-        self, base_url, timeout=10.0, verify=True, retries=MAX_METADATA_RETRIES, session=None, sleep=time.sleep
+        self,
+        base_url,
+        timeout=10.0,
+        verify=True,
+        retries=MAX_METADATA_RETRIES,
+        session=None,
+        sleep=time.sleep,
+        bound=None,
     ):
         # base_url: as ConnectionSettings parsed metadata_url (scheme, host and port, checked there).
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.verify = verify
         self.retry_policy = RetryPolicy(retries=min(retries, MAX_METADATA_RETRIES))
-        self._sleep = sleep
-        if session is None:
-            session = requests.Session()
-            session.trust_env = False
-        self.session = session
+        # the task's bound: no GET and no retry after its deadline or stop; each GET within timeout in wall time
+        self.bound = bound or TaskBound(sleep=None if sleep is time.sleep else sleep)
+        self.session = session or bounded_session()
 
     def url(self, path):
         return self.base_url + path
@@ -237,23 +245,39 @@ class MetadataService:
         url = self.url(path)
         attempt = 0
         while True:
+            self.bound.check("metadata")
+            exchange = Exchange(self.bound, self.timeout)
             try:
-                answer = self.session.get(
-                    url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False
-                )
-                if answer.status_code < 500:
-                    return answer.status_code, answer.content.decode("utf-8", "replace")
-                error = TencentTransportError(f"HTTP {answer.status_code}", status=answer.status_code)
-            except requests.exceptions.RequestException as exc:
+                with exchange:
+                    answer = self.session.get(
+                        url, timeout=(self.timeout, self.timeout), verify=self.verify, allow_redirects=False
+                    )
+            except Exception as exc:  # pylint: disable=broad-except
+                if exchange.cut is None and not isinstance(exc, requests.exceptions.RequestException):
+                    raise
                 error = TencentTransportError(_reason(exc))
-            if not self.retry_policy.should_retry(error, "metadata", attempt):
-                raise CredentialError(
-                    f"could not get the CVM role credentials from the metadata service at {url} ({error.message}, {attempt + 1} attempts): "
-                    "cvm_role works only on a Tencent Cloud CVM instance; elsewhere use another credential source, or point metadata_url "
-                    "at the service"
-                )
-            self._sleep(self.retry_policy.delay(attempt))
-            attempt += 1
+            else:
+                error = None
+            if exchange.cut == STOPPED:
+                raise cut_error(exchange, "metadata", url)
+            if exchange.cut is not None:
+                error = cut_error(exchange, "metadata", url)
+            elif error is None and answer.status_code < 500:
+                return answer.status_code, answer.content.decode("utf-8", "replace")
+            elif error is None:
+                error = TencentTransportError(f"HTTP {answer.status_code}", status=answer.status_code)
+            if self.retry_policy.should_retry(error, "metadata", attempt):
+                try:  # not tried again after the task's deadline or stop
+                    self.bound.sleep(self.retry_policy.delay(attempt), "metadata")
+                    attempt += 1
+                    continue
+                except (DeadlineExceeded, TaskStopped):
+                    pass
+            raise CredentialError(
+                f"could not get the CVM role credentials from the metadata service at {url} ({error.message}, {attempt + 1} attempts): "
+                "cvm_role works only on a Tencent Cloud CVM instance; elsewhere use another credential source, or point metadata_url "
+                "at the service"
+            )
 
     def bound_role(self):
         """The name of the CAM role bound to the instance, or None."""
@@ -354,10 +378,10 @@ class AssumeRoleFetcher:
         )
 
 
-def cvm_role_credentials(settings, on_secret, clock=time.time):
+def cvm_role_credentials(settings, on_secret, clock=time.time, bound=None):
     """The CVM instance's CAM role (settings.cvm_role), fetched from the metadata service and kept fresh."""
     metadata = MetadataService(
-        settings.metadata[0], timeout=settings.timeout, verify=settings.verify, retries=settings.retries
+        settings.metadata[0], timeout=settings.timeout, verify=settings.verify, retries=settings.retries, bound=bound
     )
     return RefreshingCredentials(
         CvmRoleFetcher(metadata, settings.cvm_role, on_secret, clock=clock),
@@ -367,9 +391,13 @@ def cvm_role_credentials(settings, on_secret, clock=time.time):
     )
 
 
-def assumed_role_credentials(credentials, role_arn, session_name, settings, on_secret, clock=time.time, session=None):
+def assumed_role_credentials(
+    credentials, role_arn, session_name, settings, on_secret, clock=time.time, session=None, bound=None
+):
     """The role role_arn, assumed with STS AssumeRole signed by credentials, and kept fresh."""
-    sts = StsClient.for_settings(credentials, settings, settings.sts, pool_size=1, session=session, clock=clock)
+    sts = StsClient.for_settings(
+        credentials, settings, settings.sts, pool_size=1, session=session, clock=clock, bound=bound
+    )
     label = f"assumed role {role_arn} (with the credentials from {credentials.label})"
     fetch = AssumeRoleFetcher(
         sts, role_arn, session_name, settings.role_duration, credentials.source, on_secret, clock=clock, label=label

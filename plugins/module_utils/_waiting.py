@@ -8,10 +8,13 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 Each poll reads only the streams not yet seen in the wanted state (a stream counts as there
 once a read says so), through the same batch runner and client as any read, so the reads
 stay within DescribeLiveStreamState's quota however many streams are waited for; between
-polls it sleeps ``interval`` seconds (less when the deadline is nearer).
+polls it sleeps ``interval`` seconds (less when the deadline is nearer). The earlier of
+wait_timeout and the task's deadline (task_timeout) ends the wait; the task's stop ends it at once.
 """
 
 import time
+
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TaskStopped
 
 # wait_timeout and wait_interval: at most a day, like task_timeout (anything longer is a typo).
 MAX_WAIT = 86400
@@ -38,6 +41,10 @@ class WaitOutcome:
         self.elapsed = 0.0
         self.reached_at = {}
         self.failed = False
+        # the task's deadline (task_timeout) came before wait_timeout, and ended the wait
+        self.task_timeout = False
+        # why the task was stopped while waiting, if it was
+        self.stopped = None
 
     def summary(self, keys):
         not_reached = [key for key in keys if key not in self.reached_at]
@@ -47,23 +54,37 @@ class WaitOutcome:
             "interval": self.interval,
             "polls": self.polls,
             "elapsed": round(self.elapsed, 1),
-            "timed_out": bool(not_reached) and not self.failed,
+            "timed_out": bool(not_reached) and not self.failed and self.stopped is None,
+            "task_timeout": self.task_timeout,
             "reached": [key.stream_name for key in keys if key in self.reached_at],
             "not_reached": [key.stream_name for key in not_reached],
         }
 
+    def limit_text(self):
+        """How long the wait could last, for a message: wait_timeout, or task_timeout when that came first."""
+        if self.task_timeout:
+            return f"{self.elapsed:.0f} s (until task_timeout, which came before wait_timeout={self.timeout})"
+        return f"{self.timeout} s"
 
-def wait_for_state(results, read, target, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+
+def wait_for_state(results, read, target, timeout, interval, clock=time.monotonic, sleep=time.sleep, bound=None):
     """Poll until every stream is in ``target`` or ``timeout`` seconds have passed.
 
     results: a list of (key, result) pairs -- the first poll, already read; it is updated in
     place with the latest result of each key. read(keys) -> the results of reading those keys, in
     order (result dicts with ``state`` and ``failed``). A failed read ends the wait at once
-    (``outcome.failed``): the client has already retried what was worth retrying.
+    (``outcome.failed``): the client has already retried what was worth retrying. With the task's
+    ``bound`` (a TaskBound), the wait sleeps through it: the task's deadline ends the wait when it
+    comes before ``timeout`` (``outcome.task_timeout``), and a stop ends it at once (``outcome.stopped``).
     """
     outcome = WaitOutcome(target, timeout, interval)
     started = clock()
     deadline = started + timeout
+    left = None if bound is None else bound.remaining()
+    if left is not None and left < timeout:
+        deadline, outcome.task_timeout = started + left, True
+    # through the task's bound (woken by its stop, refused past its deadline), unless given a sleep (a test's fake clock)
+    pause = bound.sleep if bound is not None and sleep is time.sleep else sleep
     latest = dict(results)
     keys = [key for key, _result in results]
     outcome.polls = 1
@@ -79,7 +100,16 @@ def wait_for_state(results, read, target, timeout, interval, clock=time.monotoni
         pending = [key for key in keys if key not in outcome.reached_at]
         if not pending or now >= deadline:
             break
-        sleep(max(0.0, min(interval, deadline - now)))
+        try:
+            pause(max(0.0, min(interval, deadline - now)))
+            if bound is not None:
+                bound.check()
+        except DeadlineExceeded:
+            outcome.elapsed = clock() - started
+            break
+        except TaskStopped as error:
+            outcome.elapsed, outcome.stopped = clock() - started, error.reason
+            break
         for key, result in zip(pending, read(pending)):
             latest[key] = result
         outcome.polls += 1

@@ -16,11 +16,22 @@ sent again within the retry budget, and anything else fails with the write's own
 A write that Tencent answers with a code saying there was nothing to do (``done_codes``: a
 DropLiveStream of a stream that is not pushing, ResourceNotFound.StreamNotAlive) is done and
 changed nothing; no read follows, since the read may lag behind and still say ``active``.
+
+A write that may have been carried out and cannot be settled has an unknown outcome (OutcomeUnknown,
+a result of its own kind): the task's deadline or stop came while it was on the wire or before the
+read, the read failed, or -- DropLiveStream -- the read says the stream is active again, which a
+second drop must not cut. A re-run reads the stream's state first, like any run.
 """
 
-import time
-
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    DeadlineExceeded,
+    OutcomeUnknown,
+    TaskStopped,
+    TencentError,
+    TencentTransportError,
+)
+from ansible_collections.tencent.cloud.plugins.module_utils._retry import is_throttling
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import DEADLINE_REASON
 
 READ_ACTION = "DescribeLiveStreamState"
 
@@ -37,13 +48,24 @@ class WriteOutcome:
         self.nothing_to_do = nothing_to_do
 
 
-def settle_write(client, action, params, key, is_desired, sleep=time.sleep, done_codes=()):
+def lost_answer(error):
+    """Did this write get no valid answer although it may have reached Tencent (so may have been carried out)?"""
+    if isinstance(error, TaskStopped):
+        return error.maybe_sent
+    return isinstance(error, TencentTransportError) and error.maybe_carried_out
+
+
+def settle_write(client, action, params, key, is_desired, sleep=None, done_codes=(), resend_lost=True):
     """Send one stream write; settle any non-fatal failure by reading the stream's state.
 
     is_desired(state) says whether a StreamState read counts as the write being done; done_codes are
     the error codes that answer the first attempt with "nothing to do" (done, nothing changed).
-    Returns WriteOutcome; raises the write's TencentError when it cannot be settled (or the
-    settling read's error, when the read itself fails).
+    resend_lost: whether a write whose answer was lost is sent again when the read does not show it
+    done (not DropLiveStream: the stream may read active because its encoder pushed again since, and a
+    second drop would cut that new push). Returns WriteOutcome; raises the write's TencentError when it
+    cannot be settled (or the settling read's error, when the read itself fails), and OutcomeUnknown for
+    a write that may have been carried out and cannot be settled: the task's deadline or stop came
+    while it was on the wire or before the read, or it may not be sent again.
     """
     policy = client.retry_policy
     recovered = []
@@ -52,20 +74,61 @@ def settle_write(client, action, params, key, is_desired, sleep=time.sleep, done
         try:
             answer = client.call(action, params)
             return WriteOutcome(answer.request_id, recovered=recovered, attempts=resends + 1)
+        except TaskStopped as error:
+            if error.maybe_sent:
+                raise OutcomeUnknown(
+                    action, error, f"the task was stopped ({error.reason}) while it was on the wire"
+                ) from None
+            raise
         except TencentError as error:
             if resends == 0 and getattr(error, "code", None) in done_codes:
                 return WriteOutcome(error.request_id, recovered=[error.failure()], nothing_to_do=True)
             if not policy.needs_settling(error):
                 raise
-            read = client.call(READ_ACTION, key.api_params())
+            read = _settling_read(client, action, key, error)
             state = read.data.get("StreamState")
             failure = error.failure()
             failure.update(read_state=state, read_request_id=read.request_id)
             recovered.append(failure)
             if is_desired(state):
                 return WriteOutcome(confirmed_by_read=True, recovered=recovered, attempts=resends + 1)
+            error.read_state, error.read_request_id = state, read.request_id
+            if lost_answer(error) and not resend_lost:
+                unknown = OutcomeUnknown(
+                    action,
+                    error,
+                    f"its answer was lost ({error.message}) and the read after it says the stream is {state}: its encoder "
+                    f"may have pushed again since, and a second {action} would cut that new push",
+                )
+                unknown.read_state, unknown.read_request_id = state, read.request_id
+                raise unknown from None
             if resends >= policy.retries or not policy.may_resend(error):
-                error.read_state, error.read_request_id = state, read.request_id
                 raise
-            sleep(policy.delay(resends))
+            try:
+                (sleep or client.bound.sleep)(policy.delay(resends))
+            except (DeadlineExceeded, TaskStopped):
+                raise error from None
             resends += 1
+
+
+def _settling_read(client, action, key, error):
+    """The read that settles a failed write. When it cannot be made or fails, a write whose answer was lost
+    has an unknown outcome. Otherwise, when the task's deadline or stop refuses it, a throttled write was not
+    carried out (the refusal stands) and any other failed with its own error; a failed read's error stands."""
+    try:
+        return client.call(READ_ACTION, key.api_params())
+    except (DeadlineExceeded, TaskStopped) as over:
+        if lost_answer(error):
+            why = f"the task was stopped ({over.reason})" if isinstance(over, TaskStopped) else DEADLINE_REASON
+            raise OutcomeUnknown(
+                action, error, f"its answer was lost ({error.message}), and {why} before a read could settle it"
+            ) from None
+        if is_throttling(error):
+            raise
+        raise error from None
+    except TencentError as failed:
+        if lost_answer(error):
+            raise OutcomeUnknown(
+                action, error, f"its answer was lost ({error.message}), and the read to settle it failed: {failed}"
+            ) from None
+        raise

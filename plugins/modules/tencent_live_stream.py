@@ -149,6 +149,7 @@ stream:
       description:
         - The state after the task (in check mode, the state it would have); a resumed stream reads
           C(inactive) until its encoder pushes again.
+        - Null when a write was sent and its outcome is unknown (see RV(failure.kind)).
       type: str
       sample: inactive
     changed:
@@ -198,10 +199,12 @@ streams:
        "state": "active", "changed": false, "failed": false,
        "request_ids": {"DescribeLiveStreamState": "93d0c1a4-5d1b-4b6e-8f57-6f3cf1d0a9e2"}}
 counts:
-  description: How many streams of the batch there were, changed, were already right, failed, and were not attempted.
+  description:
+    - How many streams of the batch there were, changed, were already right, failed, were not attempted (C(skipped)),
+      and were written with an unknown outcome (C(unknown)).
   returned: when O(stream_names) is given
   type: dict
-  sample: {"total": 2, "changed": 1, "ok": 1, "failed": 0, "skipped": 0}
+  sample: {"total": 2, "changed": 1, "ok": 1, "failed": 0, "skipped": 0, "unknown": 0}
 credential_source:
   description:
     - Where the task's credentials came from, never a secret. V(options), V(environment) or V(options and environment)
@@ -220,9 +223,13 @@ failure:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
           credentials could not be found or renewed (a failed renewal of temporary credentials keeps the kind of its
           own error, and the failure has C(renewal=true)), C(skipped) for a stream of a batch that was not attempted
-          (after an error every stream would get, when O(task_timeout) was reached, or after O(max_transport_failures)
-          streams in a row got no answer; a re-run does them),
+          (after an error every stream would get, when O(task_timeout) was reached or the task was stopped, or after
+          O(max_transport_failures) streams in a row got no answer; a re-run does them),
           C(internal) for an unexpected error in the collection (a bug; the other streams keep their results).
+        - "C(outcome_unknown) for a write that was sent and whose outcome is unknown (its answer was lost and no read
+          could settle it, or the task was stopped while it was on the wire; see
+          R(Stopping a job,ansible_collections.tencent.cloud.docsite.failure_behaviour.stopping)): RV(stream.state)
+          is null, RV(stream.changed) true, C(cause) the write's own error. A re-run reads the stream first."
       type: str
       sample: api
     action:
@@ -262,6 +269,11 @@ failure:
       type: str
       returned: when a failed write was settled by a read
       sample: 93d0c1a4-5d1b-4b6e-8f57-6f3cf1d0a9e2
+    cause:
+      description: The write's own failure (the fields above).
+      type: dict
+      returned: when kind is C(outcome_unknown)
+      sample: {"kind": "transport", "action": "DropLiveStream", "message": "no complete answer", "attempts": 1}
 """
 
 import datetime
@@ -270,6 +282,8 @@ import functools
 from ansible_collections.tencent.cloud.plugins.module_utils._stream_batch import (
     StreamBatchModule,
     stream_batch_spec,
+    write_counts,
+    write_failure_message,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
     DEFAULT_REASON,
@@ -326,7 +340,7 @@ class LiveStreamModule(StreamBatchModule):
         if self.rule.sends(current) and not self.module.check_mode:
             params = dict(key.api_params(), **(self.action_params if self.rule.action == "ForbidLiveStream" else {}))
             rule = self.rule
-            written = settle_write(self.client, rule.action, params, key, rule.is_desired, done_codes=rule.done_codes)
+            written = settle_write(self.client, rule.action, params, key, rule.is_desired, **rule.settle_options)
             if written.request_id:
                 result["request_ids"][rule.action] = written.request_id
             if written.recovered:
@@ -356,26 +370,9 @@ class LiveStreamModule(StreamBatchModule):
             self.fail_on_failed_streams(results, lambda shown: shown, **output)
         else:
             output["streams"] = results
-            output["counts"] = counts(results)
-            self.fail_on_failed_streams(results, functools.partial(batch_failure_message, output["counts"]), **output)
+            output["counts"] = write_counts(results)
+            self.fail_on_failed_streams(results, functools.partial(write_failure_message, output["counts"]), **output)
         self.exit_json(**output)
-
-
-def counts(results):
-    total = len(results)
-    skipped = sum(1 for r in results if r["failed"] and r["error"]["kind"] == "skipped")
-    failed = sum(1 for r in results if r["failed"]) - skipped
-    changed = sum(1 for r in results if r["changed"] and not r["failed"])
-    return dict(total=total, changed=changed, ok=total - changed - failed - skipped, failed=failed, skipped=skipped)
-
-
-def batch_failure_message(tally, shown):
-    return (
-        f"{tally['failed'] + tally['skipped']} of {tally['total']} streams did not reach the desired state "
-        f"({tally['failed']} failed, {tally['skipped']} not attempted); {tally['changed'] + tally['ok']} succeeded "
-        f"({tally['changed']} changed, {tally['ok']} already right) and a re-run will only touch the rest. "
-        f"Failures: {shown}"
-    )
 
 
 def main():

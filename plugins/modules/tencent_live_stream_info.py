@@ -89,7 +89,7 @@ options:
     choices: [active, inactive, forbid]
   wait_timeout:
     description:
-      - How many seconds O(wait_for) waits at most, 0 to 86400. V(0) reads once.
+      - How many seconds O(wait_for) waits at most, 0 to 86400 (V(0) reads once); an earlier O(task_timeout) ends it.
     type: int
     default: 300
   wait_interval:
@@ -248,12 +248,13 @@ window:
 wait:
   description:
     - How O(wait_for) went. C(state), C(timeout) and C(interval) as given; C(polls) how many times states were read;
-      C(elapsed) seconds waited; C(timed_out) whether time ran out; C(reached) the streams seen in the state and
+      C(elapsed) seconds waited; C(timed_out) whether time ran out; C(task_timeout) whether it was O(task_timeout),
+      which came before O(wait_timeout), that ended the wait; C(reached) the streams seen in the state and
       C(not_reached) the others (stream names, in the order of RV(streams)).
   returned: with O(wait_for)
   type: dict
   sample: {"state": "active", "timeout": 300, "interval": 5, "polls": 4, "elapsed": 15.1, "timed_out": true,
-           "reached": ["stream1", "stream3"], "not_reached": ["stream2"]}
+           "task_timeout": false, "reached": ["stream1", "stream3"], "not_reached": ["stream2"]}
 online_streams:
   description: The streams pushing now, sorted as Tencent returns them.
   returned: when none of O(stream_name), O(stream_names) and O(pushed_since) is given
@@ -307,8 +308,8 @@ credential_source:
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
-      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), C(internal), or
-      C(deadline) when O(task_timeout) ran out before the next page of the online list could be fetched.
+      M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), C(internal),
+      C(deadline) (O(task_timeout)) or C(stopped) when a page of the online list or the history could not be fetched.
   returned: when an API call failed
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",

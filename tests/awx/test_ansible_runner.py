@@ -300,7 +300,7 @@ def test_job_template_resumes_streams_then_check_job_writes_nothing(job, live_ap
     assert all(c["code"] is None for c in calls(live_api)), calls(live_api)
     result = task_result(runner, "Resume the streams that are forbidden")
     assert result["changed"] is True
-    assert result["counts"] == {"total": 4, "changed": 3, "ok": 1, "failed": 0, "skipped": 0}
+    assert result["counts"] == {"total": 4, "changed": 3, "ok": 1, "failed": 0, "skipped": 0, "unknown": 0}
     summary = task_result(runner, "Summarise")["msg"]
     assert summary[1] == "resumed: 3 (awx-a, awx-b, awx-c)", summary
     assert "resumed: 3 (awx-a, awx-b, awx-c)" in runner.output

@@ -131,11 +131,12 @@ class ApiRequest:
     query: str
     headers: dict  # lower-case name -> raw value (first occurrence)
     body: bytes
+    arrived: Optional[float] = None  # server time the request (line and headers) had arrived
 
 
 @dataclasses.dataclass
 class Outcome:
-    """What the server does with an API request: answer (after ``delay`` seconds), or close the connection."""
+    """What the server does with an API request: answer (after ``delay`` seconds, or dripping), or close the connection."""
 
     status: int = 200
     body: bytes = b""
@@ -143,6 +144,10 @@ class Outcome:
     headers: tuple = ()
     close: bool = False
     delay: float = 0.0
+    # drip: write the whole answer one byte every this many seconds; call: its call-log entry, which the
+    # server completes (drip_end, hung_up) when the drip ends
+    drip: float = 0.0
+    call: Optional[dict] = None
 
 
 def json_bytes(payload: Any) -> bytes:

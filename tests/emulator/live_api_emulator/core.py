@@ -131,6 +131,10 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCreden
         """Carries out an admitted call, as the fault picked for it (if any) says."""
         if fault is None or fault.kind == "stall":
             return envelope_ok(self._execute(action, request.body), call["request_id"])
+        if fault.kind == "drip":
+            outcome = envelope_ok(self._execute(action, request.body), call["request_id"])
+            outcome.drip, outcome.call = fault.seconds, call
+            return outcome
         if fault.kind == "preempt":
             self._preempt(fault.state, request.body)
             return envelope_ok(self._execute(action, request.body), call["request_id"])
@@ -145,8 +149,10 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCreden
 
     def _new_call(self, request: ApiRequest, request_id: str) -> dict:
         params = peek_params(request.body)
+        now = self.clock()
         return {
-            "ts": self.clock(),
+            "ts": now,
+            "arrived": request.arrived if request.arrived is not None else now,
             "action": request.headers.get("x-tc-action"),
             "secret_id": None,
             "account": None,

@@ -22,6 +22,7 @@ FAULT_KINDS = (
     "error",
     "lost_answer",
     "preempt",
+    "drip",
 )
 FAULT_FIELDS = ("action", "kind", "count", "rate", "seconds", "seed", "stream_name", "code", "message", "via", "state")
 LOST_ANSWER_VIAS = ("close", "stall", "http_502", "garbage")

@@ -8,6 +8,7 @@ LiveEmulator, which runs it all in a background thread.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import socket
 import socketserver
@@ -69,6 +70,7 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
+        self._arrived = self.server.core.clock()
         url = urlsplit(self.path)
         try:
             body = self._read_body()
@@ -126,14 +128,39 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
         return headers
 
     def _api(self, url, body: bytes) -> None:
-        request = ApiRequest(self.command, url.path, url.query, self._headers_dict(), body)
+        request = ApiRequest(self.command, url.path, url.query, self._headers_dict(), body, arrived=self._arrived)
         outcome = self.server.core.handle_api(request)
         if outcome.delay > 0:
             time.sleep(outcome.delay)
         if outcome.close:
             self.close_connection = True
             return
+        if outcome.drip > 0:
+            self._drip(outcome)
+            return
         self._send(outcome.status, outcome.body, outcome.content_type, outcome.headers)
+
+    def _drip(self, outcome) -> None:
+        """The whole answer, status line included, one byte every outcome.drip seconds, until it is all
+        written or the client goes away; the call's entry gets drip_end (server time) and hung_up."""
+        head = (
+            f"HTTP/1.1 {outcome.status} OK\r\nContent-Type: {outcome.content_type}\r\n"
+            f"Content-Length: {len(outcome.body)}\r\n\r\n"
+        )
+        hung_up = False
+        for index, byte in enumerate(head.encode("ascii") + outcome.body):
+            # between two bytes, a client waiting for its answer sends nothing: anything readable is its close
+            if index and select.select([self.connection], [], [], outcome.drip)[0]:
+                hung_up = True
+                break
+            try:
+                self.wfile.write(bytes((byte,)))
+                self.wfile.flush()
+            except OSError:
+                hung_up = True
+                break
+        self.close_connection = True
+        outcome.call.update(drip_end=self.server.core.clock(), hung_up=hung_up)
 
     def _control(self, url, body: bytes) -> None:
         route = url.path[len("/_emulator/") :].strip("/")

@@ -1766,3 +1766,51 @@ def test_published_settings_from_the_cli():
         "settings"
     ]
     assert (settings["reconnect_after_resume"], settings["published_cap_mode"]) == (2.5, "error")
+
+
+def dripped_call(emulator):
+    """The last call, once its drip has ended (the server notes drip_end just after the last byte or the hang-up)."""
+    deadline = time.monotonic() + 5
+    while "drip_end" not in emulator.core.list_calls(None)["calls"][-1] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return emulator.core.list_calls(None)["calls"][-1]
+
+
+def test_drip_fault_answers_one_byte_at_a_time_and_carries_the_call_out(emulator):
+    seed(emulator, "s1", state="forbid")
+    add_faults(emulator, {"action": "ResumeLiveStream", "kind": "drip", "seconds": 0.01})
+    status, body = raw_exchange(emulator, "ResumeLiveStream", stream_params("s1"))
+    assert status == 200 and json.loads(body)["Response"]["RequestId"]
+    assert stream_state(emulator, "s1") == "inactive"
+    call = dripped_call(emulator)
+    assert call["fault"] == "drip" and call["hung_up"] is False and call["drip_end"] - call["arrived"] >= 0.01 * 50
+
+
+def test_drip_fault_outlasts_a_per_read_timeout_and_records_when_the_client_hung_up(emulator):
+    """One byte every 0.3 s: a client whose socket timeout is 1 s never times out; one that gives up is seen going."""
+    add_faults(emulator, {"action": "DescribeLiveStreamState", "kind": "drip", "seconds": 0.3})
+    body = json.dumps(stream_params("s1")).encode("utf-8")
+    headers = signed_headers_for(emulator.port, "DescribeLiveStreamState", body, int(emulator.core.clock()))
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=1.0)
+    started = time.monotonic()
+    conn.request("POST", "/", body=body, headers=headers)
+    received = b""
+    while len(received) < 8:  # a few bytes, each well within the 1 s socket timeout
+        received += conn.sock.recv(8 - len(received))
+    elapsed = time.monotonic() - started
+    assert received == b"HTTP/1.1"
+    assert elapsed >= 0.3 * 6
+    conn.close()
+    hung_up_at = emulator.core.clock()
+    call = dripped_call(emulator)
+    assert call["hung_up"] is True and call["drip_end"] - hung_up_at < 1.0
+
+
+def test_each_call_records_when_it_arrived(emulator):
+    before = emulator.core.clock()
+    raw_call(emulator)
+    add_faults(emulator, {"action": "*", "kind": "stall", "seconds": 0.3})
+    raw_call(emulator)
+    first, stalled = emulator.core.list_calls(None)["calls"][-2:]
+    assert before <= first["arrived"] <= first["ts"] and before <= stalled["arrived"] <= stalled["ts"]
+    assert stalled["arrived"] - first["arrived"] < 0.3 + 5  # arrival, not the moment the stalled answer went out

@@ -14,7 +14,9 @@ from ansible_collections.tencent.cloud.plugins.module_utils._batch import (
     StopSignal,
     run_in_order,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 
 
 def gate_limit_at(latency, upper=200):
@@ -173,3 +175,51 @@ def test_transport_failures_stop_after_the_limit_with_the_count_and_the_last_mes
         "2 streams in a row failed without a valid answer from the endpoint (max_transport_failures=2); "
         "the last: connection reset"
     )
+
+
+def test_the_tasks_stop_wakes_the_items_waiting_at_the_gate_and_none_of_them_starts():
+    """One item holds the only place in flight until the task is stopped; every other one was waiting at the gate."""
+    bound = TaskBound()
+    gate = InflightGate(1, lower=1, bound=bound)
+    stop = StopSignal(bound=bound)
+    release = threading.Event()
+
+    def work(item, _stop):
+        if item == 0:
+            bound.stop("SIGTERM received")  # the task is stopped while this item is in flight
+            release.wait(5)
+        return ("done", item)
+
+    threading.Timer(0.5, release.set).start()
+    started = time.monotonic()
+    results = run_in_order(
+        list(range(20)), work, lambda item, reason: ("not started", item, reason), 8, gate=gate, stop=stop
+    )
+    assert results[0] == ("done", 0)
+    assert results[1:] == [("not started", item, "the task was stopped (SIGTERM received)") for item in range(1, 20)]
+    assert time.monotonic() - started < 5
+
+
+def test_items_after_the_tasks_deadline_are_not_started():
+    clock = [0.0]
+    bound = TaskBound(deadline=10.0, clock=lambda: clock[0])
+
+    def work(item, _stop):
+        clock[0] += 4.0  # each item takes 4 s of the task's time
+        return ("done", item)
+
+    results = run_in_order(
+        list(range(5)), work, lambda item, reason: ("not started", item, reason), 1, stop=StopSignal(bound=bound)
+    )
+    reason = "the task's deadline (task_timeout) was reached"
+    assert results == [("done", 0), ("done", 1), ("done", 2), *[("not started", item, reason) for item in (3, 4)]]
+
+
+def test_the_gate_refuses_a_place_in_flight_after_the_deadline():
+    clock = [0.0]
+    bound = TaskBound(deadline=1.0, clock=lambda: clock[0])
+    gate = InflightGate(1, lower=1, bound=bound)
+    gate.acquire()
+    clock[0] = 1.0
+    with pytest.raises(DeadlineExceeded):
+        gate.acquire()

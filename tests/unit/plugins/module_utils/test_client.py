@@ -12,10 +12,15 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from ansible_collections.tencent.cloud.plugins.module_utils import _signer as signer
 from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveClient, decode_response
 from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import Credentials
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    TaskStopped,
+    TencentApiError,
+    TencentTransportError,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import RateLimits
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import parse_endpoint
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 
 NOW = 1700000000
 
@@ -379,7 +384,8 @@ def test_throttling_goes_on_past_the_retry_budget_until_the_deadline():
     answer = make_client(session, retries=1, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
     assert answer.request_id == "rid-late" and answer.attempts == 13
 
-    clock[0] = 100.0
+    # just before the deadline: sent, throttled, and not sent again (the backoff would end after the deadline)
+    clock[0] = 99.99
     session = FakeSession(err("RequestLimitExceeded.UinLimitExceeded"), ok())
     with pytest.raises(TencentApiError) as caught:
         make_client(session, retries=5, deadline=100.0, monotonic=lambda: clock[0]).call("ResumeLiveStream", {})
@@ -415,3 +421,49 @@ def test_a_deeply_nested_metadata_answer_is_a_clear_credential_error():
     with pytest.raises(CredentialError) as caught:
         CvmRoleFetcher(Metadata(), "r", on_secret=lambda secret: None)()
     assert "not a JSON object" in str(caught.value)
+
+
+def test_a_call_that_fails_at_the_deadline_is_not_tried_again_its_own_error_stands():
+    clock = [0.0]
+    session = FakeSession(ConnectionResetErrorAnswer(), ok())
+    client = make_client(session, retries=5, deadline=0.1, monotonic=lambda: clock[0])
+    # the call is sent, fails, and its backoff (0.11 s at attempt 0 with this policy) would end after the deadline
+    with pytest.raises(TencentTransportError) as caught:
+        client.call("DescribeLiveStreamState", {})
+    assert len(session.sent) == 1 and caught.value.attempts == 1
+
+
+def test_a_stop_during_the_backoff_sends_nothing_more():
+    session = FakeSession(err("InternalError"), ok())
+    client = make_client(session, retries=5)
+    client.bound = TaskBound(sleep=lambda seconds: client.bound.stop("SIGTERM received"))
+    with pytest.raises(TencentApiError) as caught:
+        client.call("DescribeLiveStreamState", {})
+    assert caught.value.code == "InternalError" and len(session.sent) == 1
+
+
+def test_nothing_is_sent_once_the_task_is_stopped():
+    session = FakeSession(ok())
+    client = make_client(session)
+    client.bound.stop("SIGHUP received")
+    with pytest.raises(TaskStopped) as caught:
+        client.call("ResumeLiveStream", {})
+    assert session.sent == [] and caught.value.failure()["kind"] == "stopped"
+
+
+def test_a_request_the_stop_cuts_is_reported_as_the_stop_not_as_a_transport_fault():
+    class StoppingSession(FakeSession):
+        def post(self, *args, **kwargs):
+            client.bound.stop("SIGTERM received")
+            return super().post(*args, **kwargs)
+
+    session = StoppingSession(requests.exceptions.ConnectionError(ProtocolError("aborted")), ok())
+    client = make_client(session, retries=5)
+    with pytest.raises(TaskStopped) as caught:
+        client.call("ResumeLiveStream", {})
+    assert len(session.sent) == 1 and caught.value.reason == "SIGTERM received"
+
+
+class ConnectionResetErrorAnswer(requests.exceptions.ConnectionError):
+    def __init__(self):
+        super().__init__(ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")))

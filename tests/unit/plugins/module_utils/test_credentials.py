@@ -23,11 +23,17 @@ from ansible_collections.tencent.cloud.plugins.module_utils._credential_types im
     RenewalFailed,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._credentials import resolve_credentials
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TencentApiError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    DeadlineExceeded,
+    TaskStopped,
+    TencentApiError,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.tencent.cloud.plugins.module_utils._settings import ConnectionSettings
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._temporary_credentials import (
     AssumeRoleError,
+    MetadataService,
     RefreshingCredentials,
 )
 
@@ -1023,3 +1029,47 @@ def test_assume_role_hints_name_the_role_and_the_source(code, words):
     assert str(error) == (
         f"Assuming the role {ROLE_ARN} with the credentials from the profile p failed: {code}: refused (RequestId: rid-9). {error.hint}"
     )
+
+
+# --------------------------------------------------------------------------- the task's bound
+
+
+def test_the_metadata_service_is_not_asked_again_after_the_tasks_deadline(monkeypatch):
+    """Connection refused, retried with backoff (at least 0.02 s) -- but no retry starts after task_timeout."""
+    clock = [0.0]
+    bound = TaskBound(
+        deadline=0.01, clock=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds)
+    )
+    service = MetadataService(free_url(), timeout=2, retries=2, bound=bound)
+    with pytest.raises(CredentialError) as caught:
+        service.get("/latest/meta-data/cam/security-credentials/")
+    assert "1 attempts" in str(caught.value)
+
+
+def test_the_metadata_service_is_not_asked_once_the_task_is_stopped():
+    bound = TaskBound()
+    bound.stop("SIGTERM received")
+    service = MetadataService(free_url(), bound=bound)
+    with pytest.raises(TaskStopped):
+        service.get("/latest/meta-data/cam/security-credentials/")
+
+
+def test_sts_and_the_metadata_service_get_the_tasks_bound(box, live_api_fresh):
+    live_api_fresh.core.add_roles({"roles": [{"role_arn": ROLE_ARN}]})
+    live_api_fresh.core.bind_cvm_role({"role_name": "instance-role"})
+    bound = TaskBound()
+    settings = ConnectionSettings(
+        {
+            "cvm_role": "instance-role",
+            "metadata_url": live_api_fresh.url,
+            "role_arn": ROLE_ARN,
+            "sts_endpoint": live_api_fresh.url,
+        },
+        environ={},
+        sdk_files=[],
+    )
+    creds = resolve_credentials(settings, bound=bound)
+    assert creds._fetch.sts.bound is bound  # pylint: disable=protected-access
+    bound.stop("SIGINT received")
+    with pytest.raises(TaskStopped):
+        creds._fetch.sts.call("AssumeRole", {})  # pylint: disable=protected-access

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TaskStopped
 from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
     BURST_WINDOW,
     DECREASE_FACTOR,
@@ -23,6 +23,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._ratelimit import (
     RateLimiter,
     RateLimits,
 )
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 
 
 class FakeClock:
@@ -404,3 +405,42 @@ def test_limiter_rejects_bad_settings():
         RateLimiter(0)
     with pytest.raises(ValueError):
         RateLimiter(10, margin=1.5)
+
+
+# --------------------------------------------------------------------------- the task's bound
+def test_callers_waiting_for_their_turn_wake_up_when_the_task_is_stopped():
+    """Real time (an "at most" claim): one caller waits for the next window, the others queue behind it."""
+    limiter = RateLimiter(2)
+    bound = TaskBound()
+    limiter.acquire(bound=bound)
+    limiter.acquire(bound=bound)
+    outcomes = []
+
+    def caller():
+        try:
+            limiter.acquire(bound=bound, action="ResumeLiveStream")
+            outcomes.append("started")
+        except TaskStopped:
+            outcomes.append("stopped")
+
+    threads = [threading.Thread(target=caller) for _dummy in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)
+    stopped = time.monotonic()
+    bound.stop("SIGTERM received")
+    for thread in threads:
+        thread.join(5)
+    assert outcomes == ["stopped"] * 4 and time.monotonic() - stopped < 2.0
+    assert limiter._queue == collections.deque()
+
+
+def test_a_start_after_the_tasks_deadline_is_refused_without_waiting():
+    limiter = RateLimiter(2)
+    bound = TaskBound.after(0.5)
+    limiter.acquire(bound=bound)
+    limiter.acquire(bound=bound)
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        limiter.acquire(bound=bound, action="ResumeLiveStream")  # its turn is 1.05 s away, after the deadline
+    assert time.monotonic() - started < 0.4

@@ -4,6 +4,7 @@
 """Waiting for stream states, with a fake clock: polls, deadlines, who got there."""
 
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import StreamKey
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
 
 
@@ -101,3 +102,35 @@ def test_nothing_to_wait_for_returns_at_once():
     clock = FakeClock()
     outcome = wait_for_state([], lambda keys: [], "active", 300, 5, clock=clock, sleep=clock.sleep)
     assert clock.sleeps == [] and outcome.summary([])["timed_out"] is False
+
+
+def wait_under(task_left, wait_timeout, interval):
+    """Wait for one stream that never comes, with task_left seconds left of the task: (outcome, summary, clock)."""
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive")]})
+    pairs = start(streams, ["a"])
+    bound = TaskBound(deadline=clock.now + task_left, clock=clock, sleep=clock.sleep)
+    outcome = wait_for_state(pairs, streams.read, "active", wait_timeout, interval, clock=clock, bound=bound)
+    return outcome, outcome.summary([key for key, _result in pairs]), clock
+
+
+def test_task_timeout_before_wait_timeout_ends_the_wait_at_the_tasks_deadline():
+    outcome, summary, clock = wait_under(7, 30, 2)
+    assert summary["timed_out"] is True and summary["task_timeout"] is True and summary["elapsed"] == 7
+    assert clock.sleeps == [2, 2, 2, 1] and clock.now == 1007  # no poll after the task's deadline
+    assert outcome.limit_text() == "7 s (until task_timeout, which came before wait_timeout=30)"
+
+
+def test_wait_timeout_before_task_timeout_is_the_usual_wait():
+    outcome, _summary, clock = wait_under(3600, 4, 2)
+    assert outcome.task_timeout is False and clock.now == 1004 and outcome.limit_text() == "4 s"
+
+
+def test_the_tasks_stop_ends_the_wait_at_once():
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive")]})
+    pairs = start(streams, ["a"])
+    bound = TaskBound(clock=clock, sleep=lambda seconds: bound.stop("SIGINT received"))
+    outcome = wait_for_state(pairs, streams.read, "active", 300, 5, clock=clock, bound=bound)
+    summary = outcome.summary([key for key, _result in pairs])
+    assert outcome.stopped == "SIGINT received" and summary["timed_out"] is False and len(streams.reads) == 1

@@ -146,6 +146,7 @@ def test_two_tasks_and_a_neighbour_share_a_strict_quota_without_failures(live_ap
             "ok": 0,
             "failed": 0,
             "skipped": 0,
+            "unknown": 0,
         }
     states = {s["stream_name"]: s["state"] for s in api.core.list_streams({})["streams"]}
     assert {states[name] for name in tasks[0] + tasks[1]} == {"inactive"}

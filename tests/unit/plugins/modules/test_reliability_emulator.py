@@ -4,6 +4,7 @@
 """The module against the real emulator over HTTP: bad input, faults, TLS, proxies."""
 
 import json
+import re
 import socket
 import tempfile
 import threading
@@ -212,7 +213,7 @@ def test_one_streams_unexpected_exception_keeps_every_other_result(live_api_fres
     others = [by_name[name] for name in names if name != "u3"]
     assert all(not entry["failed"] for entry in others)
     if module is tencent_live_stream:
-        assert result["counts"] == {"total": 6, "changed": 5, "ok": 0, "failed": 1, "skipped": 0}
+        assert result["counts"] == {"total": 6, "changed": 5, "ok": 0, "failed": 1, "skipped": 0, "unknown": 0}
         assert all(state == "inactive" for name, state in states_of(live_api_fresh).items() if name != "u3")
 
 
@@ -239,7 +240,14 @@ def test_batch_of_300_reaches_desired_state_through_30_percent_faults(live_api_f
     result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=names, timeout=0.5, retries=12))
     assert result.get("failed") is not True, result.get("msg")
     needed = sum(1 for n in range(300) if n % 3)
-    assert result["counts"] == {"total": 300, "changed": needed, "ok": 300 - needed, "failed": 0, "skipped": 0}
+    assert result["counts"] == {
+        "total": 300,
+        "changed": needed,
+        "ok": 300 - needed,
+        "failed": 0,
+        "skipped": 0,
+        "unknown": 0,
+    }
     assert {states_of(api)[name] for name in names if int(name[-3:]) % 3} == {"inactive"}
     faulted = [call for call in api_calls(api) if call["code"]]
     assert len(faulted) > 50  # the faults really happened, and were absorbed
@@ -274,7 +282,8 @@ def test_stalled_endpoint_is_bounded_by_timeout_and_retries(live_api_fresh, run_
     # 3 attempts x 0.4 s plus at most 0.2 + 0.4 s of backoff = 1.8 s; waiting for the stall would take 9 s. The bound
     # leaves a loaded machine room.
     assert elapsed < 6.0, elapsed
-    assert f"no answer from {live_api_fresh.url}/ within timeout=0.4s" in result["msg"]
+    # the socket's read timeout or the exchange's wall-clock bound, whichever notices first
+    assert re.search(f"no (complete )?answer from {re.escape(live_api_fresh.url)}/ within timeout=0.4s", result["msg"])
 
 
 def test_internal_error_on_write_is_settled_by_a_read_then_sent_again(live_api_fresh, run_module):

@@ -9,8 +9,13 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _base
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
-from ansible_collections.tencent.cloud.plugins.module_utils._errors import TencentApiError, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
+    TaskStopped,
+    TencentApiError,
+    TencentTransportError,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream
 
 DOMAIN = "5000.livepush.myqcloud.com"
@@ -25,6 +30,8 @@ class FakeClient:
     """
 
     retry_policy = RetryPolicy(retries=2, rand=lambda: 0.0)
+    # the task's bound, as the real client has it: no deadline, never stopped
+    bound = TaskBound()
 
     def __init__(self, states, errors=None):
         self.states = dict(states)
@@ -257,7 +264,7 @@ def test_batch_results_in_input_order_with_counts_and_diff_of_changes_only(run):
     client = FakeClient(states)
     result = run(client, diff=True, stream_names=names)
     assert [s["stream_name"] for s in result["streams"]] == names
-    assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0}
+    assert result["counts"] == {"total": 40, "changed": 20, "ok": 20, "failed": 0, "skipped": 0, "unknown": 0}
     assert sorted(call[1] for call in client.writes()) == names[1::2]
     assert result["diff"]["before"]["streams"] == dict.fromkeys(names[1::2], "forbid")
     assert result["diff"]["after"]["streams"] == dict.fromkeys(names[1::2], "inactive")
@@ -283,7 +290,7 @@ def test_batch_stops_starting_streams_after_an_authentication_error(run):
     client = FakeClient({}, {("DescribeLiveStreamState", n): error for n in names})
     result = run(client, stream_names=names, concurrency=1)
     assert len(client.calls) == 1
-    assert result["counts"] == {"total": 50, "changed": 0, "ok": 0, "failed": 1, "skipped": 49}
+    assert result["counts"] == {"total": 50, "changed": 0, "ok": 0, "failed": 1, "skipped": 49, "unknown": 0}
     assert "not attempted" in result["streams"][1]["error"]["message"]
 
 
@@ -317,3 +324,44 @@ def test_bad_input_fails_before_any_call(run, args, fragment):
     result = run(client, **args)
     assert result["failed"] is True and fragment in result["msg"], result["msg"]
     assert client.calls == []
+
+
+def test_a_write_on_the_wire_when_the_task_stops_is_reported_as_sent_with_an_unknown_outcome(run):
+    names = ["a", "b", "c"]
+    cut = TaskStopped("SIGTERM received", action="ResumeLiveStream", maybe_sent=True)
+    client = FakeClient(dict.fromkeys(names, "forbid"), {("ResumeLiveStream", "b"): cut})
+    result = run(client, stream_names=names)
+    unknown = result["streams"][1]
+    assert unknown["failed"] is True and unknown["changed"] is True and unknown["state"] is None
+    assert unknown["error"]["kind"] == "outcome_unknown" and unknown["error"]["cause"]["kind"] == "stopped"
+    assert result["counts"] == {"total": 3, "changed": 2, "ok": 0, "failed": 0, "skipped": 0, "unknown": 1}
+    assert "(0 failed, 0 not attempted, 1 sent with an unknown outcome)" in result["msg"]
+    assert "b: ResumeLiveStream was sent and its outcome is unknown" in result["msg"]
+    # a re-run reads every stream and writes only what is still forbidden
+    client.errors.clear()
+    client.calls = []
+    client.states["b"] = "forbid"
+    again = run(client, stream_names=names)
+    assert client.writes() == [("ResumeLiveStream", "b")] and again["counts"]["changed"] == 1
+
+
+def test_a_stopped_task_says_so_first_and_reports_the_streams_not_attempted(run, monkeypatch):
+    names = [f"s{n}" for n in range(6)]
+    bound = TaskBound()
+    monkeypatch.setattr(_base.TaskBound, "after", classmethod(lambda cls, *args, **kwargs: bound))
+
+    class StoppedAfterTwo(FakeClient):
+        def call(self, action, params):
+            if len(self.calls) == 2:
+                bound.stop("SIGTERM received")
+            bound.check(action)
+            return super().call(action, params)
+
+    client = StoppedAfterTwo(dict.fromkeys(names, "forbid"))
+    result = run(client, stream_names=names, concurrency=1)
+    assert result["msg"].startswith("The task was stopped (SIGTERM received): 5 of 6 streams did not reach")
+    assert result["counts"] == {"total": 6, "changed": 1, "ok": 0, "failed": 0, "skipped": 5, "unknown": 0}
+    reasons = {stream["error"]["message"] for stream in result["streams"][1:]}
+    assert reasons == {
+        "not attempted: the task was stopped (SIGTERM received) before DescribeLiveStreamState could be sent"
+    }

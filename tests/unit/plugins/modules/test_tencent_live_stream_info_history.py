@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.tencent.cloud.plugins.module_utils import _base, _history, _waiting
 from ansible_collections.tencent.cloud.plugins.module_utils._client import ApiResponse
+from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_stream_info
 
@@ -223,3 +224,16 @@ def test_wait_for_works_on_discovered_streams_in_check_mode(run):
         and result["streams"][0]["pushes"] == 1
     )
     assert clock.now == 10
+
+
+def test_a_stop_while_waiting_fails_the_task_saying_so(run, monkeypatch):
+    clock = FakeClock()
+    bound = TaskBound()
+    monkeypatch.setattr(_base.TaskBound, "after", classmethod(lambda cls, *args, **kwargs: bound))
+    client = FakeClient({"a": "inactive"}, clock=clock)
+    monkeypatch.setattr(clock, "sleep", lambda seconds: bound.stop("SIGTERM received"))
+    result = run(client, clock=clock, domain_name=DOMAIN, stream_names=["a"], wait_for="active", wait_timeout=60)
+    assert result["failed"] is True and result["wait"]["timed_out"] is False and result["wait"]["polls"] == 1
+    assert (
+        result["msg"] == "The task was stopped (SIGTERM received): waiting for 1 stream(s) to be active was cut short"
+    )
