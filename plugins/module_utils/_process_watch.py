@@ -84,12 +84,17 @@ def read_process(pid, proc=PROC):
             argv = handle.read().decode("utf-8", "replace").split("\0")
     except OSError:
         return None
-    # the command name (field 2) is in parentheses and may hold anything: split after the last ")"
-    fields = text[text.rfind(")") + 2 :].split()
+    fields = _fields_after_name(text)
     try:
         return Process(pid, int(fields[1]), fields[0], int(fields[19]), [arg for arg in argv if arg])
     except (IndexError, ValueError):
         return None
+
+
+def _fields_after_name(stat_line):
+    """The fields of a /proc/PID/stat line after the command name (field 2, in parentheses, which may hold anything)."""
+    after = stat_line.rfind(")") + 2
+    return stat_line[after:].split()
 
 
 def process_age(proc=PROC, most=MAX_MODULE_START):
@@ -100,7 +105,7 @@ def process_age(proc=PROC, most=MAX_MODULE_START):
             text = handle.read().decode("utf-8", "replace")
         with open(f"{proc}/uptime", "rb") as handle:
             uptime = float(handle.read().split()[0])
-        start = int(text[text.rfind(")") + 2 :].split()[19]) / os.sysconf("SC_CLK_TCK")
+        start = int(_fields_after_name(text)[19]) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return 0.0
     age = uptime - start

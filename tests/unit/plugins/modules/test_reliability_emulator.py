@@ -419,7 +419,7 @@ def test_dropped_reaches_every_stream_whatever_tencent_answers_an_idle_drop(live
     seed(api, states)
     result = run_module(tencent_live_stream.main, dict(connection(api), stream_names=list(states), state="dropped"))
     assert result.get("failed") is not True, result.get("msg")
-    assert result["counts"] == {"total": 30, "changed": 10, "ok": 20, "failed": 0, "skipped": 0}
+    assert result["counts"] == {"total": 30, "changed": 10, "ok": 20, "failed": 0, "skipped": 0, "unknown": 0}
     assert "active" not in states_of(api).values()
     drops = [c for c in api_calls(api) if c["action"] == "DropLiveStream"]
     assert sorted(c["stream_name"] for c in drops) == sorted(states)

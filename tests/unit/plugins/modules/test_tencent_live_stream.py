@@ -240,7 +240,7 @@ def test_a_stream_that_is_not_pushing_fails_only_itself_on_other_writes_and_the_
     error = TencentApiError("ResourceNotFound.StreamNotAlive", "gone", "rid-na", action="ForbidLiveStream")
     client = FakeClient(dict.fromkeys(names, "active"), {("ForbidLiveStream", "a"): error})
     result = run(client, stream_names=names, state="forbidden", concurrency=1)
-    assert result["counts"] == {"total": 3, "changed": 2, "ok": 0, "failed": 1, "skipped": 0}
+    assert result["counts"] == {"total": 3, "changed": 2, "ok": 0, "failed": 1, "skipped": 0, "unknown": 0}
     # settled by a read like any failure that is not fatal, and not taken for a frozen service
     assert ("DescribeLiveStreamState", "a") in client.calls[1:] and "frozen" not in result["msg"]
     assert result["streams"][0]["error"]["read_state"] == "active"
