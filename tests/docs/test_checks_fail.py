@@ -8,6 +8,8 @@ statements of each kind a check looks for. A check that found nothing here would
 nothing.
 """
 
+import re
+
 import checks
 import code_checks
 import facts
@@ -178,9 +180,17 @@ def test_the_credential_type_said_to_inject_what_it_does_not(doc):
 
 
 def test_a_ratio_the_results_page_does_not_have():
+    # the old guide's 1.07 against the results page of the run it quoted (1.02x there); a later make bench
+    # rewrites the real page, so the check is shown against that run's numbers and against the page of today
+    quoted_run = "contention: 2 tasks + neighbour, strict, 20 ms | 25.5 | 1.02x"
+    only(tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE), quoted_run), "1.07 times")
+    assert not tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", "1.02")), quoted_run)
     results = facts.read("docs", "docsite", "rst", "benchmark_results.rst")
-    only(tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE), results), "1.07 times")
-    assert not tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", "1.02")), results)
+    known = tree_checks.numbers_in(results)
+    present = re.findall(r"\b(\d\.\d\d)x", results)[0]
+    absent = next(f"{n / 100:.2f}" for n in range(100, 1000) if n / 100 not in known)
+    only(tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", absent)), results), absent)
+    assert not tree_checks.check_benchmark_numbers(rst(PERFORMANCE_PROSE.replace("1.07", present)), results)
 
 
 # ---------------------------------------------------------------------------------------------- each kind
