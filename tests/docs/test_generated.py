@@ -59,6 +59,26 @@ def test_the_table_follows_a_change_of_the_code_table():
     assert "``InternalError.Made.Up``\n    - fatal\n    - A made-up hint for <Action>." in text
 
 
+# ---------------------------------------------------------------------------------------------- the event source's page
+
+
+def test_the_event_source_page_is_written_from_its_documentation():
+    generator = docs_facts()
+    wanted = generator.render_source_page(facts.read(generator.SOURCE_DOC))
+    assert facts.read(generator.SOURCE_PAGE) == wanted, f"{generator.SOURCE_PAGE}: run make docs-facts"
+    assert "live_callback" in facts.extra_docs()
+
+
+def test_the_event_source_page_follows_a_change_of_its_documentation():
+    generator = docs_facts()
+    documentation = facts.read(generator.SOURCE_DOC)
+    changed = documentation.replace("      default: 5000\n", "      default: 5001\n", 1)
+    assert changed != documentation
+    page = Document("page.rst", generator.render_source_page(changed), RST)
+    rows = {cells[0].strip("`"): cells for _line, cells in page.tables[0].rows}
+    assert rows["port"][1:3] == ["int", "``5001``"]
+
+
 # ---------------------------------------------------------------------------------------------- the results page
 
 

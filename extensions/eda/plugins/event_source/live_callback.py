@@ -6,8 +6,9 @@ An ansible-rulebook event source. It listens for the callbacks of a Live callbac
 interrupt, recording, snapshot, moderation, push error), answers them as Tencent expects, and puts
 each genuine callback on the queue once, normalised to the names the tencent.cloud modules take.
 
-The arguments, the events and the answers are documented once, in the collection's event-driven
-guide (docs/docsite/rst/event_driven.rst); a test checks its option table against ARGUMENTS below.
+The arguments are documented once, in live_callback.yaml next to this file (ansible-doc, Galaxy and the
+docs site's page of the source read it; a test checks it against ARGUMENTS below); the events and the
+answers in the collection's event-driven guide (docs/docsite/rst/event_driven.rst).
 
 ansible-rulebook loads this file on its own (runpy), so it imports nothing from the collection.
 """
