@@ -186,14 +186,12 @@ class RateLimiter:
                     self._queue[0].notify()
 
     def _wait(self, seconds, bound, action):
-        """Sleep until a start is due: through the task's bound (woken by its stop, refused at once past its
-        deadline), unless this limiter was given a sleep of its own (a test's fake clock)."""
-        if bound is not None and self._sleep is time.sleep:
-            bound.sleep(seconds, action)
-            return
-        if bound is not None:
-            bound.check(action)
-        self._sleep(seconds)
+        """Sleep until a start is due, through the task's bound when there is one (TaskBound.sleeper: woken by
+        its stop, refused past its deadline)."""
+        if bound is None:
+            self._sleep(seconds)
+        else:
+            bound.sleeper(self._sleep)(seconds, action)
 
     def sent(self):
         """The call this thread was last let go for is being sent now (signed, about to be written):

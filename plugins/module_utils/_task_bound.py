@@ -114,3 +114,17 @@ class TaskBound:
         else:
             self._stopped.wait(seconds)
         self.check(action)
+
+    def sleeper(self, sleep=time.sleep):
+        """The wait for a caller that was given ``sleep``: this bound's own sleep() for the real time.sleep;
+        for a replacement (a test's fake clock), that one, refused like sleep() once the task is stopped or
+        past its deadline, before and after it waits."""
+        if sleep is time.sleep:
+            return self.sleep
+
+        def checked(seconds, action=None):
+            self.check(action)
+            sleep(seconds)
+            self.check(action)
+
+        return checked

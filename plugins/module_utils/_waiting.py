@@ -83,8 +83,8 @@ def wait_for_state(results, read, target, timeout, interval, clock=time.monotoni
     left = None if bound is None else bound.remaining()
     if left is not None and left < timeout:
         deadline, outcome.task_timeout = started + left, True
-    # through the task's bound (woken by its stop, refused past its deadline), unless given a sleep (a test's fake clock)
-    pause = bound.sleep if bound is not None and sleep is time.sleep else sleep
+    # through the task's bound: woken by its stop, refused past its deadline (TaskBound.sleeper)
+    pause = sleep if bound is None else bound.sleeper(sleep)
     latest = dict(results)
     keys = [key for key, _result in results]
     outcome.polls = 1
@@ -102,8 +102,6 @@ def wait_for_state(results, read, target, timeout, interval, clock=time.monotoni
             break
         try:
             pause(max(0.0, min(interval, deadline - now)))
-            if bound is not None:
-                bound.check()
         except DeadlineExceeded:
             outcome.elapsed = clock() - started
             break
