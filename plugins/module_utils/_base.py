@@ -50,16 +50,23 @@ class TencentModule:
         # Batches build the client from worker threads: build it (and resolve credentials) once.
         self._lock = threading.RLock()
 
-    def fail_on_problems(self, problems):
-        """Fail the task, before any API call, when the input has problems (all listed at once)."""
+    def fail_on_problems(self, problems, credential_problems=()):
+        """Fail the task, before any API call, when the input has problems (all listed at once). When some are
+        about the credentials (half a pair, an unusable secret, the credential chain's options), the result has
+        a ``failure`` of kind credentials naming them, as for credentials that could not be found."""
         if problems:
-            self.module.fail_json(msg="Invalid options: " + "; ".join(problems))
+            msg = "Invalid options: " + "; ".join(problems)
+            if credential_problems:
+                failure = CredentialError("; ".join(credential_problems)).failure()
+                self.module.fail_json(msg=msg, failure=failure)
+            self.module.fail_json(msg=msg)
 
     def check_connection(self):
         """Read and check the connection options once, then resolve the credentials; fail the task on a problem."""
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self.fail_on_problems(connection_problems(self.settings))
+        settings = self.settings
+        self.fail_on_problems(connection_problems(settings), settings.explicit_problems + settings.option_problems)
         if not self.settings.validate_certs:
             self.module.warn(
                 "validate_certs is false: the TLS certificates of the endpoint, of STS (sts_endpoint, when a role is "
@@ -97,9 +104,7 @@ class TencentModule:
     def _resolve_credentials(self):
         try:
             credentials = resolve_credentials(self.settings, on_secret=self._hide, bound=self.bound)
-        except CredentialError as error:
-            self.module.fail_json(msg=str(error))
-        except TencentError as error:
+        except TencentError as error:  # a CredentialError too: failure.kind is credentials
             self.fail_error(error)
         else:
             for warning in credentials.warnings:

@@ -325,6 +325,17 @@ def test_no_credentials_anywhere(home, api, run_module):
     assert (
         os.path.join(str(home), ".tencentcloud", "credentials") in message and "the CVM role (not requested" in message
     )
+    # RETURN: failure.kind is credentials when the credentials could not be found (a rescue tests it)
+    assert result["failure"]["kind"] == "credentials" and result["failure"]["message"] == message
+
+
+@pytest.mark.parametrize("module", [tencent_live_stream_info, tencent_live_stream])
+def test_half_a_pair_is_a_credentials_failure(home, api, run_module, monkeypatch, module):
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDonlyid")
+    args = {"domain_name": DOMAIN, "stream_name": "s1", "endpoint": api.url}
+    result = run_module(module.main, args)
+    assert result["failed"] is True and calls(api) == []
+    assert result["failure"]["kind"] == "credentials" and "TENCENTCLOUD_SECRET_KEY" in result["failure"]["message"]
 
 
 def test_malformed_profile_names_the_file(home, api, run_module):
