@@ -106,11 +106,12 @@ def decode_response(status, body, action):
         ) from None
     response = document.get("Response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
+        # Unreadable like a body that is not JSON (a proxy's or a front end's page): a passing fault, and a write
+        # that got it is settled by reading, not fatal for the batch.
         raise TencentTransportError(
             "the endpoint answered JSON without a Response object: is the endpoint a Tencent Cloud API host?",
             action=action,
             status=status,
-            retryable=False,
         )
     request_id = response.get("RequestId")
     error = response.get("Error")

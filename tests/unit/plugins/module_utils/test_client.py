@@ -118,13 +118,23 @@ def test_error_envelope_becomes_api_error_with_request_id_and_hint():
         (429, b"slow down", True),
         (403, b"forbidden", False),
         (200, b"<html>not json</html>", True),
-        (200, b'{"NoResponse": 1}', False),
+        # JSON that is not Tencent's envelope is settled like any unreadable answer (failure guide), never fatal
+        (200, b'{"NoResponse": 1}', True),
+        (200, b'{"Response": "text"}', True),
+        (200, b"[1, 2]", True),
     ],
 )
 def test_non_envelope_answers_are_transport_errors(status, body, retryable):
     with pytest.raises(TencentTransportError) as caught:
         decode_response(status, body, "ResumeLiveStream")
-    assert caught.value.retryable is retryable
+    assert caught.value.retryable is retryable and caught.value.fatal is not retryable
+    assert caught.value.maybe_carried_out is True  # a write that got it is settled by a read
+
+
+def test_a_read_that_got_json_without_response_is_sent_again():
+    session = FakeSession(FakeAnswer(200, {"status": "ok"}), ok({"StreamState": "active"}, "rid-2"))
+    answer = make_client(session).call("DescribeLiveStreamState", {})
+    assert answer.data == {"StreamState": "active"} and len(session.sent) == 2
 
 
 @pytest.mark.parametrize(
