@@ -175,7 +175,8 @@ options:
     description:
       - Requests per second allowed per API action (the account's quota), for accounts whose quotas differ from
         Tencent's defaults.
-      - A task never starts more than a quota in any one-second window; when Tencent throttles it (other jobs or tools
+      - A task never starts more than a quota in any one-second window (a quota under 1 allows one call in any
+        1/quota seconds, for example one in 4 seconds at 0.25); when Tencent throttles it (other jobs or tools
         use the same account's quota), it slows down and probes back up, so tasks sharing a quota settle on a fair share
         of it. R(The performance guide,ansible_collections.tencent.cloud.docsite.performance) describes how.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.

@@ -28,7 +28,8 @@ and SDK of the account shares the quota. Each action gets a RateLimiter with two
 It also measures each action's latency (an EWMA of the answers' round trips), which sets how
 many streams a batch keeps in flight (in_flight_target, used by _batch.InflightGate); serves
 waiting callers in arrival order without spinning; and refuses, with DeadlineExceeded, a start
-that could only come after the task's deadline.
+that could only come after the task's deadline. A quota under 1/s stretches both windows to 1/quota
+seconds: one call in each.
 """
 
 import collections
@@ -81,10 +82,15 @@ class RateLimiter:
             raise ValueError("margin must be in (0, 1]")
         self.quota = float(quota)
         self.ceiling = self.quota * margin
-        # starts allowed in any window of WINDOW seconds
-        self.cap = max(1, math.floor(self.ceiling + 1e-9))
-        # while bursting: starts allowed in any window of BURST_WINDOW seconds
-        self.burst_cap = max(1, math.floor(self.quota + 1e-9))
+        # A quota under 1/s allows one call in 1/quota seconds: the windows stretch to that (0.25/s: one call in
+        # any 4 s, 4.2 s while bursting), rather than one call in each second.
+        stretch = max(1.0, 1.0 / self.quota)
+        self.window = WINDOW * stretch
+        self.burst_window = BURST_WINDOW * stretch
+        # starts allowed in any window of self.window seconds
+        self.cap = max(1, math.floor(self.ceiling * stretch + 1e-9))
+        # while bursting: starts allowed in any window of self.burst_window seconds
+        self.burst_cap = max(1, math.floor(self.quota * stretch + 1e-9))
         self.bursting = bool(burst)
         self.floor = min(self.ceiling, max(MIN_RATE, self.ceiling * FLOOR_SHARE))
         self.rate = self.ceiling
@@ -115,13 +121,13 @@ class RateLimiter:
         if len(self._starts) >= self.burst_cap:
             # in both ways of pacing (the switch included): the start a quota before this one must be
             # BURST_WINDOW in the past
-            due = max(due, self._starts[-self.burst_cap][0] + BURST_WINDOW)
+            due = max(due, self._starts[-self.burst_cap][0] + self.burst_window)
         if not self.bursting:
             if self._anchor is not None:
                 due = max(due, self._anchor + 1.0 / self.rate)
             if len(self._starts) >= self.cap:
                 # the oldest of the last cap starts must have left the window
-                due = max(due, self._starts[-self.cap][0] + WINDOW + 1e-6)
+                due = max(due, self._starts[-self.cap][0] + self.window + 1e-6)
         return due
 
     def next_start(self):
@@ -236,7 +242,7 @@ class RateLimiter:
                 self.bursting = False
                 self._anchor = None
             now = self._clock()
-            quiet = WINDOW + (self.latency or 0.0)
+            quiet = self.window + (self.latency or 0.0)
             if self._last_decrease is None or now - self._last_decrease >= quiet:
                 self._last_decrease = now
                 self.decreases += 1

@@ -76,6 +76,26 @@ def test_never_more_than_the_quota_in_any_one_second_window(quota, gaps, throttl
     assert max_in_any_window(even) <= cap <= quota
 
 
+@pytest.mark.parametrize("burst", [True, False])
+@pytest.mark.parametrize("quota", [0.25, 0.5, 0.9])
+def test_a_quota_under_one_per_second_is_honoured(quota, burst):
+    """rate_limits takes any number greater than 0: at 0.25/s, never two calls within 4 s (5 calls take at
+    least 16 s, not the 5 s of one call a second), also after a throttled answer and however they arrive."""
+    clock = FakeClock()
+    limiter = RateLimiter(quota, clock=clock, sleep=clock.sleep, burst=burst)
+    starts = []
+    for index in range(12):
+        limiter.acquire()
+        starts.append(clock.now)
+        if index == 5:
+            limiter.throttled()
+        else:
+            limiter.answered(0.05)
+        clock.now += 0.1 * (index % 3)
+    assert max_in_any_window(starts, 1.0 / quota - 1e-6) == 1
+    assert starts[4] - starts[0] >= 4 / quota - 1e-6
+
+
 def test_bursting_one_quota_per_burst_window_never_a_double_burst():
     """A thousand callers at once: a quota starts at once, the next quota 1.05 s later, and so on --
     never 100 + 100 in one second, and 1,000 starts take 9 x 1.05 s (an even 95 % pace: 10.5 s)."""
