@@ -107,7 +107,8 @@ help:
 	@echo '                    emulator with the built collection, the decision environment ($(VENV_EDA)/)'
 	@echo 'make stop-test      every way of stopping a job (AWX cancel, timeout:, signals, task_timeout, a dripping endpoint)'
 	@echo '                    against the emulator, on ansible-core $(CORE_NEWEST) and $(CORE_OLDEST) (tests/stop/)'
-	@echo 'make lint           ruff format --check + ruff check (ruff.toml), ansible-lint (production, offline)'
+	@echo 'make lint           no file in plugins/ or extensions/ over 400 lines, ruff format --check + ruff check (ruff.toml),'
+	@echo '                    ansible-lint (production, offline)'
 	@echo 'make changelog-lint antsibull-changelog lint: the fragments in changelogs/fragments/ and changelog.yaml'
 	@echo 'make docs-lint      antsibull-docs lint-collection-docs --plugin-docs (module/role docs, docs/docsite/)'
 	@echo 'make build-check    build the tarball, check its members, install it offline, ansible-doc on 2.16 and'
@@ -293,12 +294,14 @@ awx-test: stage
 eda-test: stage $(VENV_EDA_STAMP)
 	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) hack/eda-test.sh $(EDA_TEST_ARGS)
 
-# ruff (ruff.toml: line length 120) formats and lints every Python file of the repository; then
+# No file in plugins/ or extensions/ over 400 lines (hack/check_file_lines.py); ruff (ruff.toml: line length 120)
+# formats and lints every Python file of the repository; then
 # ansible-lint. Config in .ansible-lint (production profile, offline, awx.awx modules mocked). The copy sits
 # at $(BUILD)/ansible_collections/tencent/cloud, so ANSIBLE_COLLECTIONS_PATH=$(BUILD) resolves
 # tencent.cloud's modules and role to this very tree without installing anything.
 .PHONY: lint
 lint: stage
+	$(VENV)/bin/python hack/check_file_lines.py
 	$(VENV)/bin/ruff format --check --diff .
 	$(VENV)/bin/ruff check .
 	cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" PATH="$(abspath $(VENV))/bin:$$PATH" \

@@ -1,7 +1,7 @@
 """Write the documentation that comes from the code, so that it cannot drift from it.
 
 - The error code table of docs/docsite/rst/failure_behaviour.rst, between the comments
-  ``.. code-table-start`` and ``.. code-table-end``, from CODE_TABLE in plugins/module_utils/_errors.py
+  ``.. code-table-start`` and ``.. code-table-end``, from CODE_TABLE in plugins/module_utils/_error_codes.py
   (every row, in order: the codes, their behaviour and the hint a failure carries).
 - The docs site's page of the event source tencent.cloud.live_callback, docs/docsite/rst/live_callback.rst,
   from its documentation (extensions/eda/plugins/event_source/live_callback.yaml, which ansible-doc, Galaxy
@@ -22,7 +22,7 @@ import textwrap
 import yaml
 
 GUIDE = os.path.join("docs", "docsite", "rst", "failure_behaviour.rst")
-ERRORS = os.path.join("plugins", "module_utils", "_errors.py")
+ERRORS = os.path.join("plugins", "module_utils", "_error_codes.py")
 START, END = ".. code-table-start", ".. code-table-end"
 # how the CAM hint's {action} shows in the table
 ACTION_PLACEHOLDER = "<Action>"
@@ -31,7 +31,7 @@ CODES_WIDTH = 100
 
 
 def load_code_table(root):
-    """CODE_TABLE of _errors.py, loaded by path (it imports nothing)."""
+    """CODE_TABLE of _error_codes.py, loaded by path (it imports nothing)."""
     spec = importlib.util.spec_from_file_location("tencent_cloud_errors", os.path.join(root, ERRORS))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

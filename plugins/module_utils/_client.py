@@ -106,8 +106,7 @@ def decode_response(status, body, action):
         ) from None
     response = document.get("Response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
-        # Unreadable like a body that is not JSON (a proxy's or a front end's page): a passing fault, and a write
-        # that got it is settled by reading, not fatal for the batch.
+        # unreadable, as a body that is not JSON: a passing fault (a write that got it is settled by reading)
         raise TencentTransportError(
             "the endpoint answered JSON without a Response object: is the endpoint a Tencent Cloud API host?",
             action=action,

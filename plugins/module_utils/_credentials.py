@@ -32,7 +32,7 @@ Rules the user can rely on:
 - No secret (SecretKey, token) is ever part of a message, repr() or str().
 
 The settings come from _settings.ConnectionSettings (read and checked once per task); the fetched,
-expiring credentials (CVM role, AssumeRole, refreshing) from _temporary_credentials.py.
+expiring credentials (CVM role, AssumeRole) from _temporary_credentials.py, kept fresh by _refreshing_credentials.py.
 """
 
 import configparser

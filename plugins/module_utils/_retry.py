@@ -5,7 +5,7 @@
 
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
-What a Tencent error code means comes from the code table in _errors.py (CODE_TABLE); this
+What a Tencent error code means comes from the code table in _error_codes.py (CODE_TABLE); this
 file decides what is done about it:
 
 - throttled calls (every RequestLimitExceeded* code) were not carried out: they are sent again

@@ -1,6 +1,6 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The checks of the error codes a document names, against the code table (_errors.CODE_TABLE).
+"""The checks of the error codes a document names, against the code table (_error_codes.CODE_TABLE).
 
 - check_code_tables: in a table with a code column, every code (or pattern) of a row behaves as its
   behaviour column says, the codes of one row behave alike, and a pattern given one meaning does

@@ -5,7 +5,7 @@
 - the modules' argument specs, captured from their main() (AnsibleModule never runs): options,
   aliases, defaults, choices, environment fallbacks;
 - the defaults the connection settings apply when an option is not set (_settings.DEFAULT_*);
-- the error code table (_errors.CODE_TABLE, classify, hint_for) and the state rules (_streams);
+- the error code table (_error_codes.CODE_TABLE, classify, hint_for) and the state rules (_streams);
 - the quotas (_quotas.DEFAULT_QUOTAS) and the API actions the code calls;
 - the make targets of the Makefile, the role argument specs, the AWX credential type, the
   environment variables any code or playbook reads.
@@ -196,7 +196,7 @@ def role_names():
 
 
 def errors():
-    return utils("_errors")
+    return utils("_error_codes")
 
 
 def state_rules():
