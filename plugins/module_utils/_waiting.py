@@ -48,14 +48,16 @@ class WaitOutcome:
 
     def summary(self, keys):
         not_reached = [key for key in keys if key not in self.reached_at]
+        timed_out = bool(not_reached) and not self.failed and self.stopped is None
         return {
             "state": self.target,
             "timeout": self.timeout,
             "interval": self.interval,
             "polls": self.polls,
             "elapsed": round(self.elapsed, 1),
-            "timed_out": bool(not_reached) and not self.failed and self.stopped is None,
-            "task_timeout": self.task_timeout,
+            "timed_out": timed_out,
+            # which bound ended the wait: only when time ran out (task_timeout alone says it was the nearer one)
+            "task_timeout": timed_out and self.task_timeout,
             "reached": [key.stream_name for key in keys if key in self.reached_at],
             "not_reached": [key.stream_name for key in not_reached],
         }

@@ -121,6 +121,17 @@ def test_task_timeout_before_wait_timeout_ends_the_wait_at_the_tasks_deadline():
     assert outcome.limit_text() == "7 s (until task_timeout, which came before wait_timeout=30)"
 
 
+def test_streams_there_in_time_under_a_nearer_task_timeout_say_no_bound_ended_the_wait():
+    """RETURN: wait.task_timeout says whether task_timeout ended the wait -- not whether it was the nearer bound."""
+    clock = FakeClock()
+    streams = Streams(clock, {"a": [(0, "inactive"), (1003, "active")]})
+    pairs = start(streams, ["a"])
+    bound = TaskBound(deadline=clock.now + 7, clock=clock, sleep=clock.sleep)
+    outcome = wait_for_state(pairs, streams.read, "active", 30, 2, clock=clock, bound=bound)
+    summary = outcome.summary([key for key, _result in pairs])
+    assert summary["reached"] == ["a"] and summary["timed_out"] is False and summary["task_timeout"] is False
+
+
 def test_wait_timeout_before_task_timeout_is_the_usual_wait():
     outcome, _summary, clock = wait_under(3600, 4, 2)
     assert outcome.task_timeout is False and clock.now == 1004 and outcome.limit_text() == "4 s"
