@@ -22,9 +22,10 @@ Rules the user can rely on:
 
 - Empty values count as unset (AWX injects optional fields as empty strings).
 - A source counts only when it gives both SecretId and SecretKey. A source that gives half
-  (an id without a key, a token without a pair, a file with secretId but no secretKey) is an
-  error naming what is missing, never a silent fall-through: the next source could belong to
-  another account.
+  (an id without a key, a token without a pair in the options or the environment, a file with
+  secretId but no secretKey) is an error naming what is missing, never a silent fall-through:
+  the next source could belong to another account. A file with a token and neither of the pair
+  holds no credentials: it is skipped, like a file without any.
 - A source the user asked for by name (profile, shared_credentials_dir, cvm_role) that cannot
   be used is an error; the default profile and the SDK files are simply skipped when absent.
 - Temporary credentials from the CVM role or from AssumeRole are fetched once and fetched again

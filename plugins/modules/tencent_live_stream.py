@@ -10,9 +10,10 @@ short_description: Resume, forbid or drop Tencent Cloud Live (CSS) stream pushes
 version_added: 0.1.0
 description:
   - Brings one Tencent Cloud Live stream, or a batch of them, to a desired push state.
-  - Reads each stream's state with C(DescribeLiveStreamState) first and calls C(ResumeLiveStream),
-    C(ForbidLiveStream) or C(DropLiveStream) only when the stream is not already in the desired state,
-    so the task reports C(changed) only when something really changed.
+  - Reads each stream's state with C(DescribeLiveStreamState) first and calls C(ResumeLiveStream) or
+    C(ForbidLiveStream) only when the stream is not already in the desired state, so the task reports C(changed)
+    only when something really changed. C(DropLiveStream) is always sent outside check mode (the state read may
+    lag behind; see O(state)), and C(changed) is true only when the read said C(active).
   - A batch (O(stream_names)) runs concurrently, paced by client-side rate limits at Tencent's per-action
     quotas, and reports every stream in input order.
   - "Forbid scope: by default Tencent matches a forbid by the stream B(name) alone. Forbidding C(stream1) on one domain
@@ -221,7 +222,8 @@ failure:
     kind:
       description:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
-          credentials could not be found or renewed (a failed renewal of temporary credentials keeps the kind of its
+          credentials could not be found, read or renewed, or the options that give them are wrong (half a pair: the
+          task fails before any call) (a failed renewal of temporary credentials keeps the kind of its
           own error, and the failure has C(renewal=true)), C(skipped) for a stream of a batch that was not attempted
           (after an error every stream would get, when O(task_timeout) was reached or the task was stopped, or after
           O(max_transport_failures) streams in a row got no answer; a re-run does them),

@@ -185,6 +185,14 @@ def test_sdk_file_token_and_values_trimmed(box):
     assert (creds.secret_id, creds.secret_key, creds.token) == ("AKIDsp", "key-sp", "tok-sp")
 
 
+def test_a_file_with_a_token_alone_is_skipped_and_the_chain_goes_on(box):
+    """credentials.rst: a file whose only credential is a token holds no pair: skipped, the next source is used."""
+    box.tccli(token="tok-alone")
+    box.sdk(ini("AKIDsdk", "key-sdk"))
+    creds = box.resolve()
+    assert (creds.secret_id, creds.token) == ("AKIDsdk", None) and "SDK credentials file" in creds.source
+
+
 @pytest.mark.parametrize("role", ["live-operator", "auto"])
 def test_cvm_role_alone(box, live_api_fresh, role):
     live_api_fresh.core.bind_cvm_role({"role_name": "live-operator", "duration": 3600})
