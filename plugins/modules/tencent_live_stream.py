@@ -63,7 +63,8 @@ options:
     default: resumed
   resume_time:
     description:
-      - With O(state=forbidden) only, when the ban ends, as an ISO 8601 UTC time such as C(2030-01-31T19:00:00Z).
+      - With O(state=forbidden) only, when the ban ends, as an ISO 8601 UTC time, C(YYYY-MM-DDThh:mm:ssZ) (an example
+        below computes one from now).
       - Must be in the future and at most 90 days ahead. If not set, Tencent lifts the ban after 7 days.
       - A stream that is already forbidden is left as it is, whatever its current resume time (the API does not
         report it).
@@ -85,13 +86,13 @@ EXAMPLES = r"""
     stream_name: stream1
     state: resumed
 
-- name: Forbid a stream until the end of January, saying why
+- name: Forbid a stream for 30 days, saying why
   tencent.cloud.tencent_live_stream:
     domain_name: 5000.livepush.myqcloud.com
     app_name: live
     stream_name: stream1
     state: forbidden
-    resume_time: "2030-01-31T19:00:00Z"
+    resume_time: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(second=now().timestamp() | int + 30 * 86400, utc=true) }}"
     reason: Copyright complaint 4711
 
 - name: Cut the current push of a stream

@@ -45,11 +45,10 @@ options:
     elements: raw
   pushed_since:
     description:
-      - Find the streams that pushed since this time, instead of naming them. Requires O(domain_name); O(app_name)
-        limits the search to one push path (all paths when not set). Mutually exclusive with O(stream_name) and
-        O(stream_names).
+      - Find the streams that pushed since this time, instead of naming them. Requires O(domain_name); O(app_name) limits
+        the search to one push path (all paths when not set). Mutually exclusive with O(stream_name) and O(stream_names).
       - A duration before now, a whole number followed by V(d) (days), V(h) (hours), V(m) (minutes) or V(s)
-        (seconds), such as V(7d), V(36h) or V(90m); or an ISO 8601 time in UTC such as V(2026-11-23T08:00:00Z).
+        (seconds), such as V(7d), V(36h) or V(90m); or an ISO 8601 time in UTC, C(YYYY-MM-DDThh:mm:ssZ) (see EXAMPLES).
       - "Tencent keeps the push history for about two months: the window may start at most 60 days ago (V(60d)).
         A window longer than 30 days (the most one query may span) is read in slices, and a slice holding Tencent's
         maximum of 10,000 records per query is halved and read again, so no stream is left out. A window that
@@ -62,8 +61,7 @@ options:
     type: str
   pushed_until:
     description:
-      - The end of the window of O(pushed_since), in the same forms (a duration before now, or an ISO 8601 UTC time).
-      - If not set, now.
+      - The end of the window of O(pushed_since), in the same forms (a duration before now, or an ISO 8601 UTC time); now if not set.
     type: str
   page_size:
     description:
@@ -94,8 +92,8 @@ options:
     default: 300
   wait_interval:
     description:
-      - Seconds between two polls of O(wait_for), 1 to 86400. The reads of each poll are paced at
-        C(DescribeLiveStreamState)'s quota like any other read.
+      - Seconds between two polls of O(wait_for), 1 to 86400. The reads of each poll are paced at C(DescribeLiveStreamState)'s
+        quota like any other read.
     type: int
     default: 5
 extends_documentation_fragment:
@@ -143,11 +141,13 @@ EXAMPLES = r"""
       {{ pushed.counts.forbid }} of {{ pushed.counts.total }} are forbidden:
       {{ pushed.streams | selectattr('state', 'equalto', 'forbid') | map(attribute='stream_name') | join(', ') }}
 
-- name: Streams that pushed during an incident, an exact window in UTC
+- name: Streams that pushed during an incident yesterday, an exact window in UTC
   tencent.cloud.tencent_live_stream_info:
     domain_name: 5000.livepush.myqcloud.com
-    pushed_since: "2026-11-23T08:00:00Z"
-    pushed_until: "2026-11-23T20:00:00Z"
+    pushed_since: "{{ yesterday }}T08:00:00Z"
+    pushed_until: "{{ yesterday }}T20:00:00Z"
+  vars:
+    yesterday: "{{ '%Y-%m-%d' | strftime(second=now().timestamp() | int - 86400, utc=true) }}"
   register: during_incident
 
 - name: After resuming them, wait up to 10 minutes until their encoders push again

@@ -8,6 +8,7 @@ an empty HOME (no tccli profile, no SDK credentials file of this machine), and n
 variable of the test run.
 """
 
+import datetime
 import json
 import os
 import subprocess
@@ -17,10 +18,14 @@ import facts
 
 EMULATOR_SECRET_ID = "AKIDEMULATOR00000000000000000000000"
 EMULATOR_SECRET_KEY = "emulator-secret-key-0000000000000000"
+# The options that name push domains and streams, in the modules and the role.
+DOMAIN_KEYS = ("domain_name", "live_stream_resume_domain_name")
+STREAM_KEYS = ("stream_name", "stream_names", "live_stream_resume_streams")
 
 
-def run_playbook(playbook, workdir, env=None, extra_vars=None, timeout=300):
-    """ansible-playbook PLAYBOOK in WORKDIR; returns (exit status, stdout and stderr)."""
+def run_playbook(playbook, workdir, env=None, extra_vars=None, timeout=300, extra_args=None):
+    """ansible-playbook PLAYBOOK in WORKDIR (with extra_args, such as --check); returns (exit status, stdout and
+    stderr)."""
     home = os.path.join(str(workdir), "home")
     os.makedirs(home, exist_ok=True)
     environment = {
@@ -44,6 +49,7 @@ def run_playbook(playbook, workdir, env=None, extra_vars=None, timeout=300):
     command = [sys.executable, "-m", "ansible", "playbook", str(playbook)]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
+    command += list(extra_args or [])
     result = subprocess.run(
         command, cwd=str(workdir), capture_output=True, text=True, env=environment, timeout=timeout, check=False
     )
@@ -56,3 +62,58 @@ def emulator_env(api):
         "TENCENTCLOUD_SECRET_KEY": EMULATOR_SECRET_KEY,
         "TENCENTCLOUD_LIVE_ENDPOINT": api.url,
     }
+
+
+def literals(data, keys):
+    """The literal (untemplated) strings under ``keys`` anywhere in ``data``."""
+    found = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            items = value if isinstance(value, list) else [value]
+            if key in keys:
+                found.update(v for v in items if isinstance(v, str) and "{{" not in v)
+            found |= literals(value, keys)
+    elif isinstance(data, list):
+        for item in data:
+            found |= literals(item, keys)
+    return found
+
+
+def seed(api, data, streams=(), state="forbid"):
+    """The emulator as an example expects the account: the domains it names, the streams it names (and
+    ``streams``) in ``state`` (forbidden unless said), a push history of the last days; the encoders push
+    again 2 s after a resume."""
+    core = api.core
+    core.reset()
+    core.update_settings({"reconnect_after_resume": 2})
+    domains = literals(data, DOMAIN_KEYS) or {"5000.livepush.myqcloud.com"}
+    streams = literals(data, STREAM_KEYS) | set(streams)
+    core.add_domains({"domains": sorted(domains)})
+    core.seed_streams(
+        {
+            "streams": [
+                {"domain_name": d, "stream_name": s, "state": state} for d in sorted(domains) for s in sorted(streams)
+            ]
+        }
+    )
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    core.add_published(
+        {
+            "records": [
+                {
+                    "domain_name": d,
+                    "stream_name": s,
+                    "start": (now - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "end": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                }
+                for d in sorted(domains)
+                for s in sorted(streams)
+            ]
+        }
+    )
+
+
+def recap(output):
+    lines = [line for line in output.splitlines() if line.startswith("localhost") and "ok=" in line]
+    assert lines, output[-3000:]
+    return lines[-1]

@@ -1,8 +1,9 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The plays of README.md and of the quick start run as written, against the emulator.
+"""The plays of README.md, of the quick start and of every role's README run as written, against the emulator.
+(The modules' EXAMPLES run in test_examples.py.)
 
-Every YAML block of the two documents is taken from the file: a complete play runs exactly as
+Every YAML block of these documents is taken from the file: a complete play runs exactly as
 written; a list of tasks or of roles runs as the tasks or roles of a play on localhost (the text
 of the block unchanged, indented). The emulator knows the push domains and streams the block
 names, forbidden, with a push history of the last days; the encoders push again 2 s after a
@@ -13,7 +14,7 @@ Each block runs twice: the first run succeeds (and changes something when it wri
 changes nothing -- what the documents promise.
 """
 
-import datetime
+import glob
 import os
 import textwrap
 
@@ -23,10 +24,13 @@ import pytest
 import yaml
 from doctext import YAML_LANGUAGES, Document
 
-SOURCES = ("README.md", os.path.join("docs", "docsite", "rst", "quick_start.rst"))
+# every role's README is found, so a new role's examples run too
+SOURCES = (
+    "README.md",
+    os.path.join("docs", "docsite", "rst", "quick_start.rst"),
+    *sorted(os.path.relpath(path, facts.COLLECTION_ROOT) for path in glob.glob(facts.path("roles", "*", "README.md"))),
+)
 CONTEXT = {"incident_streams": ["stream1", "stream2", "stream3"]}
-DOMAIN_KEYS = ("domain_name", "live_stream_resume_domain_name")
-STREAM_KEYS = ("stream_name", "stream_names", "live_stream_resume_streams")
 WRITERS = ("tencent.cloud.tencent_live_stream", "tencent.cloud.live_stream_resume")
 WRITE_ACTIONS = ("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream")
 
@@ -62,66 +66,11 @@ def playbook_text(block, kind):
     return head + textwrap.indent(block.text, "    ")
 
 
-def literals(data, keys):
-    """The literal (untemplated) strings under ``keys`` anywhere in ``data``."""
-    found = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            items = value if isinstance(value, list) else [value]
-            if key in keys:
-                found.update(v for v in items if isinstance(v, str) and "{{" not in v)
-            found |= literals(value, keys)
-    elif isinstance(data, list):
-        for item in data:
-            found |= literals(item, keys)
-    return found
-
-
 def writes(data):
     """Whether the example brings streams to a state (the module, or the role that resumes)."""
     if isinstance(data, dict):
         return any(key in WRITERS or value in WRITERS or writes(value) for key, value in data.items())
     return isinstance(data, list) and any(writes(item) for item in data)
-
-
-def seed(api, data):
-    """The emulator as the example expects the account: its domains, its streams forbidden, a push history."""
-    core = api.core
-    core.reset()
-    core.update_settings({"reconnect_after_resume": 2})
-    domains = literals(data, DOMAIN_KEYS) or {"5000.livepush.myqcloud.com"}
-    streams = literals(data, STREAM_KEYS) | set(CONTEXT["incident_streams"])
-    core.add_domains({"domains": sorted(domains)})
-    core.seed_streams(
-        {
-            "streams": [
-                {"domain_name": d, "stream_name": s, "state": "forbid"}
-                for d in sorted(domains)
-                for s in sorted(streams)
-            ]
-        }
-    )
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    core.add_published(
-        {
-            "records": [
-                {
-                    "domain_name": d,
-                    "stream_name": s,
-                    "start": (now - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "end": (now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                }
-                for d in sorted(domains)
-                for s in sorted(streams)
-            ]
-        }
-    )
-
-
-def recap(output):
-    lines = [line for line in output.splitlines() if line.startswith("localhost") and "ok=" in line]
-    assert lines, output[-3000:]
-    return lines[-1]
 
 
 def test_the_documents_have_plays():
@@ -132,14 +81,14 @@ def test_the_documents_have_plays():
 @pytest.mark.parametrize("block, kind", blocks())
 def test_the_example_runs_as_written(block, kind, live_api, tmp_path):
     data = yaml.safe_load(block.text)
-    seed(live_api, data)
+    playrun.seed(live_api, data, CONTEXT["incident_streams"])
     playbook = tmp_path / "example.yml"
     playbook.write_text(playbook_text(block, kind), encoding="utf-8")
     env = playrun.emulator_env(live_api)
 
     rc, output = playrun.run_playbook(playbook, tmp_path, env, CONTEXT)
     assert rc == 0, output[-4000:]
-    first = recap(output)
+    first = playrun.recap(output)
     assert "failed=0" in first, output[-4000:]
     if writes(data):
         sent = [call for call in live_api.core.list_calls(None)["calls"] if call["action"] in WRITE_ACTIONS]
@@ -147,4 +96,4 @@ def test_the_example_runs_as_written(block, kind, live_api, tmp_path):
 
     rc, output = playrun.run_playbook(playbook, tmp_path, env, CONTEXT)
     assert rc == 0, output[-4000:]
-    assert " changed=0 " in recap(output) + " ", f"a second run changed something: {recap(output)}"
+    assert " changed=0 " in playrun.recap(output) + " ", f"a second run changed something: {playrun.recap(output)}"
