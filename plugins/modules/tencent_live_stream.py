@@ -223,8 +223,8 @@ failure:
     kind:
       description:
         - C(api) for a Tencent error answer, C(transport) when no valid answer came, C(credentials) when the
-          credentials could not be found, read or renewed, or the options that give them are wrong (half a pair: the
-          task fails before any call) (a failed renewal of temporary credentials keeps the kind of its
+          credentials could not be found, read or renewed, or the options that give them are wrong (such as half a
+          pair, found before any call) (a failed renewal of temporary credentials keeps the kind of its
           own error, and the failure has C(renewal=true)), C(skipped) for a stream of a batch that was not attempted
           (after an error every stream would get, when O(task_timeout) was reached or the task was stopped, or after
           O(max_transport_failures) streams in a row got no answer; a re-run does them),

@@ -80,7 +80,7 @@ def play(tasks, before, context):
 
 def test_every_declaration_names_a_module_and_known_keys():
     data = declarations()
-    assert set(data) == {"context", "modules"}
+    assert set(data) == {"context", "modules", "literal_times"}
     for name, entry in (data["modules"] or {}).items():
         assert name in module_names(), f"examples.yml: {name} is not a module of plugins/modules/"
         assert set(entry) <= ENTRY_KEYS, f"examples.yml: {name}: unknown keys {sorted(set(entry) - ENTRY_KEYS)}"
