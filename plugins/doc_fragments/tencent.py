@@ -114,8 +114,9 @@ options:
     default: 10
   retries:
     description:
-      - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx) or
-        a passing Tencent error such as C(InternalError). A write is first settled by reading the stream's state, never
+      - How many times one API call is retried after a transport fault (refused, reset, timed out, HTTP 429 or 5xx, an
+        answer that is not Tencent's envelope) or a passing Tencent error such as C(InternalError). A TLS failure (the
+        certificate, the handshake) of an API call is final. A write is first settled by reading the stream's state, never
         sent again blindly (see R(the failure behaviour guide,ansible_collections.tencent.cloud.docsite.failure_behaviour)).
       - Waits between attempts grow exponentially with jitter, capped at 5 seconds. V(0) disables retries; at most V(50).
       - Throttled calls (C(RequestLimitExceeded)) were not carried out and do not use this budget; they are sent again
@@ -133,8 +134,9 @@ options:
         within O(timeout) and is not tried again. So a task takes at most O(task_timeout), plus one O(timeout) for a
         call on the wire.
       - The streams of a batch that were not done by then are reported as not attempted, with the reason, and a re-run
-        does them; a write whose answer was lost and that no read could settle in time is reported with an unknown
-        outcome (see the module's C(failure.kind)).
+        does them; a stream whose call Tencent was still throttling then fails with the throttling code (that call was
+        not carried out either); a write whose answer was lost and that no read could settle in time is reported with
+        an unknown outcome (see the module's C(failure.kind)).
       - Throttled calls are sent again, at the rate the task has slowed down to, until this runs out.
       - Stopping the task in other ways (AWX's cancel, the C(timeout) task keyword, a signal) is described in
         R(Stopping a job,ansible_collections.tencent.cloud.docsite.failure_behaviour.stopping).

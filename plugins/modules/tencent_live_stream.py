@@ -217,7 +217,8 @@ credential_source:
   sample: environment
 failure:
   description: Why the task failed.
-  returned: failure
+  returned: when a stream failed or the credentials could not be found or used (invalid options and a missing
+    C(requests) library fail with C(msg) alone, before any call)
   type: dict
   contains:
     kind:

@@ -310,7 +310,7 @@ failure:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts), as for
       M(tencent.cloud.tencent_live_stream). C(kind) is C(api), C(transport), C(credentials), C(skipped), C(internal),
       C(deadline) (O(task_timeout)) or C(stopped) when a page of the online list or the history could not be fetched.
-  returned: when an API call failed
+  returned: when an API call failed, or the credentials could not be found or used
   type: dict
   sample: {"kind": "api", "action": "DescribeLiveStreamOnlineList", "code": "AuthFailure.SignatureFailure",
            "message": "The provided credentials could not be validated.", "request_id": "6b7bb5e4-7f0d-4b1e-9d7c-21d1c1a0c5a1",

@@ -7,7 +7,6 @@ tests/docs/examples.yml says how: the context the examples take, and, per module
 streams' starting state, variables and tasks to run first. Its header is the manual.
 """
 
-import glob
 import os
 
 import facts
@@ -26,14 +25,6 @@ READ_PREFIXES = ("Describe", "AssumeRole")
 def declarations():
     with open(DECLARATIONS, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
-
-
-def module_names():
-    return sorted(
-        os.path.splitext(os.path.basename(path))[0]
-        for path in glob.glob(facts.path("plugins", "modules", "*.py"))
-        if not path.endswith("__init__.py")
-    )
 
 
 def examples_of(name):
@@ -82,16 +73,16 @@ def test_every_declaration_names_a_module_and_known_keys():
     data = declarations()
     assert set(data) == {"context", "modules", "literal_times"}
     for name, entry in (data["modules"] or {}).items():
-        assert name in module_names(), f"examples.yml: {name} is not a module of plugins/modules/"
+        assert name in facts.module_names(), f"examples.yml: {name} is not a module of plugins/modules/"
         assert set(entry) <= ENTRY_KEYS, f"examples.yml: {name}: unknown keys {sorted(set(entry) - ENTRY_KEYS)}"
         assert entry.get("stream_state", "forbid") in STREAM_STATES, f"examples.yml: {name}: stream_state"
 
 
 def test_the_modules_are_found():
-    assert {"tencent_live_stream", "tencent_live_stream_info"} <= set(module_names())
+    assert {"tencent_live_stream", "tencent_live_stream_info"} <= set(facts.module_names())
 
 
-@pytest.mark.parametrize("name", module_names())
+@pytest.mark.parametrize("name", facts.module_names())
 def test_the_examples_run(name, live_api, tmp_path):
     data = declarations()
     entry = (data["modules"] or {}).get(name) or {}
