@@ -344,7 +344,8 @@ def test_malformed_profile_names_the_file(home, api, run_module):
     result = resume(run_module, api)
     assert result["failed"] is True and calls(api) == []
     assert "the tccli profile file %s is not valid JSON" % (home / ".tccli" / "default.credential") in result["msg"]
-    assert "key-in-broken-file" not in result["msg"]
+    assert "key-in-broken-file" not in result["msg"] and "key-in-broken-file" not in json.dumps(result)
+    assert result["failure"]["kind"] == "credentials"
 
 
 def test_half_a_pair_fails_before_any_call(home, api, run_module, monkeypatch):
