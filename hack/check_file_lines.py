@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """CONTRIBUTING's rule: no file in plugins/ or extensions/ over 400 lines (make lint runs this).
 
-Usage: hack/check_file_lines.py [ROOT]   (default: the repository this script is in)
+Usage: python hack/check_file_lines.py [ROOT]   (default: the repository this script is in)
 Lists every file over the limit with its line count, and exits 1 when there is one. A file that is
 too long is split along a seam (one job a file), not by moving lines to another file.
 """

@@ -107,7 +107,8 @@ def test_the_examples_run(name, live_api, tmp_path):
     )
     assert rc == 0, output[-6000:]
     recap = playrun.recap(output)
-    assert " failed=0 " in recap + " ", output[-6000:]
+    # an example whose failure is ignored (ignore_errors) did not run either
+    assert " failed=0 " in recap + " " and " ignored=0 " in recap + " ", output[-6000:]
     calls = live_api.core.list_calls(None)["calls"][calls_before:]
     assert calls, f"{name}: the examples made no API call"
     written = [call["action"] for call in calls if not call["action"].startswith(READ_PREFIXES)]
