@@ -19,8 +19,8 @@ file decides what is done about it:
   stream in the desired state already (another operator, or our own lost first attempt). Both
   are settled by reading the stream's state (see _writes.py): in the desired state, the write
   counts as done; otherwise it is sent again within the budget, if the fault was a passing one.
-  Only a request that certainly never reached the server (connection refused, DNS, TLS
-  handshake, connect timeout) is sent again without a read.
+  Only a request that certainly never reached the server (connection refused, DNS, connect
+  timeout) is sent again without a read; a TLS failure is final (not retryable).
 """
 
 import random
