@@ -267,6 +267,29 @@ def test_against_a_leaky_bucket_only_the_first_burst_is_throttled_then_the_even_
     assert admitted[-1] - admitted[0] <= 1.5 * STREAMS_PER_TASK / quota
 
 
+def test_a_quota_under_one_per_second_spaces_the_calls_by_its_period(live_api_fresh, run_module):
+    """rate_limits 0.5: one read in any 2 s, end to end (the issue measured 0.25/s at about one call a second)."""
+    api = live_api_fresh
+    names = ["slow-a", "slow-b", "slow-c"]
+    seed_forbidden(api, names)
+    result = run_module(
+        tencent_live_stream.main,
+        dict(
+            endpoint=api.url,
+            secret_id=live_emulator.DEFAULT_SECRET_ID,
+            secret_key=live_emulator.DEFAULT_SECRET_KEY,
+            domain_name=DOMAIN,
+            stream_names=names,
+            rate_limits={"DescribeLiveStreamState": 0.5},
+        ),
+    )
+    assert result.get("failed") is not True, result.get("msg")
+    arrived = sorted(call["arrived"] for call in api.core.list_calls("DescribeLiveStreamState")["calls"])
+    assert len(arrived) == 3
+    # the limiter counts a call from its send; the request reaches the emulator a little later (10 ms of room)
+    assert all(later - earlier >= 2.0 - 0.01 for earlier, later in zip(arrived, arrived[1:])), arrived
+
+
 def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_finishes(live_api_fresh, run_module):
     api = live_api_fresh
     api.core.update_settings({"quota_window": "sliding"})
