@@ -55,6 +55,18 @@ def seed_forbidden(api, names):
     )
 
 
+def batch_args(api, names, **extra):
+    """The module's arguments for a batch of ``names`` on the emulator, with its default credentials."""
+    return dict(
+        endpoint=api.url,
+        secret_id=live_emulator.DEFAULT_SECRET_ID,
+        secret_key=live_emulator.DEFAULT_SECRET_KEY,
+        domain_name=DOMAIN,
+        stream_names=names,
+        **extra,
+    )
+
+
 def run_module_process(module_args, workdir, label):
     """The module as Ansible runs it: its own process, arguments in a file; returns its JSON result."""
     path = os.path.join(str(workdir), f"{label}-args.json")
@@ -181,19 +193,7 @@ def test_a_quota_that_takes_no_burst_still_gets_every_stream_there_once(live_api
     names = [f"leaky-{n:03d}" for n in range(STREAMS_PER_TASK)]
     seed_forbidden(api, names)
     api.core.clear_calls()
-    result = run_module_process(
-        dict(
-            endpoint=api.url,
-            secret_id=live_emulator.DEFAULT_SECRET_ID,
-            secret_key=live_emulator.DEFAULT_SECRET_KEY,
-            domain_name=DOMAIN,
-            stream_names=names,
-            state="resumed",
-            rate_limits=QUOTAS,
-        ),
-        tmp_path,
-        "leaky",
-    )
+    result = run_module_process(batch_args(api, names, state="resumed", rate_limits=QUOTAS), tmp_path, "leaky")
     assert result.get("failed") is not True, result.get("msg")
     assert result["counts"]["changed"] == STREAMS_PER_TASK
     calls = api.core.list_calls(None)["calls"]
@@ -272,17 +272,7 @@ def test_a_quota_under_one_per_second_spaces_the_calls_by_its_period(live_api_fr
     api = live_api_fresh
     names = ["slow-a", "slow-b", "slow-c"]
     seed_forbidden(api, names)
-    result = run_module(
-        tencent_live_stream.main,
-        dict(
-            endpoint=api.url,
-            secret_id=live_emulator.DEFAULT_SECRET_ID,
-            secret_key=live_emulator.DEFAULT_SECRET_KEY,
-            domain_name=DOMAIN,
-            stream_names=names,
-            rate_limits={"DescribeLiveStreamState": 0.5},
-        ),
-    )
+    result = run_module(tencent_live_stream.main, batch_args(api, names, rate_limits={"DescribeLiveStreamState": 0.5}))
     assert result.get("failed") is not True, result.get("msg")
     arrived = sorted(call["arrived"] for call in api.core.list_calls("DescribeLiveStreamState")["calls"])
     assert len(arrived) == 3
@@ -295,14 +285,7 @@ def test_task_timeout_reports_unfinished_streams_as_not_attempted_and_a_rerun_fi
     api.core.update_settings({"quota_window": "sliding"})
     names = [f"deadline-{n:02d}" for n in range(30)]
     seed_forbidden(api, names)
-    args = dict(
-        endpoint=api.url,
-        secret_id=live_emulator.DEFAULT_SECRET_ID,
-        secret_key=live_emulator.DEFAULT_SECRET_KEY,
-        domain_name=DOMAIN,
-        stream_names=names,
-        rate_limits={"ResumeLiveStream": 5},
-    )
+    args = batch_args(api, names, rate_limits={"ResumeLiveStream": 5})
     # 5 resumes at once, 5 more 1.05 s later, then the deadline: at most 10 of 30 (2 s leave a loaded machine room to
     # start the module and send the first)
     first = run_module(tencent_live_stream.main, dict(args, task_timeout=2.0))
