@@ -15,6 +15,14 @@ bounded at all. Here each exchange is an Exchange with a wall-clock deadline (no
 - one watchdog thread (per process, started on first use) shuts down the socket of an exchange
   whose deadline has passed, or whose task was stopped (TaskBound.stop): the thread blocked on it
   returns at once, and the caller reports the exchange as cut (Exchange.cut);
+- the socket shut down is the TCP connection itself, whatever is layered on it: urllib3 wraps a new
+  socket for TLS (an ssl.SSLSocket takes over its file descriptor and leaves the original object
+  detached, fileno -1), for an HTTPS proxy's CONNECT tunnel, and for TLS inside TLS (an
+  SSLTransport, not a socket). So a new connection is watched through a duplicate of its socket made
+  before anything wraps it (the handshake and the tunnel are cut too), closed when the exchange
+  ends; a pooled one through the TCP socket under its wrappers;
+- a SOCKS proxy's pools are PySocks', not these: an exchange through one is bounded per socket
+  operation by ``timeout`` and ends at the next one after a stop, not at once;
 - an exchange cut before it had a connection never sent anything (Exchange.connected is False).
 
 The watchdog sleeps until the earliest deadline of the exchanges on the wire, so it wakes about
@@ -65,6 +73,14 @@ def _shutdown(sock):
         pass
 
 
+def tcp_socket(sock):
+    """The socket.socket that carries sock: sock itself (a plain socket or an SSLSocket, which owns
+    the TCP connection's descriptor), or the one under urllib3's SSLTransport (TLS inside TLS)."""
+    while sock is not None and not isinstance(sock, socket.socket):
+        sock = getattr(sock, "socket", None)
+    return sock
+
+
 class Exchange:
     """One HTTP exchange of a task (``bound``), cut at ``timeout`` seconds of wall time or when the task stops.
 
@@ -82,6 +98,8 @@ class Exchange:
         self.cut = None
         self.connected = False
         self._sock = None
+        # the duplicate of a new connection's socket that _sock is, closed when the exchange ends
+        self._own = None
         # the answer was read in full and the connection went back to the pool: nothing left to cut
         self._released = False
         # between the exchange's thread and the watchdog only (no lock shared by every exchange on the hot path)
@@ -96,6 +114,14 @@ class Exchange:
     def __exit__(self, *exc_info):
         _local.exchange = None
         WATCHDOG.remove(self)
+        with self._lock:
+            self._drop_socket()
+
+    def _drop_socket(self):
+        # under self._lock: the exchange no longer watches a socket; the duplicate it made is closed
+        own, self._own, self._sock = self._own, None, None
+        if own is not None:
+            own.close()
 
     def remaining(self):
         return max(0.0, self.deadline - self._clock())
@@ -114,7 +140,7 @@ class Exchange:
         """A pooled or fresh connection is this exchange's now; ExchangeCut if the exchange was cut already."""
         with self._lock:
             if self.cut is None:
-                sock = getattr(conn, "sock", None)
+                sock = tcp_socket(getattr(conn, "sock", None))
                 self._sock = sock
                 self.connected = sock is not None
                 return
@@ -124,7 +150,7 @@ class Exchange:
     def release(self):
         """The connection went back to the pool: the exchange is done with its socket."""
         with self._lock:
-            self._sock = None
+            self._drop_socket()
             self._released = True
 
     def open(self, open_socket):
@@ -137,15 +163,24 @@ class Exchange:
 
         def opener():
             try:
-                outcome["sock"] = open_socket()
+                sock = open_socket()
+                try:
+                    # watched through a duplicate: whatever wraps sock (TLS, a tunnel) detaches sock itself
+                    watch = sock.dup()
+                except OSError:
+                    sock.close()
+                    raise
+                outcome["sock"], outcome["watch"] = sock, watch
             except BaseException as exc:  # pylint: disable=broad-except
                 outcome["error"] = exc
             with self._lock:
                 late = outcome.get("late", False)
                 if not late and "sock" in outcome:
-                    self._sock = outcome["sock"]
+                    self._drop_socket()
+                    self._sock = self._own = outcome["watch"]
                     self.connected = True
             if late and "sock" in outcome:
+                outcome["watch"].close()
                 outcome["sock"].close()
             self._wake.set()
 
@@ -160,7 +195,7 @@ class Exchange:
                 self.cut = TIMED_OUT
             outcome["late"] = True
             self.connected = False
-            self._sock = None
+            self._drop_socket()
         raise ExchangeCut(self.cut)
 
 
