@@ -7,10 +7,15 @@ it and starts it in-process. Test modules may also ``import live_api_emulator`` 
   for a fixture that needs its own emulator: ``with live_emulator_module.LiveEmulator(...) as server``
 - live_api: a running emulator shared by a test module (HTTP on a free port)
 - live_api_fresh: the same, back in its start-up state for each test
+- live_api_tls: a running emulator over HTTPS (a certificate from a throwaway CA made with trustme;
+  ``.ca_path`` is the CA file a client trusts), reset before each test that takes it; its clock is
+  the wall clock plus ``.offset[0]`` seconds (0 at the reset), for a test that moves time on
+- tls_files(directory): (CA file, certificate-and-key file) for 127.0.0.1 and localhost, from a new CA
 """
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -38,3 +43,32 @@ def live_api():
 def live_api_fresh(live_api):
     live_api.core.reset()
     return live_api
+
+
+def tls_files(directory):
+    """A throwaway CA (trustme) and a certificate for 127.0.0.1 and localhost: (CA file, certificate-and-key file)."""
+    import trustme  # pylint: disable=import-outside-toplevel  # only the suites with HTTPS tests have it
+
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1", "localhost")
+    ca_path, cert_path = os.path.join(directory, "ca.pem"), os.path.join(directory, "server.pem")
+    authority.cert_pem.write_to_path(ca_path)
+    issued.private_key_and_cert_chain_pem.write_to_path(cert_path)
+    return ca_path, cert_path
+
+
+@pytest.fixture(scope="module")
+def live_api_tls_module(tmp_path_factory):
+    ca_path, cert_path = tls_files(str(tmp_path_factory.mktemp("emulator-tls")))
+    offset = [0.0]
+    with live_api_emulator.LiveEmulator(tls_cert=cert_path, clock=lambda: time.time() + offset[0]) as server:
+        server.ca_path, server.offset = ca_path, offset
+        yield server
+
+
+@pytest.fixture
+def live_api_tls(live_api_tls_module):
+    """A running emulator over HTTPS, in its start-up state; trust ``.ca_path``."""
+    live_api_tls_module.offset[0] = 0.0
+    live_api_tls_module.core.reset()
+    return live_api_tls_module
