@@ -8,6 +8,13 @@ import pytest
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import StreamKey
 from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
+from ansible_collections.tencent.cloud.tests.unit.plugins.module_utils.test_stream_batch import (
+    Ended,
+    FakeClient,
+    Reader,
+    batch,
+    keys,
+)
 
 
 class FakeClock:
@@ -140,14 +147,6 @@ def test_the_tasks_stop_ends_the_wait_at_once():
 
 def test_wait_for_holds_constant_memory_however_long_it_polls():
     """10,000 polls through the real batch (an in-flight gate per poll): the stop callbacks held stay bounded."""
-    from ansible_collections.tencent.cloud.tests.unit.plugins.module_utils.test_stream_batch import (  # noqa: PLC0415
-        Ended,
-        FakeClient,
-        Reader,
-        batch,
-        keys,
-    )
-
     polls = 10_000
     client = FakeClient({"a": "inactive"})
     module = batch(Reader, client, stream_names=["a"], wait_for="active", wait_timeout=86400, wait_interval=1)
