@@ -7,7 +7,8 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 
 requests' timeout bounds each socket operation, not the exchange: an endpoint that answers one
 byte every 0.9 s holds a call with timeout=2 for as long as it likes, and name resolution is not
-bounded at all. Here each exchange is an Exchange with a wall-clock deadline (now + timeout):
+bounded at all. Here each exchange is an Exchange with a wall-clock deadline: now + timeout, or the task's deadline
+(task_timeout) when that is nearer -- the task ends at its deadline even with a call on the wire:
 
 - sessions built by new_session() use connection pools whose connections report the socket of
   each exchange to it (pooled or new), and open new connections (name resolution and connect) in a
@@ -82,7 +83,8 @@ def tcp_socket(sock):
 
 
 class Exchange:
-    """One HTTP exchange of a task (``bound``), cut at ``timeout`` seconds of wall time or when the task stops.
+    """One HTTP exchange of a task (``bound``), cut at ``timeout`` seconds of wall time, at the task's
+    deadline when that comes first (``at_task_deadline``), or when the task stops.
 
     Use it as a context manager around the request; afterwards ``cut`` says whether (and why) it
     was cut -- TIMED_OUT or STOPPED -- and ``connected`` whether it had a connection, so whether
@@ -93,7 +95,10 @@ class Exchange:
     def __init__(self, bound, timeout, clock=time.monotonic):
         self.bound = bound
         self.timeout = timeout
-        self.deadline = clock() + timeout
+        # the task's deadline (task_timeout) ends an exchange on the wire too, when it comes first
+        left = bound.remaining()
+        self.at_task_deadline = left is not None and left < timeout
+        self.deadline = clock() + (left if self.at_task_deadline else timeout)
         self._clock = clock
         self.cut = None
         self.connected = False
@@ -257,12 +262,15 @@ def cut_error(exchange, action, url):
     """The error of an exchange cut by its wall-clock bound (TIMED_OUT) or by its task's stop (STOPPED)."""
     if exchange.cut == STOPPED:
         return TaskStopped(exchange.bound.stop_reason, action=action, maybe_sent=exchange.connected)
+    bound = (
+        "before the task's deadline (task_timeout)"
+        if exchange.at_task_deadline
+        else f"within timeout={exchange.timeout}s"
+    )
     if exchange.connected:
         # The request went out, and the server may have carried it out.
-        return TencentTransportError(f"no complete answer from {url} within timeout={exchange.timeout}s", action=action)
-    return TencentTransportError(
-        f"could not connect to {url} within timeout={exchange.timeout}s", action=action, maybe_carried_out=False
-    )
+        return TencentTransportError(f"no complete answer from {url} {bound}", action=action)
+    return TencentTransportError(f"could not connect to {url} {bound}", action=action, maybe_carried_out=False)
 
 
 if HAS_HTTP:

@@ -18,8 +18,9 @@ metadata service). So nothing starts after the deadline or the stop, whatever th
   takes a callback back: whatever registers one per batch (the in-flight gate, once per wait_for poll)
   takes it back when done, so a task holds only the callbacks of what is running, however long it polls.
 
-A call already on the wire at the deadline finishes within its own ``timeout`` (see _http.py) and
-is not tried again; one on the wire at a stop is cut at once.
+A call on the wire at the deadline is cut there (its exchange ends at the nearer of its own
+``timeout`` and the deadline, see _http.py) and is not tried again; one on the wire at a stop is cut
+at once.
 """
 
 import threading
