@@ -269,8 +269,12 @@ def test_wait_for_ends_at_task_timeout_before_wait_timeout(emulator, venv, tmp_p
     )
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_timeout_bounds_a_dripping_answer_in_wall_time(emulator, venv, tmp_path):
-    """An endpoint that answers one byte every 0.9 s: timeout: 2 cuts each call at 2 s, retries: 0 sends none again."""
+    """An endpoint that answers one byte every 0.9 s: timeout: 2 cuts each call at 2 s, retries: 0 sends none again.
+
+    Each call is the first on a new connection (a dripped answer ends its connection); over HTTPS urllib3 wraps that
+    socket for TLS, which the cut must reach all the same."""
     names = stream_names(20, prefix="drip")
     emulator.seed(names, "inactive")
     emulator.request(
@@ -315,3 +319,84 @@ def test_the_stop_tests_see_calls_at_all(emulator, venv, tmp_path):
     calls = emulator.new_calls()
     assert len(calls) == 6 and all(before < call["arrived"] <= call["ts"] <= time.time() for call in calls)
     assert json.dumps(calls).count('"ResumeLiveStream"') == 3 and DOMAIN in calls[0]["domain_name"]
+
+
+def dripping_reads(emulator, **fault):
+    emulator.request(
+        "POST",
+        "faults",
+        {"faults": [dict({"action": "DescribeLiveStreamState", "kind": "drip", "seconds": 0.9, "rate": 1.0}, **fault)]},
+    )
+
+
+def assert_dripped_calls_cut(emulator, bound):
+    dripped = [call for call in emulator.request("GET", "calls")["calls"] if call["fault"] == "drip"]
+    held = [call["drip_end"] - call["arrived"] for call in dripped]
+    assert dripped and all(call["hung_up"] for call in dripped) and max(held) <= bound + SIGNAL_BOUND, held
+
+
+@pytest.mark.parametrize("emulator", ["https"], indirect=True)
+def test_timeout_cuts_a_dripping_answer_on_a_reused_https_connection(emulator, venv, tmp_path):
+    """One connection (concurrency: 1): the first read is answered, the second drips on the same TLS connection."""
+    emulator.seed(["fast", "slow"], "inactive")
+    dripping_reads(emulator, stream_name="slow")
+    play = Play(
+        tmp_path / "job",
+        emulator,
+        venv,
+        ["fast", "slow"],
+        module="tencent.cloud.tencent_live_stream_info",
+        timeout=2,
+        retries=0,
+        concurrency=1,
+    )
+    module = run_to_its_failure(play)
+    ended = time.time()
+    assert_dripped_calls_cut(emulator, 2)
+    assert ended - module["started"] < 2 + 8, ended - module["started"]
+    assert "no complete answer" in play_log(play), play_log(play)[-3000:]
+
+
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
+def test_task_timeout_cuts_a_call_on_the_wire(emulator, venv, tmp_path):
+    """timeout: 30 and task_timeout: 3 against a dripping endpoint: the task ends at 3 s, not at 30 s (nor at the drip's end)."""
+    names = stream_names(5, prefix="late")
+    emulator.seed(names, "inactive")
+    dripping_reads(emulator)
+    play = Play(
+        tmp_path / "job",
+        emulator,
+        venv,
+        names,
+        module="tencent.cloud.tencent_live_stream_info",
+        timeout=30,
+        retries=0,
+        task_timeout=3,
+    )
+    module = run_to_its_failure(play)
+    ended = time.time()
+    assert_dripped_calls_cut(emulator, 3)
+    # the module's process started, and task_timeout counts from then: it ended at 3 s (plus reporting and exiting)
+    assert ended - module["started"] < 3 + 4, ended - module["started"]
+    assert "task's deadline (task_timeout)" in play_log(play), play_log(play)[-3000:]
+
+
+@pytest.mark.parametrize("any_venv", ["newest", "oldest"], indirect=True)
+def test_a_sighup_ignored_at_the_start_stays_ignored(emulator, any_venv, tmp_path):
+    """nohup ansible-playbook, then the terminal closes: SIGHUP to the play's process group (on 2.16 the module is
+    in it) and to the module itself (as a session leader's hang-up would): the play goes on to its end."""
+    names = stream_names(400)
+    emulator.seed(names, "forbid")
+    play = Play(tmp_path / "job", emulator, any_venv, names)
+    process = play.start(nohup=True)
+    module = wait_for(
+        lambda: (written_so_far(emulator) >= 50 and play.module_process()) or process.poll() is not None,
+        120,
+        "the job to be under way",
+    )
+    assert module is not True, play_log(play)[-3000:]
+    os.killpg(process.pid, signal.SIGHUP)
+    os.kill(module["pid"], signal.SIGHUP)
+    assert process.wait(300) == 0, play_log(play)[-3000:]
+    assert not [name for name, state in emulator.states().items() if state == "forbid"]
+    assert "SIGHUP" not in play_log(play)
