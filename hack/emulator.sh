@@ -9,8 +9,8 @@
 # The emulator listens on a free port (--port 0) and writes the port number to
 # STATE_DIR/port once it is listening; its log and call log go to STATE_DIR too.
 # EMULATOR_SCHEME=https: it serves HTTPS with a certificate for 127.0.0.1 from a throwaway CA that
-# PYTHON makes with trustme (a test requirement), written to STATE_DIR; EMULATOR_CA_PATH is the CA
-# file a client trusts (the modules' ca_path).
+# PYTHON makes with trustme (a test requirement; throwaway_ca.py beside the emulator script), written to
+# STATE_DIR; EMULATOR_CA_PATH is the CA file a client trusts (the modules' ca_path).
 
 # results for the sourcing script
 # shellcheck disable=SC2034
@@ -21,17 +21,6 @@ EMULATOR_CA_PATH=
 EMULATOR_SCHEME=${EMULATOR_SCHEME:-http}
 EMULATOR_START_TIMEOUT=${EMULATOR_START_TIMEOUT:-20}
 
-# PYTHON STATE_DIR: write STATE_DIR/ca.pem (a new CA) and STATE_DIR/server.pem (its certificate for
-# 127.0.0.1 and localhost, with the key)
-emulator_tls_files() {
-    "$1" - "$2" <<'PY'
-import os, sys
-import trustme
-ca = trustme.CA()
-ca.cert_pem.write_to_path(os.path.join(sys.argv[1], "ca.pem"))
-ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(os.path.join(sys.argv[1], "server.pem"))
-PY
-}
 
 emulator_start() {
     local python=$1 script=$2 state_dir=$3
@@ -47,7 +36,7 @@ emulator_start() {
     case "$EMULATOR_SCHEME" in
     http) ;;
     https)
-        emulator_tls_files "$python" "$state_dir" || {
+        "$python" "$(dirname "$script")/throwaway_ca.py" "$state_dir" || {
             echo "ERROR: could not make the emulator's certificate (EMULATOR_SCHEME=https needs trustme in $python)" >&2
             return 1
         }

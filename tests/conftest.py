@@ -10,7 +10,6 @@ it and starts it in-process. Test modules may also ``import live_api_emulator`` 
 - live_api_tls: a running emulator over HTTPS (a certificate from a throwaway CA made with trustme;
   ``.ca_path`` is the CA file a client trusts), reset before each test that takes it; its clock is
   the wall clock plus ``.offset[0]`` seconds (0 at the reset), for a test that moves time on
-- tls_files(directory): (CA file, certificate-and-key file) for 127.0.0.1 and localhost, from a new CA
 """
 
 import os
@@ -25,6 +24,7 @@ EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "emulato
 sys.path.insert(0, EMULATOR_DIR)
 
 import live_api_emulator  # noqa: E402
+from throwaway_ca import tls_files  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -43,18 +43,6 @@ def live_api():
 def live_api_fresh(live_api):
     live_api.core.reset()
     return live_api
-
-
-def tls_files(directory):
-    """A throwaway CA (trustme) and a certificate for 127.0.0.1 and localhost: (CA file, certificate-and-key file)."""
-    import trustme  # pylint: disable=import-outside-toplevel  # only the suites with HTTPS tests have it
-
-    authority = trustme.CA()
-    issued = authority.issue_cert("127.0.0.1", "localhost")
-    ca_path, cert_path = os.path.join(directory, "ca.pem"), os.path.join(directory, "server.pem")
-    authority.cert_pem.write_to_path(ca_path)
-    issued.private_key_and_cert_chain_pem.write_to_path(cert_path)
-    return ca_path, cert_path
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,12 @@ import sys
 import time
 import urllib.request
 
-import trustme
-
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS_PATH = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 EMULATOR = os.path.join(COLLECTION_ROOT, "tests", "emulator", "live_emulator.py")
+sys.path.insert(0, os.path.dirname(EMULATOR))
+from throwaway_ca import tls_files  # noqa: E402
+
 CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 DOMAIN = "5000.livepush.myqcloud.com"
 SECRET_ID = "AKIDEMULATOR00000000000000000000000"
@@ -39,15 +40,6 @@ def read_text(path):
             return handle.read().strip()
     except FileNotFoundError:
         return ""
-
-
-def tls_files(directory):
-    """A throwaway CA and a certificate for 127.0.0.1: (CA file, certificate-and-key file), written to directory."""
-    authority = trustme.CA()
-    ca_path, cert_path = os.path.join(directory, "ca.pem"), os.path.join(directory, "server.pem")
-    authority.cert_pem.write_to_path(ca_path)
-    authority.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(cert_path)
-    return ca_path, cert_path
 
 
 def started_at(start_ticks):

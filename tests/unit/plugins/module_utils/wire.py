@@ -9,25 +9,22 @@ import socket
 import ssl
 import threading
 
-import trustme
+from throwaway_ca import tls_files  # tests/emulator/, on sys.path by tests/conftest.py
 
 ANSWER = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"Response":{}}'
 SCHEMES = ("http", "https")
 
 
 class Tls:
-    """A throwaway CA and a certificate for 127.0.0.1 and localhost: ``ca_path`` for the client
-    (requests' verify, the collection's ca_path), ``server_context()`` for a server."""
+    """A throwaway CA and a certificate for 127.0.0.1 and localhost (throwaway_ca.py): ``ca_path`` for the
+    client (requests' verify, the collection's ca_path), ``server_context()`` for a server."""
 
     def __init__(self, directory):
-        self.ca = trustme.CA()
-        self.cert = self.ca.issue_cert("127.0.0.1", "localhost")
-        self.ca_path = str(directory / "ca.pem")
-        self.ca.cert_pem.write_to_path(self.ca_path)
+        self.ca_path, self.cert_path = tls_files(str(directory))
 
     def server_context(self):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.cert.configure_cert(context)
+        context.load_cert_chain(self.cert_path)
         return context
 
 
