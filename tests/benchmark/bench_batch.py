@@ -238,8 +238,8 @@ class Emulator:
     def start(self, timeout=20.0):
         if not os.path.isfile(EMULATOR_SCRIPT):
             raise BenchError(f"emulator not found: {EMULATOR_SCRIPT}")
-        port_file = os.path.join(self.workdir, "emulator.port")
-        log_path = os.path.join(self.workdir, "emulator.log")
+        port_file = os.path.join(self.workdir, f"emulator-{self.scheme}.port")
+        log_path = os.path.join(self.workdir, f"emulator-{self.scheme}.log")
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [
