@@ -111,7 +111,7 @@ options:
         and HTTPS, directly or through an HTTP or HTTPS proxy (its CONNECT tunnel included), on a new connection or a
         reused one.
       - Through a SOCKS proxy (a C(socks5://) or C(socks4://) URL in C(ALL_PROXY) or C(HTTPS_PROXY)) only each network
-        operation is bounded -- connecting, and each read of the answer, within O(timeout) -- not the whole exchange:
+        operation is bounded -- connecting, and each read of the answer, within O(timeout) -- not the whole exchange;
         an endpoint that keeps sending slowly holds the call until its answer is complete, and a stop or
         O(task_timeout) takes effect after it. Use an HTTP or HTTPS proxy where that matters.
       - So one attempt of a call takes at most O(timeout), and one API call at most O(timeout) x (O(retries) + 1) plus
