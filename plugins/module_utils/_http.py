@@ -102,6 +102,9 @@ class Exchange:
         self._clock = clock
         self.cut = None
         self.connected = False
+        # a connection of these pools was taken (not so through a SOCKS proxy, whose pools are PySocks'): only
+        # then does ``connected`` know whether anything was sent
+        self.watched = False
         self._sock = None
         # the duplicate of a new connection's socket that _sock is, closed when the exchange ends
         self._own = None
@@ -144,6 +147,7 @@ class Exchange:
     def take(self, conn):
         """A pooled or fresh connection is this exchange's now; ExchangeCut if the exchange was cut already."""
         with self._lock:
+            self.watched = True
             if self.cut is None:
                 sock = tcp_socket(getattr(conn, "sock", None))
                 self._sock = sock
@@ -260,14 +264,16 @@ WATCHDOG = Watchdog()
 
 def cut_error(exchange, action, url):
     """The error of an exchange cut by its wall-clock bound (TIMED_OUT) or by its task's stop (STOPPED)."""
+    # an exchange on a connection no pool of ours gave (SOCKS) may have sent its request: never assume it did not
+    sent = exchange.connected or not exchange.watched
     if exchange.cut == STOPPED:
-        return TaskStopped(exchange.bound.stop_reason, action=action, maybe_sent=exchange.connected)
+        return TaskStopped(exchange.bound.stop_reason, action=action, maybe_sent=sent)
     bound = (
         "before the task's deadline (task_timeout)"
         if exchange.at_task_deadline
         else f"within timeout={exchange.timeout}s"
     )
-    if exchange.connected:
+    if sent:
         # The request went out, and the server may have carried it out.
         return TencentTransportError(f"no complete answer from {url} {bound}", action=action)
     return TencentTransportError(f"could not connect to {url} {bound}", action=action, maybe_carried_out=False)

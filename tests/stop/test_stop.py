@@ -177,8 +177,10 @@ def test_a_signal_to_ansible_playbook_stops_the_module(emulator, any_venv, signa
     rerun_completes(emulator, any_venv, tmp_path / "rerun", names)
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_a_signal_to_the_module_itself_stops_it_with_a_normal_failed_result(emulator, venv, tmp_path):
-    """SIGTERM to the module (a container or service stopped under it): it stops and still reports, stream by stream."""
+    """SIGTERM to the module (a container or service stopped under it): it stops and still reports, stream by stream.
+    Over HTTPS too: the calls on the wire at the stop are cut through TLS."""
     names = stream_names(STREAMS)
     emulator.seed(names, "forbid")
     play = Play(tmp_path / "job", emulator, venv, names)

@@ -249,3 +249,15 @@ def test_tcp_socket_finds_the_socket_under_urllib3s_wrappers():
         assert _http.tcp_socket(None) is None and _http.tcp_socket(object()) is None
     finally:
         raw.close()
+
+
+@pytest.mark.parametrize("server", [drip(0.01)], indirect=True)
+def test_a_connection_no_pool_of_ours_gave_is_not_cut_and_may_have_sent(server):
+    """A SOCKS proxy's pools are PySocks', not these (the documented gap): such an exchange is not cut early, it runs
+    to its answer, and once past its bound it is reported as maybe carried out, never as "could not connect"."""
+    plain = requests.Session()  # stands for the SOCKS pools: its connections never report to the exchange
+    exchange, elapsed, answer = post(plain, TaskBound(), server.url, 0.3, server.verify, socket_timeout=5)
+    assert answer.status_code == 200 and elapsed >= 0.01 * (len(ANSWER) - 1)
+    assert exchange.cut == TIMED_OUT and not exchange.watched
+    error = _http.cut_error(exchange, "ResumeLiveStream", server.url)
+    assert error.maybe_carried_out and "no complete answer" in str(error)
