@@ -12,7 +12,9 @@ import pytest
 # Every unit test ends within this (pytest-timeout; a test's own @pytest.mark.timeout wins): a test that hangs or
 # spins fails, named, instead of holding the run until CI's limit. ansible-test units passes no PYTEST_TIMEOUT
 # through to pytest (it runs pytest with an environment of its own), so it is set here, on each test;
-# PYTEST_TIMEOUT, where it does reach pytest, overrides it.
+# PYTEST_TIMEOUT, where it does reach pytest, overrides it. func_only: ansible-test runs each test in a forked
+# child (its ansible_forked plugin) while the parent waits for it; a bound on the whole protocol would fire in the
+# parent, crash the xdist worker and leave the child spinning. Around the test function it fires in the child.
 UNIT_TEST_TIMEOUT = 180.0
 
 
@@ -20,7 +22,7 @@ def pytest_collection_modifyitems(items):
     seconds = float(os.environ.get("PYTEST_TIMEOUT") or UNIT_TEST_TIMEOUT)
     for item in items:
         if item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(seconds))
+            item.add_marker(pytest.mark.timeout(seconds, func_only=True))
 
 
 @pytest.fixture(autouse=True)
