@@ -22,8 +22,9 @@ bounded at all. Here each exchange is an Exchange with a wall-clock deadline: no
   SSLTransport, not a socket). So a new connection is watched through a duplicate of its socket made
   before anything wraps it (the handshake and the tunnel are cut too), closed when the exchange
   ends; a pooled one through the TCP socket under its wrappers;
-- a SOCKS proxy's pools are PySocks', not these: an exchange through one is bounded per socket
-  operation by ``timeout`` and ends at the next one after a stop, not at once;
+- a SOCKS proxy's pools are PySocks', not these: an exchange through one is bounded only per socket
+  operation by ``timeout``, runs until its answer is complete however slowly it comes, and is then
+  reported as cut if its bound passed or its task stopped meanwhile (maybe sent: Exchange.watched);
 - an exchange cut before it had a connection never sent anything (Exchange.connected is False).
 
 The watchdog sleeps until the earliest deadline of the exchanges on the wire, so it wakes about
