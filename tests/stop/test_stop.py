@@ -323,6 +323,13 @@ def test_the_stop_tests_see_calls_at_all(emulator, venv, tmp_path):
     assert json.dumps(calls).count('"ResumeLiveStream"') == 3 and DOMAIN in calls[0]["domain_name"]
 
 
+def reading_play(tmp_path, emulator, venv, names, **options):
+    """A play of tencent_live_stream_info over names with retries: 0 and options: a call cut is not sent again."""
+    return Play(
+        tmp_path / "job", emulator, venv, names, module="tencent.cloud.tencent_live_stream_info", retries=0, **options
+    )
+
+
 def dripping_reads(emulator, **fault):
     emulator.request(
         "POST",
@@ -342,16 +349,7 @@ def test_timeout_cuts_a_dripping_answer_on_a_reused_https_connection(emulator, v
     """One connection (concurrency: 1): the first read is answered, the second drips on the same TLS connection."""
     emulator.seed(["fast", "slow"], "inactive")
     dripping_reads(emulator, stream_name="slow")
-    play = Play(
-        tmp_path / "job",
-        emulator,
-        venv,
-        ["fast", "slow"],
-        module="tencent.cloud.tencent_live_stream_info",
-        timeout=2,
-        retries=0,
-        concurrency=1,
-    )
+    play = reading_play(tmp_path, emulator, venv, ["fast", "slow"], timeout=2, concurrency=1)
     module = run_to_its_failure(play)
     ended = time.time()
     assert_dripped_calls_cut(emulator, 2)
@@ -365,16 +363,7 @@ def test_task_timeout_cuts_a_call_on_the_wire(emulator, venv, tmp_path):
     names = stream_names(5, prefix="late")
     emulator.seed(names, "inactive")
     dripping_reads(emulator)
-    play = Play(
-        tmp_path / "job",
-        emulator,
-        venv,
-        names,
-        module="tencent.cloud.tencent_live_stream_info",
-        timeout=30,
-        retries=0,
-        task_timeout=3,
-    )
+    play = reading_play(tmp_path, emulator, venv, names, timeout=30, task_timeout=3)
     module = run_to_its_failure(play)
     ended = time.time()
     assert_dripped_calls_cut(emulator, 3)
