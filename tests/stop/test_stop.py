@@ -217,6 +217,7 @@ def run_to_its_failure(play):
     return module
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
     """task_timeout: 3 while every read fails with InternalError (retried with backoff): nothing after it."""
     names = stream_names(STREAMS)
@@ -229,7 +230,8 @@ def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
     calls = emulator.new_calls()
     reads = [call["stream_name"] for call in calls if call["action"] == "DescribeLiveStreamState"]
     assert all(call["code"] == "InternalError" for call in calls) and not done_writes(calls), (
-        "the reads did not all fail"
+        "the reads did not all fail",
+        sorted({(call["action"], call["code"]) for call in calls}),
     )
     assert len(reads) > len(set(reads)), "no read was retried"
     last = assert_nothing_started_after(calls, module["started"] + 3, SIGNAL_BOUND)

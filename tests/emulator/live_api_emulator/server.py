@@ -104,7 +104,11 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
             raise BodyError("bad Content-Length")
         if int(length) > MAX_BODY_BYTES:
             raise BodyError("request body too large")
-        return self.rfile.read(int(length))
+        body = self.rfile.read(int(length))
+        if len(body) < int(length):
+            # the client went away in the middle of its request (a cut exchange): nothing to carry out, nor to log
+            raise BodyError("the request body ended before its Content-Length")
+        return body
 
     def _read_chunked(self) -> bytes:
         chunks, total = [], 0
