@@ -78,6 +78,17 @@ INTEGRATION_ARGS ?=
 DEMO_ARGS ?=
 DEMO_TEST_ARGS ?=
 BENCH_ARGS ?=
+
+# A per-test bound in every suite (pytest-timeout; a test past it fails, named, and its fixtures still end what it
+# started): a hang fails fast instead of holding CI to its limit. Seconds, well above each suite's slowest test.
+# The unit tests set theirs in tests/unit/conftest.py (ansible-test passes no PYTEST_TIMEOUT to pytest); the
+# integration targets bound every task (tests/integration/integration.cfg: task_timeout); smoke-emulator, one script,
+# is bounded as a whole.
+STOP_TEST_TIMEOUT ?= 600
+AWX_TEST_TIMEOUT ?= 1200
+DOCS_TEST_TIMEOUT ?= 600
+DEMO_TEST_TIMEOUT ?= 900
+SMOKE_EMULATOR_TIMEOUT ?= 600
 DOCS_TEST_ARGS ?=
 # make bench writes its tables here: the docs site's results page, which the guides link to
 BENCH_DOCS_PAGE ?= docs/docsite/rst/benchmark_results.rst
@@ -245,7 +256,7 @@ demo-test: $(VENV_STAMP)
 	@$(call require-python,3.11)
 	@$(call require-python,3.12)
 	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' \
-	  $(VENV)/bin/python -m pytest -p no:cacheprovider tests/demo $(DEMO_TEST_ARGS)
+	  $(VENV)/bin/python -m pytest -p no:cacheprovider --timeout=$(DEMO_TEST_TIMEOUT) tests/demo $(DEMO_TEST_ARGS)
 
 # Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help). It runs
 # the staged copy, $(STAGE) (it syncs it first with hack/stage.py, like make stage).
@@ -263,7 +274,8 @@ smoke-cloud: stage
 # The same smoke test against the emulator in strict mode with its control interface off.
 .PHONY: smoke-emulator
 smoke-emulator: stage
-	STAGE=$(STAGE) $(VENV)/bin/python tests/smoke/run_against_emulator.py
+	STAGE=$(STAGE) timeout --kill-after=10 $(SMOKE_EMULATOR_TIMEOUT) $(VENV)/bin/python tests/smoke/run_against_emulator.py \
+	  || { rc=$$?; [ $$rc -ne 124 ] && [ $$rc -ne 137 ] || echo "smoke-emulator: tests/smoke/run_against_emulator.py did not end within $(SMOKE_EMULATOR_TIMEOUT) s (SMOKE_EMULATOR_TIMEOUT)" >&2; exit $$rc; }
 
 # tests/stop/: "stop means stop" -- ansible-runner's cancel, the task keyword timeout:, SIGINT and SIGTERM to
 # ansible-playbook, task_timeout with failing reads, wait_for past task_timeout and a dripping endpoint, each
@@ -273,7 +285,7 @@ smoke-emulator: stage
 .PHONY: stop-test
 stop-test: stage $(VENV_OLDEST_STAMP)
 	cd $(STAGE) && STOP_TEST_VENV="$(abspath $(VENV))" STOP_TEST_VENV_OLDEST="$(abspath $(VENV_OLDEST))" \
-	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/stop $(STOP_TEST_ARGS)
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider --timeout=$(STOP_TEST_TIMEOUT) tests/stop $(STOP_TEST_ARGS)
 
 # ---------------------------------------------------------------- the AWX path and ansible-lint
 # Both run in the staged copy, i.e. on the git-visible files, like ansible-test.
@@ -285,7 +297,7 @@ stop-test: stage $(VENV_OLDEST_STAMP)
 .PHONY: awx-test
 awx-test: stage
 	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
-	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/awx $(AWX_TEST_ARGS)
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider --timeout=$(AWX_TEST_TIMEOUT) tests/awx $(AWX_TEST_ARGS)
 
 # tests/eda/ (hack/eda-test.sh): checks for Java 17, builds the collection tarball from the staged copy,
 # installs it into a temporary collections path, and runs the live_callback source's unit tests, the
@@ -341,7 +353,7 @@ docs: stage $(VENV_DOCS_STAMP)
 .PHONY: docs-test
 docs-test: stage
 	cd $(STAGE) && PATH="$(abspath $(VENV))/bin:$$PATH" \
-	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider tests/docs $(DOCS_TEST_ARGS)
+	  "$(abspath $(VENV))/bin/python" -m pytest -p no:cacheprovider --timeout=$(DOCS_TEST_TIMEOUT) tests/docs $(DOCS_TEST_ARGS)
 
 # The docs tables that come from the code, rewritten in place (docs-test fails until they are).
 .PHONY: docs-facts

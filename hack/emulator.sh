@@ -3,17 +3,24 @@
 # Sourced by hack/run-integration.sh and hack/demo.sh; not meant to be run directly.
 #
 #   emulator_start PYTHON EMULATOR_SCRIPT STATE_DIR   -> sets EMULATOR_PID, EMULATOR_PORT, EMULATOR_URL
+#                                                        (and EMULATOR_CA_PATH over HTTPS)
 #   emulator_stop                                     -> stops it (safe to call twice)
 #
 # The emulator listens on a free port (--port 0) and writes the port number to
 # STATE_DIR/port once it is listening; its log and call log go to STATE_DIR too.
+# EMULATOR_SCHEME=https: it serves HTTPS with a certificate for 127.0.0.1 from a throwaway CA that
+# PYTHON makes with trustme (a test requirement; throwaway_ca.py beside the emulator script), written to
+# STATE_DIR; EMULATOR_CA_PATH is the CA file a client trusts (the modules' ca_path).
 
 # results for the sourcing script
 # shellcheck disable=SC2034
 EMULATOR_PORT=
 EMULATOR_PID=
 EMULATOR_URL=
+EMULATOR_CA_PATH=
+EMULATOR_SCHEME=${EMULATOR_SCHEME:-http}
 EMULATOR_START_TIMEOUT=${EMULATOR_START_TIMEOUT:-20}
+
 
 emulator_start() {
     local python=$1 script=$2 state_dir=$3
@@ -25,7 +32,23 @@ emulator_start() {
     local port_file=$state_dir/port
     rm -f "$port_file" "$state_dir/calls.jsonl" "$state_dir/emulator.log"
 
-    "$python" "$script" --port 0 --port-file "$port_file" --call-log "$state_dir/calls.jsonl" \
+    local tls=()
+    case "$EMULATOR_SCHEME" in
+    http) ;;
+    https)
+        "$python" "$(dirname "$script")/throwaway_ca.py" "$state_dir" || {
+            echo "ERROR: could not make the emulator's certificate (EMULATOR_SCHEME=https needs trustme in $python)" >&2
+            return 1
+        }
+        tls=(--tls-cert "$state_dir/server.pem")
+        ;;
+    *)
+        echo "ERROR: EMULATOR_SCHEME must be http or https, not $EMULATOR_SCHEME" >&2
+        return 1
+        ;;
+    esac
+
+    "$python" "$script" --port 0 --port-file "$port_file" --call-log "$state_dir/calls.jsonl" "${tls[@]}" \
         >"$state_dir/emulator.log" 2>&1 </dev/null &
     EMULATOR_PID=$!
 
@@ -59,7 +82,11 @@ emulator_start() {
     fi
     # shellcheck disable=SC2034
     EMULATOR_PORT=$port
-    EMULATOR_URL=http://127.0.0.1:$port
+    EMULATOR_URL=$EMULATOR_SCHEME://127.0.0.1:$port
+    if [ "$EMULATOR_SCHEME" = https ]; then
+        # shellcheck disable=SC2034
+        EMULATOR_CA_PATH=$state_dir/ca.pem
+    fi
     echo "emulator: pid $EMULATOR_PID listening on $EMULATOR_URL (log and call log in $state_dir)"
 }
 

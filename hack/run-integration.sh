@@ -5,6 +5,8 @@
 # Env:   STAGE   staged collection (default .build/ansible_collections/tencent/cloud)
 #        VENV    virtual environment with ansible-core (default .venv)
 #        PYTHON_VERSION  (default 3.13)
+#        EMULATOR_SCHEME http (default) or https: the emulator serves HTTPS with a throwaway CA's
+#                certificate; the targets get its file as tencent_ca_path (the modules' ca_path)
 #
 # Expects the staged copy to be up to date (make integration does that). Writes
 # tests/integration/integration_config.yml in the staged copy, runs
@@ -37,6 +39,9 @@ tencent_emulator_url: $EMULATOR_URL/_emulator
 tencent_secret_id: AKIDEMULATOR00000000000000000000000
 tencent_secret_key: emulator-secret-key-0000000000000000
 YAML
+if [ -n "$EMULATOR_CA_PATH" ]; then
+    echo "tencent_ca_path: $EMULATOR_CA_PATH" >>"$stage/tests/integration/integration_config.yml"
+fi
 
 cd "$stage"
 export PATH="$venv/bin:$PATH"

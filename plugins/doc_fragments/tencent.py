@@ -107,7 +107,13 @@ options:
     description:
       - The longest one HTTP exchange may take, in seconds of wall time, more than 0 and at most 600 -- name resolution,
         connecting, sending and receiving the whole answer, whatever pace the endpoint answers at (an endpoint that
-        sends one byte a second is cut off all the same). This applies to the metadata service and STS too.
+        sends one byte a second is cut off all the same). This applies to the metadata service and STS too, over HTTP
+        and HTTPS, directly or through an HTTP or HTTPS proxy (its CONNECT tunnel included), on a new connection or a
+        reused one.
+      - Through a SOCKS proxy (a C(socks5://) or C(socks4://) URL in C(ALL_PROXY) or C(HTTPS_PROXY)) only each network
+        operation is bounded -- connecting, and each read of the answer, within O(timeout) -- not the whole exchange;
+        an endpoint that keeps sending slowly holds the call until its answer is complete, and a stop or
+        O(task_timeout) takes effect after it. Use an HTTP or HTTPS proxy where that matters.
       - So one attempt of a call takes at most O(timeout), and one API call at most O(timeout) x (O(retries) + 1) plus
         the waits between attempts -- and never longer than O(task_timeout) allows.
     type: float
@@ -130,9 +136,9 @@ options:
         day).
       - Nothing starts after it -- no API call, no retry, no wait between attempts, no read that settles a write, no
         poll of O(tencent.cloud.tencent_live_stream_info#module:wait_for), no fetch of temporary credentials from STS or
-        the CVM metadata service -- and a wait that would end after it ends at once. A call already on the wire finishes
-        within O(timeout) and is not tried again. So a task takes at most O(task_timeout), plus one O(timeout) for a
-        call on the wire.
+        the CVM metadata service -- and a wait that would end after it ends at once. A call on the wire at that moment
+        is cut there (Tencent may still carry out a write it received) and is not tried again. So a task ends at
+        O(task_timeout) (through a SOCKS proxy, see O(timeout)).
       - The streams of a batch that were not done by then are reported as not attempted, with the reason, and a re-run
         does them; a stream whose call Tencent was still throttling then fails with the throttling code (that call was
         not carried out either); a write whose answer was lost and that no read could settle in time is reported with

@@ -78,6 +78,7 @@ class InflightGate:
     returns the calls needed in flight (rate x latency) or None when nothing is measured yet, and
     then the upper bound applies. Waiters are woken as items finish, and when the task's ``bound``
     (a TaskBound) stops or reaches its deadline: then acquire() raises its TaskStopped or DeadlineExceeded.
+    close() it when the batch is over.
     """
 
     def __init__(self, upper, target=None, lower=MIN_IN_FLIGHT, headroom=IN_FLIGHT_HEADROOM, bound=None):
@@ -89,8 +90,14 @@ class InflightGate:
         self.in_flight = 0
         self.peak = 0
         self._bound = bound
-        if bound is not None:
-            bound.on_stop(self._wake_all)
+        # taken back by close(): a gate per batch (per wait_for poll) must not pile up in the task's bound
+        self._cancel_wake = bound.on_stop(self._wake_all) if bound is not None else None
+
+    def close(self):
+        """The batch is over: the task's stop no longer needs to wake this gate."""
+        if self._cancel_wake is not None:
+            self._cancel_wake()
+            self._cancel_wake = None
 
     def _wake_all(self):
         with self._cond:

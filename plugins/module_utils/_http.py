@@ -7,7 +7,8 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 
 requests' timeout bounds each socket operation, not the exchange: an endpoint that answers one
 byte every 0.9 s holds a call with timeout=2 for as long as it likes, and name resolution is not
-bounded at all. Here each exchange is an Exchange with a wall-clock deadline (now + timeout):
+bounded at all. Here each exchange is an Exchange with a wall-clock deadline: now + timeout, or the task's deadline
+(task_timeout) when that is nearer -- the task ends at its deadline even with a call on the wire:
 
 - sessions built by new_session() use connection pools whose connections report the socket of
   each exchange to it (pooled or new), and open new connections (name resolution and connect) in a
@@ -15,6 +16,15 @@ bounded at all. Here each exchange is an Exchange with a wall-clock deadline (no
 - one watchdog thread (per process, started on first use) shuts down the socket of an exchange
   whose deadline has passed, or whose task was stopped (TaskBound.stop): the thread blocked on it
   returns at once, and the caller reports the exchange as cut (Exchange.cut);
+- the socket shut down is the TCP connection itself, whatever is layered on it: urllib3 wraps a new
+  socket for TLS (an ssl.SSLSocket takes over its file descriptor and leaves the original object
+  detached, fileno -1), for an HTTPS proxy's CONNECT tunnel, and for TLS inside TLS (an
+  SSLTransport, not a socket). So a new connection is watched through a duplicate of its socket made
+  before anything wraps it (the handshake and the tunnel are cut too), closed when the exchange
+  ends; a pooled one through the TCP socket under its wrappers;
+- a SOCKS proxy's pools are PySocks', not these: an exchange through one is bounded only per socket
+  operation by ``timeout``, runs until its answer is complete however slowly it comes, and is then
+  reported as cut if its bound passed or its task stopped meanwhile (maybe sent: Exchange.watched);
 - an exchange cut before it had a connection never sent anything (Exchange.connected is False).
 
 The watchdog sleeps until the earliest deadline of the exchanges on the wire, so it wakes about
@@ -65,8 +75,17 @@ def _shutdown(sock):
         pass
 
 
+def tcp_socket(sock):
+    """The socket.socket that carries sock: sock itself (a plain socket or an SSLSocket, which owns
+    the TCP connection's descriptor), or the one under urllib3's SSLTransport (TLS inside TLS)."""
+    while sock is not None and not isinstance(sock, socket.socket):
+        sock = getattr(sock, "socket", None)
+    return sock
+
+
 class Exchange:
-    """One HTTP exchange of a task (``bound``), cut at ``timeout`` seconds of wall time or when the task stops.
+    """One HTTP exchange of a task (``bound``), cut at ``timeout`` seconds of wall time, at the task's
+    deadline when that comes first (``at_task_deadline``), or when the task stops.
 
     Use it as a context manager around the request; afterwards ``cut`` says whether (and why) it
     was cut -- TIMED_OUT or STOPPED -- and ``connected`` whether it had a connection, so whether
@@ -77,11 +96,19 @@ class Exchange:
     def __init__(self, bound, timeout, clock=time.monotonic):
         self.bound = bound
         self.timeout = timeout
-        self.deadline = clock() + timeout
+        # the task's deadline (task_timeout) ends an exchange on the wire too, when it comes first
+        left = bound.remaining()
+        self.at_task_deadline = left is not None and left < timeout
+        self.deadline = clock() + (left if self.at_task_deadline else timeout)
         self._clock = clock
         self.cut = None
         self.connected = False
+        # a connection of these pools was taken (not so through a SOCKS proxy, whose pools are PySocks'): only
+        # then does ``connected`` know whether anything was sent
+        self.watched = False
         self._sock = None
+        # the duplicate of a new connection's socket that _sock is, closed when the exchange ends
+        self._own = None
         # the answer was read in full and the connection went back to the pool: nothing left to cut
         self._released = False
         # between the exchange's thread and the watchdog only (no lock shared by every exchange on the hot path)
@@ -96,6 +123,14 @@ class Exchange:
     def __exit__(self, *exc_info):
         _local.exchange = None
         WATCHDOG.remove(self)
+        with self._lock:
+            self._drop_socket()
+
+    def _drop_socket(self):
+        # under self._lock: the exchange no longer watches a socket; the duplicate it made is closed
+        own, self._own, self._sock = self._own, None, None
+        if own is not None:
+            own.close()
 
     def remaining(self):
         return max(0.0, self.deadline - self._clock())
@@ -113,8 +148,9 @@ class Exchange:
     def take(self, conn):
         """A pooled or fresh connection is this exchange's now; ExchangeCut if the exchange was cut already."""
         with self._lock:
+            self.watched = True
             if self.cut is None:
-                sock = getattr(conn, "sock", None)
+                sock = tcp_socket(getattr(conn, "sock", None))
                 self._sock = sock
                 self.connected = sock is not None
                 return
@@ -124,7 +160,7 @@ class Exchange:
     def release(self):
         """The connection went back to the pool: the exchange is done with its socket."""
         with self._lock:
-            self._sock = None
+            self._drop_socket()
             self._released = True
 
     def open(self, open_socket):
@@ -137,15 +173,24 @@ class Exchange:
 
         def opener():
             try:
-                outcome["sock"] = open_socket()
+                sock = open_socket()
+                try:
+                    # watched through a duplicate: whatever wraps sock (TLS, a tunnel) detaches sock itself
+                    watch = sock.dup()
+                except OSError:
+                    sock.close()
+                    raise
+                outcome["sock"], outcome["watch"] = sock, watch
             except BaseException as exc:  # pylint: disable=broad-except
                 outcome["error"] = exc
             with self._lock:
                 late = outcome.get("late", False)
                 if not late and "sock" in outcome:
-                    self._sock = outcome["sock"]
+                    self._drop_socket()
+                    self._sock = self._own = outcome["watch"]
                     self.connected = True
             if late and "sock" in outcome:
+                outcome["watch"].close()
                 outcome["sock"].close()
             self._wake.set()
 
@@ -160,7 +205,7 @@ class Exchange:
                 self.cut = TIMED_OUT
             outcome["late"] = True
             self.connected = False
-            self._sock = None
+            self._drop_socket()
         raise ExchangeCut(self.cut)
 
 
@@ -220,14 +265,19 @@ WATCHDOG = Watchdog()
 
 def cut_error(exchange, action, url):
     """The error of an exchange cut by its wall-clock bound (TIMED_OUT) or by its task's stop (STOPPED)."""
+    # an exchange on a connection no pool of ours gave (SOCKS) may have sent its request: never assume it did not
+    sent = exchange.connected or not exchange.watched
     if exchange.cut == STOPPED:
-        return TaskStopped(exchange.bound.stop_reason, action=action, maybe_sent=exchange.connected)
-    if exchange.connected:
-        # The request went out, and the server may have carried it out.
-        return TencentTransportError(f"no complete answer from {url} within timeout={exchange.timeout}s", action=action)
-    return TencentTransportError(
-        f"could not connect to {url} within timeout={exchange.timeout}s", action=action, maybe_carried_out=False
+        return TaskStopped(exchange.bound.stop_reason, action=action, maybe_sent=sent)
+    bound = (
+        "before the task's deadline (task_timeout)"
+        if exchange.at_task_deadline
+        else f"within timeout={exchange.timeout}s"
     )
+    if sent:
+        # The request went out, and the server may have carried it out.
+        return TencentTransportError(f"no complete answer from {url} {bound}", action=action)
+    return TencentTransportError(f"could not connect to {url} {bound}", action=action, maybe_carried_out=False)
 
 
 if HAS_HTTP:

@@ -33,7 +33,11 @@ So ProcessWatch, a daemon thread started with the module, checks every INTERVAL 
   some other way), only the module's own parent is watched (os.getppid());
 - the module's stdout: a pipe or socket whose reader is gone (the worker, or sshd on a remote
   host) means nobody waits for the result;
-- SIGTERM, SIGINT and SIGHUP to the module itself, caught for the time the module runs.
+- SIGTERM, SIGINT and SIGHUP to the module itself, caught for the time the module runs -- each
+  only if it was not ignored when the module started: a signal ignored then (``nohup``, ``setsid``
+  under a service manager, ``trap '' HUP``) was ignored on purpose by whoever started the play, and
+  stays ignored (on ansible-core 2.16 to 2.18 the worker shares the controller's process group, so a
+  terminal that closes under ``nohup ansible-playbook`` sends its SIGHUP to the module too).
 
 Its own signal stops the task (TaskBound.stop: nothing new starts, exchanges on the wire are
 cut), and the module still returns a normal failed result. When the task was given up, nobody
@@ -203,7 +207,7 @@ class ProcessWatch:
         if threading.current_thread() is threading.main_thread():
             for name in SIGNALS:
                 number = getattr(signal, name, None)
-                if number is not None:
+                if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
                     self._previous[number] = signal.signal(number, self._on_signal)
         self._thread = threading.Thread(target=self._run, name="tencent-cloud-process-watch", daemon=True)
         self._thread.start()

@@ -153,15 +153,18 @@ class StreamBatchModule(TencentModule):
             bound=self.bound,
         )
         stop = StopSignal(params.get("max_transport_failures") or 0, bound=self.bound)
-        return run_in_order(
-            keys,
-            self.work,
-            self.not_started,
-            params["concurrency"],
-            gate=gate,
-            stop=stop,
-            transport_failure=transport_failure,
-        )
+        try:
+            return run_in_order(
+                keys,
+                self.work,
+                self.not_started,
+                params["concurrency"],
+                gate=gate,
+                stop=stop,
+                transport_failure=transport_failure,
+            )
+        finally:
+            gate.close()
 
     def report_states(self, keys, extra=(), **output):
         """For a module that only reads (RESULT_FIELDS: state): read the keys' states (and wait, with its wait_for,

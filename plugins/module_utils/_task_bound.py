@@ -14,10 +14,13 @@ metadata service). So nothing starts after the deadline or the stop, whatever th
 - sleep() waits, but wakes up at once when the task is stopped, and refuses at once (without
   waiting) a wait that would end after the deadline: what it waits for could only start too late;
 - stop() is final; the callbacks registered with on_stop() run once (the HTTP layer aborts the
-  exchanges on the wire, the in-flight gate wakes its waiters).
+  exchanges on the wire, the in-flight gate wakes its waiters). on_stop() returns the function that
+  takes a callback back: whatever registers one per batch (the in-flight gate, once per wait_for poll)
+  takes it back when done, so a task holds only the callbacks of what is running, however long it polls.
 
-A call already on the wire at the deadline finishes within its own ``timeout`` (see _http.py) and
-is not tried again; one on the wire at a stop is cut at once.
+A call on the wire at the deadline is cut there (its exchange ends at the nearer of its own
+``timeout`` and the deadline, see _http.py) and is not tried again; one on the wire at a stop is cut
+at once.
 """
 
 import threading
@@ -26,6 +29,10 @@ import time
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import DeadlineExceeded, TaskStopped
 
 DEADLINE_REASON = "the task's deadline (task_timeout) was reached"
+
+
+def _nothing():
+    """The cancel() of a callback that already ran."""
 
 
 class TaskBound:
@@ -38,7 +45,9 @@ class TaskBound:
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._reason = None
-        self._callbacks = []
+        # registration number -> callback, in the order registered
+        self._callbacks = {}
+        self._registered = 0
 
     @classmethod
     def after(cls, seconds, clock=time.monotonic, elapsed=0.0):
@@ -77,17 +86,31 @@ class TaskBound:
                 return
             self._reason = reason
             self._stopped.set()
-            callbacks, self._callbacks = self._callbacks, []
+            callbacks, self._callbacks = list(self._callbacks.values()), {}
         for callback in callbacks:
             callback()
 
     def on_stop(self, callback):
-        """Run callback() when the task is stopped (at once, if it already is)."""
+        """Run callback() when the task is stopped (at once, if it already is). Returns cancel(): called
+        before the stop, the callback is dropped and never runs; afterwards it does nothing."""
         with self._lock:
             if not self._stopped.is_set():
-                self._callbacks.append(callback)
-                return
+                self._registered += 1
+                number = self._registered
+                self._callbacks[number] = callback
+                return lambda: self._cancel(number)
         callback()
+        return _nothing
+
+    def _cancel(self, number):
+        with self._lock:
+            self._callbacks.pop(number, None)
+
+    @property
+    def stop_callbacks(self):
+        """How many on_stop callbacks are held (taken back or run ones are not)."""
+        with self._lock:
+            return len(self._callbacks)
 
     def check(self, action=None):
         """Raise TaskStopped or DeadlineExceeded if nothing may start any more (``action``: what was about to)."""

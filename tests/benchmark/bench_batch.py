@@ -37,6 +37,7 @@ import math
 import os
 import platform
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -46,10 +47,14 @@ import urllib.error
 import urllib.request
 
 from results_page import bench_command, write_page
+from tls_runs import tls_section
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "live_emulator.py")
 STAGE_SCRIPT = os.path.join(REPO_ROOT, "hack", "stage.py")
+sys.path.insert(0, os.path.dirname(EMULATOR_SCRIPT))
+from throwaway_ca import tls_files  # noqa: E402
+
 QUOTAS_FILE = os.path.join(REPO_ROOT, "plugins", "module_utils", "_quotas.py")
 COLLECTION_SUBDIR = os.path.join("ansible_collections", "tencent", "cloud")
 # hack/stage.py's copy (what make stage syncs): REPO_ROOT/.build/ansible_collections/tencent/cloud
@@ -208,24 +213,33 @@ def child_env(extra=None):
 class Emulator:
     """The emulator as a subprocess on a free port, driven through its /_emulator/ control API."""
 
-    def __init__(self, python, latency_ms, workdir):
+    def __init__(self, python, latency_ms, workdir, scheme="http"):
+        """scheme "https": it serves HTTPS with a certificate from a throwaway CA (ca_path, which the modules trust)."""
         self.python = python
         self.latency_ms = latency_ms
         self.workdir = workdir
+        self.scheme = scheme
         self.process = None
         self.port = None
         self._log = None
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self.ca_path = self._cert = None
+        handlers = [urllib.request.ProxyHandler({})]
+        if scheme == "https":
+            tls_dir = os.path.join(workdir, "tls")
+            os.makedirs(tls_dir, exist_ok=True)
+            self.ca_path, self._cert = tls_files(tls_dir)
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_path)))
+        self._opener = urllib.request.build_opener(*handlers)
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout=20.0):
         if not os.path.isfile(EMULATOR_SCRIPT):
             raise BenchError(f"emulator not found: {EMULATOR_SCRIPT}")
-        port_file = os.path.join(self.workdir, "emulator.port")
-        log_path = os.path.join(self.workdir, "emulator.log")
+        port_file = os.path.join(self.workdir, f"emulator-{self.scheme}.port")
+        log_path = os.path.join(self.workdir, f"emulator-{self.scheme}.log")
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [
@@ -237,6 +251,7 @@ class Emulator:
                 port_file,
                 "--latency-ms",
                 str(self.latency_ms),
+                *(["--tls-cert", self._cert] if self._cert else []),
             ],
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -379,7 +394,7 @@ def resolve_collections_path(given):
     return root
 
 
-def module_options(endpoint, extra):
+def module_options(endpoint, extra, ca_path=None):
     options = {
         "secret_id": SECRET_ID,
         "secret_key": SECRET_KEY,
@@ -388,6 +403,8 @@ def module_options(endpoint, extra):
         "app_name": APP,
         "state": "resumed",
     }
+    if ca_path:
+        options["ca_path"] = ca_path
     options.update(extra)
     return options
 
@@ -474,7 +491,11 @@ def scenario_batch(args, emulator, collections_path, workdir, names, latency_ms=
     latency_ms = args.latency_ms if latency_ms is None else latency_ms
     emulator.seed(names, settings={"latency_ms": latency_ms, "quota_window": window})
     playbook = write_playbook(
-        workdir, label, args.python, module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}), names
+        workdir,
+        label,
+        args.python,
+        module_options(emulator.endpoint, {"stream_names": "{{ bench_names }}"}, emulator.ca_path),
+        names,
     )
     log(f"{label}: one task, {len(names)} streams, {latency_ms:g} ms, {window} window")
     wall, result = run_playbook(args, collections_path, workdir, playbook)
@@ -1291,6 +1312,13 @@ def parse_args(argv):
         help="directory holding ansible_collections/tencent/cloud (or that collection directory); "
         "default: the staged copy in .build/, synced first with hack/stage.py (make stage)",
     )
+    parser.add_argument(
+        "--no-tls",
+        dest="tls",
+        action="store_false",
+        help="(f) skip the runs over HTTPS (by default the batch and the latency sweep run again over HTTPS, compared "
+        "with the HTTP runs)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument(
         "--docs-page",
@@ -1374,6 +1402,24 @@ def run(args):
         memory = scenario_memory(args, emulator, collections_path, workdir) if args.memory_streams else None
         if memory:
             log("    {:.1f} MB peak RSS, {:.1f} s".format(memory["peak_mb"], memory["wall"]))
+        emulator.stop()
+        over_https = []
+        if args.tls:
+            # (f) the batch and the latency sweep again, over HTTPS: the same runs, with TLS on every connection
+            emulator = Emulator(args.python, args.latency_ms, workdir, scheme="https")
+            emulator.start()
+            for http_run in sweep if args.latency_ms in args.latencies else [batch, *sweep]:
+                run_ = scenario_batch(
+                    args,
+                    emulator,
+                    collections_path,
+                    workdir,
+                    names,
+                    latency_ms=http_run["latency_ms"],
+                    label=f"(f) https-{http_run['latency_ms']:g}",
+                )
+                log("    {:.2f} s, API phase {:.2f} s".format(run_["wall"], run_["calls"]["api_phase"]))
+                over_https.append((http_run, run_))
     finally:
         emulator.stop()
         if args.keep_temp:
@@ -1385,9 +1431,12 @@ def run(args):
         batch_section(args, args.streams, batch, loop, sdk, memory, machine),
         pacing_section(args, sweep, bucket, contention),
     ]
+    if over_https:
+        sections.append(tls_section(args.streams, over_https, Section, fmt_seconds))
     print_section(sections[0], args.markdown, trailer=f"Total benchmark run time: {total:.0f} s.")
-    print()
-    print_section(sections[1], args.markdown)
+    for section in sections[1:]:
+        print()
+        print_section(section, args.markdown)
     if args.docs_page:
         write_page(args.docs_page, sections, machine, bench_command(args), started_at, total)
         log(f"wrote the results page {args.docs_page}")

@@ -49,6 +49,8 @@ def bench_command(args):
     ]
     if args.no_bucket:
         words.append("--no-bucket")
+    if not getattr(args, "tls", True):
+        words.append("--no-tls")
     if args.contention_streams != args.streams:
         words.append(f"--contention-streams {args.contention_streams}")
     words.append(f"--memory-streams {args.memory_streams}")

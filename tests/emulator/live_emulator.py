@@ -4,7 +4,7 @@
 
     python3 tests/emulator/live_emulator.py [--host 127.0.0.1] [--port 0] [--port-file FILE]
         [--config FILE.json] [--call-log FILE.jsonl] [--latency-ms N] [--no-quotas]
-        [--tls --cert-dir DIR] [--no-control] [--strict] [--quota-window bucket|sliding]
+        [--tls --cert-dir DIR | --tls-cert FILE [--tls-key FILE]] [--no-control] [--strict] [--quota-window bucket|sliding]
         [--strict-resume] [--forbid-scope name|strict] [--intl] ...
 
 The emulator itself is the package beside this file, live_api_emulator/; this script only runs its

@@ -11,6 +11,8 @@ Python, with the collection from the staged copy (ANSIBLE_COLLECTIONS_PATH).
 
 import json
 import os
+import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -19,6 +21,9 @@ import urllib.request
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS_PATH = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 EMULATOR = os.path.join(COLLECTION_ROOT, "tests", "emulator", "live_emulator.py")
+sys.path.insert(0, os.path.dirname(EMULATOR))
+from throwaway_ca import tls_files  # noqa: E402
+
 CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 DOMAIN = "5000.livepush.myqcloud.com"
 SECRET_ID = "AKIDEMULATOR00000000000000000000000"
@@ -48,30 +53,37 @@ def started_at(start_ticks):
 
 
 class Emulator:
-    """The Live API emulator, started as its own process (so that it keeps its pace whatever the test does)."""
+    """The Live API emulator, started as its own process (so that it keeps its pace whatever the test does).
 
-    def __init__(self, workdir):
+    scheme "https": it serves HTTPS with a certificate from a throwaway CA (trustme); ``ca_path`` is that
+    CA's file, which the plays give the module (its ca_path option) and the control requests trust.
+    """
+
+    def __init__(self, workdir, scheme="http"):
         self.port_file = os.path.join(workdir, "port")
         self.call_log = os.path.join(workdir, "calls.jsonl")
+        command = [sys.executable, EMULATOR, "--port", "0", "--port-file", self.port_file, "--call-log", self.call_log]
+        self.ca_path = self._context = None
+        if scheme == "https":
+            self.ca_path, cert_path = tls_files(workdir)
+            command += ["--tls-cert", cert_path]
+            self._context = ssl.create_default_context(cafile=self.ca_path)
         with open(os.path.join(workdir, "emulator.log"), "w", encoding="utf-8") as log:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, EMULATOR, "--port", "0", "--port-file", self.port_file, "--call-log", self.call_log],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
         deadline = time.monotonic() + 30
         while not read_text(self.port_file):
             assert self.process.poll() is None, "the emulator exited at start; see emulator.log"
             assert time.monotonic() < deadline, "the emulator did not start within 30 s"
             time.sleep(0.05)
-        self.url = "http://127.0.0.1:" + read_text(self.port_file)
+        self.url = f"{scheme}://127.0.0.1:" + read_text(self.port_file)
         self._read = 0
 
     def request(self, method, route, body=None):
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(f"{self.url}/_emulator/{route}", data=data, method=method)
-        with urllib.request.urlopen(request, timeout=60) as answer:
+        with urllib.request.urlopen(request, timeout=60, context=self._context) as answer:
             return json.loads(answer.read() or b"{}")
 
     def seed(self, names, state, app="live"):
@@ -139,6 +151,10 @@ PLAY = """\
 {keyword}"""
 
 
+# every Play of the running test: conftest.py ends their processes after each test, passed or failed
+PLAYS = []
+
+
 class Play:
     """A playbook of one task of ``module`` over ``names``, with its own temp dirs (their path marks its processes)."""
 
@@ -147,6 +163,9 @@ class Play:
     ):
         self.workdir = str(workdir)
         os.makedirs(self.workdir, exist_ok=True)
+        PLAYS.append(self)
+        if emulator.ca_path:
+            options.setdefault("ca_path", emulator.ca_path)
         self.marker = os.path.join(self.workdir, "ansible-tmp")
         self.venv = venv
         self.task_clock = os.path.join(self.workdir, "task-start")
@@ -201,11 +220,13 @@ class Play:
             "@" + os.path.join(self.workdir, "vars.json"),
         ]
 
-    def start(self):
-        """Start ansible-playbook (in a session of its own, as a service or CI job would); returns the Popen."""
+    def start(self, nohup=False):
+        """Start ansible-playbook (in a session of its own, as a service or CI job would); returns the Popen.
+
+        nohup: under nohup(1), which starts it with SIGHUP ignored."""
         with open(os.path.join(self.workdir, "play.log"), "ab") as log:
             return subprocess.Popen(  # pylint: disable=consider-using-with
-                self.command(),
+                ["nohup", *self.command()] if nohup else self.command(),
                 env=self.environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -255,6 +276,19 @@ class Play:
             if "AnsiballZ_" in " ".join(process["argv"]) and not os.path.basename(process["argv"][0]).endswith("sh"):
                 return process
         return None
+
+    def end_every_process(self):
+        """SIGKILL every process of this play still there (a test that failed half-way leaves none behind)."""
+        for _round in range(3):
+            left = self.processes()
+            if not left:
+                return
+            for process in left:
+                try:
+                    os.kill(process["pid"], signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.2)
 
     def wait_until_gone(self, seconds):
         """Wait until no process of this play is left (at most ``seconds``); returns the ones still there."""

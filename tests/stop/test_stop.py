@@ -177,8 +177,10 @@ def test_a_signal_to_ansible_playbook_stops_the_module(emulator, any_venv, signa
     rerun_completes(emulator, any_venv, tmp_path / "rerun", names)
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_a_signal_to_the_module_itself_stops_it_with_a_normal_failed_result(emulator, venv, tmp_path):
-    """SIGTERM to the module (a container or service stopped under it): it stops and still reports, stream by stream."""
+    """SIGTERM to the module (a container or service stopped under it): it stops and still reports, stream by stream.
+    Over HTTPS too: the calls on the wire at the stop are cut through TLS."""
     names = stream_names(STREAMS)
     emulator.seed(names, "forbid")
     play = Play(tmp_path / "job", emulator, venv, names)
@@ -215,6 +217,7 @@ def run_to_its_failure(play):
     return module
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
     """task_timeout: 3 while every read fails with InternalError (retried with backoff): nothing after it."""
     names = stream_names(STREAMS)
@@ -227,7 +230,8 @@ def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
     calls = emulator.new_calls()
     reads = [call["stream_name"] for call in calls if call["action"] == "DescribeLiveStreamState"]
     assert all(call["code"] == "InternalError" for call in calls) and not done_writes(calls), (
-        "the reads did not all fail"
+        "the reads did not all fail",
+        sorted({(call["action"], call["code"]) for call in calls}),
     )
     assert len(reads) > len(set(reads)), "no read was retried"
     last = assert_nothing_started_after(calls, module["started"] + 3, SIGNAL_BOUND)
@@ -269,8 +273,12 @@ def test_wait_for_ends_at_task_timeout_before_wait_timeout(emulator, venv, tmp_p
     )
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_timeout_bounds_a_dripping_answer_in_wall_time(emulator, venv, tmp_path):
-    """An endpoint that answers one byte every 0.9 s: timeout: 2 cuts each call at 2 s, retries: 0 sends none again."""
+    """An endpoint that answers one byte every 0.9 s: timeout: 2 cuts each call at 2 s, retries: 0 sends none again.
+
+    Each call is the first on a new connection (a dripped answer ends its connection); over HTTPS urllib3 wraps that
+    socket for TLS, which the cut must reach all the same."""
     names = stream_names(20, prefix="drip")
     emulator.seed(names, "inactive")
     emulator.request(
@@ -315,3 +323,73 @@ def test_the_stop_tests_see_calls_at_all(emulator, venv, tmp_path):
     calls = emulator.new_calls()
     assert len(calls) == 6 and all(before < call["arrived"] <= call["ts"] <= time.time() for call in calls)
     assert json.dumps(calls).count('"ResumeLiveStream"') == 3 and DOMAIN in calls[0]["domain_name"]
+
+
+def reading_play(tmp_path, emulator, venv, names, **options):
+    """A play of tencent_live_stream_info over names with retries: 0 and options: a call cut is not sent again."""
+    return Play(
+        tmp_path / "job", emulator, venv, names, module="tencent.cloud.tencent_live_stream_info", retries=0, **options
+    )
+
+
+def dripping_reads(emulator, **fault):
+    emulator.request(
+        "POST",
+        "faults",
+        {"faults": [dict({"action": "DescribeLiveStreamState", "kind": "drip", "seconds": 0.9, "rate": 1.0}, **fault)]},
+    )
+
+
+def assert_dripped_calls_cut(emulator, bound):
+    dripped = [call for call in emulator.request("GET", "calls")["calls"] if call["fault"] == "drip"]
+    held = [call["drip_end"] - call["arrived"] for call in dripped]
+    assert dripped and all(call["hung_up"] for call in dripped) and max(held) <= bound + SIGNAL_BOUND, held
+
+
+@pytest.mark.parametrize("emulator", ["https"], indirect=True)
+def test_timeout_cuts_a_dripping_answer_on_a_reused_https_connection(emulator, venv, tmp_path):
+    """One connection (concurrency: 1): the first read is answered, the second drips on the same TLS connection."""
+    emulator.seed(["fast", "slow"], "inactive")
+    dripping_reads(emulator, stream_name="slow")
+    play = reading_play(tmp_path, emulator, venv, ["fast", "slow"], timeout=2, concurrency=1)
+    module = run_to_its_failure(play)
+    ended = time.time()
+    assert_dripped_calls_cut(emulator, 2)
+    assert ended - module["started"] < 2 + 8, ended - module["started"]
+    assert "no complete answer" in play_log(play), play_log(play)[-3000:]
+
+
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
+def test_task_timeout_cuts_a_call_on_the_wire(emulator, venv, tmp_path):
+    """timeout: 30 and task_timeout: 3 against a dripping endpoint: the task ends at 3 s, not at 30 s (nor at the drip's end)."""
+    names = stream_names(5, prefix="late")
+    emulator.seed(names, "inactive")
+    dripping_reads(emulator)
+    play = reading_play(tmp_path, emulator, venv, names, timeout=30, task_timeout=3)
+    module = run_to_its_failure(play)
+    ended = time.time()
+    assert_dripped_calls_cut(emulator, 3)
+    # the module's process started, and task_timeout counts from then: it ended at 3 s (plus reporting and exiting)
+    assert ended - module["started"] < 3 + 4, ended - module["started"]
+    assert "task's deadline (task_timeout)" in play_log(play), play_log(play)[-3000:]
+
+
+@pytest.mark.parametrize("any_venv", ["newest", "oldest"], indirect=True)
+def test_a_sighup_ignored_at_the_start_stays_ignored(emulator, any_venv, tmp_path):
+    """nohup ansible-playbook, then the terminal closes: SIGHUP to the play's process group (on 2.16 the module is
+    in it) and to the module itself (as a session leader's hang-up would): the play goes on to its end."""
+    names = stream_names(400)
+    emulator.seed(names, "forbid")
+    play = Play(tmp_path / "job", emulator, any_venv, names)
+    process = play.start(nohup=True)
+    module = wait_for(
+        lambda: (written_so_far(emulator) >= 50 and play.module_process()) or process.poll() is not None,
+        120,
+        "the job to be under way",
+    )
+    assert module is not True, play_log(play)[-3000:]
+    os.killpg(process.pid, signal.SIGHUP)
+    os.kill(module["pid"], signal.SIGHUP)
+    assert process.wait(300) == 0, play_log(play)[-3000:]
+    assert not [name for name, state in emulator.states().items() if state == "forbid"]
+    assert "SIGHUP" not in play_log(play)

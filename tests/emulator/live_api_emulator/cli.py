@@ -86,9 +86,17 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     parser.add_argument("--no-control", action="store_true", help="answer 404 on /_emulator/* (no control interface)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed cert")
     parser.add_argument("--cert-dir", help="with --tls: where cert.pem, key.pem and ca.pem are written")
+    parser.add_argument(
+        "--tls-cert", help="serve HTTPS with this certificate (PEM; clients trust the CA that issued it)"
+    )
+    parser.add_argument("--tls-key", help="with --tls-cert: its private key (PEM), unless it is in the --tls-cert file")
     args = parser.parse_args(argv)
     if args.tls and not args.cert_dir:
         parser.error("--tls needs --cert-dir")
+    if args.tls and args.tls_cert:
+        parser.error("give --tls (a generated certificate) or --tls-cert, not both")
+    if args.tls_key and not args.tls_cert:
+        parser.error("--tls-key needs --tls-cert")
     return args
 
 
@@ -152,6 +160,8 @@ def main(argv: Optional[list] = None) -> int:
             call_log=args.call_log,
             tls_cert_dir=args.cert_dir if args.tls else None,
             control=not args.no_control,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
         )
         emulator.start()
     except (ControlError, OSError, ValueError, subprocess.CalledProcessError) as error:

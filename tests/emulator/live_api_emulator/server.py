@@ -1,8 +1,11 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP(S) server: request parsing (Content-Length or chunked bodies), routing to the API, the
-control interface and the metadata service, TLS with a generated self-signed certificate, and
-LiveEmulator, which runs it all in a background thread.
+control interface and the metadata service, TLS (with a certificate and key it is given, or a
+self-signed one it generates), and LiveEmulator, which runs it all in a background thread.
+
+Every fault works the same over TLS: a drip writes one byte per TLS record, a stall holds the
+answer, a close ends the connection without close_notify (as a reset peer would).
 """
 
 from __future__ import annotations
@@ -101,7 +104,11 @@ class LiveRequestHandler(BaseHTTPRequestHandler):
             raise BodyError("bad Content-Length")
         if int(length) > MAX_BODY_BYTES:
             raise BodyError("request body too large")
-        return self.rfile.read(int(length))
+        body = self.rfile.read(int(length))
+        if len(body) < int(length):
+            # the client went away in the middle of its request (a cut exchange): nothing to carry out, nor to log
+            raise BodyError("the request body ended before its Content-Length")
+        return body
 
     def _read_chunked(self) -> bytes:
         chunks, total = [], 0
@@ -257,8 +264,15 @@ def generate_tls_files(cert_dir: str) -> tuple:
     return cert_path, key_path
 
 
-def tls_server_context(cert_dir: str) -> ssl.SSLContext:
-    cert_path, key_path = generate_tls_files(cert_dir)
+def tls_server_context(
+    cert_dir: Optional[str] = None, cert_file: Optional[str] = None, key_file: Optional[str] = None
+) -> ssl.SSLContext:
+    """A server context with the certificate and key given (cert_file, key_file: PEM; the key may be in
+    cert_file), or with a self-signed pair generated into cert_dir."""
+    if cert_file:
+        cert_path, key_path = cert_file, key_file
+    else:
+        cert_path, key_path = generate_tls_files(cert_dir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert_path, key_path)
@@ -277,18 +291,24 @@ class LiveEmulator:
         tls_cert_dir: Optional[str] = None,
         clock: Optional[Callable[[], float]] = None,
         control: bool = True,
+        tls_cert: Optional[str] = None,
+        tls_key: Optional[str] = None,
     ):
+        """tls_cert_dir: serve HTTPS with a generated self-signed certificate (its ca.pem written there);
+        tls_cert (and tls_key, unless the key is in tls_cert): serve HTTPS with that certificate."""
         self.core = EmulatorCore(config, clock=clock, call_log=call_log)
         self.host = host
         self.port = port
         self.tls_cert_dir = tls_cert_dir
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
         self.control = control
         self._server: Optional[LiveHTTPServer] = None
         self._thread: Optional[threading.Thread] = None
 
     @property
     def scheme(self) -> str:
-        return "https" if self.tls_cert_dir else "http"
+        return "https" if self.tls_cert_dir or self.tls_cert else "http"
 
     @property
     def url(self) -> str:
@@ -300,7 +320,9 @@ class LiveEmulator:
         return os.path.join(self.tls_cert_dir, "ca.pem") if self.tls_cert_dir else None
 
     def start(self) -> tuple:
-        context = tls_server_context(self.tls_cert_dir) if self.tls_cert_dir else None
+        context = None
+        if self.tls_cert_dir or self.tls_cert:
+            context = tls_server_context(self.tls_cert_dir, self.tls_cert, self.tls_key)
         self._server = LiveHTTPServer((self.host, self.port), self.core, context, control=self.control)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(

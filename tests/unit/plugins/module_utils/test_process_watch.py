@@ -159,6 +159,22 @@ def test_the_modules_own_signal_stops_the_task_and_the_handlers_are_restored():
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def test_a_signal_ignored_when_the_module_started_stays_ignored():
+    """nohup (SIGHUP ignored by whoever started the play): the module leaves it ignored and goes on."""
+    bound = TaskBound()
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with ProcessWatch(bound, interval=0.05, read=lambda pid: None, getppid=os.getppid, stdout=-1):
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN  # the others are still handled
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.3)  # six looks of the watch
+            assert not bound.stopped, bound.stop_reason
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+
+
 def test_process_age_is_this_processes_or_nothing_for_an_old_process(tmp_path):
     assert 0.0 <= process_age(most=1e9) < time.time()
     assert process_age(proc=str(tmp_path)) == 0.0

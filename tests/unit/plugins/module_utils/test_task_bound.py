@@ -81,3 +81,18 @@ def test_the_deadline_counts_from_a_start_in_the_past():
     clock = FakeClock()
     assert TaskBound.after(3, clock=clock, elapsed=0.5).deadline == 102.5
     assert TaskBound.after(None, clock=clock).deadline is None and TaskBound.after(0, clock=clock).deadline is None
+
+
+def test_a_callback_taken_back_never_runs_and_is_not_held():
+    bound, seen = TaskBound(), []
+    cancels = [bound.on_stop(lambda n=n: seen.append(n)) for n in range(1000)]
+    assert bound.stop_callbacks == 1000
+    for cancel in cancels[:-1]:
+        cancel()
+    assert bound.stop_callbacks == 1
+    bound.stop("SIGTERM received")
+    assert seen == [999] and bound.stop_callbacks == 0
+    cancels[0]()  # after the stop: nothing to take back, nothing happens
+    late = bound.on_stop(lambda: seen.append("late"))
+    late()
+    assert seen == [999, "late"]

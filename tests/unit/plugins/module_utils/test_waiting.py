@@ -3,9 +3,18 @@
 
 """Waiting for stream states, with a fake clock: polls, deadlines, who got there."""
 
+import pytest
+
 from ansible_collections.tencent.cloud.plugins.module_utils._streams import StreamKey
 from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
 from ansible_collections.tencent.cloud.plugins.module_utils._waiting import wait_for_state
+from ansible_collections.tencent.cloud.tests.unit.plugins.module_utils.test_stream_batch import (
+    Ended,
+    FakeClient,
+    Reader,
+    batch,
+    keys,
+)
 
 
 class FakeClock:
@@ -145,3 +154,22 @@ def test_the_tasks_stop_ends_the_wait_at_once():
     outcome = wait_for_state(pairs, streams.read, "active", 300, 5, clock=clock, bound=bound)
     summary = outcome.summary([key for key, _result in pairs])
     assert outcome.stopped == "SIGINT received" and summary["timed_out"] is False and len(streams.reads) == 1
+
+
+def test_wait_for_holds_constant_memory_however_long_it_polls():
+    """10,000 polls through the real batch (an in-flight gate per poll): the stop callbacks held stay bounded."""
+    polls = 10_000
+    client = FakeClient({"a": "inactive"})
+    module = batch(Reader, client, stream_names=["a"], wait_for="active", wait_timeout=86400, wait_interval=1)
+    held = []
+
+    def between_polls(_seconds):
+        held.append(module.bound.stop_callbacks)
+        if len(held) == polls:
+            client.states["a"] = "active"
+
+    module.bound = TaskBound(sleep=between_polls)
+    with pytest.raises(Ended) as ended:
+        module.report_states(keys("a"))
+    assert ended.value.result["wait"]["polls"] == polls + 1 and ended.value.result["wait"]["reached"] == ["a"]
+    assert len(held) == polls and max(held) <= 1, (held[:3], max(held))
