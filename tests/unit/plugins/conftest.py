@@ -92,6 +92,10 @@ class FakeLiveConfig:
     def actions(self):
         return [action for action, _params in self.calls]
 
+    def sent(self, action):
+        """The parameters of each call of ``action``, in order."""
+        return [params for name, params in self.calls if name == action]
+
     def writes(self):
         return [action for action in self.actions() if not action.startswith("Describe")]
 

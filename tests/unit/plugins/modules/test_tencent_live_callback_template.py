@@ -57,7 +57,7 @@ def test_update_of_one_url_sends_only_that_field(run, fake_live, key, api):
     template_id = fake_live.add_template(TemplateName="eda", StreamEndNotifyUrl=URL)
     result = run(diff=True, name="eda", urls={key: URL + "/new"})
     assert result["changed"] is True and result["template"]["urls"][key] == URL + "/new"
-    (modify,) = [params for action, params in fake_live.calls if action == "ModifyLiveCallbackTemplate"]
+    (modify,) = fake_live.sent("ModifyLiveCallbackTemplate")
     assert modify == {"TemplateId": template_id, api: URL + "/new"}
     assert result["diff"]["before"]["urls"][key] == "" and result["diff"]["after"]["urls"][key] == URL + "/new"
 
@@ -66,7 +66,7 @@ def test_clearing_a_url_sends_an_empty_string_and_null_reads_as_cleared(run, fak
     fake_live.add_template(TemplateName="eda", StreamBeginNotifyUrl=URL, StreamEndNotifyUrl=URL)
     result = run(name="eda", urls={"interrupt": "", "push_error": ""})  # PushExceptionNotifyUrl reads back null
     assert result["changed"] is True and result["template"]["urls"]["interrupt"] == ""
-    assert fake_live.calls[-2][1] == {"TemplateId": 1001, "StreamEndNotifyUrl": ""}
+    assert fake_live.sent("ModifyLiveCallbackTemplate") == [{"TemplateId": 1001, "StreamEndNotifyUrl": ""}]
     assert run(name="eda", urls={"interrupt": "", "push_error": "", "record_exception": ""})["changed"] is False
 
 
