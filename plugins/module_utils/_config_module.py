@@ -209,25 +209,24 @@ class LiveConfigModule(TencentModule):
             self.finish(False, template=before)
         after = dict(before)
         for option, (_old, new) in changed.items():
-            if not self.kind_secret(option):
+            if not self.templates.kind_field_secret(option):
                 self.put(after, option, new)
         if not self.module.check_mode:
             try:
                 self.templates.modify(current, desired, changed)
                 listed = self.templates.by_id(template_id_of(current))  # as listed after the write
             except TencentError as error:
-                self.fail_task(error, f"Modifying the {self.kind.noun} {template_id_of(current)}", template=before)
+                doing = f"Modifying the {self.kind.noun} {template_id_of(current)}"
+                # a Modify accepted but not applied (ConfigConflict) may have changed some fields
+                self.fail_task(error, doing, template=before, changed=isinstance(error, ConfigConflict))
             after = self.templates.facts(listed) if listed is not None else after
-        secrets = [option for option in changed if self.kind_secret(option)]
+        secrets = [option for option in changed if self.templates.kind_field_secret(option)]
         self.finish(
             True,
             before=self.hidden(before, secrets, HIDDEN),
             after=self.hidden(after, secrets, CHANGED),
             template=after,
         )
-
-    def kind_secret(self, option):
-        return any(field.secret and field.option == option for field in self.kind.fields)
 
     @staticmethod
     def put(facts, option, value):

@@ -226,16 +226,46 @@ class TemplateStore:
         return params
 
     def modify_params(self, template, desired, changed):
+        """The Modify of a template: every field of the result, changed or kept, and the write-only ones given.
+
+        Whether Modify keeps a field it is not given is undocumented (it might reset it), so a kept field is sent
+        again with the value read; "" (or []) only for a field being cleared. TemplateName only when it changes.
+        """
         params = {ID_FIELD: template_id_of(template)}
         if "name" in changed:
             params[NAME_FIELD] = desired["name"]
         for field in self.kind.fields:
             value = desired.get(field.option)
-            if field.option in changed or (field.write_only and value is not None):
+            if field.write_only:
+                if value is not None:
+                    params[field.api] = field.to_api(value)
+                continue
+            if field.option not in changed:
+                value = field.read(template)
+            if field.option in changed or field.always_on_modify or value not in (None, "", []):
                 params[field.api] = field.to_api(value)
-            elif field.always_on_modify:
-                params[field.api] = field.to_api(value if value is not None else field.read(template))
         return params
+
+    def not_applied(self, listed, desired, request_id):
+        """ConfigConflict when a Modify Tencent accepted does not show in the template read back, else None."""
+        remaining = self.changes(listed, desired) if listed is not None else None
+        if remaining == {}:
+            return None
+        shown = "it is no longer listed"
+        if remaining:
+            shown = ", ".join(
+                option if self.kind_field_secret(option) else f"{option} reads {before!r}, not {after!r}"
+                for option, (before, after) in remaining.items()
+            )
+        return ConfigConflict(
+            f"Tencent accepted {self.kind.modify} (RequestId: {request_id}) but the {self.kind.noun} read back "
+            f"differs from what was sent ({shown}): this account's Live API may not apply such a change (for example "
+            "clearing a URL); change it in the console, or re-create the template",
+            action=self.kind.modify,
+        )
+
+    def kind_field_secret(self, option):
+        return any(field.secret and field.option == option for field in self.kind.fields)
 
     def create(self, desired, sleep=None):
         """Create a template; a lost answer is settled by listing by name. Returns (WriteResult, the template listed)."""
@@ -271,6 +301,9 @@ class TemplateStore:
         self.request_ids[self.kind.modify] = result.request_id
         if not result.confirmed_by_listing:
             self.list()  # read back: what Tencent keeps is what the module returns
+            problem = self.not_applied(self.by_id(template_id), desired, result.request_id)
+            if problem is not None:
+                raise problem
         return result
 
     def delete(self, template, sleep=None):

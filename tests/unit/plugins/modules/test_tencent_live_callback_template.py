@@ -58,7 +58,8 @@ def test_update_of_one_url_sends_only_that_field(run, fake_live, key, api):
     result = run(diff=True, name="eda", urls={key: URL + "/new"})
     assert result["changed"] is True and result["template"]["urls"][key] == URL + "/new"
     (modify,) = fake_live.sent("ModifyLiveCallbackTemplate")
-    assert modify == {"TemplateId": template_id, api: URL + "/new"}
+    # the new URL, and the one kept sent again (whether Modify keeps what it is not given is undocumented)
+    assert modify == {"TemplateId": template_id, api: URL + "/new", "StreamEndNotifyUrl": URL}
     assert result["diff"]["before"]["urls"][key] == "" and result["diff"]["after"]["urls"][key] == URL + "/new"
 
 
@@ -66,7 +67,9 @@ def test_clearing_a_url_sends_an_empty_string_and_null_reads_as_cleared(run, fak
     fake_live.add_template(TemplateName="eda", StreamBeginNotifyUrl=URL, StreamEndNotifyUrl=URL)
     result = run(name="eda", urls={"interrupt": "", "push_error": ""})  # PushExceptionNotifyUrl reads back null
     assert result["changed"] is True and result["template"]["urls"]["interrupt"] == ""
-    assert fake_live.sent("ModifyLiveCallbackTemplate") == [{"TemplateId": 1001, "StreamEndNotifyUrl": ""}]
+    assert fake_live.sent("ModifyLiveCallbackTemplate") == [
+        {"TemplateId": 1001, "StreamEndNotifyUrl": "", "StreamBeginNotifyUrl": URL}
+    ]
     assert run(name="eda", urls={"interrupt": "", "push_error": "", "record_exception": ""})["changed"] is False
 
 
@@ -170,3 +173,18 @@ def test_bad_input_names_the_option_before_any_call(run, fake_live, args, words)
 def test_an_unknown_template_id_fails_when_present_and_is_ok_when_absent(run, fake_live):
     assert "no callback template has template_id 77" in run(template_id=77, urls={"push": URL})["msg"]
     assert run(template_id=77, state="absent")["changed"] is False
+
+
+def test_a_modify_tencent_accepts_but_does_not_apply_fails_saying_so(run, fake_live, monkeypatch):
+    fake_live.add_template(TemplateName="eda", StreamBeginNotifyUrl=URL, StreamEndNotifyUrl=URL, CallbackKey="k-abc")
+    write = fake_live._template_write
+
+    def keeps_empty_urls(kind, verb, params, *rest):
+        kept = {name: value for name, value in params.items() if value != ""}
+        return write(kind, verb, kept, *rest)
+
+    monkeypatch.setattr(fake_live, "_template_write", keeps_empty_urls)
+    result = run(name="eda", urls={"interrupt": ""}, callback_key=KEY)
+    assert result["failed"] is True and result["changed"] is True and result["failure"]["kind"] == "conflict"
+    assert "urls.interrupt reads 'https://eda.example.com:5000/live', not ''" in result["msg"]
+    assert "RequestId: rid-ModifyLiveCallbackTemplate-2" in result["msg"] and KEY not in json.dumps(result)

@@ -42,6 +42,9 @@ def test_modify_sends_the_cos_fields_every_time(run, fake_live):
         "CosAppId": 1250000000,
         "CosBucket": "b",
         "CosRegion": "ap-guangzhou",
+        "SnapshotInterval": 10,
+        "Width": 0,
+        "Height": 0,
     }
 
 
