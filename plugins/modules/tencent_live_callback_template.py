@@ -24,7 +24,7 @@ author:
 options:
   name:
     description:
-      - The template's name (Tencent's C(TemplateName)): letters, digits, C(_) and C(-), at most 255 bytes.
+      - The template's name (Tencent's C(TemplateName)), of letters, digits, C(_) and C(-), at most 255 bytes.
       - Required to create a template. With O(template_id), a different name renames the template, unless another
         template already has that name (then the task fails, naming it).
     type: str
@@ -89,7 +89,7 @@ options:
         checks it.
       - If not set, E(TENCENTCLOUD_LIVE_CALLBACK_KEY) is used (the variable the event source reads; an empty value
         counts as unset). If neither is set, the key is left as it is.
-      - Compared with the key Tencent returns, and never shown: not in the result (only RV(template.callback_key_set)),
+      - Compared with the key Tencent returns, and never shown -- not in the result (only RV(template.callback_key_set)),
         not in the diff (which says C(callback_key) changed), not in a log at any verbosity.
     type: str
   state:

@@ -23,7 +23,7 @@ author:
 options:
   name:
     description:
-      - The template's name: letters, digits, C(_) and C(-), at most 255 bytes. Required to create one.
+      - The template's name, of letters, digits, C(_) and C(-), at most 255 bytes. Required to create one.
       - With O(template_id), a different name renames the template, unless another one has that name.
     type: str
   template_id:
@@ -69,7 +69,7 @@ options:
   state:
     description:
       - V(present) creates or updates the template; V(absent) deletes it. A template that rules still use cannot be
-        deleted: the task fails naming those rules, before any write.
+        deleted, so the task fails naming those rules, before any write.
     type: str
     choices: [present, absent]
     default: present
