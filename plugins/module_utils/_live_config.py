@@ -103,6 +103,8 @@ def settled_write(client, action, params, is_done, what, sleep=None):
 def _settling_list(is_done, action, error, what):
     try:
         return is_done()
+    except ConfigConflict:  # the listing worked and found what must not be guessed at (two of one name)
+        raise
     except (DeadlineExceeded, TaskStopped, TencentError) as failed:
         if lost_answer(error):
             raise ConfigOutcomeUnknown(
