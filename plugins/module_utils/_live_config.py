@@ -100,6 +100,17 @@ def settled_write(client, action, params, is_done, what, sleep=None):
             resends += 1
 
 
+def settled_delete(client, action, params, gone, what, kind, sleep=None):
+    """A Delete settled like any write; answered with one of the kind's not-found codes (``kind.not_found_codes``) and
+    the listing agreeing that it is gone, it is done (another tool, or our own lost first attempt, got there first)."""
+    try:
+        return settled_write(client, action, params, gone, what, sleep)
+    except TencentApiError as error:
+        if error.code in kind.not_found_codes and gone():
+            return WriteResult(error.request_id, recovered=[error.failure()])
+        raise
+
+
 def _settling_list(is_done, action, error, what):
     try:
         return is_done()
@@ -316,14 +327,9 @@ class TemplateStore:
             self.list()
             return {ID_FIELD: template_id} if self.by_id(template_id) is None else None
 
-        try:
-            result = settled_write(
-                self.client, self.kind.delete, {ID_FIELD: template_id}, gone, f"{self.kind.noun}s", sleep
-            )
-        except TencentApiError as error:
-            if error.code in self.kind.not_found_codes and gone():
-                return WriteResult(error.request_id, recovered=[error.failure()])
-            raise
+        result = settled_delete(
+            self.client, self.kind.delete, {ID_FIELD: template_id}, gone, f"{self.kind.noun}s", self.kind, sleep
+        )
         self.request_ids[self.kind.delete] = result.request_id
         return result
 
@@ -373,13 +379,8 @@ class RuleStore:
             self.list()
             return {"deleted": True} if self.find(key) is None else None
 
-        try:
-            result = settled_write(
-                self.client, self.kind.delete, self.kind.params(key), gone, f"{self.kind.noun}s", sleep
-            )
-        except TencentApiError as error:
-            if error.code in self.kind.not_found_codes and gone():
-                return WriteResult(error.request_id, recovered=[error.failure()])
-            raise
+        result = settled_delete(
+            self.client, self.kind.delete, self.kind.params(key), gone, f"{self.kind.noun}s", self.kind, sleep
+        )
         self.request_ids[self.kind.delete] = result.request_id
         return result
