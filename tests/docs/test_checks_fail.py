@@ -63,8 +63,8 @@ options:
 README_PACING = """\
 - **Pacing**: a token bucket per action at Tencent's quotas (DescribeLiveStreamState 300/s,
   ResumeLiveStream 100/s, ForbidLiveStream 200/s, DropLiveStream 100/s,
-  DescribeLiveStreamOnlineList 80/s; DescribeLiveStreamPublishedList 20/s, for which Tencent
-  publishes no quota), so a batch rarely meets throttling at all.
+  DescribeLiveStreamOnlineList 80/s, DescribeLiveStreamPublishedList 300/s), so a batch rarely
+  meets throttling at all.
 """
 
 README_STATES = """\
