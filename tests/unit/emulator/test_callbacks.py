@@ -22,17 +22,9 @@ def core_fixture(emulator, receiver):
     return emulator.core
 
 
-def wait(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
 def settled(core):
     """Waits until nothing is left to send; returns the delivery log."""
-    wait(lambda: core.callbacks.describe()["pending"] == 0, "the deliveries to finish")
-    return core.callbacks.describe()["deliveries"]
+    return core.callbacks.wait_idle()
 
 
 def genuine(body, now):

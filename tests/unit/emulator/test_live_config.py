@@ -411,16 +411,8 @@ def test_the_writes_fault_leaves_reads_alone(emulator, client):
 # --------------------------------------------------------------------------- callbacks follow the rules
 
 
-def wait_for(predicate, what, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
 def quiet(core):
-    wait_for(lambda: core.callbacks.describe()["pending"] == 0, "the deliveries to finish")
-    return core.callbacks.describe()["deliveries"]
+    return core.callbacks.wait_idle()
 
 
 def signed_with(body, key):
