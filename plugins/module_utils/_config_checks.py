@@ -20,6 +20,18 @@ from ansible_collections.tencent.cloud.plugins.module_utils._streams import name
 
 # Tencent: letters, digits, "_" and "-" (Chinese characters too); \w is Unicode letters, digits and "_".
 TEMPLATE_NAME = re.compile(r"[\w-]+")
+# Tencent's console: the callback key is at most 32 letters and digits.
+CALLBACK_KEY = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
+def callback_key_problem(key):
+    """The callback key's problem, never quoting it."""
+    if key is None or CALLBACK_KEY.fullmatch(key):
+        return None
+    return (
+        f"callback_key (or TENCENTCLOUD_LIVE_CALLBACK_KEY) must be 1 to 32 letters and digits, as Tencent requires; "
+        f"the value given has {len(key)} characters and is not shown"
+    )
 
 
 def template_name_problem(option, name):
@@ -74,6 +86,7 @@ def template_problems(kind, params):
         problems.append(f"description is longer than Tencent's {MAX_DESCRIPTION_BYTES} bytes")
     if kind.url_option:
         problems.extend(url_problems(kind, params.get(kind.url_option)))
+        problems.append(callback_key_problem(params.get("callback_key")))
     if "interval" in params:
         problems.append(_range_problem("interval", params["interval"], MIN_INTERVAL, MAX_INTERVAL))
         problems.append(_range_problem("width", params["width"], 0))

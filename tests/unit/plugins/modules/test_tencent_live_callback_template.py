@@ -12,7 +12,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils import _base
 from ansible_collections.tencent.cloud.plugins.modules import tencent_live_callback_template
 
 CONNECTION = {"secret_id": "AKIDtest", "secret_key": "s3cr3t-key-value", "endpoint": "http://127.0.0.1:9"}
-KEY = "callback-key-0123456789"
+KEY = "CallbackKey0123456789"
 URL = "https://eda.example.com:5000/live"
 
 
@@ -188,3 +188,11 @@ def test_a_modify_tencent_accepts_but_does_not_apply_fails_saying_so(run, fake_l
     assert result["failed"] is True and result["changed"] is True and result["failure"]["kind"] == "conflict"
     assert "urls.interrupt reads 'https://eda.example.com:5000/live', not ''" in result["msg"]
     assert "RequestId: rid-ModifyLiveCallbackTemplate-2" in result["msg"] and KEY not in json.dumps(result)
+
+
+def test_a_key_tencent_would_refuse_fails_before_any_call_without_showing_it(run, fake_live):
+    result = run(name="eda", urls={"push": URL}, callback_key="not a valid key!")
+    assert (
+        result["failed"] is True and "callback_key (or TENCENTCLOUD_LIVE_CALLBACK_KEY) must be 1 to 32" in result["msg"]
+    )
+    assert "not a valid key" not in json.dumps(result) and fake_live.calls == []
