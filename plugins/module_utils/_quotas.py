@@ -17,11 +17,11 @@ DEFAULT_QUOTAS = {
     "DescribeLiveStreamOnlineList": 80,
     # Not on the action's own page: Tencent's Live API category table (international site) gives 300.
     "DescribeLiveStreamPublishedList": 300,
-    # Callback templates and rules: 200/s each write, 500/s each read (the actions' pages).
+    # Callback templates and rules: 200/s each write, 500/s each read (the actions' pages). The collection
+    # reads templates with the list calls only (DescribeLive*Template, one by id, is never called).
     "CreateLiveCallbackTemplate": 200,
     "ModifyLiveCallbackTemplate": 200,
     "DeleteLiveCallbackTemplate": 200,
-    "DescribeLiveCallbackTemplate": 500,
     "DescribeLiveCallbackTemplates": 500,
     "CreateLiveCallbackRule": 200,
     "DeleteLiveCallbackRule": 200,
@@ -30,7 +30,6 @@ DEFAULT_QUOTAS = {
     "CreateLiveSnapshotTemplate": 200,
     "ModifyLiveSnapshotTemplate": 200,
     "DeleteLiveSnapshotTemplate": 200,
-    "DescribeLiveSnapshotTemplate": 500,
     "DescribeLiveSnapshotTemplates": 500,
     "CreateLiveSnapshotRule": 200,
     "DeleteLiveSnapshotRule": 200,

@@ -146,6 +146,17 @@ class CallbackSender:
                 "pending": len(self._queue) + self._sending,
             }
 
+    def wait_idle(self, timeout: float = 30.0) -> list:
+        """In-process callers (tests): blocks until nothing is left to send; returns the delivery log."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._queue or self._sending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"callbacks still pending after {timeout} s")
+                self._lock.wait(min(remaining, 0.05))
+            return [dict(item) for item in self._log]
+
     def forget(self) -> dict:
         with self._lock:
             self._queue, self._log = [], []

@@ -69,6 +69,8 @@ CONFIG_ACTION_PARAMS = {
     "DeleteLiveSnapshotRule": ("DomainName", "AppName", "StreamName"),
     "DescribeLiveSnapshotRules": (),
 }
+# request parameters that are secrets: the call log shows only whether one was sent
+SECRET_PARAMS = ("CallbackKey",)
 CONFIG_WRITES = tuple(action for action in CONFIG_ACTION_PARAMS if not action.startswith("Describe"))
 
 TEMPLATE_CAP = 50  # templates of one kind an account may have (InternalError.ConfOutLimit past it)

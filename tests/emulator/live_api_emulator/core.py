@@ -33,7 +33,7 @@ from .common import (
     envelope_ok,
     utc_date,
 )
-from .config_surface import CONFIG_ACTION_PARAMS
+from .config_surface import CONFIG_ACTION_PARAMS, SECRET_PARAMS
 from .control import ControlRoutes
 from .credentials import Credential, TemporaryCredentials
 from .faults import Fault, fault_outcome, lost_answer_outcome
@@ -169,7 +169,7 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, LiveConfigActions, StreamActio
             "language": request.headers.get("x-tc-language"),
             "request_client": request.headers.get("x-tc-requestclient"),
             "request_id": request_id,
-            "params": params or None,
+            "params": {name: "(hidden)" if name in SECRET_PARAMS else value for name, value in params.items()} or None,
         }
 
     def _admit(self, request: ApiRequest, call: dict) -> str:

@@ -220,7 +220,7 @@ class LiveConfigActions(EmulatorState):
         del params
         shown = []
         for identity, rule in sorted(self.rules[kind].items()):
-            row: dict = dict(zip((name for name, _ in RULE_IDENTITY[kind]), identity))
+            row: dict = dict(zip((field[0] for field in RULE_IDENTITY[kind]), identity))
             if row["AppName"] == "":
                 style = self.settings["whole_domain_app"]
                 if style == "absent":
