@@ -97,8 +97,7 @@ def test_a_write_cut_on_the_wire_by_a_stop_is_unknown_and_not_listed(fake_live):
 
 
 def test_a_passing_fault_is_resent_at_most_retries_times(fake_live):
-    for _ in range(5):
-        fake_live.plant(CREATE, fake_live.error("InternalError", CREATE))
+    fake_live.plant(CREATE, *[fake_live.error("InternalError", CREATE) for attempt in range(5)])
     with pytest.raises(TencentApiError):
         TemplateStore(fake_live, CALLBACK).create(desired(**{"urls.push": URL}))
     assert fake_live.writes() == [CREATE] * 3  # the first and retries=2
