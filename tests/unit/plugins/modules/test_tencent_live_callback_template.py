@@ -38,6 +38,8 @@ def test_create_then_rerun_is_ok(run, fake_live):
     assert first["changed"] is True and first["template"]["name"] == "eda"
     assert first["template"]["urls"]["push"] == URL and first["template"]["urls"]["interrupt"] == ""
     assert first["template"]["callback_key_set"] is True
+    # nothing masked either: a key in the output would show as Ansible's no_log mask
+    assert "callback_key" not in first["template"] and "********" not in json.dumps(first)
     assert fake_live.writes() == ["CreateLiveCallbackTemplate"]
     assert only_template(fake_live)["CallbackKey"] == KEY
     second = run(**args)
