@@ -36,7 +36,9 @@ _COLLECTION_QUOTAS = load_collection_quotas()
 UNCALLED_QUOTAS = {"DescribeLiveCallbackTemplate": 500, "DescribeLiveSnapshotTemplate": 500}
 # Requests per second per main account; an action neither table names gets the collection's fallback.
 LIVE_QUOTAS = {
-    action: _COLLECTION_QUOTAS.DEFAULT_QUOTAS.get(action, UNCALLED_QUOTAS.get(action, _COLLECTION_QUOTAS.FALLBACK_QUOTA))
+    action: _COLLECTION_QUOTAS.DEFAULT_QUOTAS.get(
+        action, UNCALLED_QUOTAS.get(action, _COLLECTION_QUOTAS.FALLBACK_QUOTA)
+    )
     for action in ACTION_PARAMS
 }
 # AssumeRole: 600 a minute per account.
