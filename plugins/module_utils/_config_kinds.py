@@ -75,8 +75,17 @@ class RuleKind:
         self.not_found_codes = frozenset(not_found_codes)
 
     def key(self, rule):
-        """The identity of a rule Tencent returned (a tuple of str, absent and null read as "")."""
-        return tuple(rule.get(api) if isinstance(rule.get(api), str) else "" for _option, api in self.identity)
+        """The identity of a rule Tencent returned (a tuple of str, absent and null read as ""; domain names are not
+        case-sensitive, so the domain is lower case)."""
+        return self.normalised(
+            tuple(rule.get(api) if isinstance(rule.get(api), str) else "" for _option, api in self.identity)
+        )
+
+    def normalised(self, key):
+        """An identity as compared: the domain name in lower case (DNS names are not case-sensitive)."""
+        return tuple(
+            value.lower() if api == "DomainName" else value for (_option, api), value in zip(self.identity, key)
+        )
 
     def params(self, key):
         return {api: value for (_option, api), value in zip(self.identity, key)}

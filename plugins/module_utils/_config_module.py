@@ -246,7 +246,7 @@ class LiveConfigModule(TencentModule):
 
     # Rules ------------------------------------------------------------------------------------
     def rule_key(self):
-        return tuple(self.module.params[option] for option, _api in self.kind.rule.identity)
+        return self.kind.rule.normalised(tuple(self.module.params[option] for option, _api in self.kind.rule.identity))
 
     def rule_facts(self, key, template_id, template_name=None):
         if template_name is None:

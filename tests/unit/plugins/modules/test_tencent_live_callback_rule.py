@@ -123,3 +123,9 @@ def test_info_refuses_a_malformed_listing(run, fake_live, monkeypatch):
     monkeypatch.setattr(fake_live, "_carry_out", lambda action, params: {"Templates": "not a list"})
     result = run(tencent_live_callback_info.main)
     assert result["failed"] is True and "Templates is not a list of objects" in result["msg"]
+
+
+def test_the_domain_name_is_not_case_sensitive(run, fake_live, two_templates):
+    fake_live.add_rule(DomainName=DOMAIN, AppName="live", TemplateId=two_templates[0])
+    result = run(domain_name=DOMAIN.upper(), template_name="eda")
+    assert result["changed"] is False and fake_live.writes() == [] and result["rule"]["domain_name"] == DOMAIN
