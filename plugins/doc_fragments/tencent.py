@@ -189,8 +189,10 @@ options:
         of it. R(The performance guide,ansible_collections.tencent.cloud.docsite.performance) describes how.
       - Keys are action names, for example C(ResumeLiveStream); values are numbers greater than 0 and at most 100000.
       - Defaults are the documented quotas, C(DescribeLiveStreamState=300), C(ResumeLiveStream=100),
-        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80), and
-        C(DescribeLiveStreamPublishedList=20) (Tencent does not publish this one; 20 is a cautious assumption).
+        C(ForbidLiveStream=200), C(DropLiveStream=100), C(DescribeLiveStreamOnlineList=80),
+        C(DescribeLiveStreamPublishedList=300) (from Tencent's Live API category table; the action's own page gives
+        none), and for the callback and snapshot template and rule actions C(CreateLiveCallbackTemplate=200) and every
+        other Create, Modify or Delete 200, C(DescribeLiveCallbackTemplates=500) and every other Describe 500.
     type: dict
 notes:
   - "Credentials come from the first source that gives a SecretId and a SecretKey, in this order: the options

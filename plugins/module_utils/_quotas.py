@@ -15,7 +15,24 @@ DEFAULT_QUOTAS = {
     "ForbidLiveStream": 200,
     "DropLiveStream": 100,
     "DescribeLiveStreamOnlineList": 80,
-    # Not on Tencent's page for this action; the reference's working assumption.
-    "DescribeLiveStreamPublishedList": 20,
+    # Not on the action's own page: Tencent's Live API category table (international site) gives 300.
+    "DescribeLiveStreamPublishedList": 300,
+    # Callback templates and rules: 200/s each write, 500/s each read (the actions' pages). The collection
+    # reads templates with the list calls only (DescribeLive*Template, one by id, is never called).
+    "CreateLiveCallbackTemplate": 200,
+    "ModifyLiveCallbackTemplate": 200,
+    "DeleteLiveCallbackTemplate": 200,
+    "DescribeLiveCallbackTemplates": 500,
+    "CreateLiveCallbackRule": 200,
+    "DeleteLiveCallbackRule": 200,
+    "DescribeLiveCallbackRules": 500,
+    # Snapshot templates and rules: the same figures as their callback siblings.
+    "CreateLiveSnapshotTemplate": 200,
+    "ModifyLiveSnapshotTemplate": 200,
+    "DeleteLiveSnapshotTemplate": 200,
+    "DescribeLiveSnapshotTemplates": 500,
+    "CreateLiveSnapshotRule": 200,
+    "DeleteLiveSnapshotRule": 200,
+    "DescribeLiveSnapshotRules": 500,
 }
 FALLBACK_QUOTA = 20

@@ -21,10 +21,14 @@ file decides what is done about it:
   counts as done; otherwise it is sent again within the budget, if the fault was a passing one.
   Only a request that certainly never reached the server (connection refused, DNS, connect
   timeout) is sent again without a read; a TLS failure is final (not retryable).
+- the configuration writes (Create, Modify and Delete of templates and rules, _config_kinds.CONFIG_WRITES) are not
+  re-sent blindly either: they carry no idempotency token, and a second Create makes a second template. They are
+  settled by listing again (_live_config.py).
 """
 
 import random
 
+from ansible_collections.tencent.cloud.plugins.module_utils._config_kinds import CONFIG_WRITES
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
     FATAL,
     THROTTLED,
@@ -36,6 +40,8 @@ from ansible_collections.tencent.cloud.plugins.module_utils._settings import DEF
 
 # Writes that set a stream's push state: settled by a read, never re-sent blindly.
 SETTLED_WRITES = frozenset(("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream"))
+# Writes the client never sends again by itself after they may have reached Tencent: their callers settle them.
+NEVER_RESENT = SETTLED_WRITES | CONFIG_WRITES
 
 
 def is_throttling(error):
@@ -57,9 +63,9 @@ class RetryPolicy:
         if isinstance(error, TencentApiError):
             if error.behaviour == THROTTLED:
                 return True
-            return error.behaviour == TRANSIENT and action not in SETTLED_WRITES
+            return error.behaviour == TRANSIENT and action not in NEVER_RESENT
         if isinstance(error, TencentTransportError):
-            return error.retryable and (action not in SETTLED_WRITES or not error.maybe_carried_out)
+            return error.retryable and (action not in NEVER_RESENT or not error.maybe_carried_out)
         return False
 
     def should_retry(self, error, action, attempt):

@@ -149,8 +149,8 @@ class Job:
         }
         (root / "env").mkdir(parents=True)
         (root / "inventory").mkdir()
-        (root / "project" / "playbooks").mkdir(parents=True)
-        shutil.copy(os.path.join(COLLECTION_ROOT, JOB_PLAYBOOK), str(root / "project" / JOB_PLAYBOOK))
+        # the project: the repository's job-template playbooks (configure_awx.yml points each template at one)
+        shutil.copytree(os.path.join(COLLECTION_ROOT, "playbooks"), str(root / "project" / "playbooks"))
         (root / "project" / "role_only.yml").write_text(ROLE_ONLY_PLAYBOOK)
         (root / "inventory" / "hosts").write_text(
             f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n"
@@ -161,7 +161,13 @@ class Job:
             "session_token": credential["token"],
             "endpoint": endpoint,
         }
-        (root / "env" / "envvars").write_text(json.dumps(awx_injected_env(inputs), indent=2))
+        self.envvars = awx_injected_env(inputs)
+        (root / "env" / "envvars").write_text(json.dumps(self.envvars, indent=2))
+
+    def add_credential(self, type_file, inputs):
+        """A second credential on the job template: its type's injectors join env/envvars."""
+        self.envvars.update(awx_injected_env(inputs, type_file))
+        (self.root / "env" / "envvars").write_text(json.dumps(self.envvars, indent=2))
 
     def run(self, extravars, ident, playbook=JOB_PLAYBOOK, cmdline=None, verbosity=None):
         (self.root / "env" / "extravars").write_text(yaml.safe_dump(extravars))
@@ -188,10 +194,10 @@ class Job:
         return sorted(p for p in base.rglob("*") if p.is_file())
 
 
-def awx_injected_env(inputs):
-    """What AWX puts in env/envvars for a credential: awx/credential_type.yml's env injectors
-    rendered with the credential's inputs (a field left empty renders as an empty string)."""
-    credential_type = load_yaml("awx", "credential_type.yml")
+def awx_injected_env(inputs, type_file="credential_type.yml"):
+    """What AWX puts in env/envvars for a credential: the env injectors of its type (awx/credential_type.yml
+    unless another is named) rendered with the credential's inputs (a field left empty renders as "")."""
+    credential_type = load_yaml("awx", type_file)
     fields = [field["id"] for field in credential_type["inputs"]["fields"]]
     namespace = {name: inputs.get(name, "") for name in fields}
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
@@ -401,7 +407,10 @@ def test_job_template_resumes_every_forbidden_stream_pushed_within_a_window(job,
         "win-c": "inactive",
         "win-old": "forbid",
     }
-    assert task_result(runner, "Summarise")["msg"][1] == "resumed: 2 (win-a, win-c)"
+    summary = task_result(runner, "Summarise")["msg"]
+    assert summary[1] == "resumed: 2 (win-a, win-c)"
+    # the survey's question, not the role's internal variable
+    assert summary[4] == "not waited for pushes (wait_for_push is false)", summary
 
 
 @pytest.mark.parametrize(
@@ -605,3 +614,134 @@ def test_execution_environment_definition_builds_a_context_with_the_collection(t
     assert (installed / "ansible_collections" / "tencent" / "cloud" / "MANIFEST.json").is_file()
     introspected = run_tool([venv_tool("ansible-builder"), "introspect", "--sanitize", str(installed)])
     assert re.search(r"^- '?requests\b.*tencent\.cloud", introspected, re.MULTILINE), introspected
+
+
+# --------------------------------------------------------------------------- configure_awx.yml: every job template the docs describe
+
+CALLBACK_KEY = "AwxCallbackKey" + secrets.token_hex(8)
+SETUP_PLAYBOOK = "playbooks/setup_callbacks.yml"
+CONFIG_WRITES = {"CreateLiveCallbackTemplate", "ModifyLiveCallbackTemplate", "CreateLiveCallbackRule"}
+CONFIG_WRITES |= {"DeleteLiveCallbackRule", "CreateLiveSnapshotTemplate", "CreateLiveSnapshotRule"}
+
+
+def configure_awx_tasks(module):
+    return [task[module] for task in load_yaml("awx", "configure_awx.yml")[0]["tasks"] if module in task]
+
+
+def job_templates():
+    """configure_awx.yml's job templates by name (its play variables filled in)."""
+    variables = load_yaml("awx", "configure_awx.yml")[0]["vars"]
+    return {
+        jinja2.Template(template["name"]).render(variables): template
+        for template in configure_awx_tasks("awx.awx.job_template")
+    }
+
+
+def survey_answers(template_name, **answers):
+    """env/extravars as AWX writes them for a survey: each question's default unless answered (a text
+    question left empty is ""), answers checked against the survey's variables."""
+    spec = job_templates()[template_name]["survey_spec"]["spec"]
+    variables = {question["variable"]: question.get("default", "") for question in spec}
+    unknown = set(answers) - set(variables)
+    assert not unknown, f"the survey has no question for {unknown}"
+    return dict(variables, **answers)
+
+
+def test_configure_awx_creates_every_job_template_and_credential_type_the_docs_describe():
+    variables = load_yaml("awx", "configure_awx.yml")[0]["vars"]
+    templates = job_templates()
+    assert set(templates) == {
+        "Resume Tencent Cloud Live streams",
+        "Forbid Live streams",
+        "Set up Tencent Live callbacks",
+    }
+    for name, template in templates.items():
+        with open(os.path.join(COLLECTION_ROOT, template["playbook"]), encoding="utf-8") as handle:
+            playbook = handle.read()
+        for question in template.get("survey_spec", {}).get("spec", []):
+            assert re.search(rf"\b{question['variable']}\b", playbook), (
+                f"{name}: {template['playbook']} ignores {question}"
+            )
+    # the EDA controller rulebook starts the forbid template by the name configure_awx.yml gives it
+    with open(os.path.join(COLLECTION_ROOT, "extensions", "eda", "rulebooks", "moderation_forbid_controller.yml")) as f:
+        rulebook = f.read()
+    assert f"default('{variables['tencent_awx_forbid_template_name']}')" in rulebook
+    assert templates["Forbid Live streams"]["ask_variables_on_launch"] is True
+    # both credential types, the callback key's injected where the event source and the set-up playbook read it
+    loaded = [task["name"] for task in configure_awx_tasks("awx.awx.credential_type")]
+    assert loaded == ["{{ tencent_awx_credential_type.name }}", "{{ tencent_awx_callback_key_type.name }}"]
+    key_type = load_yaml("awx", "callback_key_credential_type.yml")
+    assert key_type["injectors"]["env"] == {"TENCENTCLOUD_LIVE_CALLBACK_KEY": "{{ callback_key }}"}
+    assert [field.get("secret") for field in key_type["inputs"]["fields"]] == [True]
+    source = os.path.join(COLLECTION_ROOT, "extensions", "eda", "plugins", "event_source", "live_callback.py")
+    with open(source, encoding="utf-8") as handle:
+        assert "TENCENTCLOUD_LIVE_CALLBACK_KEY" in handle.read()
+    setup = templates["Set up Tencent Live callbacks"]
+    assert setup["playbook"] == SETUP_PLAYBOOK and "tencent_awx_callback_key_credential_name" in setup["credentials"]
+
+
+def config_calls(live_api):
+    return [c for c in calls(live_api) if c["action"] in CONFIG_WRITES]
+
+
+def test_setup_job_template_binds_callbacks_is_idempotent_and_check_writes_nothing(job, live_api):
+    job.add_credential("callback_key_credential_type.yml", {"callback_key": CALLBACK_KEY})
+    answers = survey_answers(
+        "Set up Tencent Live callbacks",
+        callback_url="https://eda.example.com/live",
+        domains=f"{DOMAIN}\r\n{DOMAIN.upper()}/live\r\n",
+    )
+
+    runner = job.run(answers, ident="setup", playbook=SETUP_PLAYBOOK)
+
+    assert runner.status == "successful", describe(runner)
+    config = live_api.core.describe_config()
+    [template] = config["callback_templates"]
+    assert template["TemplateName"] == "tencent-cloud-eda" and template["callback_key_set"] is True
+    urls = {template[field] for field in ("StreamBeginNotifyUrl", "StreamEndNotifyUrl", "PornCensorshipNotifyUrl")}
+    assert urls == {"https://eda.example.com/live"} and template["PushExceptionNotifyUrl"] == urls.pop()
+    rules = {(r["DomainName"], r.get("AppName") or "") for r in config["callback_rules"]}
+    assert rules == {(DOMAIN, ""), (DOMAIN, "live")}
+    assert config["snapshot_templates"] == [] and config["snapshot_rules"] == []  # moderation: "no"
+    summary = task_result(runner, "Say what was done")["msg"]
+    assert "not switched on here" in summary[2], summary
+    written = len(config_calls(live_api))
+
+    again = job.run(answers, ident="setup-again", playbook=SETUP_PLAYBOOK)
+    assert again.status == "successful" and again.stats["changed"] == {}, describe(again)
+    # a Check job (AWX adds --check, and --diff with "Show changes") for a new URL: the plan, no write
+    moved = dict(answers, callback_url="https://eda2.example.com/live")
+    check = job.run(moved, ident="setup-check", playbook=SETUP_PLAYBOOK, cmdline="--check --diff", verbosity=4)
+    assert check.status == "successful" and check.stats["changed"] == {"localhost": 1}, describe(check)
+    assert len(config_calls(live_api)) == written
+    assert "eda2.example.com" in check.output
+    for ident, run in (("setup", runner), ("setup-again", again), ("setup-check", check)):
+        assert CALLBACK_KEY not in run.output and CALLBACK_KEY not in json.dumps(run.event_list), ident
+        assert_no_secret_leaked(job, run, ident)
+
+
+def test_setup_job_template_without_the_callback_key_credential_fails_saying_so(job, live_api):
+    answers = survey_answers("Set up Tencent Live callbacks", callback_url="https://e.example/l", domains=DOMAIN)
+
+    runner = job.run(answers, ident="setup-no-key", playbook=SETUP_PLAYBOOK)
+
+    assert runner.status == "failed", describe(runner)
+    assert any("TENCENTCLOUD_LIVE_CALLBACK_KEY" in m and "not set" in m for m in failure_messages(runner))
+    assert calls(live_api) == []
+
+
+def test_forbid_job_template_takes_what_the_activation_passes(job, live_api):
+    seed(live_api, **{"blocked-1": "active"})
+    extravars = {
+        "domain_name": DOMAIN,
+        "app_name": "live",
+        "stream_names": ["blocked-1"],
+        "reason": "Tencent moderation: Block Porn PornHigh",
+        "resume_after": "2h",
+    }
+
+    runner = job.run(extravars, ident="forbid", playbook="playbooks/forbid_streams.yml")
+
+    assert runner.status == "successful", describe(runner)
+    assert stream_states(live_api) == {"blocked-1": "forbid"}
+    assert [c["stream_name"] for c in calls(live_api) if c["action"] == "ForbidLiveStream"] == ["blocked-1"]

@@ -10,7 +10,7 @@ one "FILE:LINE: what is wrong" string each (an empty list: nothing to say).
 - check_prose_defaults: "`option` ... (default X)" in prose states the real default;
 - check_env_names: every TENCENTCLOUD_* / TCCLI_* variable named is one the code reads;
 - check_state_tables: a table of states says which call each state makes, and when, as the rules do;
-- check_credential_type: what the text says the AWX credential type injects is what it injects;
+- check_credential_type: what the text says the AWX credential types inject is what they inject;
 - check_quotas, check_cam_actions: quota numbers and live:/sts: permissions match the code;
 - check_policy_numbers: the retry and pacing numbers prose states are the code's constants.
 
@@ -379,17 +379,23 @@ def check_credential_type(doc):
                     doc, table.line, f"the credential type asks for {sorted(labels)}, the table says {sorted(fields)}"
                 )
             )
+    key_type = facts.callback_key_credential_type()
     for sentence in doc.sentences:
         text = sentence.text.lower()
         if "credential type" not in text and "injector" not in text and "inject" not in text:
             continue
-        extra = sorted(set(facts.ENV_NAME.findall(sentence.text)) - injected)
+        # a sentence about the callback key's credential type (its name or its file) may name what that one injects
+        allowed = set(injected)
+        if key_type["name"].lower() in text or "callback_key_credential_type.yml" in text:
+            allowed |= set(key_type["injectors"]["env"])
+        extra = sorted(set(facts.ENV_NAME.findall(sentence.text)) - allowed)
         if extra:
             problems.append(
                 problem(
                     doc,
                     sentence.line,
-                    f"the AWX credential type (awx/credential_type.yml) injects {sorted(injected)}, not {extra}",
+                    f"the AWX credential types (awx/credential_type.yml, and awx/callback_key_credential_type.yml "
+                    f"where the sentence names it) inject {sorted(allowed)}, not {extra}",
                 )
             )
     return problems

@@ -274,6 +274,10 @@ def credential_type():
     return load_yaml("awx", "credential_type.yml")
 
 
+def callback_key_credential_type():
+    return load_yaml("awx", "callback_key_credential_type.yml")
+
+
 ENV_NAME = re.compile(r"\b(?:TENCENTCLOUD|TCCLI)_[A-Z0-9_]*[A-Z0-9]\b")
 # Where code reads environment variables: everything but the documents (and these tests).
 _CODE_GLOBS = (

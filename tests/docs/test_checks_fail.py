@@ -63,8 +63,8 @@ options:
 README_PACING = """\
 - **Pacing**: a token bucket per action at Tencent's quotas (DescribeLiveStreamState 300/s,
   ResumeLiveStream 100/s, ForbidLiveStream 200/s, DropLiveStream 100/s,
-  DescribeLiveStreamOnlineList 80/s; DescribeLiveStreamPublishedList 20/s, for which Tencent
-  publishes no quota), so a batch rarely meets throttling at all.
+  DescribeLiveStreamOnlineList 80/s, DescribeLiveStreamPublishedList 300/s), so a batch rarely
+  meets throttling at all.
 """
 
 README_STATES = """\
@@ -325,3 +325,14 @@ def test_links_that_do_not_resolve():
     only(
         tree_checks.check_links(guide, lambda path: True, lambda path: None), "cannot link to a file by a relative path"
     )
+
+
+def test_the_callback_key_credential_type_may_name_its_variable_and_only_it():
+    right = md(
+        "The credential type `Tencent Live callback key` injects `TENCENTCLOUD_LIVE_CALLBACK_KEY`, which the source reads.\n"
+    )
+    assert checks.check_credential_type(right) == []
+    wrong = md("The credential type `Tencent Cloud` injects `TENCENTCLOUD_LIVE_CALLBACK_KEY` for the source.\n")
+    only(checks.check_credential_type(wrong), "TENCENTCLOUD_LIVE_CALLBACK_KEY")
+    mixed = md("The `Tencent Live callback key` credential type injects `TENCENTCLOUD_ROLE_ARN` too.\n")
+    only(checks.check_credential_type(mixed), "TENCENTCLOUD_ROLE_ARN")

@@ -1,7 +1,10 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The control routes of the callbacks (/_emulator/callbacks*) and the hook that turns a push
-starting or ending into a push (1) or interrupt (0) callback; a part of EmulatorCore.
+"""The control routes of the callbacks (/_emulator/callbacks*, /_emulator/moderation) and the hook
+that turns a push starting or ending into a push (1) or interrupt (0) callback; a part of EmulatorCore.
+Where a callback goes follows the rules (live_config.py): a stream whose domain and app (or whole
+domain) has a callback rule gets the bound template's URL for that event, signed with its key; a
+stream no rule covers gets the configured --callback-url.
 """
 
 from typing import Any
@@ -11,15 +14,18 @@ from .common import DEFAULT_APP, ControlError
 from .params import control_count, control_object, control_str
 from .state import EmulatorState
 
+MODERATION_EVENT = 317
+
 
 class CallbackRoutes(EmulatorState):
-    """POST callbacks/moderation, callbacks/push_attempt and callbacks/send; the push hook."""
+    """POST callbacks/moderation, callbacks/push_attempt, callbacks/send and moderation; the push hook."""
 
     def _push_event(self, key: tuple, stop_reason=None) -> None:
+        """Called with the lock held."""
         if stop_reason is None:
-            self.callbacks.push_started(key)
+            self.callbacks.push_started(key, self.callback_target(key, 1))
         else:
-            self.callbacks.push_ended(key, stop_reason)
+            self.callbacks.push_ended(key, stop_reason, self.callback_target(key, 0))
 
     def _callback_key(self, item: dict) -> tuple:
         key = (
@@ -49,7 +55,34 @@ class CallbackRoutes(EmulatorState):
             raise ControlError("unknown moderation field(s): {}".format(", ".join(sorted(unknown))))
         key = self._callback_key(item)
         sign, deliveries = self._delivery_options(item)
-        return {"deliveries": self.callbacks.send(self.callbacks.moderation_body(key, item), sign, deliveries)}
+        with self._lock:
+            target = self.callback_target(key, MODERATION_EVENT)
+        body = self.callbacks.moderation_body(key, item)
+        return {"deliveries": self.callbacks.send(body, sign, deliveries, target)}
+
+    def moderate(self, body: Any) -> dict:
+        """Image moderation judges a snapshot of a pushing stream {domain_name, app_name? ("live"),
+        stream_name, suggestion? ("Block"), label? ("Porn"), sub_label?}. As on Tencent, a callback (317)
+        follows only where the rules say: a snapshot template with moderation (PornFlag 1) bound to the
+        stream before its push started, and a callback template with a moderation URL (or no callback
+        rule and a configured --callback-url). Answers {delivered, reason, deliveries}."""
+        item = control_object(body, "moderation")
+        unknown = set(item) - {"domain_name", "app_name", "stream_name", "suggestion", "label", "sub_label"}
+        if unknown:
+            raise ControlError("unknown moderation field(s): {}".format(", ".join(sorted(unknown))))
+        key = self._callback_key(item)
+        with self._lock:
+            record = self.streams.get(key)
+            pushing = record is not None and record.push is not None and self._effective_state(key) == "active"
+            covered, why = self.moderation_rule(key, record.push.start if pushing else None)
+            target = self.callback_target(key, MODERATION_EVENT)
+        if not covered:
+            return {"delivered": False, "reason": why, "deliveries": []}
+        body = self.callbacks.moderation_body(key, item)
+        numbers = self.callbacks.send(body, target=target)
+        if not numbers:
+            return {"delivered": False, "reason": "no moderation callback URL for the stream", "deliveries": []}
+        return {"delivered": True, "reason": f"snapshot template {why} moderates the stream", "deliveries": numbers}
 
     def push_attempt(self, body: Any) -> dict:
         """An encoder tries to push {domain_name, app_name?, stream_name, sign?, deliveries?}: a forbidden
@@ -61,8 +94,9 @@ class CallbackRoutes(EmulatorState):
             forbidden = self._effective_state(key) == "forbid"
             if not forbidden:
                 self._set_state(key, "active")
+            target = self.callback_target(key, 0)
         if forbidden:
-            self.callbacks.push_refused(key, sign, deliveries)
+            self.callbacks.push_refused(key, sign, deliveries, target)
         return {"refused": forbidden}
 
     def send_callback(self, body: Any) -> dict:

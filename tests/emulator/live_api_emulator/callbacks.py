@@ -90,13 +90,18 @@ def check_callback_config(update: Any) -> dict:
 
 
 class Delivery:
-    """One callback to deliver, re-sent while unanswered; ``tries`` are its attempts so far."""
+    """One callback to deliver, re-sent while unanswered; ``tries`` are its attempts so far. ``target``
+    is (url, key) of the callback template whose rule covers the stream, or None: the configured url and key."""
 
-    def __init__(self, number: int, body: dict, sign: str):
+    def __init__(self, number: int, body: dict, sign: str, target: Optional[tuple] = None):
         self.number = number
         self.body = body
         self.sign = sign
+        self.target = target
         self.tries = 0
+
+    def url_and_key(self, config: dict) -> tuple:
+        return self.target if self.target is not None else (config["url"], config["key"])
 
 
 class CallbackSender:
@@ -141,6 +146,17 @@ class CallbackSender:
                 "pending": len(self._queue) + self._sending,
             }
 
+    def wait_idle(self, timeout: float = 30.0) -> list:
+        """In-process callers (tests): blocks until nothing is left to send; returns the delivery log."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._queue or self._sending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"callbacks still pending after {timeout} s")
+                self._lock.wait(min(remaining, 0.05))
+            return [dict(item) for item in self._log]
+
     def forget(self) -> dict:
         with self._lock:
             self._queue, self._log = [], []
@@ -151,26 +167,24 @@ class CallbackSender:
     def _common(self, key: tuple) -> dict:
         return {"appid": self.config["appid"], "app": key[0], "appname": key[1]}
 
-    def push_started(self, key: tuple) -> None:
-        """A push of ``key`` (domain, app, name) started: event_type 1."""
-        if not self.config["url"]:
-            return
+    def push_started(self, key: tuple, target: Optional[tuple] = None) -> None:
+        """A push of ``key`` (domain, app, name) started: event_type 1 (to ``target``, see Delivery)."""
         sequence = str(random.randrange(10**18, 10**19))
         self._sequences[key] = (sequence, self.clock())
-        self.send(dict(self._push_body(key, 1, sequence), errcode=0, errmsg=ERRMSGS[0]))
+        self.send(dict(self._push_body(key, 1, sequence), errcode=0, errmsg=ERRMSGS[0]), target=target)
 
-    def push_ended(self, key: tuple, stop_reason: str) -> None:
+    def push_ended(self, key: tuple, stop_reason: str, target: Optional[tuple] = None) -> None:
         """The push of ``key`` ended (a drop, a forbid, a reseed): event_type 0 with the errcode of the cause."""
         sequence, started = self._sequences.pop(key, (str(random.randrange(10**18, 10**19)), self.clock()))
-        if not self.config["url"]:
-            return
         code = self.config["forbid_errcode"] if stop_reason == "forbidden" else STOP_ERRCODES.get(stop_reason, 1)
         body = self._push_body(key, 0, sequence)
         body.update(errcode=code, errmsg=ERRMSGS.get(code, "Unknown reason."))
         body["push_duration"] = str(int((self.clock() - started) * 1000))
-        self.send(body)
+        self.send(body, target=target)
 
-    def push_refused(self, key: tuple, sign: str = "valid", deliveries: int = 1) -> None:
+    def push_refused(
+        self, key: tuple, sign: str = "valid", deliveries: int = 1, target: Optional[tuple] = None
+    ) -> None:
         """The encoder of a forbidden stream tried to push and was refused: an interrupt, code 305."""
         body = self._push_body(key, 0, str(random.randrange(10**18, 10**19)))
         if self.config["forbidden_style"] == "errcode":
@@ -178,7 +192,7 @@ class CallbackSender:
         else:
             body.update(errcode=18, sub_errcode=305, errmsg=ERRMSGS[18])
         body["push_duration"] = "0"
-        self.send(body, sign, deliveries)
+        self.send(body, sign, deliveries, target)
 
     def _push_body(self, key: tuple, event_type: int, sequence: str) -> dict:
         body = self._common(key)
@@ -227,20 +241,21 @@ class CallbackSender:
 
     # ------------------------------------------------------------------ delivery
 
-    def send(self, body: dict, sign: str = "valid", deliveries: int = 1) -> list:
+    def send(self, body: dict, sign: str = "valid", deliveries: int = 1, target: Optional[tuple] = None) -> list:
         """Queues ``deliveries`` separate deliveries of body (more than one: Tencent re-sending after
-        our answer was lost); nothing when no URL is configured. Returns their numbers."""
+        our answer was lost) to ``target`` (see Delivery); nothing when there is no URL. Returns their numbers."""
         if sign not in SIGN_MODES:
             raise ControlError("`sign` must be one of {}".format(", ".join(SIGN_MODES)))
-        numbers = []
+        numbers: list = []
         with self._lock:
-            if not self.config["url"]:
+            if not (target[0] if target is not None else self.config["url"]):
                 return numbers
             for index in range(deliveries):
                 self._numbers += 1
                 numbers.append(self._numbers)
                 due = time.monotonic() + index * self.config["retry_interval"]
-                heapq.heappush(self._queue, (due, self._numbers, Delivery(self._numbers, body, sign)))
+                delivery = Delivery(self._numbers, body, sign, target)
+                heapq.heappush(self._queue, (due, self._numbers, delivery))
             self._start()
             self._lock.notify_all()
         return numbers
@@ -279,19 +294,21 @@ class CallbackSender:
                         "event_type": delivery.body.get("event_type"),
                         "stream_name": delivery.body.get("stream_id") or delivery.body.get("streamId"),
                         "sign": delivery.sign,
+                        "url": delivery.url_and_key(config)[0],
                         "status": status,
                         "at": self.clock(),
                     }
                 )
-                if status != 200 and delivery.tries <= config["retries"] and config["url"]:
+                if status != 200 and delivery.tries <= config["retries"] and delivery.url_and_key(config)[0]:
                     due = time.monotonic() + config["retry_interval"]
                     heapq.heappush(self._queue, (due, delivery.number, delivery))
 
     def _attempt(self, delivery: Delivery, config: dict) -> Any:
         """One POST; the HTTP status, or the kind of network error."""
-        body = sign_body(delivery.body, config["key"], self.clock(), config["ttl"], delivery.sign)
+        url, key = delivery.url_and_key(config)
+        body = sign_body(delivery.body, key, self.clock(), config["ttl"], delivery.sign)
         request = urllib.request.Request(
-            config["url"],
+            url,
             data=json.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json", "User-Agent": "live-emulator-callback"},
             method="POST",

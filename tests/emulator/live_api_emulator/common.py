@@ -12,6 +12,8 @@ import re
 import time
 from typing import Any, Optional
 
+from .config_surface import CONFIG_ACTION_PARAMS, CONFIG_WRITES
+
 API_VERSION = "2018-08-01"
 SERVICE = "live"
 MAX_SKEW_SECONDS = 300
@@ -49,7 +51,11 @@ ACTION_PARAMS = {
         "PageNum",
         "PageSize",
     ),
+    # callback and snapshot templates and rules: config_surface.py, run by live_config.py
+    **CONFIG_ACTION_PARAMS,
 }
+# the actions that change something: a fault's action "writes" matches each of them
+WRITE_ACTIONS = ("ResumeLiveStream", "ForbidLiveStream", "DropLiveStream", *CONFIG_WRITES)
 # DescribeLiveStreamPublishedList: the push history Tencent keeps and lets one query reach
 PUBLISHED_MAX_SPAN = 30 * 86400
 PUBLISHED_RETENTION = 60 * 86400

@@ -57,6 +57,8 @@ class ControlRoutes(EmulatorState):
             ("POST", "callbacks/moderation"): lambda q, b: self.send_moderation(b),
             ("POST", "callbacks/push_attempt"): lambda q, b: self.push_attempt(b),
             ("POST", "callbacks/send"): lambda q, b: self.send_callback(b),
+            ("GET", "config"): lambda q, b: self.describe_config(),
+            ("POST", "moderation"): lambda q, b: self.moderate(b),
         }
         handler = routes.get((method, route))
         if handler is None:

@@ -33,9 +33,11 @@ from .common import (
     envelope_ok,
     utc_date,
 )
+from .config_surface import CONFIG_ACTION_PARAMS, SECRET_PARAMS
 from .control import ControlRoutes
 from .credentials import Credential, TemporaryCredentials
 from .faults import Fault, fault_outcome, lost_answer_outcome
+from .live_config import LiveConfigActions
 from .params import decode_params, peek_params, reject_unknown_params
 from .quotas import LEAKY_BURST_SHARE, SlidingWindow, TokenBucket
 from .settings import DEFAULT_SETTINGS
@@ -54,7 +56,7 @@ def check_config_shape(config: Any) -> None:
         raise ControlError("unknown config key(s): {}".format(", ".join(sorted(unknown))))
 
 
-class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCredentials):
+class EmulatorCore(ControlRoutes, CallbackRoutes, LiveConfigActions, StreamActions, TemporaryCredentials):
     """All state and behaviour, independent of HTTP plumbing. One lock guards the state."""
 
     def __init__(
@@ -87,6 +89,7 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCreden
             self.roles = {}
             self.cvm_role = None
             self.issued = []
+            self._reset_config()
         config = self._startup
         if "credentials" in config:
             self.add_credentials({"credentials": config["credentials"]})
@@ -166,7 +169,7 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCreden
             "language": request.headers.get("x-tc-language"),
             "request_client": request.headers.get("x-tc-requestclient"),
             "request_id": request_id,
-            "params": params or None,
+            "params": {name: "(hidden)" if name in SECRET_PARAMS else value for name, value in params.items()} or None,
         }
 
     def _admit(self, request: ApiRequest, call: dict) -> str:
@@ -288,7 +291,9 @@ class EmulatorCore(ControlRoutes, CallbackRoutes, StreamActions, TemporaryCreden
 
     def _execute(self, action: str, body: bytes) -> dict:
         params = decode_params(body)
-        reject_unknown_params(params, ACTION_PARAMS.get(action) or STS_ACTION_PARAMS[action])
+        reject_unknown_params(params, ACTION_PARAMS.get(action) or STS_ACTION_PARAMS.get(action, ()))
+        if action in CONFIG_ACTION_PARAMS:
+            return self.run_config_action(action, params)
         handlers = {
             "DescribeLiveStreamState": self.describe_stream_state,
             "ResumeLiveStream": self.resume_stream,

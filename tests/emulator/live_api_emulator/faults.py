@@ -8,7 +8,7 @@ import dataclasses
 import random
 from typing import Any, Optional
 
-from .common import ALL_ACTIONS, STREAM_STATES, ApiError, ControlError, Outcome
+from .common import ALL_ACTIONS, STREAM_STATES, WRITE_ACTIONS, ApiError, ControlError, Outcome
 from .params import control_number, control_object, control_str
 
 FAULT_KINDS = (
@@ -47,7 +47,7 @@ class Fault:  # pylint: disable=too-many-instance-attributes
     def matches(self, action: str, stream_name: Optional[str]) -> bool:
         if self.stream_name is not None and self.stream_name != stream_name:
             return False
-        return self.action in ("*", action)
+        return self.action in ("*", action) or (self.action == "writes" and action in WRITE_ACTIONS)
 
     def fires(self) -> bool:
         if self.count is not None:
@@ -83,8 +83,12 @@ def parse_fault(item: Any) -> Fault:
             "unknown fault field(s): {} (known: {})".format(", ".join(sorted(unknown)), ", ".join(FAULT_FIELDS))
         )
     action = control_str(item, "action")
-    if action != "*" and action not in ALL_ACTIONS:
-        raise ControlError("fault action must be '*' or one of {}".format(", ".join(sorted(ALL_ACTIONS))))
+    if action not in ("*", "writes") and action not in ALL_ACTIONS:
+        raise ControlError(
+            "fault action must be '*', 'writes' (every action that changes something) or one of {}".format(
+                ", ".join(sorted(ALL_ACTIONS))
+            )
+        )
     kind = control_str(item, "kind")
     if kind not in FAULT_KINDS:
         raise ControlError("fault kind must be one of {}".format(", ".join(FAULT_KINDS)))

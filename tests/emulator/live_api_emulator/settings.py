@@ -7,6 +7,7 @@ command-line flags): their defaults, the "strict" shorthand and the checks of an
 from typing import Any
 
 from .common import MAX_PAGE_SIZE, MIN_PAGE_SIZE, PUBLISHED_CAP_MODES, ControlError
+from .config_surface import CONFIG_CHOICES, CONFIG_CODES, DEFAULT_CONFIG_SETTINGS, STRICT_CONFIG_SETTINGS
 from .params import control_number, control_object, control_str
 from .quotas import ALL_QUOTAS
 
@@ -30,6 +31,8 @@ DEFAULT_SETTINGS = {
     "online_page_size_max": MAX_PAGE_SIZE,
     "reconnect_after_resume": None,
     "published_cap_mode": "truncate",
+    # callback and snapshot templates and rules: Tencent's undocumented answers and error codes (config_surface.py)
+    **DEFAULT_CONFIG_SETTINGS,
 }
 # "strict": true in POST /_emulator/settings (and --strict) is shorthand for these
 STRICT_SETTINGS = {
@@ -37,12 +40,14 @@ STRICT_SETTINGS = {
     "strict_resume": True,
     "forbid_scope": "name",
     "drop_inactive_code": "ResourceNotFound.StreamNotAlive",
+    **STRICT_CONFIG_SETTINGS,
 }
 NOT_STRICT_SETTINGS = {
     "quota_window": "bucket",
     "strict_resume": False,
     "forbid_scope": "name",
     "drop_inactive_code": None,
+    **{name: DEFAULT_CONFIG_SETTINGS[name] for name in STRICT_CONFIG_SETTINGS},
 }
 
 
@@ -68,6 +73,10 @@ def validate_settings(update: Any) -> dict:
         "published_cap_mode": lambda v: validate_choice_setting("published_cap_mode", v, PUBLISHED_CAP_MODES),
         "strict": lambda v: validate_bool_setting("strict", v),
     }
+    for name, choices in CONFIG_CHOICES.items():
+        checks[name] = lambda v, name=name, choices=choices: validate_choice_setting(name, v, choices)
+    for name in CONFIG_CODES:
+        checks[name] = lambda v, name=name: control_str({name: v}, name)
     clean = {}
     for name, value in update.items():
         if name not in checks:

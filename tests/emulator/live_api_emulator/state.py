@@ -31,6 +31,9 @@ class EmulatorState:
         self.roles: dict = {}  # role arn -> RoleRecord
         self.cvm_role = None  # CvmRoleRecord or None
         self.issued: list = []
+        self.templates: dict = {}  # "callback"/"snapshot" -> {TemplateId: fields} (live_config.py)
+        self.rules: dict = {}  # "callback"/"snapshot" -> {identity: rule}
+        self.next_template_id = 0
 
     def _push_event(self, key: tuple, stop_reason: Optional[str] = None) -> None:
         """Hook: the push of ``key`` started (stop_reason None) or ended; EmulatorCore sends a callback."""

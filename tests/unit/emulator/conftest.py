@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -51,3 +54,56 @@ def emulator_fixture(shared_emulator):
     shared_emulator.core.reset()
     yield shared_emulator
     shared_emulator.test_clock.restore()
+
+
+class RecordingHandler(BaseHTTPRequestHandler):
+    """Records the body in the server; answers the server's next scripted status."""
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with self.server.lock:
+            self.server.bodies.append(body)
+            status = self.server.script.pop(0) if self.server.script else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b'{"code":0}')
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet."""
+
+
+class Receiver(ThreadingHTTPServer):
+    """Records every callback body; answers the statuses of ``script`` in turn, then 200."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.bodies = []
+        self.script = []
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), RecordingHandler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/callback"
+
+
+@pytest.fixture(name="receivers")
+def receivers_fixture():
+    """Starts callback receivers on demand (receivers()); stops them all at the end."""
+    started = []
+
+    def start():
+        server = Receiver()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(name="receiver")
+def receiver_fixture(receivers):
+    """A callback receiver: records every body, answers 200 (or the statuses of its ``script``)."""
+    return receivers()

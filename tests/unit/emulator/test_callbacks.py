@@ -7,9 +7,7 @@ schedule while the answer is not 200, and the key never shown."""
 
 import hashlib
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import live_api_emulator as le  # loaded by tests/conftest.py from tests/emulator/
 import pytest
@@ -18,63 +16,15 @@ KEY = "EmulatorCallbackKey0123456789xyz"
 DOMAIN = le.DEFAULT_DOMAIN
 
 
-class RecordingHandler(BaseHTTPRequestHandler):
-    """Records the body in the server; answers the server's next scripted status."""
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with self.server.lock:
-            self.server.bodies.append(body)
-            status = self.server.script.pop(0) if self.server.script else 200
-        self.send_response(status)
-        self.send_header("Content-Length", "10")
-        self.end_headers()
-        self.wfile.write(b'{"code":0}')
-
-    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        """Quiet."""
-
-
-class Receiver(ThreadingHTTPServer):
-    """Records every callback body; answers the statuses of ``script`` in turn, then 200."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        self.bodies = []
-        self.script = []
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), RecordingHandler)
-        self.url = f"http://127.0.0.1:{self.server_address[1]}/callback"
-
-
-@pytest.fixture(name="receiver")
-def receiver_fixture():
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture(name="core")
 def core_fixture(emulator, receiver):
     emulator.core.callbacks.update({"url": receiver.url, "key": KEY, "retry_interval": 0.05})
     return emulator.core
 
 
-def wait(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
 def settled(core):
     """Waits until nothing is left to send; returns the delivery log."""
-    wait(lambda: core.callbacks.describe()["pending"] == 0, "the deliveries to finish")
-    return core.callbacks.describe()["deliveries"]
+    return core.callbacks.wait_idle()
 
 
 def genuine(body, now):

@@ -762,11 +762,14 @@ def test_control_health_settings_and_errors(emulator):
 
 def test_live_quotas_are_the_collections_own_table(emulator):
     """One source for Tencent's quotas: the emulator loads plugins/module_utils/_quotas.py by path;
-    only STS's AssumeRole quota is its own."""
+    only STS's AssumeRole quota and those of the two Live actions the collection never calls are its own."""
     from ansible_collections.tencent.cloud.plugins.module_utils import _quotas
 
     limits = control(emulator, "GET", "settings")[1]["quota_limits"]
     assert limits.pop("AssumeRole") == 10
+    own = {action: limits.pop(action) for action in le.quotas.UNCALLED_QUOTAS}
+    assert own == {"DescribeLiveCallbackTemplate": 500, "DescribeLiveSnapshotTemplate": 500}
+    assert not set(own) & set(_quotas.DEFAULT_QUOTAS)
     assert limits == _quotas.DEFAULT_QUOTAS
     assert os.path.samefile(le.QUOTAS_FILE, _quotas.__file__)
 
