@@ -99,3 +99,42 @@ async def running(source, **args):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+DOMAIN = "5000.livepush.myqcloud.com"
+# the emulator's credentials (tests/emulator/README.md)
+EMULATOR_CREDENTIALS = {
+    "TENCENTCLOUD_SECRET_ID": "AKIDEMULATOR00000000000000000000000",
+    "TENCENTCLOUD_SECRET_KEY": "emulator-secret-key-0000000000000000",
+}
+# what a callback may carry to run code on the rulebook host if it were ever rendered as a template
+INJECTIONS = (
+    "{{ lookup('pipe', 'touch MARKER') }}",
+    "{% set x = lookup('pipe', 'touch MARKER') %}",
+    "{# MARKER #}",
+)
+
+
+def collections_path_or_fail():
+    path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
+    assert path, "run these tests with make eda-test (hack/eda-test.sh installs the built collection)"
+    return path
+
+
+def ansible_environment(tmp_path, collections_path, endpoint, python):
+    """The environment of an ansible-playbook or ansible-rulebook run against the emulator, with an
+    inventory.yml in tmp_path whose localhost runs modules with ``python``."""
+    (tmp_path / "inventory.yml").write_text(
+        f"all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: {python}\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "TENCENTCLOUD_"))}
+    environment.update(EMULATOR_CREDENTIALS)
+    environment.update(
+        ANSIBLE_COLLECTIONS_PATH=collections_path,
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+        ANSIBLE_NOCOLOR="1",
+        PATH=os.path.dirname(python) + os.pathsep + os.environ.get("PATH", ""),
+        TENCENTCLOUD_LIVE_ENDPOINT=endpoint,
+        TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
+    )
+    return environment
