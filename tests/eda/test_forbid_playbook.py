@@ -82,14 +82,14 @@ def test_template_text_in_any_callback_field_stays_data(play, tmp_path):
     core = play.live_api.core
     names = [f"inj-{n}" for n in range(len(INJECTIONS))]
     seed(core, *names, INJECTIONS[0])
-    for name, text in zip(names + [INJECTIONS[0]], INJECTIONS + (INJECTIONS[1],)):
+    for name, text in zip([*names, INJECTIONS[0]], (*INJECTIONS, INJECTIONS[1])):
         info = moderation(name, label=text, sub_label=text, suggestion=f"Block {text}")
         event = {"tencent_live": info, "payload": {"stream_param": text, "streamId": name}, "meta": {"e": text}}
         status, output = play.run({"tencent_live_b64": b64(info), "resume_after": "2h"}, event=dict(event))
         assert status == 0, output
         assert not (tmp_path / "MARKER").exists(), output
     forbids = admitted(core, "ForbidLiveStream")
-    assert sorted(c["stream_name"] for c in forbids) == sorted(names + [INJECTIONS[0]])
+    assert sorted(c["stream_name"] for c in forbids) == sorted([*names, INJECTIONS[0]])
     row = core.list_streams({"stream_name": ["inj-0"]})["streams"][0]
     assert row["reason"] == f"Tencent moderation: Block {INJECTIONS[0]} {INJECTIONS[0]} {INJECTIONS[0]}"
     assert not (tmp_path / "MARKER").exists()
