@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import DOMAIN, INJECTIONS, ansible_environment, collections_path_or_fail
+from conftest import DOMAIN, ansible_environment, collections_path_or_fail, injections
 
 CORE_VENVS = os.environ.get("TENCENT_EDA_CORE_VENVS", "").split()
 
@@ -80,6 +80,7 @@ def admitted(core, action):
 
 def test_template_text_in_any_callback_field_stays_data(play, tmp_path):
     core = play.live_api.core
+    INJECTIONS = injections(tmp_path / "MARKER")
     names = [f"inj-{n}" for n in range(len(INJECTIONS))]
     seed(core, *names, INJECTIONS[0])
     for name, text in zip([*names, INJECTIONS[0]], (*INJECTIONS, INJECTIONS[1])):
