@@ -277,7 +277,7 @@ class CallbackReceiver:
             return self._refuse(request, 400, f"a callback that cannot be acted on safely: {problem}")
         info = normalise(body)
         fingerprint = self.recent.fingerprint(body)
-        if self.recent.seen_before(body, self.clock()):
+        if self.recent.seen_before(body, self.clock(), fingerprint):
             logger.info("%s: re-delivery of a %s callback for %s", PLUGIN, info["event"], _who(info))
             first = self.in_flight.get(fingerprint)
             if first is None or await _outcome(first, deadline):
@@ -293,7 +293,7 @@ class CallbackReceiver:
         try:
             await asyncio.wait_for(self.queue.put(event), max(0.0, deadline - asyncio.get_running_loop().time()))
         except asyncio.TimeoutError:
-            self.recent.forget(body)
+            self.recent.forget(fingerprint)
             taken.set_result(False)
             return self._refuse(
                 request,

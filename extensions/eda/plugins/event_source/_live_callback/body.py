@@ -98,11 +98,11 @@ class RecentCallbacks:
         same = {k: v for k, v in body.items() if k not in ("sign", "t")}
         return hashlib.sha256(json.dumps(same, sort_keys=True, separators=(",", ":")).encode()).digest()
 
-    def seen_before(self, body, now):
+    def seen_before(self, body, now, fingerprint=None):
         """True for a re-delivery (the same body apart from sign and t); otherwise remembers this one."""
         while self.expiry and next(iter(self.expiry.values())) <= now:
             self.expiry.popitem(last=False)
-        fingerprint = self.fingerprint(body)
+        fingerprint = fingerprint or self.fingerprint(body)
         if fingerprint in self.expiry:
             return True
         self.expiry[fingerprint] = now + self.window
@@ -119,9 +119,9 @@ class RecentCallbacks:
                 )
         return False
 
-    def forget(self, body):
+    def forget(self, fingerprint):
         """Forgets a callback that was not handed on, so that Tencent's re-delivery of it is accepted."""
-        self.expiry.pop(self.fingerprint(body), None)
+        self.expiry.pop(fingerprint, None)
 
 
 def _first(body, *names):
