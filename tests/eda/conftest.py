@@ -57,12 +57,47 @@ def signed(body, key=KEY, t=None, now=1_700_000_000):
     return body
 
 
+NOW = 1_700_000_000  # the fake clock's start
+
+
 class FakeClock:
     def __init__(self, now=1_700_000_000.0):
         self.now = now
 
     def __call__(self):
         return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def make_client(source, aiohttp_client, clock):
+    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events."""
+
+    async def make(queue=None, **args):
+        queue = asyncio.Queue() if queue is None else queue
+        settings = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
+        client = await aiohttp_client(source["CallbackReceiver"](queue, settings, clock=clock).app())
+        client.events = queue
+        return client
+
+    return make
+
+
+def drain(queue):
+    events = []
+    while not queue.empty():
+        events.append(queue.get_nowait())
+    return events
+
+
+async def post(client, body, path="/live/callback"):
+    """(status, JSON answer) of a POST of body (bytes or text as they are, anything else as JSON)."""
+    answer = await client.post(path, data=body if isinstance(body, (bytes, str)) else json.dumps(body))
+    return answer.status, await answer.json()
 
 
 def free_port():

@@ -11,36 +11,9 @@ import json
 import logging
 
 import pytest
-from conftest import KEY, FakeClock, injections, load_body, running, signed
+from conftest import KEY, NOW, FakeClock, drain, injections, load_body, post, running, signed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-NOW = 1_700_000_000
-
-
-@pytest.fixture
-def make_client(source, aiohttp_client):
-    async def make(queue=None, **args):
-        queue = asyncio.Queue() if queue is None else queue
-        settings_ = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
-        client = await aiohttp_client(source["CallbackReceiver"](queue, settings_, clock=FakeClock(NOW)).app())
-        client.events = queue
-        return client
-
-    return make
-
-
-def drain(queue):
-    events = []
-    while not queue.empty():
-        events.append(queue.get_nowait())
-    return events
-
-
-async def post(client, body):
-    answer = await client.post("/", data=body if isinstance(body, (bytes, str)) else json.dumps(body))
-    return answer.status, await answer.json()
-
 
 BAD_NAMES = ["", " ", "x" * 1025, "a\nb", "a\x00b", "a\x7fb", "a\u0085b", "{{ 6*7 }}", "a{%b", "{#", 1.5, [1], {}, True]
 
