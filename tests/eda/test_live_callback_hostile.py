@@ -185,3 +185,27 @@ async def test_plain_http_on_a_public_address_is_warned_about_once(source, caplo
     warnings = [r.getMessage() for r in caplog.records if "plain HTTP" in r.getMessage()]
     assert len(warnings) == 1
     assert "ANY body for 10 minutes" in warnings[0] and "`certfile`" in warnings[0] and "TLS proxy" in warnings[0]
+
+
+class FakeRequest:
+    content_length, path, remote = None, "/", "127.0.0.1"
+
+    def __init__(self, body):
+        self.raw = json.dumps(body).encode()
+
+    async def read(self):
+        return self.raw
+
+
+async def test_a_handler_cancelled_while_waiting_forgets_its_callback(source, clock):
+    queue = asyncio.Queue(1)
+    queue.put_nowait("the engine is busy")
+    receiver = source["CallbackReceiver"](queue, source["parse_arguments"]({"callback_key": KEY}, {}), clock=clock)
+    loop = asyncio.get_running_loop()
+    waiting = asyncio.ensure_future(receiver._receive(FakeRequest(signed(load_body("push.json"))), loop.time() + 30))
+    await asyncio.sleep(0.2)
+    assert len(receiver.recent.expiry) == 1 and len(receiver.in_flight) == 1
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert len(receiver.recent.expiry) == 0 and receiver.in_flight == {}  # a re-delivery will be taken

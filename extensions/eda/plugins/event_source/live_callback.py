@@ -292,9 +292,11 @@ class CallbackReceiver:
         taken = self.in_flight[fingerprint] = asyncio.get_running_loop().create_future()
         try:
             await asyncio.wait_for(self.queue.put(event), max(0.0, deadline - asyncio.get_running_loop().time()))
-        except asyncio.TimeoutError:
-            self.recent.forget(fingerprint)
+        except (asyncio.TimeoutError, asyncio.CancelledError) as error:
+            self.recent.forget(fingerprint)  # not handed on: Tencent's re-delivery must not count as a duplicate
             taken.set_result(False)
+            if isinstance(error, asyncio.CancelledError):
+                raise
             return self._refuse(
                 request,
                 503,
