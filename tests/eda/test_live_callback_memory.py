@@ -91,6 +91,7 @@ async def test_300_big_callbacks_to_a_busy_engine_are_bounded_in_time_and_memory
             growth_mb = (peak - before) / 1024
             assert growth_mb <= 2 * MAX_PENDING * MAX_BODY / 2**20 + 50, growth_mb
             slowest = max(seconds for _, seconds, _ in answers)
+            print(f"memory growth {growth_mb:.0f} MB, slowest answer {slowest:.2f} s")  # shown with -s
             assert slowest <= QUEUE_TIMEOUT + 1, sorted((round(s, 1), full) for _, s, full in answers)[-20:]
 
             resume.touch()  # the engine takes events again; Tencent re-delivers every one
