@@ -191,10 +191,11 @@ class FakeRequest:
     content_length, path, remote = None, "/", "127.0.0.1"
 
     def __init__(self, body):
+        self.content = self
         self.raw = json.dumps(body).encode()
 
-    async def read(self):
-        return self.raw
+    async def iter_any(self):
+        yield self.raw
 
 
 async def test_a_handler_cancelled_while_waiting_forgets_its_callback(source, clock):
