@@ -236,3 +236,19 @@ def test_callback_text_is_data_names_keep_their_type_and_only_pushing_streams_ar
     rulebook.stop()
     assert not marker.exists()
     assert KEY not in rulebook.output()
+
+
+def test_a_forbid_that_fails_says_so_in_ansible_rulebook_output_with_the_stream_and_the_next_step(start, live_api):
+    core = live_api.core
+    rulebook = start("moderation_forbid")
+    seed_active(core, "fails-1")
+    fault = {"action": "ForbidLiveStream", "kind": "error", "code": "UnauthorizedOperation", "count": 5}
+    core.add_faults({"faults": [fault]})
+    moderate(core, "fails-1", label="Porn")
+    text = lambda: " ".join(rulebook.output().split())  # noqa: E731
+    poll(lambda: "FORBID FAILED" in text(), OUTCOME_TIMEOUT, "the failure to be reported", rulebook)
+    poll(lambda: "-e resume_after=24h" in text(), OUTCOME_TIMEOUT, "the whole message", rulebook)
+    assert f"FORBID FAILED for {DOMAIN}/live/fails-1:" in text()
+    assert "UnauthorizedOperation" in text()
+    assert "ansible-playbook tencent.cloud.forbid_streams -e tencent_live_b64=" in text()
+    assert stream(core, "fails-1")["state"] == "active"
