@@ -158,6 +158,7 @@ def test_moderation_block_forbids_pass_changes_nothing_redelivery_starts_nothing
     rulebook.stop()
     output = rulebook.output()
     assert "re-delivery of a moderation callback for 5000.livepush.myqcloud.com/live/again-1" in output
+    assert output.count("serving plain HTTP on 0.0.0.0") == 1  # the shipped rulebooks listen on every address
     assert KEY not in output
 
 
