@@ -60,6 +60,7 @@ class Play:
             capture_output=True,
             text=True,
             timeout=240,
+            check=False,
         )
         return done.returncode, done.stdout + done.stderr
 

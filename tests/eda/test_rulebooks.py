@@ -246,7 +246,10 @@ def test_a_forbid_that_fails_says_so_in_ansible_rulebook_output_with_the_stream_
     fault = {"action": "ForbidLiveStream", "kind": "error", "code": "UnauthorizedOperation", "count": 5}
     core.add_faults({"faults": [fault]})
     moderate(core, "fails-1", label="Porn")
-    text = lambda: " ".join(rulebook.output().split())  # noqa: E731
+
+    def text():
+        return " ".join(rulebook.output().split())
+
     poll(lambda: "FORBID FAILED" in text(), OUTCOME_TIMEOUT, "the failure to be reported", rulebook)
     poll(lambda: "-e resume_after=24h" in text(), OUTCOME_TIMEOUT, "the whole message", rulebook)
     assert f"FORBID FAILED for {DOMAIN}/live/fails-1:" in text()

@@ -56,7 +56,7 @@ def signature_problem(body, key, now):
 def too_deep(value, limit=MAX_DEPTH):
     """True when a JSON value nests deeper than ``limit`` (checked without recursion)."""
     level = [value]
-    for _ in range(limit + 1):
+    for _depth in range(limit + 1):
         level = [v for item in level if isinstance(item, (dict, list)) for v in _children(item)]
         if not level:
             return False
@@ -171,7 +171,7 @@ def names(body):
 def normalise(body):
     """The ``tencent_live`` part of an event: the names the modules take, whatever each callback calls them."""
     code = _number(body.get("event_type"))
-    domain, app, stream, _ = names(body)
+    domain, app, stream = names(body)[:3]
     appid = body.get("appid")
     info = {
         "event": EVENT_NAMES.get(code, "other"),
