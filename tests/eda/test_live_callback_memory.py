@@ -36,7 +36,7 @@ def body(number, now):
     return json.dumps(signed(callback, now=now)).encode()
 
 
-async def deliver(session, url, data, started=None):
+async def deliver(session, url, data):
     """(status, seconds from the moment the request's headers were sent to its answer)."""
     context = {}
     async with session.post(url, data=data, trace_request_ctx=context) as answer:
@@ -84,8 +84,7 @@ async def test_300_big_callbacks_to_a_busy_engine_are_bounded_in_time_and_memory
         async with aiohttp.ClientSession(
             connector=connector, timeout=aiohttp.ClientTimeout(total=120), trace_configs=tracing()
         ) as session:
-            started = time.monotonic()
-            answers = await asyncio.gather(*(deliver(session, url, data, started) for data in bodies))
+            answers = await asyncio.gather(*(deliver(session, url, data) for data in bodies))
             peak = memory_kib(process.pid, "VmHWM")
             assert {answer[0] for answer in answers} == {503}
             growth_mb = (peak - before) / 1024
@@ -98,9 +97,9 @@ async def test_300_big_callbacks_to_a_busy_engine_are_bounded_in_time_and_memory
             now = int(time.time())
             for start in range(0, CALLBACKS, 50):  # as Tencent would: not all in the same instant
                 batch = [body(n, now) for n in range(start, start + 50)]
-                again = await asyncio.gather(*(deliver(session, url, data, time.monotonic()) for data in batch))
+                again = await asyncio.gather(*(deliver(session, url, data) for data in batch))
                 assert {answer[0] for answer in again} == {200}
-            again = await deliver(session, url, body(7, now + 1), time.monotonic())  # a later re-delivery
+            again = await deliver(session, url, body(7, now + 1))  # a later re-delivery
             assert again[0] == 200
 
         def emitted():
