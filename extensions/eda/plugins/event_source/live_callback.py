@@ -11,7 +11,7 @@ page of the source read it; a test checks it against ARGUMENTS below); the event
 answers in the collection's event-driven guide (docs/docsite/rst/event_driven.rst).
 
 ansible-rulebook loads this file on its own (runpy), so it imports nothing from the collection; what a
-callback body means is in _live_callback/body.py, loaded by its path.
+callback body means is in ../_live_callback/body.py, loaded by its path.
 """
 
 import asyncio
@@ -28,8 +28,10 @@ from aiohttp import web
 
 
 def _load_part(name):
-    """A private part of this source, by its path (ansible-rulebook runs this file on its own, runpy)."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_live_callback", f"{name}.py")
+    """A private part of this source, by its path (ansible-rulebook runs this file on its own, runpy). The parts
+    are outside event_source/, where Galaxy would take every Python file for an event source of its own."""
+    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(plugins, "_live_callback", f"{name}.py")
     spec = importlib.util.spec_from_file_location(f"tencent_cloud_live_callback_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
