@@ -4,6 +4,9 @@
 # Usage: hack/eda-test.sh [extra pytest args]
 # Env:   STAGE     staged collection (default .build/ansible_collections/tencent/cloud)
 #        VENV_EDA  venv with ansible-rulebook, ansible-core and hack/eda-requirements.txt (default .venv-eda)
+#        CORE_VENVS the venvs of the oldest and newest supported ansible-core, whose ansible-playbook runs
+#                  playbooks/forbid_streams.yml with callback data (default .venv-2.16 .venv-2.22)
+#        EDA_TEST_TIMEOUT  seconds one test may take before pytest-timeout fails it by name (default 900)
 #        JAVA_HOME the Java 17 (or newer) ansible-rulebook runs on; otherwise `java` on PATH, otherwise
 #                  /usr/lib/jvm/java-17-openjdk* is used
 #
@@ -66,5 +69,15 @@ echo "eda-test: $(basename "$tarball") installed into a private collections path
 
 # ------------------------------------------------------------------------------ 3. the tests
 cd "$stage"
+core_venvs=
+for core in ${CORE_VENVS:-$root/.venv-2.16 $root/.venv-2.22}; do
+    [ -x "$core/bin/ansible-playbook" ] ||
+        { echo "eda-test: ERROR: $core has no ansible-playbook (make venv-oldest venv-next)" >&2; exit 1; }
+    core_venvs="$core_venvs $(cd "$core" && pwd)"
+done
+# every test has a bound of its own; when one is hit, pytest-timeout names the test and its fixtures still
+# stop every process it started
 TENCENT_EDA_COLLECTIONS_PATH="$work/collections" TENCENT_EDA_TARBALL="$tarball" PATH="$venv/bin:$PATH" \
-    "$venv/bin/python" -m pytest -p no:cacheprovider -o asyncio_default_fixture_loop_scope=function tests/eda "$@"
+    TENCENT_EDA_CORE_VENVS="${core_venvs# }" \
+    "$venv/bin/python" -m pytest -p no:cacheprovider -o asyncio_default_fixture_loop_scope=function \
+    --timeout "${EDA_TEST_TIMEOUT:-900}" --timeout-method signal tests/eda "$@"

@@ -13,7 +13,9 @@ import hashlib
 import json
 import os
 import runpy
+import signal
 import socket
+import subprocess
 
 import pytest
 
@@ -55,12 +57,47 @@ def signed(body, key=KEY, t=None, now=1_700_000_000):
     return body
 
 
+NOW = 1_700_000_000  # the fake clock's start
+
+
 class FakeClock:
     def __init__(self, now=1_700_000_000.0):
         self.now = now
 
     def __call__(self):
         return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def make_client(source, aiohttp_client, clock):
+    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events."""
+
+    async def make(queue=None, **args):
+        queue = asyncio.Queue() if queue is None else queue
+        settings = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
+        client = await aiohttp_client(source["CallbackReceiver"](queue, settings, clock=clock).app())
+        client.events = queue
+        return client
+
+    return make
+
+
+def drain(queue):
+    events = []
+    while not queue.empty():
+        events.append(queue.get_nowait())
+    return events
+
+
+async def post(client, body, path="/live/callback"):
+    """(status, JSON answer) of a POST of body (bytes or text as they are, anything else as JSON)."""
+    answer = await client.post(path, data=body if isinstance(body, (bytes, str)) else json.dumps(body))
+    return answer.status, await answer.json()
 
 
 def free_port():
@@ -99,3 +136,80 @@ async def running(source, **args):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+DOMAIN = "5000.livepush.myqcloud.com"
+# the emulator's credentials (tests/emulator/README.md)
+EMULATOR_CREDENTIALS = {
+    "TENCENTCLOUD_SECRET_ID": "AKIDEMULATOR00000000000000000000000",
+    "TENCENTCLOUD_SECRET_KEY": "emulator-secret-key-0000000000000000",
+}
+
+
+def injections(marker):
+    """What a callback may carry to run code on the rulebook host if it were ever rendered as a template:
+    each one creates the file ``marker`` (an absolute path) when rendered."""
+    touch = f"lookup('pipe', 'touch {marker}')"
+    return ("{{ " + touch + " }}", "{% set x = " + touch + " %}", "{# " + touch + " #}")
+
+
+def descendants(pid):
+    """The pids of every process below ``pid`` (from /proc; ansible-runner starts ansible-playbook in a
+    session of its own, so a signal to the process group does not reach it)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def end_process_tree(process, grace=60):
+    """Ends a Popen started with start_new_session and everything it started, even what left its group."""
+    below = descendants(process.pid)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+    for pid in below + descendants(process.pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def collections_path_or_fail():
+    path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
+    assert path, "run these tests with make eda-test (hack/eda-test.sh installs the built collection)"
+    return path
+
+
+def ansible_environment(tmp_path, collections_path, endpoint, python):
+    """The environment of an ansible-playbook or ansible-rulebook run against the emulator, with an
+    inventory.yml in tmp_path whose localhost runs modules with ``python``."""
+    (tmp_path / "inventory.yml").write_text(
+        f"all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: {python}\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "TENCENTCLOUD_"))}
+    environment.update(EMULATOR_CREDENTIALS)
+    environment.update(
+        ANSIBLE_COLLECTIONS_PATH=collections_path,
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+        ANSIBLE_NOCOLOR="1",
+        PATH=os.path.dirname(python) + os.pathsep + os.environ.get("PATH", ""),
+        TENCENTCLOUD_LIVE_ENDPOINT=endpoint,
+        TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
+    )
+    return environment

@@ -6,7 +6,7 @@ get 401 end to end and are re-sent by the emulator until it gives up, a re-deliv
 and not emitted again, and a forbid of a pushing stream arrives as push then interrupt."""
 
 import pytest
-from conftest import KEY, running, wait_for
+from conftest import KEY, drain, running, wait_for
 
 DOMAIN = "5000.livepush.myqcloud.com"
 
@@ -27,13 +27,6 @@ def emulator(live_api_fresh, receiver):
 async def settled(core):
     await wait_for(lambda: core.callbacks.describe()["pending"] == 0, what="the emulator's deliveries")
     return [(entry["delivery"], entry["status"]) for entry in core.callbacks.describe()["deliveries"]]
-
-
-def drain(queue):
-    events = []
-    while not queue.empty():
-        events.append(queue.get_nowait())
-    return events
 
 
 async def test_a_moderation_callback_becomes_one_event(emulator, receiver):

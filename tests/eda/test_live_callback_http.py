@@ -4,43 +4,11 @@
 Tencent expects, re-deliveries emitted once with bounded memory, each event type normalised from the
 docs' example bodies, and no key or sign in any answer, event or log line."""
 
-import asyncio
 import json
 import logging
 
 import pytest
-from conftest import KEY, FakeClock, load_body, signed
-
-NOW = 1_700_000_000
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-def make_client(source, aiohttp_client, clock):
-    async def make(**args):
-        queue = asyncio.Queue()
-        settings = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
-        client = await aiohttp_client(source["CallbackReceiver"](queue, settings, clock=clock).app())
-        client.events = queue
-        return client
-
-    return make
-
-
-def drain(queue):
-    events = []
-    while not queue.empty():
-        events.append(queue.get_nowait())
-    return events
-
-
-async def post(client, body, path="/live/callback"):
-    answer = await client.post(path, data=body if isinstance(body, (bytes, str)) else json.dumps(body))
-    return answer.status, await answer.json()
+from conftest import KEY, NOW, drain, load_body, post, signed
 
 
 async def test_a_genuine_callback_is_answered_and_emitted(make_client):

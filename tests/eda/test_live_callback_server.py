@@ -34,7 +34,7 @@ async def test_a_port_in_use_is_a_clear_start_up_error(source):
             await source["main"](asyncio.Queue(), {"host": "127.0.0.1", "port": port, "callback_key": KEY})
     message = str(caught.value)
     assert f"argument `port` {port}: cannot listen on 127.0.0.1:{port}" in message
-    assert "choose another `port`" in message and KEY not in message
+    assert "choose another port" in message and "`live_callback_port`" in message and KEY not in message
 
 
 async def test_the_key_may_come_from_the_environment(source, monkeypatch):

@@ -10,52 +10,46 @@ counts); outcomes are polled with generous bounds, never waited for with a fixed
 - forbidden_encoders: an encoder retrying a forbidden stream is reported once; a push is "back on air".
 """
 
+import collections
 import datetime
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from conftest import KEY, free_port
+from conftest import (
+    DOMAIN,
+    KEY,
+    ansible_environment,
+    collections_path_or_fail,
+    end_process_tree,
+    free_port,
+    injections,
+)
 
-DOMAIN = "5000.livepush.myqcloud.com"
 START_TIMEOUT = 180  # the JVM and the rule engine start in seconds; a loaded 2-core machine may take longer
 OUTCOME_TIMEOUT = 180
+CORE_VENVS = os.environ.get("TENCENT_EDA_CORE_VENVS", "").split()
 
 
 @pytest.fixture(scope="module")
 def collections_path():
-    path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
-    assert path, "run these tests with make eda-test (hack/eda-test.sh installs the built collection)"
-    return path
+    return collections_path_or_fail()
 
 
 class Rulebook:
-    """One ansible-rulebook process running a rulebook of the installed collection."""
+    """One ansible-rulebook process running a rulebook of the installed collection; the playbooks it starts
+    run with the ansible-playbook of ``core_venv`` (first on PATH) or of the EDA venv."""
 
-    def __init__(self, tmp_path, collections_path, name, port, endpoint, **variables):
+    def __init__(self, tmp_path, collections_path, name, port, endpoint, core_venv=None, **variables):
         self.port = port
         self.log_path = tmp_path / f"{name}.log"
-        (tmp_path / "inventory.yml").write_text(
-            "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
-            f"      ansible_python_interpreter: {sys.executable}\n"
-        )
+        python = os.path.join(core_venv, "bin", "python") if core_venv else sys.executable
+        environment = ansible_environment(tmp_path, collections_path, endpoint, python)
         lines = [f"live_callback_port: {port}"] + [f"{key}: {value}" for key, value in variables.items()]
         (tmp_path / "vars.yml").write_text("\n".join(lines) + "\n")
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "TENCENTCLOUD_"))}
-        environment.update(
-            ANSIBLE_COLLECTIONS_PATH=collections_path,
-            ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
-            ANSIBLE_NOCOLOR="1",
-            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-            TENCENTCLOUD_SECRET_ID="AKIDEMULATOR00000000000000000000000",
-            TENCENTCLOUD_SECRET_KEY="emulator-secret-key-0000000000000000",
-            TENCENTCLOUD_LIVE_ENDPOINT=endpoint,
-            TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
-        )
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-rulebook")]
         command += ["-r", f"tencent.cloud.{name}", "-i", "inventory.yml", "--vars", "vars.yml", "-v", "--print-events"]
         self.log = open(self.log_path, "w", encoding="utf-8")
@@ -75,13 +69,7 @@ class Rulebook:
         poll(listening, START_TIMEOUT, "ansible-rulebook's source to listen", self)
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        end_process_tree(self.process)  # ansible-rulebook, and every ansible-playbook it started
         self.log.close()
 
 
@@ -99,12 +87,12 @@ def start(tmp_path, collections_path, live_api):
     """start(rulebook, **variables) -> a running Rulebook whose source the emulator's callbacks reach."""
     started = []
 
-    def run(name, **variables):
+    def run(name, core_venv=None, **variables):
         port = free_port()
         live_api.core.reset()
         live_api.core.callbacks.update({"url": f"http://127.0.0.1:{port}/tencent/live", "key": KEY})
         live_api.core.callbacks.update({"retry_interval": 0.5})
-        started.append(Rulebook(tmp_path, collections_path, name, port, live_api.url, **variables))
+        started.append(Rulebook(tmp_path, collections_path, name, port, live_api.url, core_venv, **variables))
         started[-1].wait_listening()
         return started[-1]
 
@@ -161,14 +149,16 @@ def test_moderation_block_forbids_pass_changes_nothing_redelivery_starts_nothing
 
     answers = {(d["delivery"], d["status"]) for d in core.callbacks.describe()["deliveries"] if d["event_type"] == 317}
     assert {(first, 200), (second, 200)} <= answers
-    assert (calls(core, "ForbidLiveStream", "again-1"), calls(core, "DescribeLiveStreamState", "again-1")) == (1, 1)
-    assert (calls(core, "ForbidLiveStream", "block-1"), calls(core, "DescribeLiveStreamState", "block-1")) == (1, 2)
+    # the playbook's read (pushing?) and the module's read before its forbid; the second Block: one read
+    assert (calls(core, "ForbidLiveStream", "again-1"), calls(core, "DescribeLiveStreamState", "again-1")) == (1, 2)
+    assert (calls(core, "ForbidLiveStream", "block-1"), calls(core, "DescribeLiveStreamState", "block-1")) == (1, 3)
     assert stream(core, "block-1")["reason"] == "Tencent moderation: Block Porn PornHigh"  # unchanged
     assert stream(core, "pass-1")["state"] == "active"
     assert [c for c in core.list_calls(None)["calls"] if c["stream_name"] == "pass-1"] == []
     rulebook.stop()
     output = rulebook.output()
     assert "re-delivery of a moderation callback for 5000.livepush.myqcloud.com/live/again-1" in output
+    assert output.count("serving plain HTTP on 0.0.0.0") == 1  # the shipped rulebooks listen on every address
     assert KEY not in output
 
 
@@ -183,12 +173,86 @@ def test_an_encoder_retrying_a_forbidden_stream_is_reported_once(start, live_api
     core.resume_stream({"DomainName": DOMAIN, "AppName": "live", "StreamName": "enc-1"})
     assert core.push_attempt({"domain_name": DOMAIN, "stream_name": "enc-1"}) == {"refused": False}
 
-    back = f"BACK ON AIR: {DOMAIN}/live/enc-1"
+    back = f"PUSHING: {DOMAIN}/live/enc-1"
     poll(lambda: rulebook.output().count(back) == 2, OUTCOME_TIMEOUT, "the second push to be reported", rulebook)
     rulebook.stop()
     output = rulebook.output()
     statuses = [d["status"] for d in core.callbacks.describe()["deliveries"] if d["status"] != "ConnectionRefusedError"]
     assert statuses == [200] * 6  # push, interrupt (the forbid), three refusals, push
     assert output.count("FORBIDDEN STREAM RETRYING") == 1
-    assert f"keeps pushing {DOMAIN}/live/enc-1, which is forbidden (interrupt code 18)" in " ".join(output.split())
+    assert f"keeps pushing {DOMAIN}/live/enc-1, which is forbidden (interrupt code 18/305)" in " ".join(output.split())
     assert KEY not in output
+
+
+def send(core, body, **fields):
+    return core.send_callback({"body": dict(body, **fields)})
+
+
+def moderation_body(stream, **fields):
+    body = {"event_type": 317, "app": DOMAIN, "appname": "live", "streamId": stream, "suggestion": "Block"}
+    body.update(label="Porn", subLabel="PornHigh", stream_param="txSecret=0&txTime=1")
+    body.update(fields)
+    return body
+
+
+LOOKS_LIKE_A_LITERAL = ["2024_05_01", "1_000", "0x1F", "1.50", "1e5", "00", "True", "null", "[1]"]
+
+
+@pytest.mark.parametrize("core_venv", CORE_VENVS or ["(not set)"], ids=os.path.basename)
+def test_callback_text_is_data_names_keep_their_type_and_only_pushing_streams_are_forbidden(
+    start, live_api, tmp_path, core_venv
+):
+    """The shipped moderation rulebook, the playbook run by the oldest and the newest ansible-core."""
+    assert CORE_VENVS, "TENCENT_EDA_CORE_VENVS is not set: run these tests with make eda-test"
+    core = live_api.core
+    rulebook = start("moderation_forbid", core_venv=core_venv, forbid_for="2h")
+    core.callbacks.update({"retries": 30, "retry_interval": 1.0})  # Tencent re-sends what did not get a 200
+    marker = tmp_path / "MARKER"
+    texts = injections(marker)
+    carriers = [f"carrier-{n}" for n in range(len(texts))]
+    seed_active(core, *carriers, *LOOKS_LIKE_A_LITERAL, "marker-2")
+    core.seed_streams({"streams": [{"domain_name": DOMAIN, "stream_name": "off-air", "state": "inactive"}]})
+    core.clear_calls()
+    for text in texts:  # a name with template text: refused by the source (400), nothing forbidden
+        for field in ("streamId", "app", "appname"):
+            send(core, moderation_body("refused"), **{field: text})
+    for carrier, text in zip(carriers, texts):  # template text in every other field: acted on, as data
+        fields = {"label": text, "subLabel": text, "stream_param": text, "img": text, "extra": {"k": [text]}}
+        send(core, moderation_body(carrier), **fields)
+    for name in LOOKS_LIKE_A_LITERAL:
+        send(core, moderation_body(name))
+    send(core, moderation_body("off-air"))
+    poll(lambda: core.callbacks.describe()["pending"] == 0, OUTCOME_TIMEOUT, "the deliveries", rulebook)
+    send(core, moderation_body("marker-2"))  # actions run one after the other: the last one sent
+    wait_forbidden(core, "marker-2", rulebook)
+
+    last = {d["delivery"]: d["status"] for d in core.callbacks.describe()["deliveries"]}  # each one's last try
+    assert collections.Counter(last.values()) == {400: 3 * len(texts), 200: len(last) - 3 * len(texts)}
+    forbids = [c["stream_name"] for c in core.list_calls("ForbidLiveStream")["calls"] if c["admitted"]]
+    assert sorted(forbids) == sorted([*carriers, *LOOKS_LIKE_A_LITERAL, "marker-2"])  # exactly one each
+    for carrier, text in zip(carriers, texts):
+        assert stream(core, carrier)["reason"] == f"Tencent moderation: Block {text} {text}"
+    assert calls(core, "DescribeLiveStreamState", "off-air") == 1 and stream(core, "off-air")["state"] == "inactive"
+    assert not marker.exists()
+    rulebook.stop()
+    assert not marker.exists()
+    assert KEY not in rulebook.output()
+
+
+def test_a_forbid_that_fails_says_so_in_ansible_rulebook_output_with_the_stream_and_the_next_step(start, live_api):
+    core = live_api.core
+    rulebook = start("moderation_forbid")
+    seed_active(core, "fails-1")
+    fault = {"action": "ForbidLiveStream", "kind": "error", "code": "UnauthorizedOperation", "count": 5}
+    core.add_faults({"faults": [fault]})
+    moderate(core, "fails-1", label="Porn")
+
+    def text():
+        return " ".join(rulebook.output().split())
+
+    poll(lambda: "FORBID FAILED" in text(), OUTCOME_TIMEOUT, "the failure to be reported", rulebook)
+    poll(lambda: "-e resume_after=24h" in text(), OUTCOME_TIMEOUT, "the whole message", rulebook)
+    assert f"FORBID FAILED for {DOMAIN}/live/fails-1:" in text()
+    assert "UnauthorizedOperation" in text()
+    assert "ansible-playbook tencent.cloud.forbid_streams -e tencent_live_b64=" in text()
+    assert stream(core, "fails-1")["state"] == "active"

@@ -6,17 +6,17 @@ An ansible-rulebook event source. It listens for the callbacks of a Live callbac
 interrupt, recording, snapshot, moderation, push error), answers them as Tencent expects, and puts
 each genuine callback on the queue once, normalised to the names the tencent.cloud modules take.
 
-The arguments are documented once, in live_callback.yaml next to this file (ansible-doc, Galaxy and the
-docs site's page of the source read it; a test checks it against ARGUMENTS below); the events and the
+The arguments are documented once, in live_callback.yaml next to this file (Galaxy and the docs site's
+page of the source read it; a test checks it against ARGUMENTS below); the events and the
 answers in the collection's event-driven guide (docs/docsite/rst/event_driven.rst).
 
-ansible-rulebook loads this file on its own (runpy), so it imports nothing from the collection.
+ansible-rulebook loads this file on its own (runpy), so it imports nothing from the collection; what a
+callback body means is in ../_live_callback/body.py, loaded by its path.
 """
 
 import asyncio
-import collections
-import hashlib
-import hmac
+import importlib.util
+import ipaddress
 import json
 import logging
 import math
@@ -26,16 +26,23 @@ import time
 
 from aiohttp import web
 
-PLUGIN = "tencent.cloud.live_callback"
+
+def _load_part(name):
+    """A private part of this source, by its path (ansible-rulebook runs this file on its own, runpy). The parts
+    are outside event_source/, where Galaxy would take every Python file for an event source of its own."""
+    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(plugins, "_live_callback", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"tencent_cloud_live_callback_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_body = _load_part("body")
+PLUGIN = _body.PLUGIN
+EVENT_NAMES, ALL_EVENTS, DEDUP_CAPACITY = _body.EVENT_NAMES, _body.ALL_EVENTS, _body.DEDUP_CAPACITY
+RecentCallbacks, normalise, signature_problem = _body.RecentCallbacks, _body.normalise, _body.signature_problem
 KEY_ENV = "TENCENTCLOUD_LIVE_CALLBACK_KEY"
-# event_type number -> event name (Tencent's "Callback Notifications" pages); any other number: "other"
-EVENT_NAMES = {1: "push", 0: "interrupt", 100: "record", 200: "snapshot", 317: "moderation", 321: "push_error"}
-ALL_EVENTS = ("push", "interrupt", "record", "snapshot", "moderation", "push_error", "other")
-# Tencent's interruption table lists "the pushed stream name is forbidden" as code 305 (a sub-code of
-# errcode 18); which field of a callback carries it is not documented, so both spellings count.
-STREAM_FORBIDDEN_CODE = 305
-# the re-delivery memory holds at most this many callbacks; under a flood the oldest are forgotten first
-DEDUP_CAPACITY = 100_000
 OK_ANSWER = {"code": 0}
 
 # name: (kind, default). Kinds are checked by _check(); secrets are never echoed in an error.
@@ -48,6 +55,9 @@ ARGUMENTS = {
     "dedup_window": ("seconds", 900),
     "max_body_bytes": ("positive_int", 1048576),
     "request_timeout": ("seconds", 10),
+    "max_pending": ("count", 100),
+    "queue_timeout": ("seconds", 10),
+    "allowed_networks": ("networks", None),
     "certfile": ("text", None),
     "keyfile": ("text", None),
     "password": ("secret", None),
@@ -77,7 +87,7 @@ class Settings:
 
 
 def _integer(name, value, low, high, what):
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ArgumentError(name, f"must be {what}, got {value!r}")
@@ -101,6 +111,10 @@ def _check(name, kind, value):
         return _integer(name, value, 1, 65535, "a TCP port number (1-65535)")
     if kind == "positive_int":
         return _integer(name, value, 1, 2**31, "a positive number of bytes")
+    if kind == "count":
+        return _integer(name, value, 1, 100_000, "a whole number from 1 to 100000")
+    if kind == "networks":
+        return _networks(name, value)
     if kind == "seconds":
         if isinstance(value, str):
             try:
@@ -120,6 +134,19 @@ def _check(name, kind, value):
     if unknown:
         raise ArgumentError(name, f"has unknown event name(s) {', '.join(unknown)}: use {', '.join(ALL_EVENTS)}")
     return frozenset(n.strip() for n in names)
+
+
+def _networks(name, value):
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ArgumentError(name, f"must be a list of networks such as 203.0.113.0/24 or 10.0.0.5, got {value!r}")
+    networks = []
+    for item in items:
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            raise ArgumentError(name, f"has {item.strip()!r}, which is not a network such as 203.0.113.0/24") from None
+    return tuple(networks)
 
 
 def parse_arguments(args, environ):
@@ -163,131 +190,19 @@ def tls_context(settings):
     return context
 
 
-def signature_problem(body, key, now):
-    """Why a callback is not genuine (sign == md5(key + t), t not past), or None. Never shows the sign."""
-    t, sign = body.get("t"), body.get("sign")
-    if isinstance(t, bool) or not isinstance(t, (int, str)) or not str(t).strip().isdigit():
-        return "no valid `t` (the expiry time)"
-    if not isinstance(sign, str) or not sign:
-        return "no `sign`"
-    expected = hashlib.md5((key + str(t).strip()).encode("utf-8")).hexdigest()
-    if not hmac.compare_digest(expected.encode("ascii"), sign.strip().lower().encode("utf-8", "replace")):
-        return "the sign does not match the callback key"
-    if int(str(t).strip()) < now:
-        return "it has expired (`t` is in the past)"
-    return None
-
-
-class RecentCallbacks:
-    """Fingerprints of the callbacks seen in the last ``window`` seconds, at most ``capacity`` of them."""
-
-    def __init__(self, window, capacity=DEDUP_CAPACITY):
-        self.window = window
-        self.capacity = capacity
-        self.expiry = collections.OrderedDict()  # fingerprint -> when it is forgotten (insertion order = time order)
-        self.evicted = 0  # forgotten early because the memory was full
-
-    def seen_before(self, body, now):
-        """True for a re-delivery (the same body apart from sign and t); otherwise remembers this one."""
-        while self.expiry and next(iter(self.expiry.values())) <= now:
-            self.expiry.popitem(last=False)
-        same = {k: v for k, v in body.items() if k not in ("sign", "t")}
-        fingerprint = hashlib.sha256(json.dumps(same, sort_keys=True, separators=(",", ":")).encode()).digest()
-        if fingerprint in self.expiry:
-            return True
-        self.expiry[fingerprint] = now + self.window
-        if len(self.expiry) > self.capacity:
-            self.expiry.popitem(last=False)
-            self.evicted += 1
-            if self.evicted == 1 or self.evicted % 10000 == 0:
-                logger.warning(
-                    "%s: more than %d callbacks within dedup_window: forgot %d before their window ended "
-                    "(a re-delivery of those would be emitted again)",
-                    PLUGIN,
-                    self.capacity,
-                    self.evicted,
-                )
-        return False
-
-
-def _first(body, *names):
-    for name in names:
-        value = body.get(name)
-        if value is not None and value != "":
-            return value
-    return None
-
-
-def _number(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
-def _text(value):
-    return None if value is None else str(value)
-
-
-def normalise(body):
-    """The ``tencent_live`` part of an event: the names the modules take, whatever each callback calls them."""
-    code = _number(body.get("event_type"))
-    info = {
-        "event": EVENT_NAMES.get(code, "other"),
-        "event_type": code,
-        "domain_name": _text(_first(body, "app", "domain", "domain_name")),
-        "app_name": _text(_first(body, "appname", "path", "app_name")),
-        "stream_name": _text(_first(body, "stream_id", "streamId", "stream_name", "channel_id", "channelId")),
-        "appid": _first(body, "appid"),
-    }
-    event = info["event"]
-    if event in ("push", "interrupt"):
-        info.update(
-            sequence=_text(_first(body, "sequence")),
-            errcode=_number(body.get("errcode")),
-            errmsg=_text(body.get("errmsg")),
-            event_time=_number(body.get("event_time")),
-        )
-    if event == "interrupt":
-        sub = _number(body.get("sub_errcode"))
-        info["sub_errcode"] = sub
-        info["push_duration_ms"] = _number(body.get("push_duration"))
-        info["stream_forbidden"] = info["errcode"] == STREAM_FORBIDDEN_CODE or (
-            info["errcode"] == 18 and sub == STREAM_FORBIDDEN_CODE
-        )
-    elif event == "moderation":
-        info.update(
-            suggestion=_text(body.get("suggestion")),
-            label=_text(body.get("label")),
-            sub_label=_text(body.get("subLabel")),
-            img=_text(body.get("img")),
-            screenshot_time=_number(body.get("screenshotTime")),
-        )
-    elif event == "push_error":
-        abnormal = body.get("abnormal_event") if isinstance(body.get("abnormal_event"), dict) else {}
-        info.update(
-            sequence=_text(_first(body, "sequence")),
-            abnormal_type=_number(abnormal.get("type")),
-            abnormal_description=_text(_first(abnormal, "type_desc_en", "type_desc_cn")),
-        )
-    elif event == "record":
-        info.update(video_url=_text(body.get("video_url")), file_id=_text(body.get("file_id")))
-    elif event == "snapshot":
-        info.update(pic_full_url=_text(body.get("pic_full_url")))
-    return info
-
-
 class CallbackReceiver:
-    """The HTTP side: one route for every path, answers as Tencent expects, events onto the queue."""
+    """The HTTP side: one route for every path, answers as Tencent expects, events onto the queue.
+
+    At most ``max_pending`` requests are handled at once; each one is answered within ``queue_timeout``
+    of its arrival once its body is read. A callback is answered 200 only once the queue has it."""
 
     def __init__(self, queue, settings, clock=time.time):
         self.queue = queue
         self.settings = settings
         self.clock = clock
         self.recent = RecentCallbacks(settings.dedup_window)
+        self.pending = 0
+        self.in_flight = {}  # fingerprint -> future: True once the queue took it, False when it was given up
 
     def app(self):
         application = web.Application(client_max_size=self.settings.max_body_bytes)
@@ -303,47 +218,131 @@ class CallbackReceiver:
         logger.warning("%s: refused a callback from %s (%d): %s", PLUGIN, request.remote, status, why)
         return self._answer(status, why)
 
+    def _sender_allowed(self, remote):
+        try:
+            address = ipaddress.ip_address(remote or "")
+        except ValueError:
+            return False
+        address = getattr(address, "ipv4_mapped", None) or address
+        return any(address in network for network in self.settings.allowed_networks)
+
     async def handle(self, request):
         if request.method != "POST":
             return self._answer(405, "only POST is accepted", Allow="POST")
+        if self.settings.allowed_networks is not None and not self._sender_allowed(request.remote):
+            return self._refuse(request, 403, "the sender's address is not in allowed_networks")
+        if self.pending >= self.settings.max_pending:
+            answer = self._refuse(
+                request, 503, f"{self.pending} callbacks already wait for the rule engine (max_pending); re-send later"
+            )
+            answer.force_close()  # the body is not read
+            return answer
+        self.pending += 1
+        try:
+            return await self._receive(request, asyncio.get_running_loop().time() + self.settings.queue_timeout)
+        finally:
+            self.pending -= 1
+
+    async def _read(self, request):
+        """(body, None) or (None, the refusal)."""
         limit = self.settings.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
-            return self._refuse(request, 413, f"the body is larger than {limit} bytes")
+            return None, self._refuse(request, 413, f"the body is larger than {limit} bytes")
         try:
-            raw = await asyncio.wait_for(request.read(), self.settings.request_timeout)
+            raw = await asyncio.wait_for(_read_at_most(request, limit), self.settings.request_timeout)
         except web.HTTPRequestEntityTooLarge:
-            return self._refuse(request, 413, f"the body is larger than {limit} bytes")
+            return None, self._refuse(request, 413, f"the body is larger than {limit} bytes")
         except asyncio.TimeoutError:
             answer = self._refuse(request, 408, f"the body did not arrive within {self.settings.request_timeout} s")
             answer.force_close()  # the rest of a half-sent body must not be read as the next request
-            return answer
+            return None, answer
         try:
-            body = json.loads(raw)
-        except ValueError:
+            body = json.loads(raw, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
             body = None
         if not isinstance(body, dict):
-            return self._refuse(request, 400, "the body is not a JSON object")
+            return None, self._refuse(request, 400, "the body is not a JSON object")
+        if _body.too_deep(body):
+            return None, self._refuse(request, 400, f"the body nests deeper than {_body.MAX_DEPTH} levels")
+        return body, None
+
+    async def _receive(self, request, deadline):
+        body, refusal = await self._read(request)
+        if refusal is not None:
+            return refusal
         if not self.settings.allow_unsigned:
             problem = signature_problem(body, self.settings.callback_key, self.clock())
             if problem:
                 return self._refuse(request, 401, f"not a genuine Tencent callback: {problem}")
+        problem = _body.names(body)[3]
+        if problem:
+            return self._refuse(request, 400, f"a callback that cannot be acted on safely: {problem}")
         info = normalise(body)
-        if self.recent.seen_before(body, self.clock()):
-            logger.info(
-                "%s: re-delivery of a %s callback for %s answered, not emitted", PLUGIN, info["event"], _who(info)
-            )
-            return self._answer(200)
+        fingerprint = self.recent.fingerprint(body)
+        if self.recent.seen_before(body, self.clock(), fingerprint):
+            logger.info("%s: re-delivery of a %s callback for %s", PLUGIN, info["event"], _who(info))
+            first = self.in_flight.get(fingerprint)
+            if first is None or await _outcome(first, deadline):
+                return self._answer(200)
+            return self._refuse(request, 503, "the first delivery of this callback was not taken; re-send later")
         if info["event"] not in self.settings.event_types:
             logger.debug("%s: %s callback not in event_types, not emitted", PLUGIN, info["event"])
             return self._answer(200)
         payload = {k: v for k, v in body.items() if k != "sign"}
-        await self.queue.put({"tencent_live": info, "payload": payload, "meta": {"endpoint": request.path}})
+        event = {"tencent_live": info, "tencent_live_b64": _body.inert(info), "payload": payload}
+        event["meta"] = {"endpoint": request.path}
+        taken = self.in_flight[fingerprint] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(self.queue.put(event), max(0.0, deadline - asyncio.get_running_loop().time()))
+        except (asyncio.TimeoutError, asyncio.CancelledError) as error:
+            self.recent.forget(fingerprint)  # not handed on: Tencent's re-delivery must not count as a duplicate
+            taken.set_result(False)
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            return self._refuse(
+                request,
+                503,
+                f"the rule engine did not take the callback within queue_timeout ({self.settings.queue_timeout} s); "
+                "it is not remembered, a re-delivery will be accepted",
+            )
+        finally:
+            del self.in_flight[fingerprint]
+        taken.set_result(True)
         logger.info("%s: %s callback for %s emitted", PLUGIN, info["event"], _who(info))
         return self._answer(200)
 
 
+async def _read_at_most(request, limit):
+    """The body, read here rather than by request.read(), which keeps a copy on the request while it waits."""
+    raw = bytearray()
+    async for chunk in request.content.iter_any():
+        raw += chunk
+        if len(raw) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(raw))
+    return raw
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python reads them, the rule engine does not
+
+
+async def _outcome(future, deadline):
+    """True when the first delivery of a callback was taken by the queue before ``deadline``."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - asyncio.get_running_loop().time()))
+    except asyncio.TimeoutError:
+        return False
+
+
 def _who(info):
     return "/".join(str(info[k] or "?") for k in ("domain_name", "app_name", "stream_name"))
+
+
+def _loopback(host):
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 async def main(queue, args):
@@ -352,6 +351,14 @@ async def main(queue, args):
     context = tls_context(settings)
     if settings.allow_unsigned:
         logger.warning("%s: allow_unsigned is set: ANY request is accepted as a callback (tests only)", PLUGIN)
+    if context is None and not _loopback(settings.host):
+        logger.warning(
+            "%s: serving plain HTTP on %s: whoever sees one callback on its way (a proxy log, a plain-HTTP hop) "
+            "can re-use its sign with ANY body for 10 minutes. Serve HTTPS (`certfile`), or listen on 127.0.0.1 "
+            "behind a TLS proxy, and limit the senders with `allowed_networks`",
+            PLUGIN,
+            settings.host,
+        )
     # keepalive_timeout also bounds a request whose headers never finish; lingering_time bounds the wait
     # for the rest of a body that was refused
     timeout = settings.request_timeout
@@ -370,7 +377,8 @@ async def main(queue, args):
         raise ArgumentError(
             "port",
             f"{settings.port}: cannot listen on {settings.host}:{settings.port} ({error.strerror or error}); "
-            "another process may be using it: stop it or choose another `port`",
+            "another process may be using it: stop it or choose another port "
+            "(the variable `live_callback_port` of the shipped rulebooks sets `port`)",
         ) from None
     scheme = "https" if context else "http"
     logger.info("%s: listening on %s://%s:%d", PLUGIN, scheme, settings.host, settings.port)
