@@ -304,8 +304,8 @@ awx-test: stage
 # emulator's callbacks against the source, ansible-rulebook with the shipped rulebooks against the
 # emulator, and ansible-builder on extensions/eda/decision-environment.yml.
 .PHONY: eda-test
-eda-test: stage $(VENV_EDA_STAMP)
-	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) hack/eda-test.sh $(EDA_TEST_ARGS)
+eda-test: stage $(VENV_EDA_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP)
+	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) CORE_VENVS="$(abspath $(VENV_OLDEST)) $(abspath $(VENV_NEXT))" hack/eda-test.sh $(EDA_TEST_ARGS)
 
 # No file in plugins/ or extensions/ over 400 lines (hack/check_file_lines.py); ruff (ruff.toml: line length 120)
 # formats and lints every Python file of the repository; then
