@@ -7,6 +7,8 @@
 #        CORE_VENVS the venvs of the oldest and newest supported ansible-core, whose ansible-playbook runs
 #                  playbooks/forbid_streams.yml with callback data (default .venv-2.16 .venv-2.22)
 #        EDA_TEST_TIMEOUT  seconds one test may take before pytest-timeout fails it by name (default 900)
+#        EDA_TESTS what pytest runs, split on spaces (default tests/eda; make eda-test leaves out the flood
+#                  test, make eda-flood-test runs only it: its claims are about time, so it runs alone)
 #        JAVA_HOME the Java 17 (or newer) ansible-rulebook runs on; otherwise `java` on PATH, otherwise
 #                  /usr/lib/jvm/java-17-openjdk* is used
 #
@@ -80,4 +82,4 @@ done
 TENCENT_EDA_COLLECTIONS_PATH="$work/collections" TENCENT_EDA_TARBALL="$tarball" PATH="$venv/bin:$PATH" \
     TENCENT_EDA_CORE_VENVS="${core_venvs# }" \
     "$venv/bin/python" -m pytest -p no:cacheprovider -o asyncio_default_fixture_loop_scope=function \
-    --timeout "${EDA_TEST_TIMEOUT:-900}" --timeout-method signal tests/eda "$@"
+    --timeout "${EDA_TEST_TIMEOUT:-900}" --timeout-method signal ${EDA_TESTS:-tests/eda} "$@"
