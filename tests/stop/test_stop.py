@@ -241,6 +241,7 @@ def test_task_timeout_bounds_retries_of_failing_reads(emulator, venv, tmp_path):
     assert rerun_completes(emulator, venv, tmp_path / "rerun", names) == sorted(names), last
 
 
+@pytest.mark.parametrize("emulator", ["http", "https"], indirect=True)
 def test_wait_for_ends_at_task_timeout_before_wait_timeout(emulator, venv, tmp_path):
     """wait_for with wait_timeout: 30 and task_timeout: 3: the earlier wins, no poll after it."""
     names = stream_names(50, prefix="wait")

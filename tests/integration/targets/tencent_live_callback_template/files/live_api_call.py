@@ -4,7 +4,7 @@
 """One signed Live API call with the collection's own client, as another tool would make it (a test helper: the
 modules never make two templates of one name, and the tests need some to prove the modules refuse to guess).
 
-Usage: live_api_call.py ENDPOINT SECRET_ID SECRET_KEY ACTION PARAMS_JSON; prints the answer's data as JSON.
+Usage: live_api_call.py ENDPOINT SECRET_ID SECRET_KEY ACTION PARAMS_JSON [CA_PATH]; prints the answer's data as JSON.
 """
 
 import json
@@ -27,5 +27,6 @@ from ansible_collections.tencent.cloud.plugins.module_utils._client import LiveC
 from ansible_collections.tencent.cloud.plugins.module_utils._credential_types import Credentials  # noqa: E402
 
 endpoint, secret_id, secret_key, action, params = sys.argv[1:6]
-client = LiveClient(Credentials(secret_id, secret_key), endpoint=endpoint)
+ca_path = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
+client = LiveClient(Credentials(secret_id, secret_key), endpoint=endpoint, ca_path=ca_path)
 print(json.dumps(client.call(action, json.loads(params)).data))
