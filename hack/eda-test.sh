@@ -77,9 +77,11 @@ for core in ${CORE_VENVS:-$root/.venv-2.16 $root/.venv-2.22}; do
         { echo "eda-test: ERROR: $core has no ansible-playbook (make venv-oldest venv-next)" >&2; exit 1; }
     core_venvs="$core_venvs $(cd "$core" && pwd)"
 done
+# what to run: EDA_TESTS split on spaces (paths and pytest options such as --ignore=)
+read -r -a eda_tests <<<"${EDA_TESTS:-tests/eda}"
 # every test has a bound of its own; when one is hit, pytest-timeout names the test and its fixtures still
 # stop every process it started
 TENCENT_EDA_COLLECTIONS_PATH="$work/collections" TENCENT_EDA_TARBALL="$tarball" PATH="$venv/bin:$PATH" \
     TENCENT_EDA_CORE_VENVS="${core_venvs# }" \
     "$venv/bin/python" -m pytest -p no:cacheprovider -o asyncio_default_fixture_loop_scope=function \
-    --timeout "${EDA_TEST_TIMEOUT:-900}" --timeout-method signal ${EDA_TESTS:-tests/eda} "$@"
+    --timeout "${EDA_TEST_TIMEOUT:-900}" --timeout-method signal "${eda_tests[@]}" "$@"
