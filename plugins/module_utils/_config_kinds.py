@@ -127,7 +127,7 @@ class TemplateKind:
     @property
     def url_keys(self):
         prefix = f"{self.url_option}."
-        return [field.option[len(prefix) :] for field in self.fields if field.option.startswith(prefix)]
+        return [field.option.removeprefix(prefix) for field in self.fields if field.option.startswith(prefix)]
 
 
 def _url(key, api, **flags):
