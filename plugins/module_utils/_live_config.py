@@ -27,7 +27,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
     TencentError,
     TencentTransportError,
 )
-from ansible_collections.tencent.cloud.plugins.module_utils._writes import lost_answer
+from ansible_collections.tencent.cloud.plugins.module_utils._writes import lost_answer, pause_before_resend
 
 
 class ConfigConflict(TencentError):
@@ -72,7 +72,6 @@ def settled_write(client, action, params, is_done, what, sleep=None):
     write's TencentError when it cannot be settled, ConfigOutcomeUnknown when it may have been carried out and neither
     a listing nor the task's time can tell.
     """
-    policy = client.retry_policy
     recovered, resends = [], 0
     while True:
         try:
@@ -91,12 +90,7 @@ def settled_write(client, action, params, is_done, what, sleep=None):
             recovered.append(error.failure())
             if done:
                 return WriteResult(data=done, confirmed_by_listing=True, recovered=recovered)
-            if resends >= policy.retries or not policy.may_resend(error):
-                raise
-            try:
-                (sleep or client.bound.sleep)(policy.delay(resends))
-            except (DeadlineExceeded, TaskStopped):
-                raise error from None
+            pause_before_resend(client, error, resends, sleep)
             resends += 1
 
 

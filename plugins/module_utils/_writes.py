@@ -102,13 +102,21 @@ def settle_write(client, action, params, key, is_desired, sleep=None, done_codes
                 )
                 unknown.read_state, unknown.read_request_id = state, read.request_id
                 raise unknown from None
-            if resends >= policy.retries or not policy.may_resend(error):
-                raise
-            try:
-                (sleep or client.bound.sleep)(policy.delay(resends))
-            except (DeadlineExceeded, TaskStopped):
-                raise error from None
+            pause_before_resend(client, error, resends, sleep)
             resends += 1
+
+
+def pause_before_resend(client, error, resends, sleep=None):
+    """Wait before a write that failed with error is sent again (resends: how often it was already), or raise error:
+    when the retries budget is spent, when the fault is not one to send again, or when the task's deadline or stop
+    comes during the wait (the write's own error stands)."""
+    policy = client.retry_policy
+    if resends >= policy.retries or not policy.may_resend(error):
+        raise error
+    try:
+        (sleep or client.bound.sleep)(policy.delay(resends))
+    except (DeadlineExceeded, TaskStopped):
+        raise error from None
 
 
 def _settling_read(client, action, key, error):
