@@ -178,6 +178,7 @@ options:
   ca_path:
     description:
       - A PEM CA bundle used to verify the endpoint's certificate instead of the system store. It must exist and be readable.
+      - It is loaded once per task and shared by all the task's connections, however many a batch opens.
     type: path
   rate_limits:
     description:

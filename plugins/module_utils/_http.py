@@ -37,6 +37,7 @@ import time
 import weakref
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import TaskStopped, TencentTransportError
+from ansible_collections.tencent.cloud.plugins.module_utils._tls_trust import share_trust
 
 try:
     import requests
@@ -295,7 +296,9 @@ if HAS_HTTP:
         pass
 
     class BoundedHTTPSConnection(_ExchangeConnection, HTTPSConnection):
-        pass
+        def connect(self):
+            share_trust(self)  # the CA bundle is loaded once per process, not per connection (_tls_trust.py)
+            super().connect()
 
     class _ExchangePool:
         """Gives each connection taken to the current exchange, and takes it back when it returns."""

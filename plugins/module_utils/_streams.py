@@ -191,18 +191,24 @@ _ISO_UTC = re.compile(
 )
 
 
+def _resume_time_example(now):
+    """How to write resume_time, with a time the module accepts now (a day ahead)."""
+    example = (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:00:00Z")
+    return f"write it like {example} (UTC, at most {MAX_FORBID_DAYS} days ahead)"
+
+
 def parse_resume_time(value, now):
     """Validate resume_time; returns (Tencent's UTC text, None) or (None, problem)."""
     match = _ISO_UTC.match(value.strip()) if isinstance(value, str) else None
     if not match:
-        return None, f"resume_time {value!r} is not an ISO 8601 UTC time: write it like 2030-01-31T19:00:00Z"
+        return None, f"resume_time {value!r} is not an ISO 8601 UTC time: {_resume_time_example(now)}"
     try:
         when = datetime.datetime.strptime(
             "{} {}:{}:{}".format(match.group("date"), match.group("h"), match.group("m"), match.group("s") or "00"),
             "%Y-%m-%d %H:%M:%S",
         )
     except ValueError:
-        return None, f"resume_time {value!r} is not a valid date and time: write it like 2030-01-31T19:00:00Z"
+        return None, f"resume_time {value!r} is not a valid date and time: {_resume_time_example(now)}"
     zone = match.group("zone")
     if not zone:
         return (

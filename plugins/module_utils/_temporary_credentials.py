@@ -130,7 +130,8 @@ class MetadataService:
             except Exception as exc:  # pylint: disable=broad-except
                 if exchange.cut is None and not isinstance(exc, requests.exceptions.RequestException):
                     raise
-                error = TencentTransportError(_reason(exc))
+                # a certificate that does not verify will not verify on the next try either: final, like the API's
+                error = TencentTransportError(_reason(exc), retryable=not isinstance(exc, requests.exceptions.SSLError))
             else:
                 error = None
             if exchange.cut == STOPPED:
@@ -148,10 +149,15 @@ class MetadataService:
                     continue
                 except (DeadlineExceeded, TaskStopped):
                     pass
+            fix = (
+                "give the CA bundle that verifies its certificate in ca_path"
+                if not error.retryable
+                else "cvm_role works only on a Tencent Cloud CVM instance; elsewhere use another credential source, or point "
+                "metadata_url at the service"
+            )
+            tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
             raise CredentialError(
-                f"could not get the CVM role credentials from the metadata service at {url} ({error.message}, {attempt + 1} attempts): "
-                "cvm_role works only on a Tencent Cloud CVM instance; elsewhere use another credential source, or point metadata_url "
-                "at the service"
+                f"could not get the CVM role credentials from the metadata service at {url} ({error.message}, {tries}): {fix}"
             )
 
     def bound_role(self):

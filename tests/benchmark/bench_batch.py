@@ -47,7 +47,7 @@ import urllib.error
 import urllib.request
 
 from results_page import bench_command, write_page
-from tls_runs import tls_section
+from tls_runs import tls_section, trust_bundle
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "live_emulator.py")
@@ -223,12 +223,14 @@ class Emulator:
         self.port = None
         self._log = None
         self.ca_path = self._cert = None
+        self.bundle_size = 0
         handlers = [urllib.request.ProxyHandler({})]
         if scheme == "https":
             tls_dir = os.path.join(workdir, "tls")
             os.makedirs(tls_dir, exist_ok=True)
-            self.ca_path, self._cert = tls_files(tls_dir)
-            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_path)))
+            ca_path, self._cert = tls_files(tls_dir)
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_path)))
+            self.ca_path, self.bundle_size = trust_bundle(ca_path, tls_dir)
         self._opener = urllib.request.build_opener(*handlers)
 
     @property
@@ -1364,23 +1366,34 @@ def run(args):
     machine = machine_line(args.python)
     workdir = tempfile.mkdtemp(prefix="tencent-bench-")
     emulator = Emulator(args.python, args.latency_ms, workdir)
+    # (f) the HTTPS twin of each batch run: its own emulator serving HTTPS, idle while the HTTP one works
+    emulator_tls = Emulator(args.python, args.latency_ms, workdir, scheme="https") if args.tls else None
+    over_https = []
     try:
         collections_path = resolve_collections_path(args.collections_path)
         log(f"collections path {collections_path}; emulator latency {args.latency_ms:g} ms, quotas on")
         emulator.start()
+        if emulator_tls:
+            emulator_tls.start()
         names = stream_names(args.streams)
-        batch = scenario_batch(args, emulator, collections_path, workdir, names, label="(a) batch")
-        log("    {:.2f} s, API phase {:.2f} s".format(batch["wall"], batch["calls"]["api_phase"]))
+
+        def batch_and_twin(label, latency_ms):
+            """A batch run over HTTP, then at once its twin over HTTPS: both see the same machine."""
+            http_run = scenario_batch(args, emulator, collections_path, workdir, names, latency_ms, label=label)
+            log("    {:.2f} s, API phase {:.2f} s".format(http_run["wall"], http_run["calls"]["api_phase"]))
+            if emulator_tls:
+                tls_label = f"(f) https-{http_run['latency_ms']:g}"
+                tls_run = scenario_batch(
+                    args, emulator_tls, collections_path, workdir, names, latency_ms, label=tls_label
+                )
+                log("    {:.2f} s, API phase {:.2f} s".format(tls_run["wall"], tls_run["calls"]["api_phase"]))
+                over_https.append((http_run, tls_run))
+            return http_run
+
+        batch = batch_and_twin("(a) batch", args.latency_ms)
         sweep = []
         for latency in args.latencies:
-            if latency == args.latency_ms:
-                sweep.append(batch)
-                continue
-            run_ = scenario_batch(
-                args, emulator, collections_path, workdir, names, latency_ms=latency, label=f"(d) pacing-{latency:g}"
-            )
-            log("    {:.2f} s, API phase {:.2f} s".format(run_["wall"], run_["calls"]["api_phase"]))
-            sweep.append(run_)
+            sweep.append(batch if latency == args.latency_ms else batch_and_twin(f"(d) pacing-{latency:g}", latency))
         bucket = None
         if not args.no_bucket:
             bucket = scenario_batch(
@@ -1402,26 +1415,10 @@ def run(args):
         memory = scenario_memory(args, emulator, collections_path, workdir) if args.memory_streams else None
         if memory:
             log("    {:.1f} MB peak RSS, {:.1f} s".format(memory["peak_mb"], memory["wall"]))
-        emulator.stop()
-        over_https = []
-        if args.tls:
-            # (f) the batch and the latency sweep again, over HTTPS: the same runs, with TLS on every connection
-            emulator = Emulator(args.python, args.latency_ms, workdir, scheme="https")
-            emulator.start()
-            for http_run in sweep if args.latency_ms in args.latencies else [batch, *sweep]:
-                run_ = scenario_batch(
-                    args,
-                    emulator,
-                    collections_path,
-                    workdir,
-                    names,
-                    latency_ms=http_run["latency_ms"],
-                    label=f"(f) https-{http_run['latency_ms']:g}",
-                )
-                log("    {:.2f} s, API phase {:.2f} s".format(run_["wall"], run_["calls"]["api_phase"]))
-                over_https.append((http_run, run_))
     finally:
         emulator.stop()
+        if emulator_tls:
+            emulator_tls.stop()
         if args.keep_temp:
             log(f"kept {workdir}")
         else:
@@ -1432,7 +1429,7 @@ def run(args):
         pacing_section(args, sweep, bucket, contention),
     ]
     if over_https:
-        sections.append(tls_section(args.streams, over_https, Section, fmt_seconds))
+        sections.append(tls_section(args.streams, over_https, Section, fmt_seconds, emulator_tls.bundle_size))
     print_section(sections[0], args.markdown, trailer=f"Total benchmark run time: {total:.0f} s.")
     for section in sections[1:]:
         print()

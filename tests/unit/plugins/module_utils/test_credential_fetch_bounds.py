@@ -122,3 +122,31 @@ def test_the_metadata_service_over_https_is_cut(tmp_path, pooled, stop):
     assert_cut(error, stop)
     assert elapsed < (0.3 if stop else 1.0) + 2.0
     assert server.requests == (2 if pooled else 1) and server.accepted == 1
+
+
+def test_a_metadata_service_whose_certificate_does_not_verify_is_asked_once(tmp_path):
+    """A TLS verification failure is final: not tried again however many retries are allowed."""
+    served, trusted = tmp_path / "served", tmp_path / "trusted"
+    served.mkdir()
+    trusted.mkdir()
+    server = Server(answer_then(drip(DRIP)), Tls(served).server_context())
+    settings = ConnectionSettings(
+        {
+            "timeout": 5.0,
+            "retries": 3,
+            "cvm_role": "r",
+            "metadata_url": server.url.rstrip("/"),
+            "ca_path": Tls(trusted).ca_path,
+        },
+        environ={},
+        sdk_files=[],
+    )
+    creds = cvm_role_credentials(settings, lambda _secret: None, bound=TaskBound())
+    try:
+        with pytest.raises(TencentError) as caught:
+            creds.current()
+    finally:
+        server.close()
+    assert "1 attempt)" in str(caught.value) and "CERTIFICATE_VERIFY_FAILED" in str(caught.value), str(caught.value)
+    assert "in ca_path" in str(caught.value)
+    assert server.accepted == 1 and server.requests == 0

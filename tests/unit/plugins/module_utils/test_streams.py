@@ -53,13 +53,17 @@ def test_a_time_without_a_zone_is_refused_saying_to_end_it_with_z():
 @pytest.mark.parametrize(
     "value, says",
     [
-        ("tomorrow", "resume_time 'tomorrow' is not an ISO 8601 UTC time: write it like 2030-01-31T19:00:00Z"),
+        (
+            "tomorrow",
+            "resume_time 'tomorrow' is not an ISO 8601 UTC time: write it like 2030-01-11T12:00:00Z (UTC, at most 90 "
+            "days ahead)",
+        ),
         ("", "resume_time '' is not an ISO 8601 UTC time"),
         ("2030/01/31 19:00:00Z", "is not an ISO 8601 UTC time"),
         (20300131, "resume_time 20300131 is not an ISO 8601 UTC time"),
         (
             "2030-02-30T19:00:00Z",
-            "resume_time '2030-02-30T19:00:00Z' is not a valid date and time: write it like 2030-01-31T19:00:00Z",
+            "resume_time '2030-02-30T19:00:00Z' is not a valid date and time: write it like 2030-01-11T12:00:00Z",
         ),
         ("2030-01-31T25:00:00Z", "is not a valid date and time"),
     ],
@@ -67,6 +71,14 @@ def test_a_time_without_a_zone_is_refused_saying_to_end_it_with_z():
 def test_bad_input_names_the_option_and_the_fix(value, says):
     when, problem = parse_resume_time(value, NOW)
     assert when is None and problem.startswith("resume_time ") and says in problem
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2030-02-30T19:00:00Z"])
+def test_the_example_a_refusal_gives_is_accepted(value):
+    """The fix a message suggests works as written: its example time is in the future and within 90 days."""
+    _when, problem = parse_resume_time(value, NOW)
+    example = problem.split("write it like ", 1)[1].split(" ", 1)[0]
+    assert parse_resume_time(example, NOW) == (example, None)
 
 
 def test_the_time_must_be_in_the_future():
