@@ -108,7 +108,7 @@ help:
 	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
 	@echo 'make sanity-$(CORE_NEXT) units-$(CORE_NEXT) integration-$(CORE_NEXT)'
 	@echo '                    the same three on ansible-core $(CORE_NEXT) (pre-release, $(VENV_NEXT)/) on Python 3.13'
-	@echo 'make integration-https  a subset of the integration targets against the emulator serving HTTPS'
+	@echo 'make integration-https  every module and role target against the emulator serving HTTPS'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints the tables and writes them to'
 	@echo '                    $(BENCH_DOCS_PAGE); not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
@@ -241,10 +241,12 @@ integration-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV_NEXT) hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_NEXT_SUBSET))
 
 # The same modules over HTTPS, as Tencent, STS and proxies speak it: the emulator serves a certificate from a throwaway
-# CA (trustme) and the targets trust it through ca_path (hack/emulator.sh, EMULATOR_SCHEME=https). The targets whose
-# every call goes through the module's connection options; the transport's own bounds over HTTPS are in make units
-# and make stop-test. INTEGRATION_ARGS= replaces the subset.
-INTEGRATION_HTTPS_SUBSET := tencent_live_stream_info tencent_live_callback_template tencent_live_snapshot_template
+# CA (trustme) and the targets trust it through ca_path (hack/emulator.sh, EMULATOR_SCHEME=https; the role through
+# live_stream_resume_ca_path, the credential tests through REQUESTS_CA_BUNDLE). Every module and role target: all but
+# no_deprecation_warnings, which checks output, not the wire. The transport's own bounds over HTTPS are in make units
+# and make stop-test. INTEGRATION_ARGS= replaces the list.
+INTEGRATION_HTTPS_SUBSET := tencent_live_stream tencent_live_stream_info role_live_stream_resume \
+  tencent_live_callback_template tencent_live_snapshot_template
 .PHONY: integration-https
 integration-https: stage
 	STAGE=$(STAGE) EMULATOR_SCHEME=https hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_HTTPS_SUBSET))
