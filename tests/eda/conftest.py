@@ -15,6 +15,7 @@ import os
 import runpy
 import signal
 import socket
+import ssl as ssl_module
 import subprocess
 
 import pytest
@@ -213,3 +214,54 @@ def ansible_environment(tmp_path, collections_path, endpoint, python):
         TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
     )
     return environment
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (key protected by a password) made with openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-passout", "pass:tls-Pass-word",
+            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return folder
+
+
+def tls_arguments(certificate):
+    """The source's HTTPS arguments for the certificate fixture's files."""
+    return {
+        "certfile": str(certificate / "cert.pem"),
+        "keyfile": str(certificate / "key.pem"),
+        "password": "tls-Pass-word",
+    }
+
+
+@pytest.fixture(params=["http", "https"])
+def scheme(request):
+    return request.param
+
+
+@pytest.fixture
+def served(scheme, certificate):
+    """What a test of either scheme needs: .arguments for the source, .connect(port) for a client connection
+    (over TLS trusting the certificate for https), .url(port) and .ssl for aiohttp."""
+
+    class Served:
+        arguments = tls_arguments(certificate) if scheme == "https" else {}
+        ssl = ssl_module.create_default_context(cafile=str(certificate / "cert.pem")) if scheme == "https" else None
+
+        @staticmethod
+        def url(port):
+            return f"{scheme}://127.0.0.1:{port}/"
+
+        @classmethod
+        async def connect(cls, port):
+            return await asyncio.open_connection("127.0.0.1", port, ssl=cls.ssl)
+
+    Served.scheme = scheme
+    return Served

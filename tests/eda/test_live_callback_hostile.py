@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Callbacks are hostile input (aiohttp's test client): a name that cannot be acted on safely is refused,
 any other field is carried as data, no body makes a 500, a sign wrong in any way is refused, the wait for
-the engine is bounded (max_pending, queue_timeout) and forgets what it gave up, allowed_networks refuses
-other senders, and plain HTTP on a public address is warned about once."""
+the engine is bounded (max_pending, queue_timeout) and forgets what it gave up, and plain HTTP on a public
+address is warned about once. What is refused before any request (allowed_networks, max_connections, the TLS
+handshake's bound) is in test_live_callback_connections.py."""
 
 import asyncio
 import base64
@@ -124,15 +125,6 @@ async def test_a_sign_wrong_in_any_way_gets_401(make_client, wrong):
     status, answer = await post(client, body)
     assert status == 401 and "the sign does not match" in answer["message"]
     assert drain(client.events) == []
-
-
-async def test_allowed_networks_refuses_other_senders_with_403(make_client):
-    client = await make_client(allowed_networks=["203.0.113.0/24", "2001:db8::/32"])
-    status, answer = await post(client, signed(load_body("push.json")))
-    assert status == 403 and "allowed_networks" in answer["message"]
-    assert drain(client.events) == []
-    client = await make_client(allowed_networks="203.0.113.0/24, 127.0.0.1")
-    assert (await post(client, signed(load_body("push.json"))))[0] == 200
 
 
 async def test_a_full_engine_queue_gets_503_after_queue_timeout_and_the_re_delivery_is_accepted(make_client):

@@ -1,17 +1,16 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The live_callback source as ansible-rulebook runs it (main() on a real port): start-up errors
-(no key, a port in use), slow or half-sent requests cut off, HTTPS."""
+(no key, a port in use), slow or half-sent requests cut off over HTTP and HTTPS, HTTPS itself."""
 
 import asyncio
 import json
 import socket
 import ssl
-import subprocess
 
 import aiohttp
 import pytest
-from conftest import KEY, free_port, load_body, running, signed
+from conftest import KEY, free_port, load_body, running, signed, tls_arguments
 
 TIMEOUT = 0.5  # request_timeout of these tests; the bounds asserted below are far more generous
 
@@ -47,13 +46,24 @@ async def test_the_key_may_come_from_the_environment(source, monkeypatch):
 
 
 async def read_until_closed(reader, limit):
-    """Everything the server sends until it closes the connection (at most ``limit`` seconds)."""
-    return await asyncio.wait_for(reader.read(), limit)
+    """Everything the server sends until it closes the connection (at most ``limit`` seconds). Over TLS a
+    close without TLS's own goodbye reads as an error: it ends the reading all the same."""
+
+    async def read_all():
+        received = b""
+        try:
+            while chunk := await reader.read(65536):
+                received += chunk
+        except OSError:  # ssl.SSLError and ConnectionError among them
+            pass
+        return received
+
+    return await asyncio.wait_for(read_all(), limit)
 
 
-async def test_half_sent_headers_are_cut_off(source):
-    async with running(source, callback_key=KEY, request_timeout=TIMEOUT) as (queue, port):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def test_half_sent_headers_are_cut_off(source, served):
+    async with running(source, callback_key=KEY, request_timeout=TIMEOUT, **served.arguments) as (queue, port):
+        reader, writer = await served.connect(port)
         writer.write(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
         await writer.drain()
         assert await read_until_closed(reader, 30) == b""  # closed without an answer, long before 30 s
@@ -61,9 +71,9 @@ async def test_half_sent_headers_are_cut_off(source):
         assert queue.empty()
 
 
-async def test_a_half_sent_body_gets_408_and_the_connection_closes(source):
-    async with running(source, callback_key=KEY, request_timeout=TIMEOUT) as (queue, port):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def test_a_half_sent_body_gets_408_and_the_connection_closes(source, served):
+    async with running(source, callback_key=KEY, request_timeout=TIMEOUT, **served.arguments) as (queue, port):
+        reader, writer = await served.connect(port)
         writer.write(b'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\n{"event_type": 1')
         await writer.drain()
         answer = await read_until_closed(reader, 30)
@@ -72,9 +82,9 @@ async def test_a_half_sent_body_gets_408_and_the_connection_closes(source):
         assert queue.empty()
 
 
-async def test_a_request_sent_byte_by_byte_cannot_hold_the_connection(source):
-    async with running(source, callback_key=KEY, request_timeout=TIMEOUT) as (queue, port):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def test_a_request_sent_byte_by_byte_cannot_hold_the_connection(source, served):
+    async with running(source, callback_key=KEY, request_timeout=TIMEOUT, **served.arguments) as (queue, port):
+        reader, writer = await served.connect(port)
         body = json.dumps(signed(load_body("push.json"), now=2_000_000_000)).encode()
         request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
         closed = False
@@ -83,7 +93,7 @@ async def test_a_request_sent_byte_by_byte_cannot_hold_the_connection(source):
             try:
                 writer.write(bytes([byte]))
                 await writer.drain()
-            except ConnectionError:
+            except OSError:  # ConnectionError, or over TLS an ssl.SSLError
                 closed = True
                 break
             if reader.at_eof() or asyncio.get_running_loop().time() - start > 30:
@@ -97,29 +107,8 @@ async def test_a_request_sent_byte_by_byte_cannot_hold_the_connection(source):
         assert queue.empty()
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1 (key protected by a password) made with openssl."""
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-days", "2", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-passout", "pass:tls-Pass-word",
-            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return folder
-
-
 async def test_https_with_certfile_keyfile_and_password(source, certificate):
-    tls = {
-        "certfile": str(certificate / "cert.pem"),
-        "keyfile": str(certificate / "key.pem"),
-        "password": "tls-Pass-word",
-    }
-    async with running(source, callback_key=KEY, **tls) as (queue, port):
+    async with running(source, callback_key=KEY, **tls_arguments(certificate)) as (queue, port):
         context = ssl.create_default_context(cafile=str(certificate / "cert.pem"))
         async with aiohttp.ClientSession() as session:
             body = signed(load_body("moderation.json"), now=2_000_000_000)

@@ -39,6 +39,7 @@ def _load_part(name):
 
 
 _body = _load_part("body")
+_gate = _load_part("gate")
 PLUGIN = _body.PLUGIN
 EVENT_NAMES, ALL_EVENTS, DEDUP_CAPACITY = _body.EVENT_NAMES, _body.ALL_EVENTS, _body.DEDUP_CAPACITY
 RecentCallbacks, normalise, signature_problem = _body.RecentCallbacks, _body.normalise, _body.signature_problem
@@ -56,6 +57,7 @@ ARGUMENTS = {
     "max_body_bytes": ("positive_int", 1048576),
     "request_timeout": ("seconds", 10),
     "max_pending": ("count", 100),
+    "max_connections": ("count", 256),
     "queue_timeout": ("seconds", 10),
     "allowed_networks": ("networks", None),
     "certfile": ("text", None),
@@ -218,19 +220,10 @@ class CallbackReceiver:
         logger.warning("%s: refused a callback from %s (%d): %s", PLUGIN, request.remote, status, why)
         return self._answer(status, why)
 
-    def _sender_allowed(self, remote):
-        try:
-            address = ipaddress.ip_address(remote or "")
-        except ValueError:
-            return False
-        address = getattr(address, "ipv4_mapped", None) or address
-        return any(address in network for network in self.settings.allowed_networks)
-
     async def handle(self, request):
+        # a sender outside allowed_networks never gets here: the gate closed its connection unread (_live_callback/gate.py)
         if request.method != "POST":
             return self._answer(405, "only POST is accepted", Allow="POST")
-        if self.settings.allowed_networks is not None and not self._sender_allowed(request.remote):
-            return self._refuse(request, 403, "the sender's address is not in allowed_networks")
         if self.pending >= self.settings.max_pending:
             answer = self._refuse(
                 request, 503, f"{self.pending} callbacks already wait for the rule engine (max_pending); re-send later"
@@ -369,7 +362,9 @@ async def main(queue, args):
         lingering_time=min(timeout, 1.0),
     )
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=context)
+    # every connection passes the gate first: allowed_networks, max_connections, the TLS handshake's bound
+    gate = _gate.Gate(settings, context, logger, PLUGIN)
+    site = _gate.GatedSite(runner, settings.host, settings.port, gate)
     try:
         await site.start()
     except OSError as error:
@@ -385,4 +380,5 @@ async def main(queue, args):
     try:
         await asyncio.Event().wait()
     finally:
+        gate.close()
         await runner.cleanup()

@@ -53,7 +53,7 @@ def post_on_new_connection(url, verify):
 def test_a_ca_bundle_is_loaded_once_for_many_new_connections(tls, loads):
     server = Server(prompt, tls.server_context())
     try:
-        answers = [post_on_new_connection(server.url, tls.ca_path) for _ in range(CONNECTIONS)]
+        answers = [post_on_new_connection(server.url, tls.ca_path) for _number in range(CONNECTIONS)]
     finally:
         server.close()
     assert [answer.status_code for answer in answers] == [200] * CONNECTIONS
@@ -121,7 +121,7 @@ def test_a_ca_directory_is_shared_too(tls, tmp_path, loads):
     (directory / f"{subject_hash}.0").write_bytes(pem)
     server = Server(prompt, tls.server_context())
     try:
-        answers = [post_on_new_connection(server.url, str(directory)) for _ in range(3)]
+        answers = [post_on_new_connection(server.url, str(directory)) for _number in range(3)]
     finally:
         server.close()
     assert [answer.status_code for answer in answers] == [200] * 3
@@ -151,7 +151,7 @@ def test_outside_the_collections_sessions_urllib3_is_left_alone(tls, loads):
     """Only the collection's own pools share: a plain requests session still loads the bundle per connection."""
     server = Server(prompt, tls.server_context())
     try:
-        for _ in range(2):
+        for _round in range(2):
             with requests.Session() as session:
                 assert session.post(server.url, data=b"{}", timeout=10, verify=tls.ca_path).status_code == 200
     finally:
