@@ -31,6 +31,17 @@ try:
 except ImportError:  # _client.HAS_REQUESTS: the module fails with missing_required_lib first
     HAS_URLLIB3 = False
 
+# what urllib3 would set up a connection's own context with, besides the trust anchor
+_OWN_SETTINGS = (
+    "ca_cert_data",
+    "cert_file",
+    "key_file",
+    "assert_hostname",
+    "assert_fingerprint",
+    "ssl_version",
+    "ssl_minimum_version",
+    "ssl_maximum_version",
+)
 _lock = threading.Lock()
 _contexts = {}
 
@@ -57,26 +68,14 @@ def shared_context(ca_certs=None, ca_cert_dir=None):
 def _would_build_its_own(conn):
     """True when urllib3 would build this connection a context of its own: certificates required, and
     nothing that context would be set up with but the trust anchor."""
+    if getattr(conn, "ssl_context", None) is not None:
+        return False
+    if resolve_cert_reqs(getattr(conn, "cert_reqs", None)) != ssl.CERT_REQUIRED:
+        return False
+    if getattr(conn, "assert_hostname", None) is False or any(getattr(conn, name, None) for name in _OWN_SETTINGS):
+        return False
     proxy = getattr(conn, "proxy", None)
-    return (
-        getattr(conn, "ssl_context", None) is None
-        and resolve_cert_reqs(getattr(conn, "cert_reqs", None)) == ssl.CERT_REQUIRED
-        and not any(
-            getattr(conn, name, None)
-            for name in (
-                "ca_cert_data",
-                "cert_file",
-                "key_file",
-                "assert_hostname",
-                "assert_fingerprint",
-                "ssl_version",
-                "ssl_minimum_version",
-                "ssl_maximum_version",
-            )
-        )
-        and getattr(conn, "assert_hostname", None) is not False
-        and not (proxy is not None and getattr(proxy, "scheme", None) == "https")
-    )
+    return getattr(proxy, "scheme", None) != "https"  # an HTTPS proxy's own TLS is checked against ca_certs
 
 
 def share_trust(conn):

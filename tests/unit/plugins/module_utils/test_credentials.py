@@ -1051,7 +1051,7 @@ def test_the_metadata_service_is_not_asked_again_after_the_tasks_deadline(monkey
     service = MetadataService(free_url(), timeout=2, retries=2, bound=bound)
     with pytest.raises(CredentialError) as caught:
         service.get("/latest/meta-data/cam/security-credentials/")
-    assert "1 attempts" in str(caught.value)
+    assert "1 attempt)" in str(caught.value)
 
 
 def test_the_metadata_service_is_not_asked_once_the_task_is_stopped():
