@@ -193,6 +193,12 @@ CODE_TABLE = (
     # -- this stream or this call only
     (NOT_PUSHING, FAILED, _NOT_PUSHING_HINT),
     (
+        "InvalidParameter.UrlNotSafe InvalidParameter.InvalidCallbackUrl",
+        FAILED,
+        "Tencent refused a callback URL: give http:// or https:// URLs whose host names resolve in public DNS, "
+        "where Tencent's servers can reach them (check urls).",
+    ),
+    (
         "InternalError.InvalidInput InternalError.InvalidRequest InvalidParameter InvalidParameter.* "
         "InvalidParameterValue InvalidParameterValue.*",
         FAILED,

@@ -7,6 +7,7 @@ One table per kind, TEMPLATE_KINDS; live_config.py holds the templates and runs 
 """
 
 import re
+import urllib.parse
 from typing import Any, Optional
 
 from .common import ApiError
@@ -65,6 +66,10 @@ def url_checker(name: str):
         value = check_string(name, value)
         if value and not (value.startswith(("http://", "https://")) and len(value) > len("https://")):
             raise invalid(name, "must be an http:// or https:// URL", "InvalidParameter.InvalidCallbackUrl")
+        host = urllib.parse.urlsplit(value).hostname or ""
+        if value and host.rstrip(".").endswith(".invalid"):
+            # Tencent refuses a URL whose host does not resolve; a name under .invalid (RFC 2606) never does
+            raise invalid(name, "has a host that does not resolve", "InvalidParameter.UrlNotSafe")
         return value
 
     return check

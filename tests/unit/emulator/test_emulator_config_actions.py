@@ -180,6 +180,8 @@ def test_reads_never_return_the_write_only_url_and_show_unset_fields_as_the_sdk_
     [
         ({"StreamBeginNotifyUrl": ""}, "InvalidParameter"),  # no URL at all
         ({"StreamBeginNotifyUrl": "ftp://a.example"}, "InvalidParameter.InvalidCallbackUrl"),
+        ({"StreamBeginNotifyUrl": "https://cb.example.invalid/live"}, "InvalidParameter.UrlNotSafe"),
+        ({"StreamEndNotifyUrl": "http://cb.example.invalid./x"}, "InvalidParameter.UrlNotSafe"),
         ({"TemplateName": "bad name!"}, "InvalidParameter.ArgsNotMatch"),
         ({"TemplateName": "x" * 256}, "InvalidParameter.ArgsNotMatch"),
         ({"Description": "d" * 1025}, "InvalidParameterValue"),
