@@ -145,10 +145,12 @@ PLAY = """\
         endpoint: "{{{{ endpoint }}}}"
         secret_id: {secret_id}
         secret_key: {secret_key}
+{streams}{options}
+{keyword}"""
+STREAM_OPTIONS = """\
         domain_name: {domain}
         stream_names: "{{{{ stream_names }}}}"
-{options}
-{keyword}"""
+"""
 
 
 # every Play of the running test: conftest.py ends their processes after each test, passed or failed
@@ -156,7 +158,8 @@ PLAYS = []
 
 
 class Play:
-    """A playbook of one task of ``module`` over ``names``, with its own temp dirs (their path marks its processes)."""
+    """A playbook of one task of ``module`` over ``names`` (None: a module of no streams, such as a configuration
+    module, given only ``options``), with its own temp dirs (their path marks its processes)."""
 
     def __init__(
         self, workdir, emulator, venv, names, module="tencent.cloud.tencent_live_stream", keyword="", **options
@@ -177,12 +180,12 @@ class Play:
                     module=module,
                     secret_id=SECRET_ID,
                     secret_key=SECRET_KEY,
-                    domain=DOMAIN,
+                    streams="" if names is None else STREAM_OPTIONS.format(domain=DOMAIN),
                     options=lines.rstrip("\n"),
                     keyword=f"      {keyword}\n" if keyword else "",
                 )
             )
-        self.extravars = {"endpoint": emulator.url, "stream_names": list(names)}
+        self.extravars = {"endpoint": emulator.url, "stream_names": list(names or [])}
         with open(os.path.join(self.workdir, "vars.json"), "w", encoding="utf-8") as handle:
             json.dump(self.extravars, handle)
 
