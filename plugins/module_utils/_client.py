@@ -34,8 +34,8 @@ from ansible_collections.tencent.cloud.plugins.module_utils._errors import (
 from ansible_collections.tencent.cloud.plugins.module_utils._http import Exchange, bounded_session, cut_error
 from ansible_collections.tencent.cloud.plugins.module_utils._http_errors import (
     check_header_values,
+    connection_error,
     header_error,
-    never_connected,
     redact,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._http_errors import reason as _reason
@@ -347,14 +347,9 @@ class ApiClient:
                 f"no answer from {self.url} within timeout={self.timeout}s", action=action
             ) from None
         except requests.exceptions.ConnectionError as exc:
-            proxy = (
-                proxy_label(self.url, self.session.proxies) if isinstance(exc, requests.exceptions.ProxyError) else None
-            )
-            raise TencentTransportError(
-                f"could not reach {self.url}{f' through the proxy {proxy}' if proxy else ''} ({_reason(exc, secrets)})",
-                action=action,
-                maybe_carried_out=not never_connected(exc),
-            ) from None
+            proxied = isinstance(exc, requests.exceptions.ProxyError)
+            proxy = proxy_label(self.url, self.session.proxies) if proxied else None
+            raise connection_error(exc, self.url, proxy, _reason(exc, secrets), action) from None
         except requests.exceptions.RequestException as exc:
             raise TencentTransportError(
                 f"request to {self.url} failed ({_reason(exc, secrets)})", action=action

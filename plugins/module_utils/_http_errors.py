@@ -82,3 +82,33 @@ def redact(text, secrets):
         else:
             text = re.sub(f"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", REDACTED, text)
     return text
+
+
+# what http.client says when a proxy answers a CONNECT with other than 200
+_TUNNEL_REFUSED = re.compile(r"Tunnel connection failed: ([1-5]\d\d)\b([^'\")]*)")
+
+
+def connection_error(exc, url, proxy, text, action):
+    """The error of a requests ConnectionError: exc; text, its reason without secrets; proxy, the label of the proxy
+    (host:port and its variable) when the proxy failed the call (a ProxyError), else None.
+
+    A CONNECT the proxy answered with other than 200 sent nothing beyond the proxy; refused with a 4xx (407: it
+    wants other credentials; 403: its policy), it will be refused again: final. Anything else is a connection
+    failure."""
+    where = f"{url} through the proxy {proxy}" if proxy else url
+    refused = _TUNNEL_REFUSED.search(text) if proxy else None
+    if refused is not None and refused.group(1).startswith("4"):
+        status = f"{refused.group(1)}{refused.group(2).rstrip()}"
+        fix = (
+            "check the user name and password in that variable (reserved characters percent-encoded, # as %23)"
+            if refused.group(1) == "407"
+            else "its policy refuses the tunnel: ask its administrators, or bypass it for this host with NO_PROXY"
+        )
+        return TencentTransportError(
+            f"could not reach {where}: the proxy answered {status} to the tunnel; {fix}",
+            action=action,
+            retryable=False,
+            maybe_carried_out=False,
+        )
+    sent = refused is None and not never_connected(exc)
+    return TencentTransportError(f"could not reach {where} ({text})", action=action, maybe_carried_out=sent)

@@ -4,6 +4,7 @@
 with trustme), drip, stall or keep quiet, and note what they saw; and a CONNECT proxy (plain, or
 itself behind TLS) for the tunnel. Each runs in daemon threads and is closed by its test."""
 
+import base64
 import select
 import socket
 import ssl
@@ -108,11 +109,25 @@ class Stalling(Listener):
 
 
 class ConnectProxy(Listener):
-    """An HTTP CONNECT proxy (itself behind TLS when given a context): tunnels to the host:port asked for."""
+    """An HTTP CONNECT proxy (itself behind TLS when given a context): tunnels to the host:port asked for. Given
+    ``credentials`` (user, password), it asks for them (407) unless the request carries them (Basic); given
+    ``status`` (a status line such as b"403 Forbidden"), it answers every CONNECT with it."""
 
-    def __init__(self, context=None):
+    def __init__(self, context=None, credentials=None, status=None):
         self.tunnels = 0
+        self.refused = 0
+        self.status = status
+        self.expected = None
+        if credentials is not None:
+            self.expected = b"Basic " + base64.b64encode(":".join(credentials).encode("utf-8"))
         super().__init__(self._tunnel, context)
+
+    def _authorized(self, head):
+        if self.expected is None:
+            return True
+        lines = head.split(b"\r\n")[1:]
+        given = [line.split(b":", 1)[1].strip() for line in lines if line.lower().startswith(b"proxy-authorization:")]
+        return given == [self.expected]
 
     def _tunnel(self, conn):
         head = b""
@@ -124,6 +139,11 @@ class ConnectProxy(Listener):
         method, target = head.split(b" ")[:2]
         if method != b"CONNECT":
             conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            return
+        if self.status is not None or not self._authorized(head):
+            self.refused += 1
+            status = self.status or b'407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"'
+            conn.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         host, _colon, port = target.decode().rpartition(":")
         with socket.create_connection((host, int(port))) as upstream:
