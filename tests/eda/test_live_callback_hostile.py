@@ -179,7 +179,7 @@ async def test_plain_http_on_a_public_address_is_warned_about_once(source, caplo
 
 
 class FakeRequest:
-    content_length, path, remote = None, "/", "127.0.0.1"
+    content_length, path, remote, headers = None, "/", "127.0.0.1", {}
 
     def __init__(self, body):
         self.content = self

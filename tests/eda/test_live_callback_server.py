@@ -4,6 +4,7 @@
 (no key, a port in use), slow or half-sent requests cut off over HTTP and HTTPS, HTTPS itself."""
 
 import asyncio
+import gzip
 import json
 import socket
 import ssl
@@ -126,3 +127,22 @@ async def test_a_wrong_tls_password_is_a_clear_start_up_error(source, certificat
     with pytest.raises(source["ArgumentError"]) as caught:
         await source["main"](asyncio.Queue(), args)
     assert "argument `certfile`" in str(caught.value) and "not-the-Password" not in str(caught.value)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", " GZIP "])
+async def test_a_compressed_body_is_refused_with_415_and_never_inflated(source, served, encoding):
+    """1 MiB of gzip can inflate to a gigabyte: whatever the encoding, the source answers 415 and inflates nothing (with
+    aiohttp's own inflating on, br would be answered 400 by its parser, which tries to inflate it)."""
+    bomb = gzip.compress(b" " * (64 * 1024 * 1024))  # 64 MiB of spaces in about 64 KiB
+    async with (
+        running(source, callback_key=KEY, **served.arguments) as (queue, port),
+        aiohttp.ClientSession(auto_decompress=False) as session,
+    ):
+        headers = {"Content-Encoding": encoding, "Content-Type": "application/json"}
+        async with session.post(served.url(port), data=bomb, headers=headers, ssl=served.ssl) as answer:
+            assert answer.status == 415 and "Content-Encoding" in (await answer.json())["message"]
+        body = json.dumps(signed(load_body("push.json"), now=2_000_000_000))
+        headers = {"Content-Encoding": "identity", "Content-Type": "application/json"}
+        async with session.post(served.url(port), data=body, headers=headers, ssl=served.ssl) as answer:
+            assert answer.status == 200
+    assert (await queue.get())["tencent_live"]["event"] == "push" and queue.empty()

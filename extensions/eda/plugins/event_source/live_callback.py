@@ -239,6 +239,13 @@ class CallbackReceiver:
     async def _read(self, request):
         """(body, None) or (None, the refusal)."""
         limit = self.settings.max_body_bytes
+        if request.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+            # Tencent sends plain JSON; a compressed body is never inflated here (a small one can inflate to gigabytes)
+            answer = self._refuse(
+                request, 415, "the body is compressed (Content-Encoding): callbacks come uncompressed"
+            )
+            answer.force_close()  # the body is not read
+            return None, answer
         if request.content_length is not None and request.content_length > limit:
             return None, self._refuse(request, 413, f"the body is larger than {limit} bytes")
         try:
@@ -360,6 +367,7 @@ async def main(queue, args):
         access_log=None,
         keepalive_timeout=timeout,
         lingering_time=min(timeout, 1.0),
+        auto_decompress=False,  # a compressed body is refused (415), never inflated, not even its first bytes
     )
     await runner.setup()
     # every connection passes the gate first: allowed_networks, max_connections, the TLS handshake's bound
