@@ -177,7 +177,11 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM CA bundle used to verify the endpoint's certificate instead of the system store. It must exist and be readable.
+      - A PEM CA bundle used to verify the endpoint's certificate instead of the system store, for a private CA or a
+        TLS-inspecting proxy. It must exist and be readable.
+      - If not set, E(TENCENTCLOUD_CA_PATH) is used (the AWX credential type injects it), else E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE). E(TENCENTCLOUD_CA_PATH) applies to this collection only; the other two to every tool that
+        honours them.
       - It is loaded once per task and shared by all the task's connections, however many a batch opens.
     type: path
   rate_limits:

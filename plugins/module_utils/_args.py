@@ -77,7 +77,7 @@ def connection_argument_spec():
         max_transport_failures=dict(type="int", default=DEFAULT_MAX_TRANSPORT_FAILURES),
         language=dict(type="str", default=DEFAULT_LANGUAGE, choices=list(LANGUAGES)),
         validate_certs=dict(type="bool", default=True),
-        ca_path=dict(type="path"),
+        ca_path=dict(type="path", fallback=_from_env("ca_path")),
         rate_limits=dict(type="dict"),
         # The credential chain (plugins/module_utils/_credentials.py): where credentials come from
         # when secret_id/secret_key are not given, and the role assumed on top.
@@ -111,7 +111,7 @@ def connection_problems(params):
     timeout = settings.timeout
     if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         problems.append(f"timeout must be a number of seconds greater than 0 and at most {MAX_TIMEOUT}, got {timeout}")
-    problems.extend(ca_path_problems(settings.ca_path))
+    problems.extend(ca_path_problems(settings.ca_path, settings.ca_path_origin))
     retries = settings.retries
     if not 0 <= retries <= MAX_RETRIES:
         problems.append(f"retries must be between 0 and {MAX_RETRIES}, got {retries}")
@@ -131,16 +131,18 @@ def connection_problems(params):
     return problems
 
 
-def ca_path_problems(ca_path):
-    """ca_path must name a readable file (or a directory of hashed certificates, as requests allows)."""
+def ca_path_problems(ca_path, origin=None):
+    """ca_path must name a readable file (or a directory of hashed certificates, as requests allows); origin: the
+    variable it came from (TENCENTCLOUD_CA_PATH), if it did."""
     if ca_path is None:
         return []
+    named = f"ca_path {ca_path}" + (f" (from {origin})" if origin and not origin.startswith("option ") else "")
     if not os.path.exists(ca_path):
-        return [f"ca_path {ca_path} does not exist: give the path of a PEM CA bundle"]
+        return [f"{named} does not exist: give the path of a PEM CA bundle"]
     if not os.path.isfile(ca_path) and not os.path.isdir(ca_path):
-        return [f"ca_path {ca_path} is not a file: give the path of a PEM CA bundle"]
+        return [f"{named} is not a file: give the path of a PEM CA bundle"]
     if not os.access(ca_path, os.R_OK):
-        return [f"ca_path {ca_path} is not readable by the user running the module: fix its permissions"]
+        return [f"{named} is not readable by the user running the module: fix its permissions"]
     return []
 
 

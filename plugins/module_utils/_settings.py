@@ -32,6 +32,7 @@ ENV = {
     "role_duration": ("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION",),
     "sts_endpoint": ("TENCENTCLOUD_STS_ENDPOINT",),
     "metadata_url": ("TENCENTCLOUD_METADATA_URL",),
+    "ca_path": ("TENCENTCLOUD_CA_PATH",),
 }
 
 # Defaults: the argument spec (_args.py) and the clients take them from here; the doc fragment
@@ -196,7 +197,7 @@ class ConnectionSettings:
         retries = params.get("retries")
         self.retries = DEFAULT_RETRIES if retries is None else retries
         self.validate_certs = params.get("validate_certs") is not False
-        self.ca_path = params.get("ca_path")
+        self.ca_path, self.ca_path_origin = setting(params, environ, "ca_path")
         self.task_timeout = params.get("task_timeout")
         self.max_transport_failures = params.get("max_transport_failures")
         self.rate_limits = params.get("rate_limits")

@@ -20,11 +20,13 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 import ansible_runner
 import jinja2
+import jinja2.sandbox
 import pytest
 import yaml
 
@@ -114,17 +116,21 @@ def live_api(live_api_fresh):
     return live_api_fresh
 
 
-@pytest.fixture
-def credential(live_api):
-    """A temporary (STS-like) credential the emulator knows: secret id, key and token."""
+def temporary_credential(api):
+    """A temporary (STS-like) credential the emulator api knows: secret id, key and token."""
     value = {
         "secret_id": "AKIDAWX" + secrets.token_hex(14).upper(),
         "secret_key": "awx-secret-key-" + secrets.token_hex(16),
         "token": "awx-session-token-" + secrets.token_hex(24),
         "expires_at": time.time() + 3600,
     }
-    live_api.core.add_credentials(value)
+    api.core.add_credentials(value)
     return value
+
+
+@pytest.fixture
+def credential(live_api):
+    return temporary_credential(live_api)
 
 
 @pytest.fixture
@@ -138,7 +144,7 @@ def clean_environment(monkeypatch):
 class Job:
     """An AWX-style private data directory and the ansible-runner runs made on it."""
 
-    def __init__(self, root, collections_path, credential, endpoint):
+    def __init__(self, root, collections_path, credential, endpoint, ca_bundle=None):
         self.root = root
         self.credential = credential
         # what the execution environment provides: this collection and the venv's ansible
@@ -161,7 +167,10 @@ class Job:
             "session_token": credential["token"],
             "endpoint": endpoint,
         }
-        self.envvars = awx_injected_env(inputs)
+        if ca_bundle is not None:
+            inputs["ca_bundle"] = ca_bundle
+        (root / "credential-files").mkdir()
+        self.envvars = awx_injected_env(inputs, files_dir=str(root / "credential-files"))
         (root / "env" / "envvars").write_text(json.dumps(self.envvars, indent=2))
 
     def add_credential(self, type_file, inputs):
@@ -194,13 +203,22 @@ class Job:
         return sorted(p for p in base.rglob("*") if p.is_file())
 
 
-def awx_injected_env(inputs, type_file="credential_type.yml"):
+def awx_injected_env(inputs, type_file="credential_type.yml", files_dir=None):
     """What AWX puts in env/envvars for a credential: the env injectors of its type (awx/credential_type.yml
-    unless another is named) rendered with the credential's inputs (a field left empty renders as "")."""
+    unless another is named) rendered with the credential's inputs (a field left empty renders as ""). Its file
+    injectors (template.<name>) are written to files_dir (a temporary directory if not given), each file's path
+    given to the env injectors as tower.filename.<name>, as AWX does."""
     credential_type = load_yaml("awx", type_file)
     fields = [field["id"] for field in credential_type["inputs"]["fields"]]
     namespace = {name: inputs.get(name, "") for name in fields}
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment = jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    files = {}
+    for key, template in credential_type["injectors"].get("file", {}).items():
+        name = key.split(".", 1)[1]
+        files[name] = os.path.join(files_dir or tempfile.mkdtemp(prefix="awx-credential-"), name)
+        with open(files[name], "w", encoding="utf-8") as handle:
+            handle.write(environment.from_string(template).render(namespace))
+    namespace["tower"] = {"filename": files}
     return {
         name: environment.from_string(template).render(namespace)
         for name, template in credential_type["injectors"]["env"].items()
@@ -542,6 +560,34 @@ def test_playbook_runs_by_fqcn_from_the_installed_collection(
     assert stream_states(live_api)["fqcn-a"] == "inactive"
 
 
+def test_a_job_over_https_trusts_the_ca_certificates_of_its_credential(
+    tmp_path, collections_path, live_api_tls, clean_environment
+):
+    """Behind a TLS-inspecting proxy the endpoint's certificate comes from a private CA: the credential's "CA
+    certificates" field reaches the modules as a file named by TENCENTCLOUD_CA_PATH. Without it, the job fails
+    saying where to give the CA, and changes nothing."""
+    with open(live_api_tls.ca_path, encoding="ascii") as handle:
+        pem = handle.read()
+    seed(live_api_tls, **{"tls-a": "forbid"})
+    credential = temporary_credential(live_api_tls)
+    untrusting = Job(tmp_path / "without", collections_path, credential, live_api_tls.url)
+    assert untrusting.envvars["TENCENTCLOUD_CA_PATH"] == ""
+    refused = untrusting.run({"domain_name": DOMAIN, "stream_names": "tls-a"}, ident="without")
+    assert refused.status == "failed", describe(refused)
+    assert any("TLS verification" in text and "ca_path" in text for text in failure_messages(refused)), describe(
+        refused
+    )
+    assert stream_states(live_api_tls) == {"tls-a": "forbid"} and calls(live_api_tls) == []
+
+    trusting = Job(tmp_path / "with", collections_path, credential, live_api_tls.url, ca_bundle=pem)
+    with open(trusting.envvars["TENCENTCLOUD_CA_PATH"], encoding="ascii") as handle:
+        assert handle.read() == pem
+    runner = trusting.run({"domain_name": DOMAIN, "stream_names": "tls-a"}, ident="with")
+    assert runner.status == "successful" and runner.rc == 0, describe(runner)
+    assert stream_states(live_api_tls) == {"tls-a": "inactive"}
+    assert_no_secret_leaked(trusting, runner, "with")
+
+
 # --------------------------------------------------------------------------- the AWX definitions
 
 
@@ -553,6 +599,7 @@ def test_credential_type_injects_every_connection_variable():
     assert set(credential_type["inputs"]["required"]) == {"secret_id", "secret_key"}
     assert [name for name, field in sorted(fields.items()) if field.get("secret")] == ["secret_key", "session_token"]
     assert sorted(credential_type["injectors"]["env"]) == [
+        "TENCENTCLOUD_CA_PATH",
         "TENCENTCLOUD_LIVE_ENDPOINT",
         "TENCENTCLOUD_SECRET_ID",
         "TENCENTCLOUD_SECRET_KEY",
@@ -564,6 +611,7 @@ def test_credential_type_injects_every_connection_variable():
         "TENCENTCLOUD_SECRET_KEY": "key",
         "TENCENTCLOUD_TOKEN": "",
         "TENCENTCLOUD_LIVE_ENDPOINT": "",
+        "TENCENTCLOUD_CA_PATH": "",
     }
 
 

@@ -327,6 +327,35 @@ def test_tls_self_signed_without_ca_fails_with_advice(tls_api, run_module):
     assert "ca_path" in result["msg"] and result["failure"]["attempts"] == 1
 
 
+def test_tls_with_the_ca_from_tencentcloud_ca_path_works_and_wins_over_requests_ca_bundle(
+    tls_api, run_module, monkeypatch, tmp_path
+):
+    """TENCENTCLOUD_CA_PATH (the AWX credential type's) applies when ca_path is not set, before REQUESTS_CA_BUNDLE."""
+    seed(tls_api, {"tls5": "forbid"})
+    unrelated = tmp_path / "unrelated.pem"
+    unrelated.write_text(open(certifi_where(), encoding="ascii").read(), encoding="ascii")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(unrelated))  # public CAs only: would refuse the emulator
+    refused = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls5"))
+    assert refused["failed"] is True and "TLS verification" in refused["msg"], refused["msg"]
+    monkeypatch.setenv("TENCENTCLOUD_CA_PATH", tls_api.ca_file)
+    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls5"))
+    assert result["changed"] is True and result["stream"]["state"] == "inactive", result.get("msg")
+
+
+def test_a_missing_file_in_tencentcloud_ca_path_is_refused_naming_the_variable(tls_api, run_module, monkeypatch):
+    monkeypatch.setenv("TENCENTCLOUD_CA_PATH", "/nonexistent/awx-ca.pem")
+    result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls6"))
+    assert result["failed"] is True
+    assert "ca_path /nonexistent/awx-ca.pem (from TENCENTCLOUD_CA_PATH) does not exist" in result["msg"], result["msg"]
+    assert tls_api.core.calls == [] or all(call["stream_name"] != "tls6" for call in tls_api.core.calls)
+
+
+def certifi_where():
+    import certifi  # pylint: disable=import-outside-toplevel  # requests' own dependency
+
+    return certifi.where()
+
+
 def test_tls_validate_certs_false_works_and_warns(tls_api, run_module):
     result = run_module(tencent_live_stream.main, dict(connection(tls_api), stream_name="tls3", validate_certs=False))
     assert result.get("failed") is not True
