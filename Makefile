@@ -390,10 +390,10 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 # make test: every suite, even when an earlier one fails, then all failures at once. The venvs are
 # built first (the others after .venv side by side). Then two lanes run side by side, each with its own
 # staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on the emulator's
-# latency, on pip), lane 2 the ones that mostly compute; the suites whose claims are about time run
-# last, alone. TEST_SUITES is all of them (make help).
-TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test
-TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest units-$(CORE_NEXT) \
+# latency, on pip), lane 2 the ones that mostly compute (one of the unit suites runs at the end of lane 1, which
+# would otherwise end minutes earlier); the suites whose claims are about time run last, alone. TEST_SUITES is all of them (make help).
+TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test units-$(CORE_NEXT)
+TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest \
   integration-$(CORE_NEXT) integration-https lint changelog-lint docs-lint docs build-check
 TEST_ALONE := eda-flood-test stop-test
 TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)

@@ -59,7 +59,8 @@ async def test_300_big_callbacks_to_a_busy_engine_are_bounded_in_time_and_memory
     resume = tmp_path / "resume"
     source_path = os.path.join(installed_collection() or COLLECTION_ROOT, SOURCE_PATH)
     args = {"host": "127.0.0.1", "port": port, "callback_key": KEY, "queue_timeout": QUEUE_TIMEOUT}
-    args.update(max_pending=MAX_PENDING, max_body_bytes=MAX_BODY)
+    # every callback on a connection of its own at once: max_connections (default 256) is not what is measured here
+    args.update(max_pending=MAX_PENDING, max_body_bytes=MAX_BODY, max_connections=CALLBACKS + 10)
     output = open(tmp_path / "engine.out", "w+", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, os.path.join(HERE, "helpers", "busy_engine.py"), str(resume), source_path, json.dumps(args)],
