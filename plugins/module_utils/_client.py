@@ -47,6 +47,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     DEFAULT_LANGUAGE,
     DEFAULT_STS_ENDPOINT,
     DEFAULT_TIMEOUT,
+    ambient_ca_bundle,
     parse_endpoint,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._signer import signed_headers_for
@@ -66,10 +67,6 @@ CONTENT_TYPE = "application/json"
 # Throttling backoff stops growing here (0.2 s x 2^4 = 3.2 s at most, jittered): the rate limiter
 # paces what is sent again; this only keeps throttled senders from answering in lockstep.
 MAX_THROTTLE_BACKOFF_STEP = 4
-
-
-# Ambient CA bundles requests would honour through trust_env, which our sessions switch off.
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 class ApiResponse:
@@ -178,7 +175,7 @@ class ApiClient:
         self.language = language
         self.session = session or self.new_session(pool_size, self.url)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
-        self.verify = (ca_path or ambient_ca_bundle() or True) if validate_certs else False
+        self.verify = (ca_path or ambient_ca_bundle(os.environ) or True) if validate_certs else False
         if not validate_certs and HAS_REQUESTS:
             # The module warns once in its result; urllib3's per-request warning would only repeat
             # it on stderr, once per call of a batch.
@@ -384,12 +381,3 @@ class StsClient(ApiClient):
         return self.call(
             "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": int(duration)}
         )
-
-
-def ambient_ca_bundle():
-    """The CA bundle of REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, which requests honours only with trust_env."""
-    for name in CA_BUNDLE_VARIABLES:
-        value = os.environ.get(name)
-        if value and value.strip():
-            return value
-    return None

@@ -35,6 +35,10 @@ ENV = {
     "ca_path": ("TENCENTCLOUD_CA_PATH",),
 }
 
+# Ambient CA bundles requests would honour through trust_env, which our sessions switch off: used when neither
+# ca_path nor TENCENTCLOUD_CA_PATH is set.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
 # Defaults: the argument spec (_args.py) and the clients take them from here; the doc fragment
 # repeats them for the user, and ansible-test validate-modules checks the two agree.
 DEFAULT_ENDPOINT = "https://live.tencentcloudapi.com"
@@ -124,6 +128,11 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def ambient_ca_bundle(environ):
+    """The CA bundle of REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in environ, or None."""
+    return next((environ[name] for name in CA_BUNDLE_VARIABLES if not is_blank(environ.get(name))), None)
+
+
 def setting(params, environ, option, env_names=None):
     """(value, origin) of one setting: the option, else the first non-empty variable, else (None, None).
 
@@ -198,6 +207,7 @@ class ConnectionSettings:
         self.retries = DEFAULT_RETRIES if retries is None else retries
         self.validate_certs = params.get("validate_certs") is not False
         self.ca_path, self.ca_path_origin = setting(params, environ, "ca_path")
+        self.ambient_ca_path = ambient_ca_bundle(environ)
         self.task_timeout = params.get("task_timeout")
         self.max_transport_failures = params.get("max_transport_failures")
         self.rate_limits = params.get("rate_limits")
@@ -226,8 +236,9 @@ class ConnectionSettings:
 
     @property
     def verify(self):
-        """requests' verify for the credential chain's own calls: the CA bundle, True, or False."""
-        return (self.ca_path or True) if self.validate_certs else False
+        """requests' verify for the credential chain's own calls (the metadata service): the CA bundle (ca_path, else
+        TENCENTCLOUD_CA_PATH, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, as for the Live API and STS), True, or False."""
+        return (self.ca_path or self.ambient_ca_path or True) if self.validate_certs else False
 
     @property
     def profile_name(self):

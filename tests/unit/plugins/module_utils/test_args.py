@@ -7,6 +7,8 @@ one place the credential chain reads too, and the doc fragment documents the sam
 import os
 import re
 
+import pytest
+
 from ansible_collections.tencent.cloud.plugins.doc_fragments.tencent import ModuleDocFragment
 from ansible_collections.tencent.cloud.plugins.module_utils import _settings
 from ansible_collections.tencent.cloud.plugins.module_utils._args import connection_argument_spec, connection_problems
@@ -78,3 +80,19 @@ def test_settings_never_show_a_secret():
     )
     for text in (repr(settings), str(settings), f"{settings}"):
         assert "AKIDvisible" in text and "key-hidden" not in text and "tok-hidden" not in text
+
+
+@pytest.mark.parametrize(
+    "params, environ, verify",
+    [
+        ({}, {}, True),
+        ({}, {"REQUESTS_CA_BUNDLE": "/requests.pem", "CURL_CA_BUNDLE": "/curl.pem"}, "/requests.pem"),
+        ({}, {"REQUESTS_CA_BUNDLE": " ", "CURL_CA_BUNDLE": "/curl.pem"}, "/curl.pem"),
+        ({}, {"TENCENTCLOUD_CA_PATH": "/tc.pem", "REQUESTS_CA_BUNDLE": "/requests.pem"}, "/tc.pem"),
+        ({"ca_path": "/option.pem"}, {"TENCENTCLOUD_CA_PATH": "/tc.pem"}, "/option.pem"),
+        ({"ca_path": "/option.pem", "validate_certs": False}, {"REQUESTS_CA_BUNDLE": "/requests.pem"}, False),
+    ],
+)
+def test_the_credential_chains_own_calls_trust_what_the_api_calls_trust(params, environ, verify):
+    """The metadata service's verify follows ca_path, TENCENTCLOUD_CA_PATH, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE in turn."""
+    assert ConnectionSettings(params, environ=environ).verify == verify
