@@ -47,8 +47,8 @@ from ansible_collections.tencent.cloud.plugins.module_utils._settings import (
     DEFAULT_LANGUAGE,
     DEFAULT_STS_ENDPOINT,
     DEFAULT_TIMEOUT,
-    ambient_ca_bundle,
     parse_endpoint,
+    tls_verify,
 )
 from ansible_collections.tencent.cloud.plugins.module_utils._signer import signed_headers_for
 from ansible_collections.tencent.cloud.plugins.module_utils._task_bound import TaskBound
@@ -175,7 +175,7 @@ class ApiClient:
         self.language = language
         self.session = session or self.new_session(pool_size, self.url)
         # A CA bundle path wins over validate_certs=True; validate_certs=False disables checks.
-        self.verify = (ca_path or ambient_ca_bundle(os.environ) or True) if validate_certs else False
+        self.verify = tls_verify(validate_certs, ca_path, os.environ)
         if not validate_certs and HAS_REQUESTS:
             # The module warns once in its result; urllib3's per-request warning would only repeat
             # it on stderr, once per call of a batch.

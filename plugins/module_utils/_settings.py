@@ -128,9 +128,13 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def ambient_ca_bundle(environ):
-    """The CA bundle of REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in environ, or None."""
-    return next((environ[name] for name in CA_BUNDLE_VARIABLES if not is_blank(environ.get(name))), None)
+def tls_verify(validate_certs, ca_path, environ):
+    """requests' verify for every call of a task: False without checks, else ca_path (the option or
+    TENCENTCLOUD_CA_PATH), else the bundle of REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in environ, else True."""
+    if not validate_certs:
+        return False
+    ambient = next((environ[name] for name in CA_BUNDLE_VARIABLES if not is_blank(environ.get(name))), None)
+    return ca_path or ambient or True
 
 
 def setting(params, environ, option, env_names=None):
@@ -207,7 +211,8 @@ class ConnectionSettings:
         self.retries = DEFAULT_RETRIES if retries is None else retries
         self.validate_certs = params.get("validate_certs") is not False
         self.ca_path, self.ca_path_origin = setting(params, environ, "ca_path")
-        self.ambient_ca_path = ambient_ca_bundle(environ)
+        # requests' verify for the credential chain's own calls (the metadata service), as for the Live API and STS
+        self.verify = tls_verify(self.validate_certs, self.ca_path, environ)
         self.task_timeout = params.get("task_timeout")
         self.max_transport_failures = params.get("max_transport_failures")
         self.rate_limits = params.get("rate_limits")
@@ -233,12 +238,6 @@ class ConnectionSettings:
         return f"ConnectionSettings(secret_id={self.secret_id!r}, endpoint={self.endpoint!r}, profile={self.profile!r})"
 
     __str__ = __repr__
-
-    @property
-    def verify(self):
-        """requests' verify for the credential chain's own calls (the metadata service): the CA bundle (ca_path, else
-        TENCENTCLOUD_CA_PATH, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, as for the Live API and STS), True, or False."""
-        return (self.ca_path or self.ambient_ca_path or True) if self.validate_certs else False
 
     @property
     def profile_name(self):

@@ -265,3 +265,16 @@ def served(scheme, certificate):
 
     Served.scheme = scheme
     return Served
+
+
+async def until_closed(reader, limit):
+    """(the bytes the server sent, seconds until it closed the connection), within limit seconds. Over TLS a close
+    without TLS's own goodbye reads as an error: it ends the reading all the same."""
+    loop = asyncio.get_running_loop()
+    started, received = loop.time(), b""
+    try:
+        while chunk := await asyncio.wait_for(reader.read(65536), max(0.0, started + limit - loop.time())):
+            received += chunk
+    except OSError:  # a reset, or over TLS a close without TLS's goodbye
+        pass
+    return received, loop.time() - started

@@ -8,7 +8,7 @@ import asyncio
 import logging
 
 import aiohttp
-from conftest import KEY, load_body, running, signed, tls_arguments
+from conftest import KEY, load_body, running, signed, tls_arguments, until_closed
 
 GET = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 CLIENT_HELLO_START = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"  # a TLS record header and the first bytes
@@ -18,18 +18,6 @@ LONG = 30  # request_timeout where a test must tell a refusal from a timeout
 async def raw_connection(port):
     """A TCP connection that sends nothing of its own: (reader, writer)."""
     return await asyncio.open_connection("127.0.0.1", port)
-
-
-async def until_closed(reader, limit):
-    """(bytes the server sent, seconds until it closed the connection), within limit seconds."""
-    loop = asyncio.get_running_loop()
-    started, received = loop.time(), b""
-    try:
-        while chunk := await asyncio.wait_for(reader.read(65536), max(0.0, started + limit - loop.time())):
-            received += chunk
-    except OSError:  # a reset, or over TLS a close without TLS's goodbye
-        pass
-    return received, loop.time() - started
 
 
 async def answer_to_get(served, port):

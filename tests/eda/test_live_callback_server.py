@@ -11,7 +11,7 @@ import ssl
 
 import aiohttp
 import pytest
-from conftest import KEY, free_port, load_body, running, signed, tls_arguments
+from conftest import KEY, free_port, load_body, running, signed, tls_arguments, until_closed
 
 TIMEOUT = 0.5  # request_timeout of these tests; the bounds asserted below are far more generous
 
@@ -47,19 +47,8 @@ async def test_the_key_may_come_from_the_environment(source, monkeypatch):
 
 
 async def read_until_closed(reader, limit):
-    """Everything the server sends until it closes the connection (at most ``limit`` seconds). Over TLS a
-    close without TLS's own goodbye reads as an error: it ends the reading all the same."""
-
-    async def read_all():
-        received = b""
-        try:
-            while chunk := await reader.read(65536):
-                received += chunk
-        except OSError:  # ssl.SSLError and ConnectionError among them
-            pass
-        return received
-
-    return await asyncio.wait_for(read_all(), limit)
+    """Everything the server sends until it closes the connection (at most ``limit`` seconds)."""
+    return (await until_closed(reader, limit))[0]
 
 
 async def test_half_sent_headers_are_cut_off(source, served):

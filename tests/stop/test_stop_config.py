@@ -11,7 +11,7 @@ import time
 
 import pytest
 from stop_support import Play, wait_for
-from test_stop import SIGNAL_BOUND, assert_nothing_left, play_log, run_to_its_failure
+from test_stop import SIGNAL_BOUND, assert_dripped_calls_cut, assert_nothing_left, play_log, run_to_its_failure
 
 TEMPLATE = "tencent.cloud.tencent_live_callback_template"
 FIND = "DescribeLiveCallbackTemplates"
@@ -67,8 +67,6 @@ def test_task_timeout_cuts_a_configuration_call_on_the_wire(emulator, venv, tmp_
     module = run_to_its_failure(play)
     ended = time.time()
     assert ended - module["started"] < 3 + 4, ended - module["started"]
-    dripped = [call for call in emulator.request("GET", "calls")["calls"] if call["fault"] == "drip"]
-    assert dripped and all(call["hung_up"] for call in dripped), dripped
-    assert max(call["drip_end"] - call["arrived"] for call in dripped) <= 3 + SIGNAL_BOUND
+    assert_dripped_calls_cut(emulator, 3)
     assert "task's deadline (task_timeout)" in play_log(play), play_log(play)[-3000:]
     assert templates(emulator) == []

@@ -216,20 +216,22 @@ class CallbackReceiver:
         body = OK_ANSWER if message is None else {"code": status, "message": message}
         return web.json_response(body, status=status, headers=headers or None)
 
-    def _refuse(self, request, status, why):
+    def _refuse(self, request, status, why, close=False):
+        """The refusal, logged; close: the connection ends after it (a body left unread must not be read as the
+        next request)."""
         logger.warning("%s: refused a callback from %s (%d): %s", PLUGIN, request.remote, status, why)
-        return self._answer(status, why)
+        answer = self._answer(status, why)
+        if close:
+            answer.force_close()
+        return answer
 
     async def handle(self, request):
         # a sender outside allowed_networks never gets here: the gate closed its connection unread (_live_callback/gate.py)
         if request.method != "POST":
             return self._answer(405, "only POST is accepted", Allow="POST")
         if self.pending >= self.settings.max_pending:
-            answer = self._refuse(
-                request, 503, f"{self.pending} callbacks already wait for the rule engine (max_pending); re-send later"
-            )
-            answer.force_close()  # the body is not read
-            return answer
+            why = f"{self.pending} callbacks already wait for the rule engine (max_pending); re-send later"
+            return self._refuse(request, 503, why, close=True)  # the body is not read
         self.pending += 1
         try:
             return await self._receive(request, asyncio.get_running_loop().time() + self.settings.queue_timeout)
@@ -241,11 +243,8 @@ class CallbackReceiver:
         limit = self.settings.max_body_bytes
         if request.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
             # Tencent sends plain JSON; a compressed body is never inflated here (a small one can inflate to gigabytes)
-            answer = self._refuse(
-                request, 415, "the body is compressed (Content-Encoding): callbacks come uncompressed"
-            )
-            answer.force_close()  # the body is not read
-            return None, answer
+            why = "the body is compressed (Content-Encoding): callbacks come uncompressed"
+            return None, self._refuse(request, 415, why, close=True)  # the body is not read
         if request.content_length is not None and request.content_length > limit:
             return None, self._refuse(request, 413, f"the body is larger than {limit} bytes")
         try:
@@ -253,9 +252,8 @@ class CallbackReceiver:
         except web.HTTPRequestEntityTooLarge:
             return None, self._refuse(request, 413, f"the body is larger than {limit} bytes")
         except asyncio.TimeoutError:
-            answer = self._refuse(request, 408, f"the body did not arrive within {self.settings.request_timeout} s")
-            answer.force_close()  # the rest of a half-sent body must not be read as the next request
-            return None, answer
+            why = f"the body did not arrive within {self.settings.request_timeout} s"
+            return None, self._refuse(request, 408, why, close=True)  # the rest of a half-sent body stays unread
         try:
             body = json.loads(raw, parse_constant=_no_constant)
         except (ValueError, RecursionError):
