@@ -7,11 +7,12 @@ interrupt, recording, snapshot, moderation, push error), answers them as Tencent
 each genuine callback on the queue once, normalised to the names the tencent.cloud modules take.
 
 The arguments are documented once, in live_callback.yaml next to this file (Galaxy and the docs site's
-page of the source read it; a test checks it against ARGUMENTS below); the events and the
+page of the source read it; a test checks it against ARGUMENTS of ../_live_callback/arguments.py); the events and the
 answers in the collection's event-driven guide (docs/docsite/rst/event_driven.rst).
 
 ansible-rulebook loads this file on its own (runpy), so it imports nothing from the collection; what a
-callback body means is in ../_live_callback/body.py, loaded by its path.
+callback body means is in ../_live_callback/body.py, what its arguments may be in
+../_live_callback/arguments.py, both loaded by their paths.
 """
 
 import asyncio
@@ -19,9 +20,7 @@ import importlib.util
 import ipaddress
 import json
 import logging
-import math
 import os
-import ssl
 import time
 
 from aiohttp import web
@@ -40,156 +39,20 @@ def _load_part(name):
 
 _body = _load_part("body")
 _gate = _load_part("gate")
+_arguments = _load_part("arguments")
 PLUGIN = _body.PLUGIN
 EVENT_NAMES, ALL_EVENTS, DEDUP_CAPACITY = _body.EVENT_NAMES, _body.ALL_EVENTS, _body.DEDUP_CAPACITY
 RecentCallbacks, normalise, signature_problem = _body.RecentCallbacks, _body.normalise, _body.signature_problem
-KEY_ENV = "TENCENTCLOUD_LIVE_CALLBACK_KEY"
 OK_ANSWER = {"code": 0}
-
-# name: (kind, default). Kinds are checked by _check(); secrets are never echoed in an error.
-ARGUMENTS = {
-    "host": ("text", "0.0.0.0"),
-    "port": ("port", 5000),
-    "callback_key": ("secret", None),
-    "allow_unsigned": ("bool", False),
-    "event_types": ("event_types", "all"),
-    "dedup_window": ("seconds", 900),
-    "max_body_bytes": ("positive_int", 1048576),
-    "request_timeout": ("seconds", 10),
-    "max_pending": ("count", 100),
-    "max_connections": ("count", 256),
-    "queue_timeout": ("seconds", 10),
-    "allowed_networks": ("networks", None),
-    "certfile": ("text", None),
-    "keyfile": ("text", None),
-    "password": ("secret", None),
-}
-# what ansible-rulebook itself adds to a source's arguments
-RULEBOOK_ARGUMENTS = ("eda_feedback_queue",)
+KEY_ENV, ARGUMENTS, RULEBOOK_ARGUMENTS = _arguments.KEY_ENV, _arguments.ARGUMENTS, _arguments.RULEBOOK_ARGUMENTS
+ArgumentError, Settings, tls_context = _arguments.ArgumentError, _arguments.Settings, _arguments.tls_context
 
 logger = logging.getLogger(PLUGIN)
 
 
-class ArgumentError(ValueError):
-    """A bad argument; the message names it and says how to fix it."""
-
-    def __init__(self, name, problem):
-        super().__init__(f"{PLUGIN}: argument `{name}` {problem}")
-
-
-class Settings:
-    """The checked arguments. repr() never shows the callback key or the TLS password."""
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-
-    def __repr__(self):
-        shown = {k: ("<hidden>" if ARGUMENTS[k][0] == "secret" and v else v) for k, v in self.__dict__.items()}
-        return f"Settings({shown})"
-
-
-def _integer(name, value, low, high, what):
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ArgumentError(name, f"must be {what}, got {value!r}")
-    return value
-
-
-def _check(name, kind, value):
-    if kind in ("text", "secret"):
-        if not isinstance(value, str) or not value.strip():
-            shown = "a value of another type" if kind == "secret" else repr(value)
-            raise ArgumentError(name, f"must be a non-empty string, got {shown}")
-        return value if kind == "secret" else value.strip()
-    if kind == "bool":
-        words = {"true": True, "yes": True, "false": False, "no": False}
-        if isinstance(value, str) and value.strip().lower() in words:
-            return words[value.strip().lower()]
-        if not isinstance(value, bool):
-            raise ArgumentError(name, f"must be true or false, got {value!r}")
-        return value
-    if kind == "port":
-        return _integer(name, value, 1, 65535, "a TCP port number (1-65535)")
-    if kind == "positive_int":
-        return _integer(name, value, 1, 2**31, "a positive number of bytes")
-    if kind == "count":
-        return _integer(name, value, 1, 100_000, "a whole number from 1 to 100000")
-    if kind == "networks":
-        return _networks(name, value)
-    if kind == "seconds":
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                pass
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
-            raise ArgumentError(name, f"must be a positive number of seconds, got {value!r}")
-        return value
-    # event_types
-    if value == "all":
-        return frozenset(ALL_EVENTS)
-    names = value.split(",") if isinstance(value, str) else value
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-        raise ArgumentError(name, f"must be `all` or a list of event names ({', '.join(ALL_EVENTS)}), got {value!r}")
-    unknown = sorted({n.strip() for n in names} - set(ALL_EVENTS))
-    if unknown:
-        raise ArgumentError(name, f"has unknown event name(s) {', '.join(unknown)}: use {', '.join(ALL_EVENTS)}")
-    return frozenset(n.strip() for n in names)
-
-
-def _networks(name, value):
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
-        raise ArgumentError(name, f"must be a list of networks such as 203.0.113.0/24 or 10.0.0.5, got {value!r}")
-    networks = []
-    for item in items:
-        try:
-            networks.append(ipaddress.ip_network(item.strip(), strict=False))
-        except ValueError:
-            raise ArgumentError(name, f"has {item.strip()!r}, which is not a network such as 203.0.113.0/24") from None
-    return tuple(networks)
-
-
 def parse_arguments(args, environ):
-    """The source's arguments, checked; raises ArgumentError naming the first bad one."""
-    unknown = sorted(set(args) - set(ARGUMENTS) - set(RULEBOOK_ARGUMENTS))
-    if unknown:
-        raise ArgumentError(unknown[0], f"is not an argument of this source; known: {', '.join(ARGUMENTS)}")
-    values = {}
-    for name, (kind, default) in ARGUMENTS.items():
-        value = args.get(name)
-        if name == "callback_key" and value in (None, ""):
-            value = environ.get(KEY_ENV) or None  # an empty variable counts as unset
-        if value is None:
-            value = default
-        values[name] = None if value is None else _check(name, kind, value)
-    if values["callback_key"] is None and not values["allow_unsigned"]:
-        raise ArgumentError(
-            "callback_key",
-            f"is required: give the callback key of the Live callback template (CallbackKey), or set {KEY_ENV}; "
-            "only a test set-up may accept unsigned callbacks with `allow_unsigned: true`",
-        )
-    for name in ("keyfile", "password"):
-        if values[name] is not None and values["certfile"] is None:
-            raise ArgumentError(name, "needs `certfile` (the server certificate) to serve HTTPS")
-    return Settings(values)
-
-
-def tls_context(settings):
-    """The HTTPS context for certfile/keyfile/password, or None for plain HTTP."""
-    if settings.certfile is None:
-        return None
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    try:
-        context.load_cert_chain(settings.certfile, settings.keyfile, settings.password)
-    except (OSError, ssl.SSLError) as error:
-        reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
-        raise ArgumentError(
-            "certfile", f"(with `keyfile` and `password`) could not be loaded: {reason}; check the files and password"
-        ) from None
-    return context
+    """The source's arguments, checked (_live_callback/arguments.py); raises ArgumentError naming the first bad one."""
+    return _arguments.parse_arguments(args, environ, ALL_EVENTS)
 
 
 class CallbackReceiver:
