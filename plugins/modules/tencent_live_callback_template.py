@@ -24,8 +24,8 @@ description:
     because Tencent does not document whether Modify keeps a field it is not given. C(TemplateName) is sent only when
     it changes, C(urls.record_status) only when given.
   - After a Modify the template is read back. One that Tencent accepted but did not apply (the template read back still
-    differs from what was asked) fails with C(failure.kind=conflict), naming the fields, and C(changed=true): other
-    fields may have been written.
+    differs from what was asked) fails with C(failure.kind=conflict), naming the fields, and C(changed=true), since
+    other fields may have been written.
 author:
   - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
@@ -199,8 +199,8 @@ credential_source:
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts). C(kind) is C(api), C(transport),
-      C(conflict) (two templates of one name, a template in use, or a Modify Tencent accepted but did not apply: then
-      the task is C(changed)), C(outcome_unknown), C(deadline) or C(stopped).
+      C(conflict) (two templates of one name, a template in use, or a Modify Tencent accepted but did not apply, which
+      leaves the task C(changed)), C(outcome_unknown), C(deadline) or C(stopped).
   returned: when the task failed on an API call or a conflict
   type: dict
   sample: {"kind": "conflict", "action": "DescribeLiveCallbackTemplates", "attempts": 1,

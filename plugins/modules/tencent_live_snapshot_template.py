@@ -15,7 +15,7 @@ description:
     moderation bound to the domain, there are none. Bind it with M(tencent.cloud.tencent_live_snapshot_rule).
   - Found, compared and written as M(tencent.cloud.tencent_live_callback_template) does (by O(template_id), else by
     O(name); two of one name fail naming their ids; written only when it differs, a Modify sending every field that has
-    a value, and read back: a Modify accepted but not applied fails as C(failure.kind=conflict) with C(changed=true)),
+    a value, and read back, a Modify accepted but not applied failing as C(failure.kind=conflict) with C(changed=true)),
     with C(DescribeLiveSnapshotTemplates), C(CreateLiveSnapshotTemplate), C(ModifyLiveSnapshotTemplate) and
     C(DeleteLiveSnapshotTemplate). The COS fields are sent on every Modify (Tencent requires them).
   - Snapshots and moderation are billed by Tencent per 1,000 images.
