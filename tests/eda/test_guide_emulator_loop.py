@@ -72,6 +72,20 @@ def wait_until(predicate, timeout, what, log):
         time.sleep(0.5)
 
 
+def json_answers(text):
+    """The JSON objects curl printed, one after the other, with or without a line between them."""
+    decoder, found, at = json.JSONDecoder(), [], text.find("{")
+    while at != -1:
+        try:
+            answer, end = decoder.raw_decode(text, at)
+        except ValueError:
+            at = text.find("{", at + 1)
+            continue
+        found.append(answer)
+        at = text.find("{", end)
+    return found
+
+
 def stream_state(emulator_url, name):
     with urllib.request.urlopen(f"{emulator_url}/_emulator/streams?stream_name={name}", timeout=30) as answer:
         rows = json.load(answer)["streams"]
@@ -104,7 +118,8 @@ def test_the_guide_s_emulator_loop_forbids_the_stream(tmp_path):
         )
     try:
         wait_until(lambda: terminal.poll() is None and listening(source_port), START_TIMEOUT, "the source", log)
-        exports = "".join(line + "\n" for line in first.splitlines() if line.startswith("export "))
+        here = as_here(first, emulator_port, source_port)
+        exports = "".join(line + "\n" for line in here.splitlines() if line.startswith("export "))
         done = subprocess.run(
             ["bash", "-e", "-c", exports + as_here(second, emulator_port, source_port)],
             cwd=tmp_path,
@@ -116,8 +131,7 @@ def test_the_guide_s_emulator_loop_forbids_the_stream(tmp_path):
         )
         output = done.stdout + done.stderr
         assert done.returncode == 0, output[-6000:]
-        answers = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-        moderation = [answer for answer in answers if "delivered" in answer]
+        moderation = [answer for answer in json_answers(done.stdout) if "delivered" in answer]
         assert moderation and moderation[0]["delivered"] is True, output[-6000:]
         # the guide's "sleep 20" is the page's pace; the test waits as long as a loaded machine needs
         wait_until(
@@ -128,6 +142,8 @@ def test_the_guide_s_emulator_loop_forbids_the_stream(tmp_path):
         )
         row = stream_state(emulator_url, "stream1")
         assert row["reason"].startswith("Tencent moderation: Block Porn"), row
+        with open(GUIDE, encoding="utf-8") as handle:
+            assert f"the reason ``{row['reason']}``" in handle.read().split(SECTION, 1)[1], row  # what the page shows
         assert "TestCallbackKey1" not in log.read_text(encoding="utf-8", errors="replace") + output
     finally:
         stop_terminal(terminal)
