@@ -7,11 +7,11 @@ the info module are a kind table (_config_kinds.py) and their documentation over
 PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
 Each task reads first (one listing of the kind's templates, and of its rules where they matter), decides, and writes
-only what differs -- nothing in check mode. In check mode a task that needs a template a task before it would create
-(so none exists: a name not found, or a template_id that a check-mode task returned as null) warns saying so and reports
-what it would then do, instead of failing as if its options were wrong. ``changed`` means the listing differed from what was asked. A secret field
+only what differs -- nothing in check mode. ``changed`` means the listing differed from what was asked. A secret field
 (the callback key) is compared with the key read back and never shown: the returned template says only
-``callback_key_set``, and the diff says ``callback_key: (changed)``.
+``callback_key_set``, and the diff says ``callback_key: (changed)``. In check mode a task that needs a template a task
+before it would create (so none exists: a name not found, or a template_id that a check-mode task returned as null)
+warns saying so and reports what it would then do, instead of failing as if its options were wrong.
 """
 
 from ansible.module_utils.basic import AnsibleModule, _load_params
@@ -347,7 +347,7 @@ class LiveConfigModule(TencentModule):
         )
         if params["template_id"] is not None or params["template_name"] is None:
             # Tencent gives ids (no task before this one can make this one exist); a null name is a mistake
-            which = f"template_id {params['template_id']}" if params["template_name"] is None else "the name None"
+            which = f"template_id {params['template_id']}" if params["template_id"] is not None else "the name None"
             self.fail_json(
                 f"No {self.kind.noun} has {which}: {fix}",
                 changed=False,

@@ -152,3 +152,12 @@ def test_a_null_template_id_binds_a_template_a_check_mode_task_would_create(run,
     failed = run(domain_name=DOMAIN, template_id=None)
     assert failed["failed"] is True and failed["msg"].startswith("template_id is null: give the template_id")
     assert fake_live.writes() == [] and fake_live.rules["Callback"] == []
+
+
+def test_a_null_template_name_fails_naming_it_also_in_check_mode(run, fake_live, two_templates):
+    """template_name given as null is a mistake (names are not registered from a check-mode run): it fails, in check
+    mode too, and binds nothing -- not a template without a name."""
+    for check_mode in (True, False):
+        failed = run(check_mode=check_mode, domain_name=DOMAIN, template_name=None)
+        assert failed["failed"] is True and "No callback template has the name None" in failed["msg"]
+    assert fake_live.writes() == []
