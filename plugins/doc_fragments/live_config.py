@@ -7,7 +7,12 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 attributes:
   check_mode:
-    description: Lists what exists and reports what would change, without any write call.
+    description:
+      - Lists what exists and reports what would change, without any write call.
+      - A task that needs a template a task before it creates finds none in check mode, since nothing was created -- a
+        template found by a name not yet taken, whose options alone could not create it, or a O(template_id) given as
+        null (a registered C(template.template_id) of a task run in check mode). It warns saying so, and reports the
+        change it would make once the template exists, instead of failing; outside check mode the same task fails.
     support: full
   diff_mode:
     description: Shows the template or rule before and after; a secret only as a word, never its value.

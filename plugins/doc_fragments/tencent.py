@@ -34,13 +34,17 @@ options:
         environment), that is the JSON file C(<shared_credentials_dir>/<profile>.credential) written by C(tccli configure),
         with C(secretId), C(secretKey) and optionally C(token), C(role-arn) and C(role-session-name).
       - If not set, E(TENCENTCLOUD_PROFILE) or else E(TCCLI_PROFILE) is used, else the profile C(default).
-      - A profile that is named (here or in the environment) must exist; the C(default) profile is skipped when its file does
-        not exist.
+      - A profile that is named (here or in the environment) must exist and hold C(secretId) and C(secretKey), or the task
+        fails; so must the C(default) profile when O(shared_credentials_dir) is set. Otherwise the C(default) profile is
+        skipped when its file does not exist or holds no C(secretId) and C(secretKey).
     type: str
   shared_credentials_dir:
     description:
       - The directory of tccli's profile files.
       - If not set, E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR) is used, else C(~/.tccli) (of the user running the module).
+      - Setting it (here or in the environment) asks for a profile from it, as naming O(profile) does, so the profile's
+        file (C(default) unless O(profile) names another) must exist there and hold C(secretId) and C(secretKey), or the
+        task fails; it is not skipped.
     type: path
   cvm_role:
     description:
@@ -62,7 +66,8 @@ options:
     description:
       - The session name for O(role_arn), shown in CloudAudit (2 to 128 letters, digits and C(+=,.@_-)).
       - If not set, E(TENCENTCLOUD_ROLE_SESSION_NAME) or else E(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME) is used, else the
-        profile file's C(role-session-name), else V(ansible-tencent-cloud).
+        C(role-session-name) of the tccli profile file (or the C(role_session_name) of the SDK credentials file) that gave
+        the credentials, else V(ansible-tencent-cloud).
     type: str
   role_duration:
     description:

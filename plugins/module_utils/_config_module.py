@@ -9,10 +9,12 @@ PRIVATE to the tencent.cloud collection: not a public API, may change without no
 Each task reads first (one listing of the kind's templates, and of its rules where they matter), decides, and writes
 only what differs -- nothing in check mode. ``changed`` means the listing differed from what was asked. A secret field
 (the callback key) is compared with the key read back and never shown: the returned template says only
-``callback_key_set``, and the diff says ``callback_key: (changed)``.
+``callback_key_set``, and the diff says ``callback_key: (changed)``. In check mode a task that needs a template a task
+before it would create (so none exists: a name not found, or a template_id that a check-mode task returned as null)
+warns saying so and reports what it would then do, instead of failing as if its options were wrong.
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import env_fallback_nonempty, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
@@ -104,6 +106,27 @@ class LiveConfigModule(TencentModule):
         changed = isinstance(error, OutcomeUnknown) or result.pop("changed", False)
         self.fail_error(error, msg=f"{doing}: {error}", changed=changed, request_ids=self.request_ids(), **result)
 
+    def given_null(self, option):
+        """Whether the task gave ``option`` as null -- not the same as leaving it out: a template_id registered from a
+        task that ran in check mode, which creates nothing and so returns no id."""
+        return self.module.params[option] is None and option in _load_params()
+
+    def needs_creation(self, which, would, failure, result_key, before=None, planned=None, why=""):
+        """What this task needs does not exist yet (``which``: "no ... has the name 'x'"). In check mode a task before
+        this one may create it and did not (nothing is written): warn saying so, and report what this task ``would`` do
+        then (changed, ``planned``). Outside check mode: fail with the message ``failure``, before any write."""
+        if self.module.check_mode:
+            self.module.warn(f"{which} yet: in check mode, {would} once a task before this one creates it{why}")
+            self.finish(True, before=before, after=planned, **{result_key: planned})
+        self.fail_json(failure, changed=False, request_ids=self.request_ids(), **{result_key: before})
+
+    def null_id(self, option):
+        """needs_creation's ``which`` and ``failure`` for a template_id given as null; ``option``: the name option."""
+        return f"template_id is null: the {self.kind.noun} it stands for has no id", (
+            f"template_id is null: give the template_id of an existing {self.kind.noun}, or leave template_id out and "
+            f"give {option} (a task run in check mode creates nothing, so the template.template_id it returns is null)"
+        )
+
     # Templates -------------------------------------------------------------------------------
     def desired(self):
         """option -> value of each template option given (urls keys as urls.<key>); None for those not given."""
@@ -119,6 +142,8 @@ class LiveConfigModule(TencentModule):
         self.fail_on_problems(template_problems(self.kind, params))
         self.check_connection()
         desired = self.desired()
+        if self.given_null("template_id"):
+            self.null_template_id(desired)
         try:
             current = self.templates.find(params["template_id"], params["name"])
         except TencentError as error:
@@ -128,6 +153,16 @@ class LiveConfigModule(TencentModule):
         if current is None:
             self.create_template(desired)
         self.update_template(current, desired)
+
+    def null_template_id(self, desired):
+        """template_id given as null: in check mode, the template a task before this one would create (warn, report)."""
+        params = self.module.params
+        which, fix = self.null_id("name")
+        if params["state"] == "absent":
+            self.needs_creation(which, "this task would delete it", fix, "template")
+        renamed = f"rename it to {params['name']!r} and " if params["name"] else ""
+        planned = self.templates.facts(self.templates.create_params(desired) | {"TemplateId": None})
+        self.needs_creation(which, f"this task would {renamed}set what its options say", fix, "template", None, planned)
 
     def absent_template(self, current):
         if current is None:
@@ -158,8 +193,12 @@ class LiveConfigModule(TencentModule):
     def create_template(self, desired):
         params = self.module.params
         missing = self.creation_problems(desired)
-        self.fail_on_problems(missing)
         planned = self.templates.facts(self.templates.create_params(desired) | {"TemplateId": None})
+        if missing and self.module.check_mode and params["template_id"] is None and params["name"]:
+            why = f" (this task's options alone cannot create it: {'; '.join(missing)})"
+            which = f"no {self.kind.noun} has the name {params['name']!r}"
+            self.needs_creation(which, "this task would change it", None, "template", None, planned, why)
+        self.fail_on_problems(missing)
         if self.module.check_mode:
             self.finish(True, after=self.hidden(planned), template=planned)
         try:
@@ -298,23 +337,25 @@ class LiveConfigModule(TencentModule):
 
     def no_template(self, key, before):
         params = self.module.params
-        which = (
-            f"template_id {params['template_id']}"
-            if params["template_id"] is not None
-            else f"the name {params['template_name']!r}"
+        planned = self.rule_facts(key, None, params["template_name"] or "")
+        if self.given_null("template_id"):
+            which, fix = self.null_id("template_name")
+            self.needs_creation(which, "the rule would bind it", fix, "rule", before, planned)
+        fix = (
+            f"create it first (tencent.cloud.tencent_live_{self.kind.noun.replace(' ', '_')}), or give the template_id "
+            "or template_name of an existing one"
         )
-        if params["template_id"] is None and params["template_name"] and self.module.check_mode:
-            # a task before this one (in check mode too) may create it
-            self.module.warn(f"no {self.kind.noun} has {which} yet: in check mode, the rule would bind it once created")
-            after = self.rule_facts(key, None, params["template_name"])
-            self.finish(True, before=before, after=after, rule=after)
-        self.fail_json(
-            f"No {self.kind.noun} has {which}: create it first (tencent.cloud.tencent_live_"
-            f"{self.kind.noun.replace(' ', '_')}), or give the template_id or template_name of an existing one",
-            changed=False,
-            rule=before,
-            request_ids=self.request_ids(),
-        )
+        if params["template_id"] is not None or params["template_name"] is None:
+            # Tencent gives ids (no task before this one can make this one exist); a null name is a mistake
+            which = f"template_id {params['template_id']}" if params["template_id"] is not None else "the name None"
+            self.fail_json(
+                f"No {self.kind.noun} has {which}: {fix}",
+                changed=False,
+                rule=before,
+                request_ids=self.request_ids(),
+            )
+        which = f"no {self.kind.noun} has the name {params['template_name']!r}"
+        self.needs_creation(which, "the rule would bind it", f"N{which[1:]}: {fix}", "rule", before, planned)
 
     # Info -------------------------------------------------------------------------------------
     def run_info(self):

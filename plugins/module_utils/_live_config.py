@@ -178,6 +178,8 @@ class TemplateStore:
         """
         if template_id is not None:
             return self.by_id(template_id)
+        if name is None:  # neither given (a null template_id): no template is meant
+            return None
         found = self.named(name)
         if len(found) > 1:
             raise self.duplicates(name, found, option)
@@ -295,7 +297,7 @@ class TemplateStore:
         return result, self.by_id(result.data.get(ID_FIELD))
 
     def modify(self, template, desired, changed, sleep=None):
-        """Modify a template's changed fields; a lost answer is settled by listing it again and comparing."""
+        """Modify a template (modify_params: every field that has a value); a lost answer is settled by listing again."""
         template_id = template_id_of(template)
 
         def done():

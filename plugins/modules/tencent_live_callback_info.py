@@ -40,11 +40,15 @@ EXAMPLES = r"""
     domain_name: 5000.livepush.myqcloud.com
   register: callbacks
 
-- name: Say so
+- name: Say which template each app's callbacks go to
   ansible.builtin.debug:
-    msg: >-
-      {{ callbacks.rules | map(attribute='app_name') | map('default', '(whole domain)', true) | list }} use
-      {{ callbacks.rules | map(attribute='template_name') | list }}
+    msg: "{{ item.app_name or '(the whole domain)' }}: {{ item.template_name }} (template_id {{ item.template_id }})"
+  loop: "{{ callbacks.rules }}"
+
+- name: Say when no rule sends them anywhere
+  ansible.builtin.debug:
+    msg: No callback rule on 5000.livepush.myqcloud.com
+  when: callbacks.rules | length == 0
 """
 
 RETURN = r"""

@@ -16,9 +16,16 @@ description:
   - The template is found by O(template_id), else by O(name). No template of that name is created; one is brought to
     what the options say; two or more of that name fail the task, naming their ids (Tencent does not keep names
     unique).
-  - Lists the templates first (C(DescribeLiveCallbackTemplates)), then writes only what differs
-    (C(CreateLiveCallbackTemplate), C(ModifyLiveCallbackTemplate) with only the changed fields, or
-    C(DeleteLiveCallbackTemplate)), and lists again to return what Tencent keeps.
+  - Lists the templates first (C(DescribeLiveCallbackTemplates)) and writes only when the template differs from what
+    the options ask (C(CreateLiveCallbackTemplate), C(ModifyLiveCallbackTemplate) or C(DeleteLiveCallbackTemplate)),
+    then lists again to return what Tencent keeps.
+  - A C(ModifyLiveCallbackTemplate) sends every field that has a value, not only the changed ones -- the fields asked
+    to change (V("") clears a URL) and every other field as read, the callback key included (it is never shown) --
+    because Tencent does not document whether Modify keeps a field it is not given. C(TemplateName) is sent only when
+    it changes, C(urls.record_status) only when given.
+  - After a Modify the template is read back. One that Tencent accepted but did not apply (the template read back still
+    differs from what was asked) fails with C(failure.kind=conflict), naming the fields, and C(changed=true), since
+    other fields may have been written.
 author:
   - tencent.cloud contributors (@tencent-cloud-ansible)
 options:
@@ -192,7 +199,8 @@ credential_source:
 failure:
   description:
     - Why the task failed (kind, action, code, message, request_id, hint, attempts). C(kind) is C(api), C(transport),
-      C(conflict) (two templates of one name, a template in use), C(outcome_unknown), C(deadline) or C(stopped).
+      C(conflict) (two templates of one name, a template in use, or a Modify Tencent accepted but did not apply, which
+      leaves the task C(changed)), C(outcome_unknown), C(deadline) or C(stopped).
   returned: when the task failed on an API call or a conflict
   type: dict
   sample: {"kind": "conflict", "action": "DescribeLiveCallbackTemplates", "attempts": 1,

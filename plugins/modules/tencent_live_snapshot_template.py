@@ -14,9 +14,10 @@ description:
     the C(urls.moderation) of M(tencent.cloud.tencent_live_callback_template)) -- without a snapshot template with
     moderation bound to the domain, there are none. Bind it with M(tencent.cloud.tencent_live_snapshot_rule).
   - Found, compared and written as M(tencent.cloud.tencent_live_callback_template) does (by O(template_id), else by
-    O(name); two of one name fail naming their ids; only the fields that differ are written; lists again to return
-    what Tencent keeps), with C(DescribeLiveSnapshotTemplates), C(CreateLiveSnapshotTemplate),
-    C(ModifyLiveSnapshotTemplate) and C(DeleteLiveSnapshotTemplate).
+    O(name); two of one name fail naming their ids; written only when it differs, a Modify sending every field that has
+    a value, and read back, a Modify accepted but not applied failing as C(failure.kind=conflict) with C(changed=true)),
+    with C(DescribeLiveSnapshotTemplates), C(CreateLiveSnapshotTemplate), C(ModifyLiveSnapshotTemplate) and
+    C(DeleteLiveSnapshotTemplate). The COS fields are sent on every Modify (Tencent requires them).
   - Snapshots and moderation are billed by Tencent per 1,000 images.
 author:
   - tencent.cloud contributors (@tencent-cloud-ansible)

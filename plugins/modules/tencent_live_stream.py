@@ -155,7 +155,10 @@ stream:
       type: str
       sample: inactive
     changed:
-      description: Whether a write call was made (or, in check mode, would be made) for this stream.
+      description:
+        - Whether the stream was brought from another state to the desired one (in check mode, would be). With
+          O(state=dropped) the drop is sent even to a stream read C(inactive), and this is true only when the read said
+          C(active) and Tencent did not answer that the stream was not pushing. True for a write of unknown outcome.
       type: bool
       sample: true
     failed:

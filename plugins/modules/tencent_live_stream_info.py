@@ -126,7 +126,7 @@ EXAMPLES = r"""
 
 - name: List the forbidden ones
   ansible.builtin.debug:
-    msg: "{{ states.streams | selectattr('state', 'equalto', 'forbid') | map(attribute='stream_name') | list }}"
+    msg: "forbidden: {{ states.streams | selectattr('state', 'equalto', 'forbid') | map(attribute='stream_name') | join(', ') or 'none' }}"
 
 - name: Find every stream that pushed in the last 7 days, with its state now
   tencent.cloud.tencent_live_stream_info:

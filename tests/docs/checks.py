@@ -12,7 +12,8 @@ one "FILE:LINE: what is wrong" string each (an empty list: nothing to say).
 - check_state_tables: a table of states says which call each state makes, and when, as the rules do;
 - check_credential_type: what the text says the AWX credential types inject is what they inject;
 - check_quotas, check_cam_actions: quota numbers and live:/sts: permissions match the code;
-- check_policy_numbers: the retry and pacing numbers prose states are the code's constants.
+- check_policy_numbers: the retry and pacing numbers prose states are the code's constants (and the fewest
+  streams a batch keeps in flight).
 
 The error codes are checked in code_checks.py; make targets, links and the benchmark's numbers in
 tree_checks.py. DOCUMENT_CHECKS are the checks that need nothing but the document.
@@ -448,7 +449,10 @@ def _policy_facts():
     """(name, pattern, value the code has) for the numbers of the retry and pacing policies that prose states."""
     limiter, retry = facts.ratelimit(), facts.utils("_retry").RetryPolicy()
     percent = r"(\d+(?:\.\d+)?)\s?%"
+    fewest = "the fewest streams a batch keeps in flight (_batch.MIN_IN_FLIGHT)"
     return (
+        (fewest, r"\bat least (\d+) (?:streams )?in flight", facts.utils("_batch").MIN_IN_FLIGHT),
+        (fewest, r"latency, (?:plus|with) headroom, at least (\d+)", facts.utils("_batch").MIN_IN_FLIGHT),
         (
             "the first backoff wait (RetryPolicy.base_delay)",
             r"backoff[^.]*?(?:from|starting at) (\d+(?:\.\d+)?)\s?s",

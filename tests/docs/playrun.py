@@ -79,12 +79,13 @@ def literals(data, keys):
     return found
 
 
-def seed(api, data, streams=(), state="forbid"):
+def seed(api, data, streams=(), state="forbid", reset=True):
     """The emulator as an example expects the account: the domains it names, the streams it names (and
     ``streams``) in ``state`` (forbidden unless said), a push history of the last days; the encoders push
-    again 2 s after a resume."""
+    again 2 s after a resume. ``reset``: first back to the emulator's start-up state (no templates, no rules)."""
     core = api.core
-    core.reset()
+    if reset:
+        core.reset()
     core.update_settings({"reconnect_after_resume": 2})
     domains = literals(data, DOMAIN_KEYS) or {"5000.livepush.myqcloud.com"}
     streams = literals(data, STREAM_KEYS) | set(streams)

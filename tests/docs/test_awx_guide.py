@@ -70,6 +70,24 @@ def test_the_survey_table_is_the_survey_configure_awx_creates():
     assert documented == created
 
 
+# ---------------------------------------------------------------------------------------------- the credential type
+
+
+def test_the_ca_certificates_row_says_what_the_injector_sets_when_the_field_is_empty():
+    """The guide said TENCENTCLOUD_CA_PATH "is set only when the field is filled in"; AWX renders the injector's
+    template with the empty field as an empty string, so the variable is always set: to the file's path, or to "".
+    (tests/awx/test_ansible_runner.py runs a job both ways.)"""
+    jinja2 = pytest.importorskip("jinja2")
+    template = jinja2.Template(facts.credential_type()["injectors"]["env"]["TENCENTCLOUD_CA_PATH"])
+    tower = {"filename": {"ca_bundle": "/runner/env/ca_bundle"}}
+    assert template.render(ca_bundle="PEM", tower=tower) == "/runner/env/ca_bundle"
+    assert template.render(ca_bundle="", tower=tower) == ""
+    doc = guide()
+    [row] = [cells for _line, cells in table_with(doc, "injected as").rows if "TENCENTCLOUD_CA_PATH" in cells[1]]
+    text = doc.plain(" ".join(row))
+    assert "only when" not in text and "an empty string" in text, text
+
+
 # ---------------------------------------------------------------------------------------------- the failures
 
 

@@ -314,6 +314,14 @@ def test_retry_and_pacing_numbers_that_are_not_the_code_s():
     assert len(problems) == 2
 
 
+def test_the_fewest_streams_in_flight_that_is_not_the_code_s():
+    """A batch keeps _batch.MIN_IN_FLIGHT streams in flight at least: failure_behaviour.rst (a fatal error in a small
+    batch fails every stream, none skipped), the concurrency option and the performance guide state it."""
+    only(checks.check_policy_numbers(rst("A batch keeps at least 16 in flight.\n")), "MIN_IN_FLIGHT", "not 16")
+    only(checks.check_policy_numbers(plugin("notes:\n  - (rate x latency, plus headroom, at least 8)\n")), "not 8")
+    assert not checks.check_policy_numbers(rst("A batch keeps at least 32 streams in flight.\n"))
+
+
 def test_links_that_do_not_resolve():
     doc = md(
         "See [the guide](docs/docsite/rst/nothing.rst), [below](#no-such-heading), "

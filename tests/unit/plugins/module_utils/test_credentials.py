@@ -441,6 +441,42 @@ def test_shared_credentials_dir_that_has_no_profile_is_an_error(box, tmp_path):
     assert "(TENCENTCLOUD_SHARED_CREDENTIALS_DIR)" in str(caught.value)
 
 
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_shared_credentials_dir_asks_for_the_default_profile(box, tmp_path, how):
+    """credentials.rst and the option's documentation: setting shared_credentials_dir asks for a profile, so the
+    default profile's file must be there and hold the pair -- a missing file or one without keys (a token alone) is an
+    error, not skipped as the default profile of ~/.tccli is -- even with an SDK file that would give credentials."""
+    box.sdk(ini("AKIDsdk", "key-sdk"))
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    params = {}
+    if how == "option":
+        params["shared_credentials_dir"] = str(folder)
+    else:
+        box.env(TENCENTCLOUD_SHARED_CREDENTIALS_DIR=str(folder))
+    with pytest.raises(CredentialError) as missing:
+        box.resolve(**params)
+    assert "the tccli profile 'default' was asked for" in str(missing.value)
+    path = box.tccli(directory=folder, token="tok-alone")
+    with pytest.raises(CredentialError) as keyless:
+        box.resolve(**params)
+    assert f"the tccli profile file {path} has no secretId and secretKey" in str(keyless.value)
+    # the same default profile in ~/.tccli, nothing asked for: skipped, the SDK file is used
+    box.monkeypatch.delenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR", raising=False)
+    box.tccli(token="tok-alone")
+    assert box.resolve().secret_id == "AKIDsdk"
+
+
+def test_assume_role_named_by_the_sdk_file_with_its_session_name(box, live_api_fresh):
+    """role_session_name's documentation: the SDK credentials file's role_session_name is read, as the tccli
+    profile's role-session-name is, for the role_arn of the same file."""
+    live_api_fresh.core.add_roles({"role_arn": ROLE_ARN})
+    box.sdk(ini(EMULATOR_ID, EMULATOR_KEY, role_arn=ROLE_ARN, role_session_name="from-sdk-file"))
+    creds = box.resolve(sts_endpoint=live_api_fresh.url)
+    assert creds.current().secret_id == issued(live_api_fresh, "sts")[0]["secret_id"]
+    assert live_api_fresh.core.list_calls("AssumeRole")["calls"][0]["params"]["RoleSessionName"] == "from-sdk-file"
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [

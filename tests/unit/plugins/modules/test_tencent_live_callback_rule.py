@@ -129,3 +129,35 @@ def test_the_domain_name_is_not_case_sensitive(run, fake_live, two_templates):
     fake_live.add_rule(DomainName=DOMAIN, AppName="live", TemplateId=two_templates[0])
     result = run(domain_name=DOMAIN.upper(), template_name="eda")
     assert result["changed"] is False and fake_live.writes() == [] and result["rule"]["domain_name"] == DOMAIN
+
+
+def test_absent_in_check_mode_deletes_nothing(run, fake_live, two_templates):
+    """Seeded fault this catches: run_rule deleting the rule of state absent in check mode (its check-mode guard
+    dropped) -- check mode was tested only for binding. The rule must still be there, and no write sent."""
+    fake_live.add_rule(DomainName=DOMAIN, AppName="live", TemplateId=two_templates[0])
+    result = run(check_mode=True, diff=True, domain_name=DOMAIN, state="absent")
+    assert result["changed"] is True and result["rule"] is None
+    assert result["diff"]["before"]["template_id"] == two_templates[0] and result["diff"]["after"] == {}
+    assert fake_live.writes() == [] and len(fake_live.rules["Callback"]) == 1
+
+
+def test_a_null_template_id_binds_a_template_a_check_mode_task_would_create(run, fake_live, two_templates):
+    """template_id given as null (registered from a task in check mode) warns in check mode and fails outside it; it
+    never binds a template found some other way."""
+    result = run(check_mode=True, domain_name=DOMAIN, template_id=None)
+    assert result["changed"] is True and result["rule"]["template_id"] is None
+    assert "template_id is null: the callback template it stands for has no id yet: in check mode, the rule would " in (
+        str(result["warnings"])
+    )
+    failed = run(domain_name=DOMAIN, template_id=None)
+    assert failed["failed"] is True and failed["msg"].startswith("template_id is null: give the template_id")
+    assert fake_live.writes() == [] and fake_live.rules["Callback"] == []
+
+
+def test_a_null_template_name_fails_naming_it_also_in_check_mode(run, fake_live, two_templates):
+    """template_name given as null is a mistake (names are not registered from a check-mode run): it fails, in check
+    mode too, and binds nothing -- not a template without a name."""
+    for check_mode in (True, False):
+        failed = run(check_mode=check_mode, domain_name=DOMAIN, template_name=None)
+        assert failed["failed"] is True and "No callback template has the name None" in failed["msg"]
+    assert fake_live.writes() == []

@@ -55,7 +55,7 @@ def test_check_mode_makes_no_write_and_diff_shows_no_key(run, fake_live):
 
 
 @pytest.mark.parametrize("key, api", [("push", "StreamBeginNotifyUrl"), ("push_error", "PushExceptionNotifyUrl")])
-def test_update_of_one_url_sends_only_that_field(run, fake_live, key, api):
+def test_update_of_one_url_sends_it_and_the_urls_kept(run, fake_live, key, api):
     template_id = fake_live.add_template(TemplateName="eda", StreamEndNotifyUrl=URL)
     result = run(diff=True, name="eda", urls={key: URL + "/new"})
     assert result["changed"] is True and result["template"]["urls"][key] == URL + "/new"
@@ -198,3 +198,74 @@ def test_a_key_tencent_would_refuse_fails_before_any_call_without_showing_it(run
         result["failed"] is True and "callback_key (or TENCENTCLOUD_LIVE_CALLBACK_KEY) must be 1 to 32" in result["msg"]
     )
     assert "not a valid key" not in json.dumps(result) and fake_live.calls == []
+
+
+def test_a_change_of_the_description_alone_is_seen_and_written(run, fake_live):
+    """Seeded fault this catches: TemplateStore.changes() not comparing ``description`` -- the task then reports ok
+    and sends no Modify, and the new description is never written."""
+    template_id = fake_live.add_template(TemplateName="eda", Description="old words", StreamBeginNotifyUrl=URL)
+    result = run(diff=True, name="eda", description="new words")
+    assert result["changed"] is True and result["template"]["description"] == "new words"
+    assert result["diff"]["before"]["description"] == "old words"
+    (modify,) = fake_live.sent("ModifyLiveCallbackTemplate")
+    assert modify["TemplateId"] == template_id and modify["Description"] == "new words"
+    assert fake_live.templates["Callback"][template_id]["Description"] == "new words"
+    assert run(name="eda", description="new words")["changed"] is False
+
+
+def test_modify_sends_every_field_that_has_a_value_the_key_as_read_included(run, fake_live):
+    """What the module documentation says Modify sends: the fields asked to change, and every other field that has a
+    value, as read (the callback key too), since whether Tencent keeps a field left out is undocumented."""
+    template_id = fake_live.add_template(
+        TemplateName="eda", Description="words", StreamBeginNotifyUrl=URL, StreamEndNotifyUrl=URL, CallbackKey="k-abc1"
+    )
+    assert run(name="eda", urls={"moderation": URL})["changed"] is True
+    assert fake_live.sent("ModifyLiveCallbackTemplate") == [
+        {
+            "TemplateId": template_id,
+            "Description": "words",
+            "StreamBeginNotifyUrl": URL,
+            "StreamEndNotifyUrl": URL,
+            "PornCensorshipNotifyUrl": URL,
+            "CallbackKey": "k-abc1",
+        }
+    ]
+
+
+def test_check_mode_change_of_a_template_not_created_yet_warns_saying_so(run, fake_live):
+    """In check mode the task that creates a template creates nothing, so a later task that changes it finds none, and
+    its own options cannot create one: it warns that a task before it would create the template, and reports the
+    change; outside check mode the same task fails naming what it lacks."""
+    result = run(check_mode=True, diff=True, name="eda", urls={"interrupt": ""})
+    assert result["changed"] is True and result["template"]["template_id"] is None
+    assert result["template"]["urls"]["interrupt"] == "" and result["diff"]["before"] == {}
+    warning = str(result["warnings"])
+    assert (
+        "no callback template has the name 'eda' yet: in check mode, this task would change it once a task " in warning
+    )
+    assert "this task's options alone cannot create it: urls must give at least one URL" in warning
+    assert fake_live.writes() == []
+    failed = run(name="eda", urls={"interrupt": ""})
+    assert failed["failed"] is True and "urls must give at least one URL" in failed["msg"] and fake_live.writes() == []
+
+
+@pytest.mark.parametrize(
+    "args, would",
+    [
+        ({"name": "eda-prod"}, "this task would rename it to 'eda-prod' and set what its options say"),
+        ({"state": "absent"}, "this task would delete it"),
+    ],
+)
+def test_a_null_template_id_is_a_template_a_check_mode_task_would_create(run, fake_live, args, would):
+    """template_id given as null -- registered from a task that ran in check mode, which returns no id -- is not the
+    same as no template_id: in check mode the task warns what it would do to that template; outside check mode it
+    fails saying template_id is null. Either way it never falls back to a template of that name."""
+    fake_live.add_template(TemplateName="eda-prod", StreamBeginNotifyUrl=URL)
+    result = run(check_mode=True, template_id=None, **args)
+    assert result["changed"] is True, result
+    assert f"template_id is null: the callback template it stands for has no id yet: in check mode, {would}" in str(
+        result["warnings"]
+    )
+    failed = run(template_id=None, **args)
+    assert failed["failed"] is True and failed["msg"].startswith("template_id is null: give the template_id")
+    assert fake_live.writes() == []

@@ -79,3 +79,30 @@ def test_snapshot_template_in_use_is_not_deleted(run, fake_live):
     fake_live.add_rule("Snapshot", DomainName=DOMAIN, AppName="live", StreamName="", TemplateId=template_id)
     result = run(name="a", state="absent")
     assert result["failed"] is True and "snapshot rule" in result["msg"] and fake_live.writes() == []
+
+
+def test_snapshot_rule_absent_in_check_mode_deletes_nothing(run, fake_live):
+    """Seeded fault this catches: the rule flow deleting in check mode, for the snapshot rule's identity (domain, app,
+    stream). The rule must still be there, and no write sent."""
+    template_id = fake_live.add_template("Snapshot", TemplateName="moderation")
+    fake_live.add_rule("Snapshot", DomainName=DOMAIN, AppName="live", StreamName="", TemplateId=template_id)
+    result = run(tencent_live_snapshot_rule.main, check_mode=True, domain_name=DOMAIN, state="absent")
+    assert result["changed"] is True and result["rule"] is None
+    assert fake_live.writes() == [] and len(fake_live.rules["Snapshot"]) == 1
+
+
+def test_a_description_change_alone_is_written(run, fake_live):
+    """Seeded fault this catches: TemplateStore.changes() not comparing ``description`` (for the snapshot kind too)."""
+    template_id = fake_live.add_template("Snapshot", TemplateName="moderation", Description="old")
+    assert run(name="moderation", description="new")["changed"] is True
+    assert [modify["Description"] for modify in fake_live.sent("ModifyLiveSnapshotTemplate")] == ["new"]
+    assert fake_live.templates["Snapshot"][template_id]["Description"] == "new"
+
+
+def test_check_mode_change_of_a_template_not_created_yet_warns(run, fake_live):
+    """The snapshot template EXAMPLES' second task in check mode on an empty account: it changes a template the first
+    task would create; it warns saying so instead of failing for the COS fields it does not repeat."""
+    result = run(check_mode=True, name="moderation", moderation=False)
+    assert result["changed"] is True and fake_live.writes() == []
+    assert "no snapshot template has the name 'moderation' yet: in check mode" in str(result["warnings"])
+    assert "cos_app_id is required" in str(result["warnings"])
