@@ -9,12 +9,10 @@ the IPv4-mapped address is unwrapped. Before these tests it passed the whole sui
 because each also asserts that an IPv6 sender outside the list is refused."""
 
 import asyncio
-import contextlib
-import socket
 
 import aiohttp
 import pytest
-from conftest import KEY, load_body, signed, until_closed, wait_for
+from conftest import KEY, load_body, running, signed, until_closed
 
 
 def allowed(source, networks, host):
@@ -60,30 +58,6 @@ def test_the_gate_refuses_an_ipv6_sender_before_anything_else(source):
     assert gate.refusal("::ffff:10.1.2.3") is None
 
 
-@contextlib.asynccontextmanager
-async def running_on_ipv6_loopback(source, **args):
-    """main() listening on ::1; yields (queue, port)."""
-    with socket.socket(socket.AF_INET6) as probe:
-        probe.bind(("::1", 0))
-        port = probe.getsockname()[1]
-    queue = asyncio.Queue()
-    task = asyncio.create_task(source["main"](queue, dict({"host": "::1", "port": port, "callback_key": KEY}, **args)))
-
-    def listening():
-        if task.done():
-            task.result()
-        with socket.socket(socket.AF_INET6) as probe:
-            return probe.connect_ex(("::1", port)) == 0
-
-    await wait_for(listening, what="the source to listen on ::1")
-    try:
-        yield queue, port
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 async def post_from_ipv6_loopback(port):
     body = signed(load_body("push.json"), now=2_000_000_000)
     async with aiohttp.ClientSession() as session, session.post(f"http://[::1]:{port}/", json=body) as answer:
@@ -91,12 +65,13 @@ async def post_from_ipv6_loopback(port):
 
 
 async def test_a_connection_from_ipv6_loopback_is_closed_unless_its_network_is_listed(source):
-    async with running_on_ipv6_loopback(source, allowed_networks=["127.0.0.1", "2001:db8::/32"]) as (queue, port):
+    ipv4_and_another_ipv6 = ["127.0.0.1", "2001:db8::/32"]
+    async with running(source, host="::1", callback_key=KEY, allowed_networks=ipv4_and_another_ipv6) as (queue, port):
         reader, writer = await asyncio.open_connection("::1", port)
         received, seconds = await until_closed(reader, 10)  # closed as accepted, not at request_timeout
         writer.close()
         assert received == b"" and seconds < 5
     assert queue.empty()
-    async with running_on_ipv6_loopback(source, allowed_networks=["::1/128"]) as (queue, port):
+    async with running(source, host="::1", callback_key=KEY, allowed_networks=["::1/128"]) as (queue, port):
         assert await post_from_ipv6_loopback(port) == 200
         assert (await queue.get())["tencent_live"]["event"] == "push"
