@@ -243,7 +243,7 @@ def test_every_body_is_answered_200_or_4xx_and_the_engine_keeps_taking_events(en
     ANSWERS[status] = ANSWERS.get(status, 0) + 1
     assert status == 200 or 400 <= status < 500, status
     if status == 200:
-        engine.wait(lambda: (engine.markers / str(seq)).exists(), STEP_TIMEOUT, f"the playbook of body {seq}")
+        engine.wait((engine.markers / str(seq)).exists, STEP_TIMEOUT, f"the playbook of body {seq}")
         engine.wait(lambda: f"FUZZ {seq} " in engine.output(), STEP_TIMEOUT, f"the debug line of body {seq}")
     canary = dict(load_body("push.json"), fuzz_canary=seq, sequence=f"canary-{seq}")
     assert engine.post(signed_text(canary, True)) == 200

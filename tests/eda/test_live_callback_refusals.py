@@ -49,7 +49,7 @@ UNCARRIABLE = [
 ]
 
 
-@pytest.mark.parametrize("text", [t for _, t in UNCARRIABLE], ids=[i for i, _ in UNCARRIABLE])
+@pytest.mark.parametrize("text", [text for what, text in UNCARRIABLE], ids=[what for what, text in UNCARRIABLE])
 async def test_what_the_engine_or_extra_vars_cannot_take_gets_400_and_no_event(make_client, text, caplog):
     caplog.set_level(logging.WARNING)
     client = await make_client()
