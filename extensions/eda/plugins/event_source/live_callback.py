@@ -223,7 +223,8 @@ async def main(queue, args):
         logger.warning(
             "%s: serving plain HTTP on %s: whoever sees one callback on its way (a proxy log, a plain-HTTP hop) "
             "can re-use its sign with ANY body for 10 minutes. Serve HTTPS (`certfile`), or listen on 127.0.0.1 "
-            "behind a TLS proxy, and limit the senders with `allowed_networks`",
+            "behind a TLS proxy, and limit the senders with `allowed_networks` (the shipped rulebooks' variables "
+            "live_callback_certfile, live_callback_host, live_callback_allowed_networks)",
             PLUGIN,
             settings.host,
         )
