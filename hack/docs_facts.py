@@ -75,13 +75,16 @@ def split_guide(text):
 
 SOURCE_DOC = os.path.join("extensions", "eda", "plugins", "event_source", "live_callback.yaml")
 SOURCE_PAGE = os.path.join("docs", "docsite", "rst", "live_callback.rst")
-# Ansible's documentation markup in the plugin's YAML: C(code), O(option), E(ENV), V(value), I(italic)
+# Ansible's documentation markup in the plugin's YAML: C(code), O(option), E(ENV), V(value), I(italic), and
+# R(text,label) for a link to a label of the docs site
 _MARKUP = re.compile(r"\b([COEVI])\(([^()]*)\)")
+_REFERENCE = re.compile(r"\bR\(([^(),]*),\s*([^(),\s]+)\)")
 
 
 def rst_text(text):
     """One description paragraph of the plugin's documentation, in RST."""
-    return _MARKUP.sub(lambda match: f"*{match.group(2)}*" if match.group(1) == "I" else f"``{match.group(2)}``", text)
+    text = _MARKUP.sub(lambda match: f"*{match.group(2)}*" if match.group(1) == "I" else f"``{match.group(2)}``", text)
+    return _REFERENCE.sub(lambda match: f":ref:`{match.group(1)} <{match.group(2)}>`", text)
 
 
 def _paragraphs(value):

@@ -22,6 +22,8 @@ from ansible_collections.tencent.cloud.plugins.module_utils._streams import name
 TEMPLATE_NAME = re.compile(r"[\w-]+")
 # Tencent's console: the callback key is at most 32 letters and digits.
 CALLBACK_KEY = re.compile(r"[A-Za-z0-9]{1,32}")
+# A shorter key is warned about: whoever sees one callback (t and sign = md5(key + t)) can try keys offline.
+SHORT_CALLBACK_KEY = 16
 
 
 def callback_key_problem(key):
@@ -31,6 +33,17 @@ def callback_key_problem(key):
     return (
         f"callback_key (or TENCENTCLOUD_LIVE_CALLBACK_KEY) must be 1 to 32 letters and digits, as Tencent requires; "
         f"the value given has {len(key)} characters and is not shown"
+    )
+
+
+def callback_key_warning(key):
+    """A warning for a valid callback key shorter than SHORT_CALLBACK_KEY characters, never quoting it; or None."""
+    if key is None or not CALLBACK_KEY.fullmatch(key) or len(key) >= SHORT_CALLBACK_KEY:
+        return None
+    return (
+        f"callback_key (or TENCENTCLOUD_LIVE_CALLBACK_KEY) has only {len(key)} characters: whoever sees one callback "
+        f"(its t and sign) can find a key this short by trying keys offline, then sign any callback. Use "
+        f"{SHORT_CALLBACK_KEY} to 32 letters and digits"
     )
 
 

@@ -18,7 +18,11 @@ from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.tencent.cloud.plugins.module_utils._args import env_fallback_nonempty, with_connection_spec
 from ansible_collections.tencent.cloud.plugins.module_utils._base import TencentModule
-from ansible_collections.tencent.cloud.plugins.module_utils._config_checks import rule_problems, template_problems
+from ansible_collections.tencent.cloud.plugins.module_utils._config_checks import (
+    callback_key_warning,
+    rule_problems,
+    template_problems,
+)
 from ansible_collections.tencent.cloud.plugins.module_utils._config_kinds import CALLBACK_KEY_ENV
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import OutcomeUnknown, TencentError
 from ansible_collections.tencent.cloud.plugins.module_utils._live_config import (
@@ -140,6 +144,9 @@ class LiveConfigModule(TencentModule):
     def run_template(self):
         params = self.module.params
         self.fail_on_problems(template_problems(self.kind, params))
+        warning = callback_key_warning(params.get("callback_key")) if params["state"] == "present" else None
+        if warning:
+            self.module.warn(warning)
         self.check_connection()
         desired = self.desired()
         if self.given_null("template_id"):

@@ -11,15 +11,13 @@ import re
 
 from ansible_collections.tencent.cloud.plugins.module_utils._errors import NOT_PUSHING
 
+# one rule for a name, shared with the event source (name_problem is imported from here by the modules too)
+from ansible_collections.tencent.cloud.plugins.module_utils._names import name_problem, type_word
+
 STREAM_STATES = ("active", "inactive", "forbid")
 MAX_REASON_BYTES = 2048
 MAX_FORBID_DAYS = 90
 DEFAULT_REASON = "Forbidden by Ansible (tencent.cloud.tencent_live_stream)"
-# Longest names accepted. Tencent documents which characters a stream or app name may use (letters,
-# digits and symbols) but no maximum length; these are far above any real name and stop runaway
-# input (a 100,000-character name) before it reaches the API. A domain name is at most 253
-# characters in DNS.
-MAX_NAME_LENGTH = {"domain_name": 253, "app_name": 1024, "stream_name": 1024}
 
 
 class StateRule:
@@ -104,48 +102,6 @@ class StreamKey:
         return f"{self.domain_name}/{self.app_name}/{self.stream_name}"
 
 
-def _type_word(value):
-    if isinstance(value, bool):
-        return f"the boolean {value}"
-    if isinstance(value, int):
-        return f"the number {int(value)}"
-    if isinstance(value, float):
-        return f"the number {value!r}"
-    if value is None:
-        return "null"
-    return f"a {type(value).__name__}"
-
-
-def name_problem(option, value):
-    """A problem with a domain, app or stream name, or None.
-
-    The modules take names as raw values, so that YAML's surprises are caught here instead of
-    turning into other streams: unquoted 0123 reads as the number 83, yes as True, 1e3 as 1000.0.
-    """
-    if value is not None and not isinstance(value, str):
-        return (
-            f"{option} is {_type_word(value)}, not a string: quote it (YAML reads unquoted 0123 as the number 83 and yes as true); for names from a "
-            "variable holding numbers, convert them with | string or | map('string')"
-        )
-    if value is None or value.strip() == "":
-        return f"{option} must not be empty"
-    kind = option.split("[", 1)[0].replace("stream_names", "stream_name")
-    limit = MAX_NAME_LENGTH.get(kind, MAX_NAME_LENGTH["stream_name"])
-    if len(value) > limit:
-        return (
-            f"{option} is {len(value)} characters long: a {kind.replace('_', ' ')} has at most {limit}, "
-            f"check the value ({value[:40]!r}...)"
-        )
-    if any(not char.isprintable() for char in value):
-        # str.isprintable() is false for line breaks, tabs, other control and invisible format characters.
-        return f"{option} {value!r} contains a control or invisible character (such as a line break or tab): remove it"
-    if value != value.strip():
-        return f"{option} {value!r} has leading or trailing white space: remove it"
-    if option == "domain_name" and ("/" in value or ":" in value or " " in value):
-        return f"domain_name {value!r} must be a bare push domain such as 5000.livepush.myqcloud.com, not a URL"
-    return None
-
-
 def given_name_problems(params, options):
     """The problems of those name options (domain_name, app_name) that are given."""
     problems = (name_problem(option, params[option]) for option in options if params[option] is not None)
@@ -163,7 +119,7 @@ def stream_names_problems(names):
     if not names:
         return ["stream_names must list at least one stream name"]
     if not isinstance(names, list):
-        return [f"stream_names must be a list of stream names, got {_type_word(names)}"]
+        return [f"stream_names must be a list of stream names, got {type_word(names)}"]
     problems = []
     for index, name in enumerate(names):
         problem = name_problem(f"stream_names[{index}]", name)

@@ -98,6 +98,9 @@ options:
         counts as unset). If neither is set, the key is left as it is.
       - Compared with the key Tencent returns, and never shown -- not in the result (only RV(template.callback_key_set)),
         not in the diff (which says C(callback_key) changed), not in a log at any verbosity.
+      - 1 to 32 letters and digits, as Tencent allows. A key shorter than 16 characters gets a warning, because the
+        sign of a callback is an MD5 of the key and C(t), so whoever sees one callback can find a short key by trying
+        keys offline, then sign any callback.
     type: str
   state:
     description:

@@ -101,9 +101,9 @@ async def post(client, body, path="/live/callback"):
     return answer.status, await answer.json()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -119,16 +119,18 @@ async def wait_for(predicate, timeout=30.0, what="the condition"):
 
 @contextlib.asynccontextmanager
 async def running(source, **args):
-    """main() in a task; yields (queue, port) once it listens, cancels it at the end."""
+    """main() in a task (on 127.0.0.1 unless args say another host); yields (queue, port) once it listens, cancels
+    it at the end."""
     queue = asyncio.Queue()
-    port = free_port()
+    loopback = "::1" if ":" in args.get("host", "") else "127.0.0.1"
+    port = free_port(loopback)
     task = asyncio.create_task(source["main"](queue, dict({"host": "127.0.0.1", "port": port}, **args)))
 
     def listening():
         if task.done():
             task.result()  # a start-up error fails the test with its message
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", port)) == 0
+        with socket.socket(socket.AF_INET6 if loopback == "::1" else socket.AF_INET) as probe:
+            return probe.connect_ex((loopback, port)) == 0
 
     await wait_for(listening, what="the source to listen")
     try:

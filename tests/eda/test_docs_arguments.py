@@ -38,3 +38,5 @@ def test_the_sidecar_documentation_matches_the_source(source):
         assert options[name]["description"], name
     assert options["event_types"]["choices"] == list(source["ALL_EVENTS"])
     assert source["KEY_ENV"] in str(options["callback_key"]["description"])
+    assert source["_arguments"].PASSWORD_ENV in str(options["password"]["description"])
+    assert f"shorter than {source['_arguments'].SHORT_KEY} characters" in str(options["callback_key"]["description"])

@@ -54,9 +54,9 @@ def test_allow_unsigned_needs_no_key(source):
         ("max_body_bytes", -1),
         ("request_timeout", float("inf")),
         ("allow_unsigned", "maybe"),
-        ("host", ""),
+        ("host", "  "),
         ("certfile", 42),
-        ("event_types", []),
+        ("event_types", [""]),
         ("event_types", {"push": True}),
     ],
 )

@@ -176,6 +176,7 @@ async def test_plain_http_on_a_public_address_is_warned_about_once(source, caplo
     warnings = [r.getMessage() for r in caplog.records if "plain HTTP" in r.getMessage()]
     assert len(warnings) == 1
     assert "ANY body for 10 minutes" in warnings[0] and "`certfile`" in warnings[0] and "TLS proxy" in warnings[0]
+    assert "live_callback_certfile, live_callback_host, live_callback_allowed_networks" in warnings[0]
 
 
 class FakeRequest:

@@ -29,6 +29,7 @@ async def test_a_genuine_callback_is_answered_and_emitted(make_client):
         "errcode": 0,
         "errmsg": "ok",
         "event_time": 1700000000,
+        "user_ip": "198.51.100.7",
     }
 
 

@@ -9,11 +9,19 @@ event_source/live_callback.yaml (a test checks it against ARGUMENTS).
 
 import ipaddress
 import math
+import os
 import ssl
+import stat
 
 PLUGIN = "tencent.cloud.live_callback"
 
 KEY_ENV = "TENCENTCLOUD_LIVE_CALLBACK_KEY"
+# the password of the TLS key when the argument `password` is not given: ansible-rulebook logs a source's
+# arguments at -vv, so the shipped rulebooks never pass it as one
+PASSWORD_ENV = "TENCENTCLOUD_LIVE_CALLBACK_TLS_PASSWORD"
+# a shorter callback key gets a warning: one observed t/sign pair lets anyone try keys offline (MD5 is fast), and
+# Tencent allows 32 letters and digits
+SHORT_KEY = 16
 
 # name: (kind, default). Kinds are checked by _check(); secrets are never echoed in an error.
 ARGUMENTS = {
@@ -118,6 +126,14 @@ def _networks(name, value):
     return tuple(networks)
 
 
+_FROM_ENVIRONMENT = {"callback_key": KEY_ENV, "password": PASSWORD_ENV}
+
+
+def _not_given(value):
+    """An argument that is null, "" or [] is not given: what a rulebook's `{{ variable | default('') }}` renders."""
+    return value is None or (isinstance(value, (str, list)) and len(value) == 0)
+
+
 def parse_arguments(args, environ, all_events):
     """The source's arguments, checked; raises ArgumentError naming the first bad one. all_events: the event
     names event_types may list."""
@@ -127,8 +143,9 @@ def parse_arguments(args, environ, all_events):
     values = {}
     for name, (kind, default) in ARGUMENTS.items():
         value = args.get(name)
-        if name == "callback_key" and value in (None, ""):
-            value = environ.get(KEY_ENV) or None  # an empty variable counts as unset
+        value = None if _not_given(value) else value
+        if value is None and name in _FROM_ENVIRONMENT:
+            value = environ.get(_FROM_ENVIRONMENT[name]) or None  # an empty variable counts as unset
         if value is None:
             value = default
         values[name] = None if value is None else _check(name, kind, value, all_events)
@@ -139,9 +156,41 @@ def parse_arguments(args, environ, all_events):
             "only a test set-up may accept unsigned callbacks with `allow_unsigned: true`",
         )
     for name in ("keyfile", "password"):
-        if values[name] is not None and values["certfile"] is None:
+        if not _not_given(args.get(name)) and values["certfile"] is None:
             raise ArgumentError(name, "needs `certfile` (the server certificate) to serve HTTPS")
+    if values["certfile"] is None:
+        values["password"] = None  # from the environment, for a certificate that is not used
     return Settings(values)
+
+
+def start_warnings(settings, args):
+    """What the source warns about when it starts (never showing a secret): a short callback key, a TLS key that
+    group or others may read, a password given as an argument."""
+    warnings = []
+    key = settings.callback_key
+    if key is not None and len(key) < SHORT_KEY:
+        warnings.append(
+            f"the callback key has {len(key)} characters: whoever sees one callback (its t and sign) can find a key "
+            f"this short by trying keys offline, then sign any body. Use {SHORT_KEY} to 32 letters and digits (Tencent "
+            "allows 32), in the callback template and here"
+        )
+    tls_key = settings.keyfile or settings.certfile
+    if tls_key is not None:
+        try:
+            mode = os.stat(tls_key).st_mode
+        except OSError:
+            mode = 0  # tls_context says why it cannot be read
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            warnings.append(
+                f"the TLS private key {tls_key} may be read by {'others' if mode & stat.S_IROTH else 'its group'} "
+                f"(mode {stat.S_IMODE(mode):04o}): let only the user that runs ansible-rulebook read it (chmod 600)"
+            )
+    if not _not_given(args.get("password")):
+        warnings.append(
+            f"the TLS key's password is given as the argument `password`, which ansible-rulebook logs with the source's "
+            f"arguments at -vv: set it in the environment variable {PASSWORD_ENV} instead"
+        )
+    return warnings
 
 
 def tls_context(settings):
@@ -151,10 +200,13 @@ def tls_context(settings):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     try:
-        context.load_cert_chain(settings.certfile, settings.keyfile, settings.password)
+        # never None: OpenSSL would then ask for the password on the terminal, and wait
+        context.load_cert_chain(settings.certfile, settings.keyfile, settings.password or (lambda: ""))
     except (OSError, ssl.SSLError) as error:
         reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
         raise ArgumentError(
-            "certfile", f"(with `keyfile` and `password`) could not be loaded: {reason}; check the files and password"
+            "certfile",
+            f"(with `keyfile` and the key's password) could not be loaded: {reason}; check the files and the password "
+            f"({PASSWORD_ENV}, or the argument `password`)",
         ) from None
     return context

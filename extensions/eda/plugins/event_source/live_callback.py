@@ -79,10 +79,11 @@ class CallbackReceiver:
         body = OK_ANSWER if message is None else {"code": status, "message": message}
         return web.json_response(body, status=status, headers=headers or None)
 
-    def _refuse(self, request, status, why, close=False):
-        """The refusal, logged; close: the connection ends after it (a body left unread must not be read as the
-        next request)."""
-        logger.warning("%s: refused a callback from %s (%d): %s", PLUGIN, request.remote, status, why)
+    def _refuse(self, request, status, why, close=False, body=None):
+        """The refusal, logged (with the names a body gives, escaped); close: the connection ends after it (a body
+        left unread must not be read as the next request)."""
+        names = f" for {_body.names_shown(body)}" if isinstance(body, dict) else ""
+        logger.warning("%s: refused a callback%s from %s (%d): %s", PLUGIN, names, request.remote, status, why)
         answer = self._answer(status, why)
         if close:
             answer.force_close()
@@ -134,10 +135,14 @@ class CallbackReceiver:
         if not self.settings.allow_unsigned:
             problem = signature_problem(body, self.settings.callback_key, self.clock())
             if problem:
-                return self._refuse(request, 401, f"not a genuine Tencent callback: {problem}")
+                return self._refuse(request, 401, f"not a genuine Tencent callback: {problem}", body=body)
+        # what the engine or a playbook's extra vars cannot take is refused here, never answered 200 and lost later
+        problem = _body.carry_problem(body) or _body.carry_problem(request.path)
+        if problem:
+            return self._refuse(request, 400, f"a callback that cannot be carried to the rules: {problem}", body=body)
         problem = _body.names(body)[3]
         if problem:
-            return self._refuse(request, 400, f"a callback that cannot be acted on safely: {problem}")
+            return self._refuse(request, 400, f"a callback that cannot be acted on safely: {problem}", body=body)
         info = normalise(body)
         fingerprint = self.recent.fingerprint(body)
         if self.recent.seen_before(body, self.clock(), fingerprint):
@@ -212,11 +217,14 @@ async def main(queue, args):
     context = tls_context(settings)
     if settings.allow_unsigned:
         logger.warning("%s: allow_unsigned is set: ANY request is accepted as a callback (tests only)", PLUGIN)
+    for warning in _arguments.start_warnings(settings, args):
+        logger.warning("%s: %s", PLUGIN, warning)
     if context is None and not _loopback(settings.host):
         logger.warning(
             "%s: serving plain HTTP on %s: whoever sees one callback on its way (a proxy log, a plain-HTTP hop) "
             "can re-use its sign with ANY body for 10 minutes. Serve HTTPS (`certfile`), or listen on 127.0.0.1 "
-            "behind a TLS proxy, and limit the senders with `allowed_networks`",
+            "behind a TLS proxy, and limit the senders with `allowed_networks` (the shipped rulebooks' variables "
+            "live_callback_certfile, live_callback_host, live_callback_allowed_networks)",
             PLUGIN,
             settings.host,
         )

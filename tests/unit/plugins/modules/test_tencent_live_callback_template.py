@@ -269,3 +269,49 @@ def test_a_null_template_id_is_a_template_a_check_mode_task_would_create(run, fa
     failed = run(template_id=None, **args)
     assert failed["failed"] is True and failed["msg"].startswith("template_id is null: give the template_id")
     assert fake_live.writes() == []
+
+
+@pytest.fixture
+def warnings_cleared():
+    """In-process runs collect module warnings in a global: none from another test, none left for the next."""
+    from ansible.module_utils.common import warnings as module_warnings
+
+    def clear():
+        for name in ("_global_warnings", "_global_deprecations"):
+            collected = getattr(module_warnings, name, None)
+            if collected is not None:
+                collected.clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.mark.parametrize("length, accepted", [(32, True), (33, False)])
+def test_a_key_may_have_32_characters_not_33(run, fake_live, length, accepted):
+    """Tencent allows 32 letters and digits. Seeded fault (issue #34): a key check that allows 33 characters
+    (``{1,33}``) passed every test before this one, and Tencent would refuse the key at the first write."""
+    key = ("Key0" * 9)[:length]
+    result = run(name="eda", urls={"push": URL}, callback_key=key)
+    assert key not in json.dumps(result)
+    if accepted:
+        assert result["changed"] is True and only_template(fake_live)["CallbackKey"] == key
+    else:
+        assert result["failed"] is True and "must be 1 to 32 letters and digits" in result["msg"]
+        assert "has 33 characters" in result["msg"] and fake_live.calls == []
+
+
+@pytest.mark.parametrize("length, warned", [(1, True), (15, True), (16, False), (32, False)])
+def test_a_key_shorter_than_16_characters_gets_a_warning_naming_the_risk(
+    run, fake_live, warnings_cleared, length, warned
+):
+    """One observed t and sign give a short key away to whoever tries keys offline: the task says so, and still
+    sets the key (Tencent takes it), never showing it."""
+    key = ("Key0" * 8)[:length]
+    result = run(name="eda", urls={"push": URL}, callback_key=key)
+    assert result["changed"] is True and only_template(fake_live)["CallbackKey"] == key
+    text = json.dumps(result.get("warnings", []))
+    assert ("trying keys offline" in text) is warned
+    if warned:
+        assert f"has only {length} characters" in text and "Use 16 to 32 letters and digits" in text
+    assert key not in text or length < 4  # a 1-character key is a letter of any text
