@@ -102,7 +102,9 @@ def main():
                 print(f"sanity.{test} on Python {python_version}: {path} exists ({replaced})")
                 continue
             print(f"sanity.{test} on Python {python_version}: {path} does not hold {replaced}: building it again")
-        print(f"sanity.{test} on Python {python_version}: building {path}, with {replaced} from the index instead of a URL")
+        print(
+            f"sanity.{test} on Python {python_version}: building {path}, with {replaced} from the index instead of a URL"
+        )
         shutil.rmtree(path, ignore_errors=True)
         base_python = getattr(sys, "_base_executable", None) or sys.executable
         subprocess.run([base_python, "-m", "venv", "--without-pip", path], check=True)
