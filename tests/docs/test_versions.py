@@ -96,7 +96,9 @@ def dsa_section():
     """The quick start's section about the DSA warning, from its label to the next section's."""
     text = facts.read("docs", "docsite", "rst", "quick_start.rst")
     match = re.search(
-        r"^\.\. _[\w.]+\.quick_start\.dsa_warning:\n\n[^\n]+\n-{3,}\n(.*?)(?=^\.\. _|^[^\n]+\n-{3,}$|\Z)", text, re.M | re.S
+        r"^\.\. _[\w.]+\.quick_start\.dsa_warning:\n\n[^\n]+\n-{3,}\n(.*?)(?=^\.\. _|^[^\n]+\n-{3,}$|\Z)",
+        text,
+        re.M | re.S,
     )
     assert match, "quick_start.rst has no section labelled ...quick_start.dsa_warning"
     return match.group(1)
