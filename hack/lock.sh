@@ -76,7 +76,7 @@ pins() {
 }
 
 make_locks() {
-    local upgrade=no test=yes tool_lock= tool_spec= specs=() new=.build/lock/new line
+    local upgrade=no test=yes tool_lock='' tool_spec='' specs=() new=.build/lock/new line
     while [ $# -gt 0 ]; do
         case $1 in
             --upgrade) upgrade=yes; shift ;;
@@ -110,7 +110,8 @@ make_locks() {
     echo "lock: $("$uv" --version), ${upgrade/yes/newest releases (--upgrade)}${upgrade/no/keeping the committed pins the inputs allow}"
 
     # the tool's own lock: its spec alone (uv has no dependencies), no constraints
-    local out=$new/$(basename "$tool_lock")
+    local out
+    out=$new/$(basename "$tool_lock")
     [ "$upgrade" = yes ] || [ ! -f "$tool_lock" ] || cp "$tool_lock" "$out"
     echo "$tool_spec" | "${compile[@]}" --python-version 3.13 -o "$out" -
     echo "lock: $tool_lock ($tool_spec)"
