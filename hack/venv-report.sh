@@ -10,10 +10,10 @@
 set -uo pipefail
 
 status=0
-printf '  %-20s %-8s %-12s %s\n' venv Python ansible-core 'installed from'
+printf '  %-22s %-8s %-12s %s\n' venv Python ansible-core 'installed from'
 for venv in "$@"; do
     if [ ! -f "$venv/.lock-source" ] || [ ! -x "$venv/bin/python" ]; then
-        printf '  %-20s %s\n' "$venv" "NOT BUILT by hack/make-venv.sh (no $venv/.lock-source)"
+        printf '  %-22s %s\n' "$venv" "NOT BUILT by hack/make-venv.sh (no $venv/.lock-source)"
         status=1
         continue
     fi
@@ -30,6 +30,6 @@ try:
 except ImportError:
     core = "-"
 print(sys.version.split()[0], core)')
-    printf '  %-20s %-8s %-12s %s\n' "$venv" "$python" "$core" "$source"
+    printf '  %-22s %-8s %-12s %s\n' "$venv" "$python" "$core" "$source"
 done
 exit "$status"
