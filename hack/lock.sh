@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The lock files every environment make builds installs from (hack/locks/), and their inputs.
 #
-# Usage: hack/lock.sh digest PYTHON SPEC FILE...
-#            print the digest of a lock's inputs: the Python version, the package spec given besides the
-#            files (the ansible-core series), the requirement files and hack/lock-constraints.txt, by content
+# Usage: hack/lock.sh inputs PYTHON SPEC FILE...
+#            print a lock's inputs: the Python version, the package spec given besides the files (the
+#            ansible-core series), and the requirement files and hack/lock-constraints.txt with their sha256
 #        hack/lock.sh verify LOCK PYTHON SPEC FILE...
 #            exit 1, saying what to run, when LOCK is missing or was made from other inputs
 #        hack/lock.sh make [--upgrade] [--no-test] --tool LOCK SPEC --lock 'LOCK PYTHON SPEC FILE...'...
@@ -19,8 +19,8 @@
 # version with the hashes of all its files (pip install --require-hashes), for Linux and macOS alike. A
 # compile keeps every pin of the committed lock that the inputs still allow (a requirement file that gains
 # a package gets that package and what it needs, nothing else moves); --upgrade takes the newest release
-# of everything the inputs allow. The lock's third line records its inputs and their digest, which
-# `verify` (hack/make-venv.sh, hack/demo.sh) compares before installing: a requirement file changed
+# of everything the inputs allow. The lock's third line records its inputs (the files with their sha256),
+# which `verify` (hack/make-venv.sh, hack/demo.sh) compares before installing: a requirement file changed
 # without `make lock` fails the build, naming the file, instead of testing an environment without it.
 set -euo pipefail
 
@@ -30,22 +30,18 @@ constraints=hack/lock-constraints.txt
 locks=hack/locks
 marker='# lock-inputs:'
 
-digest() {  # PYTHON SPEC FILE...
+inputs() {  # PYTHON SPEC FILE... -> the inputs of a lock, one a line: the Python, the spec, each file with its sha256
     local python=$1 spec=$2 f
     shift 2
-    {
-        printf 'python %s\nspec %s\n' "$python" "$spec"
-        for f in "$@" "$constraints"; do
-            printf 'file %s\n' "$f"
-            cat "$f"
-        done
-    } | sha256sum | cut -d' ' -f1
+    echo "Python $python"
+    echo "$spec"
+    for f in "$@" "$constraints"; do
+        echo "$f@$(sha256sum "$f" | cut -c1-16)"
+    done
 }
 
-inputs_line() {  # PYTHON SPEC FILE...
-    local python=$1 spec=$2
-    shift 2
-    echo "$marker $(digest "$python" "$spec" "$@") (Python $python; $spec; $*; $constraints)"
+inputs_line() {  # PYTHON SPEC FILE... -> the line a lock records them on
+    echo "$marker $(inputs "$@" | paste -sd ' ')"
 }
 
 verify() {  # LOCK PYTHON SPEC FILE...
@@ -59,11 +55,12 @@ verify() {  # LOCK PYTHON SPEC FILE...
     recorded=$(grep -m1 "^$marker" "$lock" || true)
     if [ "$recorded" != "$want" ]; then
         {
-            echo "lock: ERROR: $lock was made from other inputs than today's:"
-            echo "    recorded: ${recorded:-(none)}"
-            echo "    now:      $want"
-            echo "  A requirement file, hack/lock-constraints.txt or the Makefile's ansible-core series changed"
-            echo "  since. Run \`make lock\` and commit hack/locks/ (CONTRIBUTING.md, \"Locked environments\")."
+            echo "lock: ERROR: $lock was made from other inputs than today's; changed since:"
+            # what is now and was not then: a file's new digest, another spec or Python
+            inputs "$@" | while IFS= read -r item; do
+                [[ " ${recorded#"$marker"} " == *" $item "* ]] || echo "    ${item%@*}"
+            done
+            echo "  Run \`make lock\` and commit hack/locks/ (CONTRIBUTING.md, \"Locked environments\")."
         } >&2
         return 1
     fi
@@ -107,7 +104,9 @@ make_locks() {
     local compile=("$uv" pip compile --quiet --no-config --universal --generate-hashes
         --custom-compile-command 'make lock')
     [ "$upgrade" = no ] || compile+=(--upgrade)
-    echo "lock: $("$uv" --version), ${upgrade/yes/newest releases (--upgrade)}${upgrade/no/keeping the committed pins the inputs allow}"
+    local how='keeping the committed pins the inputs allow'
+    [ "$upgrade" = no ] || how='taking the newest releases the inputs allow (--upgrade)'
+    echo "lock: $("$uv" --version), $how"
 
     # the tool's own lock: its spec alone (uv has no dependencies), no constraints
     local out
@@ -183,7 +182,7 @@ make_locks() {
 command=${1:-}
 [ $# -eq 0 ] || shift
 case $command in
-    digest) digest "$@" ;;
+    inputs) inputs "$@" ;;
     verify) verify "$@" ;;
     make) make_locks "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
