@@ -122,7 +122,7 @@ case $from in
     lock)
         lock=$(lock_of "$pyver" "$series")
         "$root/hack/lock.sh" verify "$lock" "$pyver" "$core_spec" requirements.txt || exit 1
-        want_stamp="$python $pyfull $lock $(sha256sum "$root/$lock" | cut -d' ' -f1)"
+        want_stamp="$python $pyfull $lock $("$root/hack/lock.sh" sha256 "$root/$lock")"
         source="from $lock"
         pip_from=(--require-hashes -r "$root/$lock")
         ;;

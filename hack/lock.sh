@@ -4,6 +4,8 @@
 # Usage: hack/lock.sh inputs PYTHON SPEC FILE...
 #            print a lock's inputs: the Python version, the package spec given besides the files (the
 #            ansible-core series), and the requirement files and hack/lock-constraints.txt with their sha256
+#        hack/lock.sh sha256 FILE
+#            print FILE's sha256 (for the venv builds' record of the lock they came from)
 #        hack/lock.sh verify LOCK PYTHON SPEC FILE...
 #            exit 1, saying what to run, when LOCK is missing or was made from other inputs
 #        hack/lock.sh make [--upgrade] [--no-test] --tool LOCK SPEC --lock 'LOCK PYTHON SPEC FILE...'...
@@ -30,18 +32,26 @@ constraints=hack/lock-constraints.txt
 locks=hack/locks
 marker='# lock-inputs:'
 
+sha256() {  # FILE -> its sha256 in hex (sha256sum on Linux, shasum on macOS)
+    if command -v sha256sum >/dev/null 2>&1; then
+        sha256sum "$1" | cut -d' ' -f1
+    else
+        shasum -a 256 "$1" | cut -d' ' -f1
+    fi
+}
+
 inputs() {  # PYTHON SPEC FILE... -> the inputs of a lock, one a line: the Python, the spec, each file with its sha256
     local python=$1 spec=$2 f
     shift 2
     echo "Python $python"
     echo "$spec"
     for f in "$@" "$constraints"; do
-        echo "$f@$(sha256sum "$f" | cut -c1-16)"
+        echo "$f@$(sha256 "$f" | cut -c1-16)"
     done
 }
 
 inputs_line() {  # PYTHON SPEC FILE... -> the line a lock records them on
-    echo "$marker $(inputs "$@" | paste -sd ' ')"
+    echo "$marker $(inputs "$@" | tr '\n' ' ' | sed 's/ $//')"
 }
 
 verify() {  # LOCK PYTHON SPEC FILE...
@@ -183,6 +193,7 @@ command=${1:-}
 [ $# -eq 0 ] || shift
 case $command in
     inputs) inputs "$@" ;;
+    sha256) sha256 "$@" ;;
     verify) verify "$@" ;;
     make) make_locks "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;

@@ -55,7 +55,7 @@ case $from in
             pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
             "$root/hack/lock.sh" verify "$lock" "$pyver" "$spec" "${requirements[@]}"
         fi
-        source="$lock (sha256 $(sha256sum "$lock" | cut -c1-12))"
+        source="$lock (sha256 $("$root/hack/lock.sh" sha256 "$lock" | cut -c1-12))"
         pip+=(--require-hashes -r "$lock")
         ;;
     ranges)

@@ -20,7 +20,7 @@ for venv in "$@"; do
     source=$(cat "$venv/.lock-source")
     lock=${source%% (sha256 *}
     if [ "$lock" != "$source" ] && [ -f "$lock" ]; then
-        now=$(sha256sum "$lock" | cut -c1-12)
+        now=$("$(dirname "$0")/lock.sh" sha256 "$lock" | cut -c1-12)
         [[ $source == *"sha256 $now)" ]] || { source="$source, CHANGED since (now $now)"; status=1; }
     fi
     read -r python core < <("$venv/bin/python" -c 'import sys
