@@ -48,7 +48,7 @@ DROPPED_PREFIXES = (
     "TENCENTCLOUD_",
     "CONDA",
 )
-DROPPED_NAMES = ("V",)
+DROPPED_NAMES = ("V", "LATEST")  # LATEST: the case passes it on the make command line, or not
 
 
 def interpreter(version):
