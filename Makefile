@@ -464,11 +464,12 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 # make test: every suite, even when an earlier one fails, then all failures at once. The venvs are
 # built first from their locks (make venvs, which says which lock each came from). Then two lanes run side
 # by side, each with its own staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on
-# the emulator's latency, on pip), lane 2 the ones that mostly compute; the suites whose claims are about
-# time run last, alone. TEST_SUITES is all of them (make help).
-TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test
+# the emulator's latency, on pip), lane 2 the ones that mostly compute (build-check ends lane 1, which
+# would otherwise end a minute or two earlier); the suites whose claims are about time run last, alone.
+# TEST_SUITES is all of them (make help).
+TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test build-check
 TEST_LANE_2 := sanity sanity-oldest units units-oldest integration-$(CORE_PREVIOUS) integration-https \
-  lint changelog-lint docs-lint docs build-check
+  lint changelog-lint docs-lint docs
 TEST_ALONE := eda-flood-test stop-test
 TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)
 .PHONY: test
