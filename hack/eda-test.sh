@@ -5,7 +5,7 @@
 # Env:   STAGE     staged collection (default .build/ansible_collections/tencent/cloud)
 #        VENV_EDA  venv with ansible-rulebook, ansible-core and hack/eda-requirements.txt (default .venv-eda)
 #        CORE_VENVS the venvs of the oldest and newest supported ansible-core, whose ansible-playbook runs
-#                  playbooks/forbid_streams.yml with callback data (default .venv-2.16 .venv-2.22)
+#                  playbooks/forbid_streams.yml with callback data (default .venv-2.16 .venv)
 #        EDA_TEST_TIMEOUT  seconds one test may take before pytest-timeout fails it by name (default 900)
 #        EDA_TESTS what pytest runs, split on spaces (default tests/eda; make eda-test leaves out the flood
 #                  test, make eda-flood-test runs only it: its claims are about time, so it runs alone)
@@ -72,9 +72,9 @@ echo "eda-test: $(basename "$tarball") installed into a private collections path
 # ------------------------------------------------------------------------------ 3. the tests
 cd "$stage"
 core_venvs=
-for core in ${CORE_VENVS:-$root/.venv-2.16 $root/.venv-2.22}; do
+for core in ${CORE_VENVS:-$root/.venv-2.16 $root/.venv}; do
     [ -x "$core/bin/ansible-playbook" ] ||
-        { echo "eda-test: ERROR: $core has no ansible-playbook (make venv-oldest venv-next)" >&2; exit 1; }
+        { echo "eda-test: ERROR: $core has no ansible-playbook (make venv venv-oldest)" >&2; exit 1; }
     core_venvs="$core_venvs $(cd "$core" && pwd)"
 done
 # what to run: EDA_TESTS split on spaces (paths and pytest options such as --ignore=)

@@ -1,16 +1,17 @@
 """Build ansible-test's sanity virtual environments whose requirements name a URL outside the
-package index, with the released package from the index instead.
+package index, with a released package from the index instead.
 
 ansible-test sanity installs each test's requirements into a cached virtual environment
 (~/.ansible/test/venv/sanity.<test>/<python>/<hash of the pip commands>) and reuses one that
-has its marker.txt. ansible-core 2.22.0rc1 pins pylint's ``dill`` to a GitHub archive of an
+has its marker.txt. ansible-core 2.22.0 pins pylint's ``dill`` to a GitHub archive of an
 unreleased commit ("needed until dill released with 3.15 support"), which cannot be fetched
 here; on Python 3.13 the released dill works. This script creates that same environment the
 way ansible-test does (venv without pip, then ansible-test's own pip script: bootstrap,
 install, uninstall of the set-up packages), with each ``name @ URL`` requirement line replaced
-by ``name``, and writes ansible-test's metadata and marker, so that ansible-test finds it and
-installs nothing. Environments that exist, and tests whose requirements need no such change,
-are left to ansible-test.
+by ``name==VERSION`` from RELEASED (every other line of ansible-test's file is an exact pin
+already), and writes ansible-test's metadata and marker, so that ansible-test finds it and
+installs nothing. An environment that exists with that version is kept; tests whose
+requirements need no such change are left to ansible-test.
 
 Run with the Python of the venv whose ansible-test runs sanity (it must import ansible_test),
 after hack/install_get_pip_stub.py (the pip bootstrap uses the cached get-pip script).
@@ -27,16 +28,37 @@ import subprocess
 import sys
 
 URL_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*@\s*\S+.*$", re.MULTILINE)
+# The release installed in place of a URL requirement: a pin, so the environment is the same on every
+# machine (the newest dill on the index when ansible-core 2.22.0 was locked; CONTRIBUTING.md says when to
+# change it). A URL requirement of a package not named here fails, naming it.
+RELEASED = {"dill": "0.4.1"}
 
 
 def offline(contents, replaced):
-    """The requirements text with each ``name @ URL`` line made ``name``; the lines replaced go to replaced."""
+    """The requirements text with each ``name @ URL`` line made ``name==RELEASED[name]``; replaced (a dict)
+    gets name: the release used."""
 
     def plain(match):
-        replaced.append(match.group(0).strip())
-        return match.group(1)
+        name = match.group(1)
+        if name.lower() not in RELEASED:
+            sys.exit(
+                f"prebuild_sanity_venvs: ansible-test names {name} by URL ({match.group(0).strip()}), which cannot be"
+                f" fetched here: add the release to use instead to RELEASED in {__file__}"
+            )
+        replaced[name] = RELEASED[name.lower()]
+        return f"{name}=={replaced[name]}"
 
     return URL_REQUIREMENT.sub(plain, contents)
+
+
+def installed_versions(venv_python, names):
+    """The installed version of each of names in the venv, or None when it cannot be read."""
+    code = "import importlib.metadata as m, sys; print(' '.join(m.version(n) for n in sys.argv[1:]))"
+    try:
+        out = subprocess.run([venv_python, "-c", code, *names], check=True, stdout=subprocess.PIPE, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return dict(zip(names, out.split()))
 
 
 def main():
@@ -56,7 +78,7 @@ def main():
         commands = collect_requirements(
             python=python, controller=True, command=None, ansible=False, coverage=False, minimize=False, sanity=test
         )
-        replaced = []
+        replaced = {}
         patched = [
             PipInstall(
                 requirements=[(path, offline(contents, replaced)) for path, contents in c.requirements],
@@ -76,9 +98,13 @@ def main():
         )
         marker = os.path.join(path, "marker.txt")
         if os.path.exists(marker):
-            print(f"sanity.{test} on Python {python_version}: {path} exists")
-            continue
-        print(f"sanity.{test} on Python {python_version}: building {path}, from the index instead of a URL: {replaced}")
+            if installed_versions(os.path.join(path, "bin", "python"), list(replaced)) == replaced:
+                print(f"sanity.{test} on Python {python_version}: {path} exists ({replaced})")
+                continue
+            print(f"sanity.{test} on Python {python_version}: {path} does not hold {replaced}: building it again")
+        print(
+            f"sanity.{test} on Python {python_version}: building {path}, with {replaced} from the index instead of a URL"
+        )
         shutil.rmtree(path, ignore_errors=True)
         base_python = getattr(sys, "_base_executable", None) or sys.executable
         subprocess.run([base_python, "-m", "venv", "--without-pip", path], check=True)

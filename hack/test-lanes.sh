@@ -2,7 +2,9 @@
 # make test: run the suites in lanes side by side, then the timing-sensitive ones alone.
 #
 # Usage: hack/test-lanes.sh [--lane "SUITE..."]... [--alone "SUITE..."]
-# Env:   MAKE (default make), TEST_LOGS (default .build/test-logs)
+# Env:   MAKE (default make), BUILD_ROOT (default .build: the first lane's BUILD, the others' are
+#        BUILD_ROOT/lane-N, the --alone suites' BUILD_ROOT), TEST_LOGS (default BUILD_ROOT/test-logs),
+#        TEST_NAME (default "make test": how the summary names the run)
 #
 # Each lane runs its suites one after another with a staged copy of its own (make BUILD=...):
 # ansible-test writes its results into the copy it runs in, and `make stage` re-syncs it, so two
@@ -17,7 +19,9 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 make_cmd=${MAKE:-make}
-logs=${TEST_LOGS:-$root/.build/test-logs}
+build_root=${BUILD_ROOT:-.build}
+name=${TEST_NAME:-make test}
+logs=${TEST_LOGS:-$root/$build_root/test-logs}
 rm -rf "$logs"
 mkdir -p "$logs"
 
@@ -48,8 +52,8 @@ index=0
 for lane in "${lanes[@]}"; do
     index=$((index + 1))
     # the first lane keeps the default staged copy (.build/), the others get .build/lane-N/
-    build=.build
-    [ "$index" -eq 1 ] || build=.build/lane-$index
+    build=$build_root
+    [ "$index" -eq 1 ] || build=$build_root/lane-$index
     echo "==== lane $index ($build): $lane"
     (
         for suite in $lane; do
@@ -68,7 +72,7 @@ for suites in "${alone[@]}"; do
         echo "==================== make $suite (alone)"
         start=$SECONDS
         rc=0
-        "$make_cmd" --no-print-directory "$suite" </dev/null 2>&1 | tee "$logs/$suite.log" || rc=$?
+        "$make_cmd" --no-print-directory BUILD="$build_root" "$suite" </dev/null 2>&1 | tee "$logs/$suite.log" || rc=$?
         took=$((SECONDS - start))
         status=passed
         [ "$rc" -eq 0 ] || status=FAILED
@@ -86,11 +90,11 @@ for suite in "${failed[@]}"; do
     echo "==================== output of make $suite (FAILED)"
     cat "$logs/$suite.log"
 done
-echo "==================== make test: each suite (seconds; logs in ${logs#"$root"/}/)"
+echo "==================== $name: each suite (seconds; logs in ${logs#"$root"/}/)"
 sort -k3 -n -r "$logs/results" | awk '{ printf "  %-22s %-7s %5d\n", $1, $2, $3 }'
-echo "make test: $((SECONDS - start_all))s in all"
+echo "$name: $((SECONDS - start_all))s in all"
 if [ "${#failed[@]}" -gt 0 ]; then
-    echo "make test: FAILED: ${failed[*]}" >&2
+    echo "$name: FAILED: ${failed[*]}" >&2
     exit 1
 fi
-echo 'make test: all passed'
+echo "$name: all passed"

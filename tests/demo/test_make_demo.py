@@ -10,11 +10,14 @@ there with a PATH on which the only Python is one ``pythonX.Y`` (every other pro
 caller's PATH stays reachable), an empty PYENV_ROOT and FIND_PYTHON_NO_SYSTEM=1, so
 hack/find-python.sh sees that one interpreter and nothing else. The demo must pick it, pick
 the newest ansible-core series it supports, build its own venv with only the runtime
-requirements, stay quiet, and end with the playbook's and its own success summary.
+requirements -- exactly the packages and versions of that Python's lock in hack/locks/ --, stay
+quiet (no warning, nothing on stderr but its progress lines), and end with the playbook's and
+its own success summary.
 
-Run by `make demo-test`, which passes the interpreters as DEMO_TEST_PYTHON311 and
-DEMO_TEST_PYTHON312 (make PYTHON311=... / PYTHON312=... to choose others). Needs the
-package index (pip installs ansible-core and requests into each copy's .venv-demo/).
+Run by `make demo-test`, which passes the interpreters as DEMO_TEST_PYTHON311, DEMO_TEST_PYTHON312
+and DEMO_TEST_PYTHON313 (make PYTHON311=... to choose others). Needs the package index (pip
+installs each copy's .venv-demo/). `make test-latest` sets DEMO_TEST_LATEST=1: each case then runs
+`make demo LATEST=1`, which installs the newest releases the ranges allow instead of the lock.
 """
 
 import os
@@ -27,7 +30,9 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAKE_TIMEOUT = 600
 # the newest final ansible-core series for each Python (Requires-Python of the releases)
-EXPECTED_CORE = {"3.11": "2.19", "3.12": "2.21"}
+EXPECTED_CORE = {"3.11": "2.19", "3.12": "2.21", "3.13": "2.22"}
+LATEST = bool(os.environ.get("DEMO_TEST_LATEST"))
+MAKE_DEMO = ["make", "demo", "LATEST=1"] if LATEST else ["make", "demo"]
 # programs that would let find-python.sh (or make) see another Python
 HIDDEN_PREFIXES = ("python", "pip", "pydoc", "idle", "2to3", "pyenv")
 # the caller's environment that must not leak into the newcomer's make
@@ -43,7 +48,7 @@ DROPPED_PREFIXES = (
     "TENCENTCLOUD_",
     "CONDA",
 )
-DROPPED_NAMES = ("V",)
+DROPPED_NAMES = ("V", "LATEST")  # LATEST: the case passes it on the make command line, or not
 
 
 def interpreter(version):
@@ -104,10 +109,24 @@ def newcomer_env(tmp_path, bin_dir):
 
 
 def installed_distributions(venv_python):
-    code = "import importlib.metadata as m; print('\\n'.join(sorted(d.metadata['Name'].lower() for d in m.distributions())))"
+    """{normalized name: version} of every distribution in the venv."""
+    code = "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] + ' ' + d.version for d in m.distributions()))"
     result = run([venv_python, "-c", code])
     assert result.returncode == 0, result.stdout
-    return set(result.stdout.split())
+    return {normalized(name): version for name, version in (line.split() for line in result.stdout.splitlines())}
+
+
+def normalized(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_pins(lock):
+    """{normalized name: version} of every package a lock pins (uv's format: `name==version [; marker] \\`)."""
+    with open(lock, encoding="utf-8") as f:
+        return {
+            normalized(m.group(1)): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9][\w.-]*)==([^\s;\\]+)", f.read(), re.M)
+        }
 
 
 def requirement_names(filename):
@@ -136,10 +155,11 @@ def test_make_demo_with_only_one_python(tmp_path, version):
         else:
             assert found.returncode == 1 and not found.stdout.strip(), f"Python {other} is not hidden: {found.stdout}"
 
-    result = run(["make", "demo"], cwd=str(copy), env=env)
+    result = run(MAKE_DEMO, cwd=str(copy), env=env)
     out = result.stdout
     assert result.returncode == 0, f"make demo failed ({result.returncode}):\n{out}"
     lines = out.splitlines()
+    lock = f"hack/locks/demo-core{core}-py{version}.txt"
 
     # the choice, said first
     assert re.match(
@@ -148,13 +168,19 @@ def test_make_demo_with_only_one_python(tmp_path, version):
         ),
         lines[0],
     ), out
+    major, minor = core.split(".")
+    spec = f"ansible-core>={core},<{major}.{int(minor) + 1}"
+    creating = f"with {spec} and requirements.txt (the ranges, no lock)" if LATEST else f"from {lock}"
+    assert lines[1] == f"demo: creating .venv-demo/ {creating} ...", out
     assert re.search(
         rf"^demo: \.venv-demo/: ansible-core {re.escape(core)}\.\d+ and requests \S+ \(\d+ s\)$", out, re.M
     ), out
 
-    # quiet: a few progress lines before the playbook, no pip / ansible-galaxy chatter
+    # quiet: a few progress lines before the playbook, no pip / ansible-galaxy chatter, and no warning at all
+    # (Python's, such as cryptography's DSA deprecation on ansible-core's import, or Ansible's)
     before_play = lines[: next(i for i, line in enumerate(lines) if line.startswith("PLAY ["))]
     assert len([line for line in before_play if line.strip()]) <= 6, out
+    assert not re.search(r"Warning\b|\[WARNING\]|\[DEPRECATION WARNING\]", out), out
     for chatter in (
         "Collecting ",
         "Successfully installed",
@@ -189,12 +215,15 @@ def test_make_demo_with_only_one_python(tmp_path, version):
     got_python, got_core = check.stdout.split()
     assert got_python == version and got_core.startswith(core + "."), check.stdout
     installed = installed_distributions(venv_python)
-    assert {"ansible-core", "requests"} <= installed, installed
-    assert not installed & requirement_names("test-requirements.txt"), installed
+    assert {"ansible-core", "requests"} <= set(installed), installed
+    assert not set(installed) & requirement_names("test-requirements.txt"), installed
+    if not LATEST:
+        # exactly what the lock pins, at its versions (pip, when the venv has one, is the Python's own)
+        assert {k: v for k, v in installed.items() if k != "pip"} == lock_pins(str(copy / lock)), installed
     assert not (copy / ".venv").exists(), "make demo built the test venv"
 
     # again, verbose: the venv is reused, and V=1 shows what the quiet run kept in .build/demo/
-    again = run(["make", "demo", "V=1"], cwd=str(copy), env=env)
+    again = run([*MAKE_DEMO, "V=1"], cwd=str(copy), env=env)
     assert again.returncode == 0, f"make demo V=1 failed ({again.returncode}):\n{again.stdout}"
     assert re.search(rf"^demo: using \.venv-demo/ \(ansible-core {re.escape(core)}\.\d+\)$", again.stdout, re.M), (
         again.stdout

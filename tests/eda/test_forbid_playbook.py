@@ -1,7 +1,7 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """playbooks/forbid_streams.yml on the oldest and the newest supported ansible-core (.venv-2.16 and
-.venv-2.22, hack/eda-test.sh names them), started with its extra vars exactly as ansible-rulebook writes
+.venv, hack/eda-test.sh names them), started with its extra vars exactly as ansible-rulebook writes
 them (env/extravars: yaml.dump of the rule's extra_vars and ansible_eda.event), against the emulator:
 
 - callback text holding Jinja is never rendered: no MARKER file, the forbid names the literal text;

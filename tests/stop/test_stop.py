@@ -146,7 +146,7 @@ def test_task_keyword_timeout_stops_the_module(emulator, any_venv, tmp_path):
     process = play.start()
     assert process.wait(120) != 0
     stop = play.task_started() + 10
-    # 2.21: "Timed out after 10 second(s)"; 2.16: "failed to execute in the expected time frame (10)"
+    # 2.21 and 2.22: "Timed out after 10 second(s)"; 2.16: "failed to execute in the expected time frame (10)"
     assert re.search(r"Timed out after 10 second|time frame \(10\)", play_log(play)), play_log(play)[-3000:]
     assert_nothing_left(play)
     calls = emulator.new_calls()
