@@ -76,13 +76,15 @@ def clock():
 
 @pytest.fixture
 def make_client(source, aiohttp_client, clock):
-    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events."""
+    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events, the
+    receiver .receiver."""
 
     async def make(queue=None, **args):
         queue = asyncio.Queue() if queue is None else queue
         settings = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
-        client = await aiohttp_client(source["CallbackReceiver"](queue, settings, clock=clock).app())
-        client.events = queue
+        receiver = source["CallbackReceiver"](queue, settings, clock=clock)
+        client = await aiohttp_client(receiver.app())
+        client.events, client.receiver = queue, receiver
         return client
 
     return make
