@@ -19,6 +19,8 @@ import shlex
 from ansible.errors import AnsibleFilterError
 from ansible.utils.unsafe_proxy import wrap_var
 
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import name_problem
+
 MAX_REASON_BYTES = 2048  # Tencent's limit of ForbidLiveStream's Reason, in UTF-8
 CUT_MARK = "..."
 # a re-run command longer than this would not fit in one command-line argument (Linux: 128 KiB): a file then
@@ -67,12 +69,15 @@ def _reason(callback):
     return cut_reason(" ".join(["Tencent moderation:", *(str(label) for label in labels if label not in (None, ""))]))
 
 
-def _name_problem(what, value):
+def _name_problem(option, what, value):
+    """Why a callback's name cannot be acted on: missing, or one tencent_live_stream would refuse (its rule, so that one
+    such name cannot fail the forbid of the whole batch), or None."""
     if value is None or value == "":
         return f"names no {what}"
     if not isinstance(value, str):
         return f"has a {what} that is not text ({type(value).__name__})"
-    return None
+    problem = name_problem(option, value)
+    return f"cannot be acted on: {problem}" if problem else None
 
 
 def _plan(entries):
@@ -107,13 +112,14 @@ def callbacks_to_forbid(tencent_live_b64, domain_name=None, app_name=None):
             "stream_name": callback.get("stream_name"),
         }
         problem = (
-            _name_problem("stream name", stream["stream_name"])
-            or _name_problem("push domain", stream["domain_name"])
-            or _name_problem("app", stream["app_name"])
+            _name_problem("stream_name", "stream name", stream["stream_name"])
+            or _name_problem("domain_name", "push domain", stream["domain_name"])
+            or _name_problem("app_name", "app", stream["app_name"])
         )
         resolved = dict(callback, **{k: v for k, v in stream.items() if v is not None})
         if problem:
-            refused.append({"why": problem, "stream": shown(stream["stream_name"])})
+            name = stream["stream_name"]
+            refused.append({"why": problem, "stream": shown(name) if isinstance(name, str) and name else None})
             if problem == "names no push domain" and isinstance(stream["stream_name"], str) and stream["stream_name"]:
                 no_domain.append(resolved)
             continue

@@ -66,10 +66,29 @@ def test_streams_are_grouped_by_domain_and_app_and_a_stream_named_twice_is_forbi
     assert plan["groups"][0]["reasons"]["a"] == "Tencent moderation: Block Porn PornHigh"
 
 
-@pytest.mark.parametrize("name", ["victim\u00a0", " victim2 ", "2024_05_01", "True", "null", "[1]", "1e5", "\u4e2d"])
+@pytest.mark.parametrize("name", ["2024_05_01", "True", "null", "[1]", "1e5", "0x1F", "\u4e2d\u6587", "a b"])
 def test_names_are_taken_exactly_as_they_came(name):
     plan = callbacks_to_forbid(b64([block(name)]))
-    assert plan["groups"][0]["stream_names"] == [name] and type(plan["groups"][0]["stream_names"][0]) is not bool
+    assert plan["groups"][0]["stream_names"] == [name] and type(plan["groups"][0]["stream_names"][0]) is str
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("victim\u00a0", "control or invisible character"),
+        (" victim2 ", "leading or trailing white space"),
+        ("evade\u200b", "control or invisible character"),
+        ("a\nb", "control or invisible character"),
+        ("x" * 1025, "1025 characters long"),
+    ],
+)
+def test_a_name_the_module_would_refuse_is_refused_alone_never_trimmed_and_the_rest_of_the_batch_goes_on(name, why):
+    """One such name in a batch would fail tencent_live_stream's checks for the whole task: it is listed instead."""
+    plan = callbacks_to_forbid(b64([block("ok"), block(name), block("also-ok")]))
+    assert plan["groups"][0]["stream_names"] == ["ok", "also-ok"]
+    [refused] = plan["refused"]
+    assert refused["why"].startswith("cannot be acted on: stream_name") and why in refused["why"]
+    assert name.strip() not in plan["groups"][0]["stream_names"]
 
 
 @pytest.mark.parametrize(
@@ -233,9 +252,11 @@ def test_a_re_run_too_long_for_one_argument_goes_through_a_file():
 
 
 def test_names_in_messages_have_control_characters_escaped():
-    plan = callbacks_to_forbid(b64([block("evil\x1b[2J\r\nname"), block(None)]))
-    assert forbid_rerun(plan, None)["streams"] == [f"{DOMAIN}/live/evil\\x1b[2J\\r\\nname"]
-    assert plan["groups"][0]["stream_names"] == ["evil\x1b[2J\r\nname"]  # the name itself exactly as it came
+    plan = callbacks_to_forbid(b64([block("evil\x1b[2J\r\nname")]))
+    assert plan["refused"][0]["stream"] == "evil\\x1b[2J\\r\\nname"
+    plan = streams_to_forbid(["evil\x1b[2J"], domain_name=DOMAIN, reason="r")  # an operator's, not checked here
+    assert forbid_rerun(plan, None)["streams"] == [f"{DOMAIN}/live/evil\\x1b[2J"]
+    assert plan["groups"][0]["stream_names"] == ["evil\x1b[2J"]  # the name itself exactly as it came
 
 
 def strings(value):
