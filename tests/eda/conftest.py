@@ -19,6 +19,7 @@ import ssl as ssl_module
 import subprocess
 
 import pytest
+from throwaway_ca import tls_files  # tests/emulator/, on sys.path through tests/conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -216,6 +217,32 @@ def ansible_environment(tmp_path, collections_path, endpoint, python):
         TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
     )
     return environment
+
+
+@pytest.fixture(scope="session")
+def listener(tmp_path_factory):
+    """The variables that make a shipped rulebook listen as a hardened deployment would (the rulebook headers list
+    them): on 127.0.0.1, over HTTPS with a certificate from a throwaway CA (its key in the same file, readable by its
+    owner only), callbacks from 127.0.0.0/8 only; .ca is the CA file the emulator's callbacks trust. The shipped
+    defaults of these variables are '', which the source takes as not given."""
+    folder = tmp_path_factory.mktemp("listener")
+    ca_path, cert_path = tls_files(str(folder))
+    os.chmod(cert_path, 0o600)
+
+    class Listener:
+        ca = ca_path
+        variables = {  # noqa: RUF012 (read only)
+            "live_callback_host": "127.0.0.1",
+            "live_callback_certfile": cert_path,
+            "live_callback_keyfile": cert_path,
+            "live_callback_allowed_networks": "127.0.0.0/8",
+        }
+
+        @staticmethod
+        def url(port, path="/tencent/live"):
+            return f"https://127.0.0.1:{port}{path}"
+
+    return Listener
 
 
 @pytest.fixture(scope="session")

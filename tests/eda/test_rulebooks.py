@@ -83,15 +83,18 @@ def poll(predicate, timeout, what, rulebook=None):
 
 
 @pytest.fixture
-def start(tmp_path, collections_path, live_api):
-    """start(rulebook, **variables) -> a running Rulebook whose source the emulator's callbacks reach."""
+def start(tmp_path, collections_path, live_api, listener):
+    """start(rulebook, **variables) -> a running Rulebook whose source the emulator's callbacks reach: the shipped
+    rulebook with its listener's variables set as a hardened deployment sets them (HTTPS on 127.0.0.1, the senders
+    allowed), and the emulator trusting its certificate."""
     started = []
 
     def run(name, core_venv=None, **variables):
         port = free_port()
         live_api.core.reset()
-        live_api.core.callbacks.update({"url": f"http://127.0.0.1:{port}/tencent/live", "key": KEY})
+        live_api.core.callbacks.update({"url": listener.url(port), "key": KEY, "ca_file": listener.ca})
         live_api.core.callbacks.update({"retry_interval": 0.5})
+        variables = dict(listener.variables, **variables)
         started.append(Rulebook(tmp_path, collections_path, name, port, live_api.url, core_venv, **variables))
         started[-1].wait_listening()
         return started[-1]
@@ -158,7 +161,7 @@ def test_moderation_block_forbids_pass_changes_nothing_redelivery_starts_nothing
     rulebook.stop()
     output = rulebook.output()
     assert "re-delivery of a moderation callback for 5000.livepush.myqcloud.com/live/again-1" in output
-    assert output.count("serving plain HTTP on 0.0.0.0") == 1  # the shipped rulebooks listen on every address
+    assert f"listening on https://127.0.0.1:{rulebook.port}" in output and "plain HTTP" not in output
     assert KEY not in output
 
 
