@@ -44,15 +44,20 @@ class Rulebook:
     """One ansible-rulebook process running a rulebook of the installed collection; the playbooks it starts
     run with the ansible-playbook of ``core_venv`` (first on PATH) or of the EDA venv."""
 
-    def __init__(self, tmp_path, collections_path, name, port, endpoint, core_venv=None, **variables):
+    def __init__(
+        self, tmp_path, collections_path, name, port, endpoint, core_venv=None, options=(), env=None, **variables
+    ):
+        """options: more ansible-rulebook options; env: more environment variables for it."""
         self.port = port
         self.log_path = tmp_path / f"{name}.log"
         python = os.path.join(core_venv, "bin", "python") if core_venv else sys.executable
         environment = ansible_environment(tmp_path, collections_path, endpoint, python)
+        environment.update(env or {})
         lines = [f"live_callback_port: {port}"] + [f"{key}: {value}" for key, value in variables.items()]
         (tmp_path / "vars.yml").write_text("\n".join(lines) + "\n")
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-rulebook")]
         command += ["-r", f"tencent.cloud.{name}", "-i", "inventory.yml", "--vars", "vars.yml", "-v", "--print-events"]
+        command += list(options)
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.process = subprocess.Popen(
             command, cwd=tmp_path, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
@@ -90,13 +95,14 @@ def start(tmp_path, collections_path, live_api, listener):
     allowed), and the emulator trusting its certificate."""
     started = []
 
-    def run(name, core_venv=None, **variables):
+    def run(name, core_venv=None, options=(), env=None, **variables):
         port = free_port()
         live_api.core.reset()
         live_api.core.callbacks.update({"url": listener.url(port), "key": KEY, "ca_file": listener.ca})
         live_api.core.callbacks.update({"retry_interval": 0.5})
         variables = dict(listener.variables, **variables)
-        started.append(Rulebook(tmp_path, collections_path, name, port, live_api.url, core_venv, **variables))
+        rulebook = Rulebook(tmp_path, collections_path, name, port, live_api.url, core_venv, options, env, **variables)
+        started.append(rulebook)
         started[-1].wait_listening()
         return started[-1]
 
