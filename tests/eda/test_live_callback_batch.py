@@ -86,6 +86,21 @@ async def test_the_first_callback_waits_at_most_the_window_and_a_full_batch_goes
     assert [e["tencent_live_batch"]["size"] for e in drain(client.events)] == [1]
 
 
+async def test_a_burst_goes_once_no_more_come_and_a_few_callbacks_wait_the_whole_window(make_client):
+    """Tencent's senders wait for their answers: in a raid, once all of them wait, nothing more comes until the
+    batch is answered, so a batch of a burst (10 or more) goes after a fifth of the window without a new one."""
+    client = await make_client(batch_match=BLOCK, batch_window=3)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    answers = await asyncio.gather(*(post(client, signed(moderation(f"burst-{n}"))) for n in range(12)))
+    assert [status for status, _ in answers] == [200] * 12 and loop.time() - started < 2.5  # 0.6 s after the last
+    assert [e["tencent_live_batch"]["size"] for e in drain(client.events)] == [12]
+    started = loop.time()
+    answers = await asyncio.gather(*(post(client, signed(moderation(f"few-{n}"))) for n in range(3)))
+    assert [status for status, _ in answers] == [200] * 3 and loop.time() - started >= 3
+    assert [e["tencent_live_batch"]["size"] for e in drain(client.events)] == [3]
+
+
 async def test_a_stalled_engine_grows_the_waiting_batch_and_gives_up_each_callback_at_its_own_queue_timeout(
     make_client,
 ):

@@ -10,10 +10,11 @@ ansible-rulebook's queue for a source holds one event, its engine stops taking e
 wait, and nothing combines actions: a raid of 1,000 moderation Blocks would be 1,000 playbook starts. So the source
 batches. A callback whose ``tencent_live`` has every value of ``batch_match`` waits at most ``batch_window`` seconds
 for others; then they go on the queue together, as one event (batch_event), at most ``batch_max`` callbacks and
-BATCH_MAX_BYTES of their text in one. While the engine is not taking events, the callbacks that arrive meanwhile join
-the batch that waits. Each callback is answered 200 only once the event carrying it is on the queue; one that the
-queue did not take within ``queue_timeout`` of its arrival leaves its batch and is answered 503 (Tencent re-sends it
-later). A callback is in one batch only, and each batch carries each callback's own ``tencent_live``.
+BATCH_MAX_BYTES of their text in one; a burst's batch goes sooner, once no more come (BURST). While the engine is
+not taking events, the callbacks that arrive meanwhile join the batch that waits. Each callback is answered 200 only
+once the event carrying it is on the queue; one that the queue did not take within ``queue_timeout`` of its arrival
+leaves its batch and is answered 503 (Tencent re-sends it later). A callback is in one batch only, and each batch
+carries each callback's own ``tencent_live``.
 """
 
 import asyncio
@@ -24,6 +25,12 @@ import json
 # the text of the callbacks one batch carries, at most (a callback beyond goes into the next batch): what the
 # playbook gets as one extra var, whatever size the callbacks' labels are
 BATCH_MAX_BYTES = 4 * 1024 * 1024
+# A batch of at least BURST callbacks goes before its window ends once none has come for QUIET_SHARE of the window:
+# Tencent's senders wait for each answer (up to 20 s), so in a raid they are all waiting, and the next callbacks
+# come only once this batch is answered. Fewer callbacks at that pace (1 / (QUIET_SHARE x window) a second or
+# slower) fill no such batch within a window: a trickle still gets the window, and is not one run per callback.
+BURST = 10
+QUIET_SHARE = 0.2
 # a batch the queue did not take is rebuilt without the callbacks whose queue_timeout has come; those due this
 # much later go with them (answered a little before their time, never after), so that a stalled engine with
 # callbacks arriving all the time costs at most a few rebuilds a second
@@ -165,14 +172,18 @@ class Batcher:
     async def _run(self):
         loop = asyncio.get_running_loop()
         while self.waiting:
-            # the first callback waits for others at most batch_window; a full batch goes at once
+            # the first callback waits for others at most batch_window; a full batch goes at once, and so does a
+            # batch of a burst once no more come (QUIET_SHARE of the window): its senders wait for their answers
             while self.waiting and len(self.waiting) < self.max_items:
-                left = self.waiting[0].arrival + self.window - loop.time()
+                now, quiet = loop.time(), self.window * QUIET_SHARE
+                left = self.waiting[0].arrival + self.window - now
+                if len(self.waiting) >= BURST:
+                    left = min(left, self.waiting[-1].arrival + quiet - now)
                 if left <= 0:
                     break
                 self.changed.clear()
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self.changed.wait(), left)
+                    await asyncio.wait_for(self.changed.wait(), min(left, quiet))
             self.attempt, self.waiting = self._next_batch()
             if self.attempt:
                 await self._put(loop)
