@@ -82,8 +82,8 @@ options:
   only_pushing:
     description:
       - With O(state=forbidden) only, forbid only the streams that the one read before acting shows pushing now
-        (C(active)). A stream read C(inactive) is left as it is and reported unchanged (its state C(inactive)): a
-        stream that is off air has nothing to stop. The rulebooks of this collection act on a moderation C(Block) so.
+        (C(active)). A stream read C(inactive) is left as it is and reported unchanged, its state C(inactive), since
+        a stream that is off air has nothing to stop. The rulebooks of this collection act on a moderation C(Block) so.
     type: bool
     default: false
 extends_documentation_fragment:

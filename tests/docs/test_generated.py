@@ -1,7 +1,7 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The facts that have one home written from the code: the error table (hack/docs_facts.py, from
-CODE_TABLE), the benchmark results page (make bench), the environment variables of each connection
+CODE_TABLE), the benchmark results page (make bench, and its part make bench-eda writes), the environment variables of each connection
 option (the doc fragment, against the argument spec)."""
 
 import importlib.util
@@ -31,6 +31,11 @@ def bench():
     if BENCH_DIR not in sys.path:
         sys.path.insert(0, BENCH_DIR)
     return load(os.path.join(BENCH_DIR, "bench_batch.py"), "bench_batch")
+
+
+def bench_eda():
+    bench()
+    return load(os.path.join(BENCH_DIR, "bench_eda.py"), "bench_eda")
 
 
 # ---------------------------------------------------------------------------------------------- the error table
@@ -92,8 +97,12 @@ def test_the_results_page_is_what_make_bench_writes():
     expected = [[h.lower() for h in batch.HEADERS], [h.lower() for h in batch.PACING_HEADERS]]
     # (f) the runs over HTTPS: written unless make bench ran with --no-tls (BENCH_ARGS)
     over_https = [[h.lower() for h in sys.modules["tls_runs"].TLS_HEADERS]]
-    assert headers in (expected, expected + over_https), headers
+    # and the part make bench-eda writes (tests/benchmark/bench_eda.py), which make bench keeps
+    raid = [[h.lower() for h in bench_eda().HEADERS]]
+    assert headers in (expected, expected + over_https, expected + raid, expected + over_https + raid), headers
     assert all(table.rows for table in page.tables)
+    if headers[-1] == raid[0]:
+        assert sys.modules["results_page"].PART_BEGIN.format(name=bench_eda().PART) in page.text
 
 
 def test_the_results_page_is_a_page_of_the_docs_site():
