@@ -139,6 +139,22 @@ def test_the_results_page_writer_round_trips_its_tables(tmp_path):
     assert parsed == rows
 
 
+def test_make_bench_and_make_bench_eda_keep_each_others_part_of_the_page(tmp_path):
+    batch = bench()
+    page = sys.modules["results_page"]
+    path = tmp_path / "page.rst"
+    section = batch.Section("Pacing", "T", ["a"], [["1"]], ["n"], "Targets", [(True, "t")])
+    batch.write_page(str(path), [section], "cpu", "cmd", "2026-01-01 at 00:00 UTC", 1.0)
+    page.write_part(str(path), "make bench-eda", ["Raid", "----", "", "first raid"])
+    batch.write_page(str(path), [section], "cpu", "cmd2", "2026-01-02 at 00:00 UTC", 2.0)  # make bench again
+    text = path.read_text(encoding="utf-8")
+    assert "cmd2" in text and "cmd``" not in text and text.count("first raid") == 1
+    page.write_part(str(path), "make bench-eda", ["Raid", "----", "", "second raid"])  # make bench-eda again
+    text = path.read_text(encoding="utf-8")
+    assert "cmd2" in text and "first raid" not in text and text.count("second raid") == 1
+    assert text.index("Pacing") < text.index("second raid")
+
+
 def test_measured_ratios_are_quoted_only_from_the_results_page(documents):
     batch = bench()
     results = facts.read(RESULTS)
