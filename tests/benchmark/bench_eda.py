@@ -68,7 +68,7 @@ BATCHED, ONE_BY_ONE = "shipped (batches)", "one run per Block"
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="20,200,1000", help="raid sizes: Blocks for pushing streams")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="the emulator's latency per API answer")
     parser.add_argument("--senders", type=int, default=200, help="Tencent's senders at once, at most")

@@ -115,7 +115,7 @@ def test_one_job_per_batch_carrying_only_the_encoded_batch_and_batches_run_side_
     )
     assert forbids == dict.fromkeys(first + second, 1)
     assert [c["stream_name"] for c in core.list_calls("DescribeLiveStreamState")["calls"]].count("off-air") == 1
-    assert all(authorization == "Bearer stand-in-token" for _, _, authorization in controller.requests)
+    assert all(authorization == "Bearer stand-in-token" for _method, _path, authorization in controller.requests)
 
 
 def forbidden(core):

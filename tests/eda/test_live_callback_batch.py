@@ -76,7 +76,7 @@ async def test_the_first_callback_waits_at_most_the_window_and_a_full_batch_goes
     loop = asyncio.get_running_loop()
     started = loop.time()
     answers = await asyncio.gather(*(post(client, signed(moderation(f"full-{n}"))) for n in range(5)))
-    assert [status for status, _ in answers] == [200] * 5
+    assert [status for status, _answer in answers] == [200] * 5
     sizes = [event["tencent_live_batch"]["size"] for event in drain(client.events)]
     assert sizes == [2, 2, 1]  # the full ones at once, the last one after its window
     assert 0.6 <= loop.time() - started < 0.6 + 2
@@ -93,11 +93,11 @@ async def test_a_burst_goes_once_no_more_come_and_a_few_callbacks_wait_the_whole
     loop = asyncio.get_running_loop()
     started = loop.time()
     answers = await asyncio.gather(*(post(client, signed(moderation(f"burst-{n}"))) for n in range(12)))
-    assert [status for status, _ in answers] == [200] * 12 and loop.time() - started < 2.5  # 0.6 s after the last
+    assert [status for status, _answer in answers] == [200] * 12 and loop.time() - started < 2.5  # 0.6 s after the last
     assert [e["tencent_live_batch"]["size"] for e in drain(client.events)] == [12]
     started = loop.time()
     answers = await asyncio.gather(*(post(client, signed(moderation(f"few-{n}"))) for n in range(3)))
-    assert [status for status, _ in answers] == [200] * 3 and loop.time() - started >= 3
+    assert [status for status, _answer in answers] == [200] * 3 and loop.time() - started >= 3
     assert [e["tencent_live_batch"]["size"] for e in drain(client.events)] == [3]
 
 
@@ -166,8 +166,8 @@ async def test_a_raid_of_small_callbacks_is_not_refused_and_big_bodies_are_bound
     client = await make_client(queue, max_pending_bytes=3_000_000, queue_timeout=1)
     big = [signed(moderation(f"big-{n}", stream_param="x" * 1_000_000)) for n in range(4)]
     answers = await asyncio.gather(*(post(client, body) for body in big))
-    assert sorted(status for status, _ in answers) == [503] * 4
-    assert sum("max_pending_bytes" in answer["message"] for _, answer in answers) == 2  # refused at once, unread
+    assert sorted(status for status, _answer in answers) == [503] * 4
+    assert sum("max_pending_bytes" in answer["message"] for _status, answer in answers) == 2  # refused at once, unread
 
 
 @pytest.mark.parametrize(

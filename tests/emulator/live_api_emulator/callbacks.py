@@ -272,7 +272,7 @@ class CallbackSender:
         if self._threads and self._stopped:
             return
         self._stopped = False
-        for _ in range(int(self.config["senders"]) - len(self._threads)):
+        for _number in range(int(self.config["senders"]) - len(self._threads)):
             thread = threading.Thread(target=self._run, name="live-emulator-callbacks", daemon=True)
             thread.start()
             self._threads.append(thread)

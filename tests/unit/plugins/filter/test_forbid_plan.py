@@ -69,7 +69,10 @@ def test_streams_are_grouped_by_domain_and_app_and_a_stream_named_twice_is_forbi
 @pytest.mark.parametrize("name", ["2024_05_01", "True", "null", "[1]", "1e5", "0x1F", "\u4e2d\u6587", "a b"])
 def test_names_are_taken_exactly_as_they_came(name):
     plan = callbacks_to_forbid(b64([block(name)]))
-    assert plan["groups"][0]["stream_names"] == [name] and type(plan["groups"][0]["stream_names"][0]) is str
+    assert (
+        plan["groups"][0]["stream_names"] == [name]
+        and isinstance(plan["groups"][0]["stream_names"][0], str)
+    )
 
 
 @pytest.mark.parametrize(
@@ -201,7 +204,7 @@ def test_streams_to_forbid_refuses_what_is_missing(args, message):
 def module_result(*streams, failed=None):
     """A tencent_live_stream result: (name, failed) pairs."""
     rows = [{"domain_name": DOMAIN, "app_name": "live", "stream_name": n, "failed": f} for n, f in streams]
-    result = {"streams": rows, "failed": any(f for _, f in streams) if failed is None else failed}
+    result = {"streams": rows, "failed": any(f for _name, f in streams) if failed is None else failed}
     if result["failed"]:
         result["msg"] = "1 of 2 streams failed: UnauthorizedOperation"
     return result
