@@ -69,10 +69,7 @@ def test_streams_are_grouped_by_domain_and_app_and_a_stream_named_twice_is_forbi
 @pytest.mark.parametrize("name", ["2024_05_01", "True", "null", "[1]", "1e5", "0x1F", "\u4e2d\u6587", "a b"])
 def test_names_are_taken_exactly_as_they_came(name):
     plan = callbacks_to_forbid(b64([block(name)]))
-    assert (
-        plan["groups"][0]["stream_names"] == [name]
-        and isinstance(plan["groups"][0]["stream_names"][0], str)
-    )
+    assert plan["groups"][0]["stream_names"] == [name] and isinstance(plan["groups"][0]["stream_names"][0], str)
 
 
 @pytest.mark.parametrize(
