@@ -28,17 +28,28 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-from bench_batch import REPO_ROOT, STAGE_SCRIPT, BenchError, Emulator, Section, log, machine_line, print_section
+from bench_batch import (
+    REPO_ROOT,
+    STAGE_SCRIPT,
+    BenchError,
+    Emulator,
+    Section,
+    guarded,
+    log,
+    machine_line,
+    print_section,
+)
 from results_page import escape, heading, render_sections, when, write_part
 
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "eda"))
+from helpers.processes import end_process_tree
 from throwaway_ca import tls_files
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -163,37 +174,8 @@ class Rulebook:
 
     def stop(self):
         """ansible-rulebook and every playbook it started (each ansible-playbook in a session of its own)."""
-        below = descendants(self.process.pid)
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        for pid in below + descendants(self.process.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        end_process_tree(self.process, grace=30)
         self.log.close()
-
-
-def descendants(pid):
-    children = collections.defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                    children[int(handle.read().rsplit(")", 1)[1].split()[1])].append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def raid(emulator, size, args, url, ca):
@@ -417,15 +399,7 @@ def run(args):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except (BenchError, OSError, subprocess.CalledProcessError) as error:
-        sys.stderr.write(f"bench-eda: BROKEN: {error}\n")
-        return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("bench-eda: interrupted\n")
-        return 130
+    return guarded(run, parse_args(argv), "bench-eda", (BenchError, OSError, subprocess.CalledProcessError))
 
 
 if __name__ == "__main__":

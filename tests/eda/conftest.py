@@ -13,12 +13,12 @@ import hashlib
 import json
 import os
 import runpy
-import signal
 import socket
 import ssl as ssl_module
 import subprocess
 
 import pytest
+from helpers.processes import descendants, end_process_tree  # noqa: F401 (for the tests)
 from throwaway_ca import tls_files  # tests/emulator/, on sys.path through tests/conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -155,43 +155,6 @@ def injections(marker):
     each one creates the file ``marker`` (an absolute path) when rendered."""
     touch = f"lookup('pipe', 'touch {marker}')"
     return ("{{ " + touch + " }}", "{% set x = " + touch + " %}", "{# " + touch + " #}")
-
-
-def descendants(pid):
-    """The pids of every process below ``pid`` (from /proc; ansible-runner starts ansible-playbook in a
-    session of its own, so a signal to the process group does not reach it)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def end_process_tree(process, grace=60):
-    """Ends a Popen started with start_new_session and everything it started, even what left its group."""
-    below = descendants(process.pid)
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-    for pid in below + descendants(process.pid):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
 
 
 def collections_path_or_fail():

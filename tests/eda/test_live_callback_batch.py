@@ -191,6 +191,21 @@ def test_bad_batch_arguments_are_refused_at_start_naming_them(source, args, mess
 # ------------------------------------------------------------------ the first deliveries in flight (issue 33 item 6)
 
 
+async def re_delivered_after_forgotten(make_client, clock, batched, limit, queue_timeout):
+    """A first delivery waiting for a busy engine, forgotten by the re-delivery memory (its dedup_window passes, or
+    other callbacks fill the memory), and its re-delivery: (client, queue, body, first's answer, again's answer)."""
+    queue = busy_queue()
+    args = {"batch_match": BLOCK, "batch_window": 0.1} if batched else {}
+    client = await make_client(queue, dedup_window=1, queue_timeout=queue_timeout, **args)
+    body = moderation(f"in-flight-{queue_timeout}")
+    first = asyncio.ensure_future(post(client, signed(body)))
+    await asyncio.sleep(0.3)
+    forget_the_first(client, clock, limit)
+    again = asyncio.ensure_future(post(client, signed(body, now=int(clock.now))))
+    await asyncio.sleep(0.3)
+    return client, queue, body, first, again
+
+
 @pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
 @pytest.mark.parametrize("limit", ["window", "capacity"])
 async def test_a_re_delivery_after_the_first_is_forgotten_still_waits_for_it_when_it_is_taken(
@@ -198,22 +213,11 @@ async def test_a_re_delivery_after_the_first_is_forgotten_still_waits_for_it_whe
 ):
     """The re-delivery memory forgets the first delivery while it waits (dedup_window shorter than the wait, or the
     memory full); the first is then taken: both answered 200, one event, and a third delivery is not emitted."""
-    queue = busy_queue()
-    args = {"batch_match": BLOCK, "batch_window": 0.1} if batched else {}
-    client = await make_client(queue, dedup_window=1, queue_timeout=3, **args)
-    body = moderation("in-flight")
-    first = asyncio.ensure_future(post(client, signed(body)))
-    await asyncio.sleep(0.3)
-    forget_the_first(client, clock, limit)
-    again = asyncio.ensure_future(post(client, signed(body, now=int(clock.now))))
-    await asyncio.sleep(0.3)
+    client, queue, body, first, again = await re_delivered_after_forgotten(make_client, clock, batched, limit, 3)
     queue.get_nowait()  # the engine takes the first delivery's event
     assert [await first, await again] == [(200, {"code": 0})] * 2
-    events = drain(queue)
-    assert (
-        len(events) == 1
-        and (decoded(events[0]) if batched else [events[0]["tencent_live"]])[0]["stream_name"] == "in-flight"
-    )
+    [event] = drain(queue)
+    assert (decoded(event) if batched else [event["tencent_live"]])[0]["stream_name"] == body["streamId"]
     assert (await post(client, signed(body, now=int(clock.now))))[0] == 200  # remembered again once taken
     assert drain(queue) == []
 
@@ -225,14 +229,7 @@ async def test_a_re_delivery_after_the_first_is_forgotten_still_waits_for_it_whe
 ):
     """The other ordering: the first delivery is given up at its queue_timeout while the re-delivery waits on it:
     both 503, nothing emitted, no 500; the next re-delivery is accepted and emitted once."""
-    queue = busy_queue()
-    args = {"batch_match": BLOCK, "batch_window": 0.1} if batched else {}
-    client = await make_client(queue, dedup_window=1, queue_timeout=1.5, **args)
-    body = moderation("given-up")
-    first = asyncio.ensure_future(post(client, signed(body)))
-    await asyncio.sleep(0.3)
-    forget_the_first(client, clock, limit)
-    again = asyncio.ensure_future(post(client, signed(body, now=int(clock.now))))
+    client, queue, body, first, again = await re_delivered_after_forgotten(make_client, clock, batched, limit, 1.5)
     assert [(await first)[0], (await again)[0]] == [503, 503]
     assert client.receiver.in_flight.futures == {}
     queue.get_nowait()
