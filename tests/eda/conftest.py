@@ -18,7 +18,7 @@ import ssl as ssl_module
 import subprocess
 
 import pytest
-from helpers.processes import descendants, end_process_tree  # noqa: F401 (for the tests)
+from helpers.processes import descendants, end_process_tree  # noqa: F401  # pylint: disable=unused-import  # for the tests
 from throwaway_ca import tls_files  # tests/emulator/, on sys.path through tests/conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
