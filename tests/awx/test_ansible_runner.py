@@ -721,9 +721,10 @@ def test_configure_awx_creates_every_job_template_and_credential_type_the_docs_d
     key_type = load_yaml("awx", "callback_key_credential_type.yml")
     assert key_type["injectors"]["env"] == {"TENCENTCLOUD_LIVE_CALLBACK_KEY": "{{ callback_key }}"}
     assert [field.get("secret") for field in key_type["inputs"]["fields"]] == [True]
-    source = os.path.join(COLLECTION_ROOT, "extensions", "eda", "plugins", "event_source", "live_callback.py")
+    # the source's arguments (where it reads the key) are in its private part _live_callback/arguments.py
+    source = os.path.join(COLLECTION_ROOT, "extensions", "eda", "plugins", "_live_callback", "arguments.py")
     with open(source, encoding="utf-8") as handle:
-        assert "TENCENTCLOUD_LIVE_CALLBACK_KEY" in handle.read()
+        assert 'KEY_ENV = "TENCENTCLOUD_LIVE_CALLBACK_KEY"' in handle.read()
     setup = templates["Set up Tencent Live callbacks"]
     assert setup["playbook"] == SETUP_PLAYBOOK and "tencent_awx_callback_key_credential_name" in setup["credentials"]
 
