@@ -143,6 +143,8 @@ help:
 	@echo 'make integration-https  every module and role target against the emulator serving HTTPS'
 	@echo 'make bench          batch vs loop vs SDK benchmark against the emulator (prints the tables and writes them to'
 	@echo '                    $(BENCH_DOCS_PAGE); not in make test)'
+	@echo 'make bench-eda      a moderation raid through real ansible-rulebook: the shipped rulebook against one run per'
+	@echo '                    Block (its own part of $(BENCH_DOCS_PAGE); not in make test)'
 	@echo 'make smoke-cloud    real-cloud smoke test of ONE test stream (needs credentials, SMOKE_DOMAIN, SMOKE_STREAM)'
 	@echo 'make smoke-emulator the same smoke test against the emulator (strict mode, control interface off)'
 	@echo 'make demo-test      make demo from a copy of the repository with only Python 3.11, then only 3.12, then only 3.13'
@@ -169,7 +171,7 @@ help:
 	@echo '                    $(VENV_PREVIOUS)/, $(VENV_DOCS)/, $(VENV_IMPORTER)/, $(VENV_EDA)/); make venvs: all of them'
 	@echo 'make stage          sync the collection to $(STAGE)/'
 	@echo 'make clean          remove $(BUILD)/ and test output;  make distclean  also the venvs'
-	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, AWX_TEST_ARGS=,'
+	@echo 'extra args: SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=, DEMO_ARGS=, DEMO_TEST_ARGS=, BENCH_ARGS=, BENCH_EDA_ARGS=, AWX_TEST_ARGS=,'
 	@echo '            EDA_TEST_ARGS=, DOCS_TEST_ARGS=, STOP_TEST_ARGS=; LATEST=1: any target on the .venv-latest* venvs'
 
 # $(call require-python,3.13): fail with how to pass it when that Python was not found (PYTHON313 empty)
@@ -351,6 +353,16 @@ demo-test: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/python tests/benchmark/bench_batch.py \
 	  --docs-page $(BENCH_DOCS_PAGE) $(BENCH_ARGS)
+
+# A moderation raid through real ansible-rulebook (not in make test): the shipped rulebook against the one-run-per-Block
+# rulebook it replaced, raids of 20, 200 and 1,000 Blocks against the emulator at Tencent's quotas; writes its table
+# into its own part of $(BENCH_DOCS_PAGE), which make bench leaves as it is (tests/benchmark/bench_eda.py --help).
+# Needs Java 17, like make eda-test. Run it on an idle machine: the shipped rulebook's targets are seconds.
+BENCH_EDA_ARGS ?=
+.PHONY: bench-eda
+bench-eda: $(VENV_EDA_STAMP)
+	PATH="$(abspath $(VENV_EDA))/bin:$$PATH" $(VENV_EDA)/bin/python tests/benchmark/bench_eda.py \
+	  --docs-page $(BENCH_DOCS_PAGE) $(BENCH_EDA_ARGS)
 
 # The real-cloud smoke test for maintainers (not in make test): forbids, resumes and restores ONE
 # named test stream with credentials from the environment; see hack/smoke-cloud.sh.

@@ -194,8 +194,44 @@ def parse_resume_time(value, now):
     return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
 
 
-def reason_problem(reason):
+def reason_problem(reason, option="reason"):
     size = len(reason.encode("utf-8"))
     if size > MAX_REASON_BYTES:
-        return f"reason is {size} bytes long in UTF-8: Tencent allows at most {MAX_REASON_BYTES} bytes, shorten it"
+        return f"{option} is {size} bytes long in UTF-8: Tencent allows at most {MAX_REASON_BYTES} bytes, shorten it"
     return None
+
+
+FORBID_OPTIONS = ("resume_time", "reason", "reasons")
+
+
+def forbid_problems(params, now):
+    """(problems, the ForbidLiveStream parameters every stream gets, reasons by stream name) of tencent_live_stream's
+    forbid options: resume_time, reason, reasons (each stream's own reason) and only_pushing, only with state=forbidden."""
+    if params["state"] != "forbidden":
+        given = [option for option in FORBID_OPTIONS if params[option] is not None]
+        given += ["only_pushing"] if params["only_pushing"] else []
+        return (
+            [f"{option} is only used with state=forbidden: remove it or set state: forbidden" for option in given],
+            {},
+            {},
+        )
+    problems, action_params = [], {}
+    if params["resume_time"] is not None:
+        resume_time, problem = parse_resume_time(params["resume_time"], now)
+        problems.append(problem)
+        action_params["ResumeTime"] = resume_time
+    action_params["Reason"] = params["reason"] if params["reason"] is not None else DEFAULT_REASON
+    problems.append(reason_problem(action_params["Reason"]))
+    reasons = params["reasons"] or {}
+    given_names = params["stream_names"] if params["stream_names"] is not None else [params["stream_name"]]
+    names = {name for name in given_names if isinstance(name, str)}
+    for name, reason in reasons.items():
+        if not isinstance(reason, str):
+            problems.append(
+                f"reasons[{name!r}] is {_type_word(reason)}, not a string: give each stream's reason as text"
+            )
+        elif name not in names:
+            problems.append(f"reasons names {name!r}, which is not one of the streams to forbid: remove it")
+        else:
+            problems.append(reason_problem(reason, f"reasons[{name!r}]"))
+    return [problem for problem in problems if problem], action_params, reasons

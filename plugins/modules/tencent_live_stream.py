@@ -74,6 +74,18 @@ options:
       - With O(state=forbidden) only, why the stream is forbidden (at most 2048 bytes in UTF-8).
       - Tencent asks that a reason always be given; if not set, V(Forbidden by Ansible (tencent.cloud.tencent_live_stream)) is sent.
     type: str
+  reasons:
+    description:
+      - With O(state=forbidden) only, a reason of its own for some of the streams, by stream name (each at most 2048
+        bytes in UTF-8); the other streams get O(reason). One task then forbids streams that need different reasons.
+    type: dict
+  only_pushing:
+    description:
+      - With O(state=forbidden) only, forbid only the streams that the one read before acting shows pushing now
+        (C(active)). A stream read C(inactive) is left as it is and reported unchanged, its state C(inactive), since
+        a stream that is off air has nothing to stop. The rulebooks of this collection act on a moderation C(Block) so.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - tencent.cloud.tencent
   - tencent.cloud.batch
@@ -292,12 +304,7 @@ from ansible_collections.tencent.cloud.plugins.module_utils._stream_batch import
     write_counts,
     write_failure_message,
 )
-from ansible_collections.tencent.cloud.plugins.module_utils._streams import (
-    DEFAULT_REASON,
-    STATE_RULES,
-    parse_resume_time,
-    reason_problem,
-)
+from ansible_collections.tencent.cloud.plugins.module_utils._streams import STATE_RULES, forbid_problems
 from ansible_collections.tencent.cloud.plugins.module_utils._writes import settle_write
 
 
@@ -309,43 +316,25 @@ class LiveStreamModule(StreamBatchModule):
     def __init__(self, module):
         super().__init__(module)
         self.rule = STATE_RULES[module.params["state"]]
-        self.action_params = {}
+        self.action_params, self.reasons = {}, {}
 
     def run(self):
         params = self.module.params
-        self.validate(self.name_problems(params["app_name"]) + self.concurrency_problems() + self._forbid_problems())
+        problems, self.action_params, self.reasons = forbid_problems(
+            params, datetime.datetime.now(datetime.timezone.utc)
+        )
+        self.validate(self.name_problems(params["app_name"]) + self.concurrency_problems() + problems)
         self.finish(self.run_batch(self.stream_keys(params["app_name"])))
-
-    def _forbid_problems(self):
-        params = self.module.params
-        if params["state"] != "forbidden":
-            return [
-                f"{option} is only used with state=forbidden: remove it or set state: forbidden"
-                for option in ("resume_time", "reason")
-                if params[option] is not None
-            ]
-        problems = []
-        if params["resume_time"] is not None:
-            resume_time, problem = parse_resume_time(
-                params["resume_time"], datetime.datetime.now(datetime.timezone.utc)
-            )
-            if problem:
-                problems.append(problem)
-            else:
-                self.action_params["ResumeTime"] = resume_time
-        reason = params["reason"] if params["reason"] is not None else DEFAULT_REASON
-        problem = reason_problem(reason)
-        if problem:
-            problems.append(problem)
-        self.action_params["Reason"] = reason
-        return problems
 
     def work_on(self, key, result):
         """Read one stream, decide, and act unless in check mode."""
         current = result["previous_state"] = self.read_state(key, result)
-        changed = self.rule.changes(current)
-        if self.rule.sends(current) and not self.module.check_mode:
-            params = dict(key.api_params(), **(self.action_params if self.rule.action == "ForbidLiveStream" else {}))
+        left = self.module.params["only_pushing"] and current != "active"  # off air: nothing to stop
+        changed = self.rule.changes(current) and not left
+        if self.rule.sends(current) and not left and not self.module.check_mode:
+            params = dict(key.api_params(), **self.action_params)
+            if key.stream_name in self.reasons:
+                params["Reason"] = self.reasons[key.stream_name]
             rule = self.rule
             written = settle_write(self.client, rule.action, params, key, rule.is_desired, **rule.settle_options)
             if written.request_id:
@@ -355,7 +344,7 @@ class LiveStreamModule(StreamBatchModule):
                 result["recovered_errors"] = written.recovered
             # Tencent said there was nothing to do (a drop of a stream whose push had already ended)
             changed = changed and not written.nothing_to_do
-        result["state"] = self.rule.resulting_state(current)
+        result["state"] = current if left else self.rule.resulting_state(current)
         result["changed"] = changed
 
     def diff(self, results):
@@ -390,6 +379,8 @@ def main():
             state=dict(type="str", default="resumed", choices=["resumed", "forbidden", "dropped"]),
             resume_time=dict(type="str"),
             reason=dict(type="str"),
+            reasons=dict(type="dict"),
+            only_pushing=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("stream_name", "stream_names")],
         required_one_of=[("stream_name", "stream_names")],

@@ -1440,18 +1440,23 @@ def run(args):
     return 0
 
 
+def guarded(run_, args, name="bench", broken=(BenchError, OSError)):
+    """run_(args)'s exit status; 1 when something broke (said on stderr), 130 when interrupted."""
+    try:
+        return run_(args)
+    except broken as error:
+        sys.stderr.write(f"{name}: BROKEN: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{name}: interrupted\n")
+        return 130
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.sdk_worker:
         return sdk_worker(args.sdk_worker)
-    try:
-        return run(args)
-    except (BenchError, OSError) as error:
-        sys.stderr.write(f"bench: BROKEN: {error}\n")
-        return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("bench: interrupted\n")
-        return 130
+    return guarded(run, args)
 
 
 if __name__ == "__main__":

@@ -57,9 +57,49 @@ def bench_command(args):
     return " ".join(words)
 
 
+def render_sections(sections, headings=True):
+    """Each section's heading (unless not wanted), title, table, notes and targets, as RST lines."""
+    status = {None: "not measured", True: "met", False: "NOT MET"}
+    lines = []
+    for section in sections:
+        lines += [*heading(section.heading, "-"), ""] if headings else []
+        lines += [escape(section.title) + ".", ""]
+        lines += [*list_table(section.headers, section.rows), ""]
+        lines += [f"- {escape(note)}" for note in section.notes] + [""]
+        lines += [escape(section.targets_title) + ":", ""]
+        lines += [f"- **{status[met]}**: {escape(text)}" for met, text in section.targets] + [""]
+    return lines
+
+
+# A part of the page another benchmark writes (make bench-eda: tests/benchmark/bench_eda.py), between these two
+# comments; each writer keeps the others' parts as they are.
+PART_BEGIN = ".. Begin of the part written by {name}. Re-run it; do not edit by hand."
+PART_END = ".. End of the part written by {name}."
+_PART = re.compile(
+    r"^\.\. Begin of the part written by (.+?)\. .*?^\.\. End of the part written by \1\.\n", re.M | re.S
+)
+
+
+def parts(text):
+    """The parts other benchmarks wrote, in the order they are on the page."""
+    return [match.group(0) for match in _PART.finditer(text)]
+
+
+def write_part(path, name, lines):
+    """Write (or replace) the part of ``name`` at the end of the page at path, leaving the rest as it is."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    block = (
+        "\n".join([PART_BEGIN.format(name=name), "", *lines]).rstrip("\n") + "\n\n" + PART_END.format(name=name) + "\n"
+    )
+    kept = [part for part in parts(text) if not part.startswith(PART_BEGIN.format(name=name))]
+    head = _PART.sub("", text).rstrip("\n") + "\n"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join([head, *kept, block]).replace("\n\n\n", "\n\n"))
+
+
 def render_page(sections, machine, command, started_at, total, preface=None):
     """The page: when and where it was measured, then each section's table, notes and targets."""
-    status = {None: "not measured", True: "met", False: "NOT MET"}
     lines = [
         MARKER,
         "",
@@ -77,16 +117,20 @@ def render_page(sections, machine, command, started_at, total, preface=None):
     ]
     for paragraph in preface or ():
         lines += [escape(paragraph), ""]
-    for section in sections:
-        lines += [*heading(section.heading, "-"), "", escape(section.title) + ".", ""]
-        lines += [*list_table(section.headers, section.rows), ""]
-        lines += [f"- {escape(note)}" for note in section.notes] + [""]
-        lines += [escape(section.targets_title) + ":", ""]
-        lines += [f"- **{status[met]}**: {escape(text)}" for met, text in section.targets] + [""]
+    lines += render_sections(sections)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def when(started_at):
+    return started_at.strftime("%Y-%m-%d at %H:%M UTC") if hasattr(started_at, "strftime") else str(started_at)
+
+
 def write_page(path, sections, machine, command, started_at, total, preface=None):
-    when = started_at.strftime("%Y-%m-%d at %H:%M UTC") if hasattr(started_at, "strftime") else str(started_at)
+    """The page of make bench; the parts other benchmarks wrote on it stay, after it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            kept = parts(handle.read())
+    except FileNotFoundError:
+        kept = []
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render_page(sections, machine, command, when, total, preface))
+        handle.write("\n".join([render_page(sections, machine, command, when(started_at), total, preface), *kept]))

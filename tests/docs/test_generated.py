@@ -1,7 +1,7 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The facts that have one home written from the code: the error table (hack/docs_facts.py, from
-CODE_TABLE), the benchmark results page (make bench), the environment variables of each connection
+CODE_TABLE), the benchmark results page (make bench, and its part make bench-eda writes), the environment variables of each connection
 option (the doc fragment, against the argument spec)."""
 
 import importlib.util
@@ -31,6 +31,11 @@ def bench():
     if BENCH_DIR not in sys.path:
         sys.path.insert(0, BENCH_DIR)
     return load(os.path.join(BENCH_DIR, "bench_batch.py"), "bench_batch")
+
+
+def bench_eda():
+    bench()
+    return load(os.path.join(BENCH_DIR, "bench_eda.py"), "bench_eda")
 
 
 # ---------------------------------------------------------------------------------------------- the error table
@@ -92,8 +97,12 @@ def test_the_results_page_is_what_make_bench_writes():
     expected = [[h.lower() for h in batch.HEADERS], [h.lower() for h in batch.PACING_HEADERS]]
     # (f) the runs over HTTPS: written unless make bench ran with --no-tls (BENCH_ARGS)
     over_https = [[h.lower() for h in sys.modules["tls_runs"].TLS_HEADERS]]
-    assert headers in (expected, expected + over_https), headers
+    # and the part make bench-eda writes (tests/benchmark/bench_eda.py), which make bench keeps
+    raid = [[h.lower() for h in bench_eda().HEADERS]]
+    assert headers in (expected, expected + over_https, expected + raid, expected + over_https + raid), headers
     assert all(table.rows for table in page.tables)
+    if headers[-1] == raid[0]:
+        assert sys.modules["results_page"].PART_BEGIN.format(name=bench_eda().PART) in page.text
 
 
 def test_the_results_page_is_a_page_of_the_docs_site():
@@ -128,6 +137,22 @@ def test_the_results_page_writer_round_trips_its_tables(tmp_path):
     page = Document("page.rst", path.read_text(encoding="utf-8"), RST)
     parsed = [[page.plain(cell) for cell in cells] for _line, cells in page.tables[0].rows]
     assert parsed == rows
+
+
+def test_make_bench_and_make_bench_eda_keep_each_others_part_of_the_page(tmp_path):
+    batch = bench()
+    page = sys.modules["results_page"]
+    path = tmp_path / "page.rst"
+    section = batch.Section("Pacing", "T", ["a"], [["1"]], ["n"], "Targets", [(True, "t")])
+    batch.write_page(str(path), [section], "cpu", "cmd", "2026-01-01 at 00:00 UTC", 1.0)
+    page.write_part(str(path), "make bench-eda", ["Raid", "----", "", "first raid"])
+    batch.write_page(str(path), [section], "cpu", "cmd2", "2026-01-02 at 00:00 UTC", 2.0)  # make bench again
+    text = path.read_text(encoding="utf-8")
+    assert "cmd2" in text and "cmd``" not in text and text.count("first raid") == 1
+    page.write_part(str(path), "make bench-eda", ["Raid", "----", "", "second raid"])  # make bench-eda again
+    text = path.read_text(encoding="utf-8")
+    assert "cmd2" in text and "first raid" not in text and text.count("second raid") == 1
+    assert text.index("Pacing") < text.index("second raid")
 
 
 def test_measured_ratios_are_quoted_only_from_the_results_page(documents):

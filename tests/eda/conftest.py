@@ -13,12 +13,13 @@ import hashlib
 import json
 import os
 import runpy
-import signal
 import socket
 import ssl as ssl_module
 import subprocess
 
 import pytest
+from helpers.processes import descendants, end_process_tree  # noqa: F401  # pylint: disable=unused-import  # for the tests
+from throwaway_ca import tls_files  # tests/emulator/, on sys.path through tests/conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -76,13 +77,15 @@ def clock():
 
 @pytest.fixture
 def make_client(source, aiohttp_client, clock):
-    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events."""
+    """make(queue=None, **arguments) -> an aiohttp test client of the source's receiver; its queue is .events, the
+    receiver .receiver."""
 
     async def make(queue=None, **args):
         queue = asyncio.Queue() if queue is None else queue
         settings = source["parse_arguments"](dict({"callback_key": KEY}, **args), {})
-        client = await aiohttp_client(source["CallbackReceiver"](queue, settings, clock=clock).app())
-        client.events = queue
+        receiver = source["CallbackReceiver"](queue, settings, clock=clock)
+        client = await aiohttp_client(receiver.app())
+        client.events, client.receiver = queue, receiver
         return client
 
     return make
@@ -156,43 +159,6 @@ def injections(marker):
     return ("{{ " + touch + " }}", "{% set x = " + touch + " %}", "{# " + touch + " #}")
 
 
-def descendants(pid):
-    """The pids of every process below ``pid`` (from /proc; ansible-runner starts ansible-playbook in a
-    session of its own, so a signal to the process group does not reach it)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def end_process_tree(process, grace=60):
-    """Ends a Popen started with start_new_session and everything it started, even what left its group."""
-    below = descendants(process.pid)
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-    for pid in below + descendants(process.pid):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-
-
 def collections_path_or_fail():
     path = os.environ.get("TENCENT_EDA_COLLECTIONS_PATH")
     assert path, "run these tests with make eda-test (hack/eda-test.sh installs the built collection)"
@@ -216,6 +182,32 @@ def ansible_environment(tmp_path, collections_path, endpoint, python):
         TENCENTCLOUD_LIVE_CALLBACK_KEY=KEY,
     )
     return environment
+
+
+@pytest.fixture(scope="session")
+def listener(tmp_path_factory):
+    """The variables that make a shipped rulebook listen as a hardened deployment would (the rulebook headers list
+    them): on 127.0.0.1, over HTTPS with a certificate from a throwaway CA (its key in the same file, readable by its
+    owner only), callbacks from 127.0.0.0/8 only; .ca is the CA file the emulator's callbacks trust. The shipped
+    defaults of these variables are '', which the source takes as not given."""
+    folder = tmp_path_factory.mktemp("listener")
+    ca_path, cert_path = tls_files(str(folder))
+    os.chmod(cert_path, 0o600)
+
+    class Listener:
+        ca = ca_path
+        variables = {  # noqa: RUF012 (read only)
+            "live_callback_host": "127.0.0.1",
+            "live_callback_certfile": cert_path,
+            "live_callback_keyfile": cert_path,
+            "live_callback_allowed_networks": "127.0.0.0/8",
+        }
+
+        @staticmethod
+        def url(port, path="/tencent/live"):
+            return f"https://127.0.0.1:{port}{path}"
+
+    return Listener
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ def test_the_guide_names_the_environment_variable_and_every_event(source):
 
 
 TYPES = {"text": "str", "secret": "str", "port": "int", "bool": "bool", "event_types": "list"}
-TYPES.update(seconds="float", positive_int="int", count="int", networks="list")
+TYPES.update(seconds="float", positive_int="int", count="int", networks="list", match="dict")
 
 
 def test_the_sidecar_documentation_matches_the_source(source):

@@ -17,9 +17,10 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import DOMAIN, ansible_environment, collections_path_or_fail, injections
+from conftest import DOMAIN, EMULATOR_CREDENTIALS, ansible_environment, collections_path_or_fail, injections
 
 CORE_VENVS = os.environ.get("TENCENT_EDA_CORE_VENVS", "").split()
+EMULATOR_KEY = EMULATOR_CREDENTIALS["TENCENTCLOUD_SECRET_KEY"]
 
 
 @pytest.fixture(params=CORE_VENVS or ["(not set)"], ids=os.path.basename)
@@ -113,10 +114,12 @@ def test_a_stream_that_is_not_pushing_is_read_once_and_not_forbidden(play):
     core = play.live_api.core
     seed(core, "off-air", state="inactive")
     seed(core, "gone", state="forbid")
-    for name in ("off-air", "gone", "never-seen"):
+    not_pushing = "Not pushing now, so not forbidden (nothing to stop; the next push is moderated again): {}."
+    kept = "Already forbidden, their ban unchanged (Tencent does not report its end): {}."
+    for name, said in (("off-air", not_pushing), ("never-seen", not_pushing), ("gone", kept)):
         status, output = play.run({"tencent_live_b64": b64(moderation(name, sub_label=None))})
         assert status == 0, output
-        assert "is not pushing now" in output and "nothing to stop" in output
+        assert said.format(name) in " ".join(output.split()), output
     reads = admitted(core, "DescribeLiveStreamState")
     assert sorted(c["stream_name"] for c in reads) == ["gone", "never-seen", "off-air"]
     assert admitted(core, "ForbidLiveStream") == []
@@ -151,12 +154,27 @@ def test_a_reason_built_from_labels_leaves_missing_ones_out(play):
 
 
 def test_a_second_block_for_a_forbidden_stream_claims_no_new_end(play):
+    """By hand and from a rulebook alike, the playbook says the stream kept its ban (the guide says so)."""
     core = play.live_api.core
     seed(core, "twice")
     assert play.run({"domain_name": DOMAIN, "stream_names": "twice", "reason": "x"})[0] == 0
     status, output = play.run({"domain_name": DOMAIN, "stream_names": "twice", "reason": "y"})
     assert status == 0, output
-    assert "0 of 1 stream(s) forbidden" in output and "their ban unchanged" in output
+    text = " ".join(output.split())
+    assert (
+        "0 stream(s) forbidden" in text
+        and "Already forbidden, their ban unchanged (Tencent does not report its end): twice." in text
+    )
+    status, output = play.run({"tencent_live_b64": b64(moderation("twice", label="Ad"))})
+    text = " ".join(output.split())
+    assert status == 0 and "Already forbidden, their ban unchanged (Tencent does not report its end): twice." in text
+    assert "Not pushing now, so not forbidden (nothing to stop; the next push is moderated again): (none)." in text
+    assert core.list_streams({"stream_name": ["twice"]})["streams"][0]["reason"] == "x"
+
+
+def rerun_argument(text, prefix="ansible-playbook tencent.cloud.forbid_streams -e "):
+    """The extra var of the re-run command in a playbook's output."""
+    return text.split(prefix, 1)[1].split(" ", 1)[0]
 
 
 def test_a_failed_forbid_names_the_stream_and_how_to_run_it_again(play):
@@ -167,9 +185,14 @@ def test_a_failed_forbid_names_the_stream_and_how_to_run_it_again(play):
     status, output = play.run({"tencent_live_b64": b64(info), "resume_after": "2h"})
     assert status != 0
     text = " ".join(output.split())
-    assert f"FORBID FAILED for {DOMAIN}/live/fails" in text
-    assert f"ansible-playbook tencent.cloud.forbid_streams -e tencent_live_b64={b64(info)} -e resume_after=2h" in text
+    assert f"FORBID FAILED for {DOMAIN}/live/fails: " in text and "AuthFailure" in text
+    argument = rerun_argument(text)
+    assert argument.startswith("tencent_live_b64=") and f"{argument} -e resume_after=2h" in text
+    assert json.loads(base64.b64decode(argument.split("=", 1)[1])) == info  # the callback, to forbid it again
     assert "not-the-emulator-key" not in output
+    play.environment["TENCENTCLOUD_SECRET_KEY"] = EMULATOR_KEY  # the cause fixed, the command as printed
+    status, output = play.run({"tencent_live_b64": argument.split("=", 1)[1], "resume_after": "2h"})
+    assert status == 0 and core.list_streams({"stream_name": ["fails"]})["streams"][0]["state"] == "forbid", output
 
 
 def test_a_callback_without_a_domain_says_how_to_forbid_it_by_hand(play):
@@ -177,5 +200,74 @@ def test_a_callback_without_a_domain_says_how_to_forbid_it_by_hand(play):
     status, output = play.run({"tencent_live_b64": b64(info)})
     assert status != 0
     text = " ".join(output.split())
-    assert "The callback for stream nodomain names no push domain" in text
-    assert f"-e domain_name=YOUR.PUSH.DOMAIN -e tencent_live_b64={b64(info)}" in text
+    assert (
+        "NOT FORBIDDEN: 1 callback(s) could not be acted on: the callback for stream nodomain names no push domain."
+        in text
+    )
+    argument = rerun_argument(text, "-e domain_name=YOUR.PUSH.DOMAIN -e ")
+    assert json.loads(base64.b64decode(argument.split("=", 1)[1]))["stream_name"] == "nodomain"
+
+
+def test_base64_that_is_not_json_is_said_clearly(play):
+    status, output = play.run({"tencent_live_b64": base64.b64encode(b"not json at all").decode()})
+    assert status != 0
+    text = " ".join(output.split())
+    assert "tencent_live_b64 is base64, but not of the JSON text of a callback" in text
+    assert "give the event's tencent_live_b64 exactly as the rulebook has it" in text
+    assert "Traceback" not in output and "template" not in text.lower()
+
+
+def batch_event(callbacks):
+    """The event of a batch as the source emits it (_live_callback/batch.py), as ansible_eda.event carries it."""
+    summary = {"event": "moderation", "suggestion": "Block", "size": len(callbacks), "callbacks": callbacks}
+    return {"tencent_live_batch": summary, "tencent_live_b64": b64(callbacks), "meta": {"endpoints": ["/live"]}}
+
+
+def test_a_batch_forbids_each_pushing_stream_once_with_its_own_reason_and_lists_what_it_cannot_act_on(play, tmp_path):
+    """The extra vars exactly as ansible-rulebook writes them for the shipped rule (the batch's tencent_live_b64 and
+    resume_after, and the event as ansible_eda.event), on the oldest and the newest ansible-core."""
+    core = play.live_api.core
+    marker = tmp_path / "MARKER"
+    texts = injections(marker)
+    pushing = ["raid-1", "raid-2", *LOOKS_LIKE_A_LITERAL, "victim", "victim2", "evade\u200b"]
+    seed(core, *pushing)
+    seed(core, "off-air", state="inactive")
+    seed(core, "banned", state="forbid")
+    callbacks = [
+        moderation("raid-1", label=texts[0], sub_label=texts[1]),
+        moderation("raid-2", label="Ad", sub_label=None),
+        moderation("raid-1", label="Illegal"),  # the same stream twice: forbidden once, the first reason
+        *(moderation(name) for name in LOOKS_LIKE_A_LITERAL),
+        moderation("off-air"),
+        moderation("banned"),
+        moderation("victim\u00a0"),  # names that are not exactly a stream's: refused, never trimmed
+        moderation(" victim2 "),
+        moderation("evade\u200b"),
+        moderation(None),  # no stream name: nothing to forbid (not the stream "None")
+    ]
+    status, output = play.run({"tencent_live_b64": b64(callbacks), "resume_after": "2h"}, event=batch_event(callbacks))
+    assert status != 0, output  # it says what it could not act on
+    forbids = [c["stream_name"] for c in admitted(core, "ForbidLiveStream")]
+    assert sorted(forbids) == sorted(["raid-1", "raid-2", *LOOKS_LIKE_A_LITERAL])  # exactly once each
+    reads = sorted(c["stream_name"] for c in admitted(core, "DescribeLiveStreamState"))
+    assert reads == sorted(["raid-1", "raid-2", *LOOKS_LIKE_A_LITERAL, "off-air", "banned"])  # one read each
+    rows = {r["stream_name"]: r for r in core.list_streams({})["streams"]}
+    assert rows["raid-1"]["reason"] == f"Tencent moderation: Block {texts[0]} {texts[1]}"
+    assert rows["raid-2"]["reason"] == "Tencent moderation: Block Ad"
+    for name, state in (
+        ("victim", "active"),
+        ("victim2", "active"),
+        ("evade\u200b", "active"),
+        ("off-air", "inactive"),
+    ):
+        assert rows[name]["state"] == state, name
+    assert "None" not in rows
+    text = " ".join(output.split())
+    assert f"{2 + len(LOOKS_LIKE_A_LITERAL)} stream(s) forbidden until" in text
+    assert "Already forbidden, their ban unchanged (Tencent does not report its end): banned." in text
+    assert "moderated again): off-air." in text
+    assert "NOT FORBIDDEN: 4 callback(s) could not be acted on" in text and "a callback names no stream name" in text
+    assert "stream_name ' victim2 ' has leading or trailing white space" in text.replace("\\'", "'")
+    said = text.split("NOT FORBIDDEN: ", 1)[1].split("a callback names no stream name.", 1)[0]
+    assert said.count("contains a control or invisible character") == 2  # victim\u00a0 and evade\u200b
+    assert not marker.exists()

@@ -197,8 +197,8 @@ async def test_a_handler_cancelled_while_waiting_forgets_its_callback(source, cl
     loop = asyncio.get_running_loop()
     waiting = asyncio.ensure_future(receiver._receive(FakeRequest(signed(load_body("push.json"))), loop.time() + 30))
     await asyncio.sleep(0.2)
-    assert len(receiver.recent.expiry) == 1 and len(receiver.in_flight) == 1
+    assert len(receiver.recent.expiry) == 1 and len(receiver.in_flight.futures) == 1
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
-    assert len(receiver.recent.expiry) == 0 and receiver.in_flight == {}  # a re-delivery will be taken
+    assert len(receiver.recent.expiry) == 0 and receiver.in_flight.futures == {}  # a re-delivery will be taken

@@ -53,7 +53,7 @@ def wait_until(predicate, timeout, what, log=None):
 
 
 @pytest.fixture(name="rulebook")
-def rulebook_fixture(tmp_path, live_api):
+def rulebook_fixture(tmp_path, live_api, listener):
     """ansible-rulebook running tencent.cloud.moderation_forbid on a free port: (port, log path)."""
     assert os.environ.get("TENCENT_EDA_COLLECTIONS_PATH"), "run with make eda-test (it installs the built collection)"
     port = free_port()
@@ -61,7 +61,8 @@ def rulebook_fixture(tmp_path, live_api):
         "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
         f"      ansible_python_interpreter: {sys.executable}\n"
     )
-    (tmp_path / "vars.yml").write_text(f"live_callback_port: {port}\nforbid_for: 2h\n")
+    variables = dict(listener.variables, live_callback_port=port, forbid_for="2h")
+    (tmp_path / "vars.yml").write_text("".join(f"{key}: {value}\n" for key, value in variables.items()))
     log_path = tmp_path / "rulebook.log"
     command = [
         os.path.join(os.path.dirname(sys.executable), "ansible-rulebook"),
@@ -121,15 +122,15 @@ def state(core, domain, name):
     return row["state"]
 
 
-def test_setup_callbacks_then_a_moderation_block_forbids_the_stream(tmp_path, live_api, rulebook):
+def test_setup_callbacks_then_a_moderation_block_forbids_the_stream(tmp_path, live_api, rulebook, listener):
     core = live_api.core
     core.reset()
     core.update_settings({"strict": True})  # the strictest answer wherever Tencent's is undocumented
-    core.callbacks.update({"retry_interval": 0.5})
+    core.callbacks.update({"retry_interval": 0.5, "ca_file": listener.ca})
     core.add_domains({"domains": [UNBOUND]})
     assert core.callbacks.describe()["config"]["url"] is None  # nothing is sent unless the rules say where
     port, log_path = rulebook
-    url = f"http://127.0.0.1:{port}/tencent/live"
+    url = listener.url(port)
 
     setup = [f"callback_url={url}", f"domains={DOMAIN}", "moderation=yes", *(f"{k}={v}" for k, v in COS.items())]
     setup_callbacks(tmp_path, live_api.url, *setup)

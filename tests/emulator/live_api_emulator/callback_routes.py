@@ -47,8 +47,13 @@ class CallbackRoutes(EmulatorState):
 
     def send_moderation(self, body: Any) -> dict:
         """A moderation (317) callback for a stream: {domain_name, app_name?, stream_name, suggestion?,
-        label?, sub_label?, sign?, deliveries?}."""
+        label?, sub_label?, sign?, deliveries?}; or {callbacks: [such, ...]}, all queued at once (a raid)."""
         item = control_object(body, "moderation")
+        if set(item) == {"callbacks"}:
+            if not isinstance(item["callbacks"], list):
+                raise ControlError("`callbacks` must be a list of moderation callbacks")
+            items = [control_object(one, "moderation") for one in item["callbacks"]]
+            return {"deliveries": [n for one in items for n in self.send_moderation(one)["deliveries"]]}
         unknown = set(item) - {"domain_name", "app_name", "stream_name", "suggestion", "label", "sub_label"}
         unknown -= {"sign", "deliveries"}
         if unknown:

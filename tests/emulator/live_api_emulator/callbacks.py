@@ -50,7 +50,9 @@ DEFAULT_CALLBACKS = {
     "appid": 1250000000,
     "forbid_errcode": 10,
     "forbidden_style": "errcode",
+    "senders": 1,  # deliveries under way at once: Tencent's many servers send a raid's callbacks side by side
 }
+MAX_SENDERS = 500
 
 
 def sign_body(body: dict, key: Optional[str], now: float, ttl: float, mode: str) -> dict:
@@ -78,6 +80,10 @@ def check_callback_config(update: Any) -> dict:
             clean[name] = control_str(update, name)
         elif name in ("retries", "forbid_errcode", "appid"):
             clean[name] = control_count(update, name) if name != "retries" else int(control_number(update, name))
+        elif name == "senders":
+            clean[name] = control_count(update, name)
+            if not 1 <= clean[name] <= MAX_SENDERS:
+                raise ControlError(f"`senders` must be from 1 to {MAX_SENDERS}")
         elif name == "forbidden_style":
             if value not in FORBIDDEN_STYLES:
                 raise ControlError("`forbidden_style` must be one of {}".format(", ".join(FORBIDDEN_STYLES)))
@@ -117,7 +123,7 @@ class CallbackSender:
         self._numbers = 0
         self._sending = 0
         self._sequences: dict = {}  # stream key -> sequence of its push in progress
-        self._thread: Optional[threading.Thread] = None
+        self._threads: list = []
         self._stopped = False
 
     # ------------------------------------------------------------------ configuration and log
@@ -261,22 +267,32 @@ class CallbackSender:
         return numbers
 
     def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._stopped = False
-            self._thread = threading.Thread(target=self._run, name="live-emulator-callbacks", daemon=True)
-            self._thread.start()
+        """As many delivery threads as `senders` says (called with the lock held)."""
+        self._threads = [thread for thread in self._threads if thread.is_alive()]
+        if self._threads and self._stopped:
+            return
+        self._stopped = False
+        for _number in range(int(self.config["senders"]) - len(self._threads)):
+            thread = threading.Thread(target=self._run, name="live-emulator-callbacks", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
             self._lock.notify_all()
-        if self._thread is not None:
-            self._thread.join(10)
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(10)
 
     def _run(self) -> None:
+        me = threading.current_thread()
         while True:
             with self._lock:
                 while not self._stopped and (not self._queue or self._queue[0][0] > time.monotonic()):
+                    if len(self._threads) > int(self.config["senders"]) and me in self._threads:
+                        self._threads.remove(me)  # fewer senders now (an update or a reset): this one ends
+                        return
                     self._lock.wait(self._queue[0][0] - time.monotonic() if self._queue else None)
                 if self._stopped:
                     return

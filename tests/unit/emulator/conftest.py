@@ -64,6 +64,11 @@ class RecordingHandler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.bodies.append(body)
             status = self.server.script.pop(0) if self.server.script else 200
+            self.server.answering += 1
+            self.server.most_at_once = max(self.server.most_at_once, self.server.answering)
+        time.sleep(self.server.hold)
+        with self.server.lock:
+            self.server.answering -= 1
         self.send_response(status)
         self.send_header("Content-Length", "10")
         self.end_headers()
@@ -74,13 +79,16 @@ class RecordingHandler(BaseHTTPRequestHandler):
 
 
 class Receiver(ThreadingHTTPServer):
-    """Records every callback body; answers the statuses of ``script`` in turn, then 200."""
+    """Records every callback body; answers the statuses of ``script`` in turn, then 200, each ``hold`` seconds
+    after it came; ``most_at_once`` is the most requests it was answering at once."""
 
     daemon_threads = True
+    request_queue_size = 128  # a raid connects all at once
 
     def __init__(self):
         self.bodies = []
         self.script = []
+        self.hold, self.answering, self.most_at_once = 0.0, 0, 0
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), RecordingHandler)
         self.url = f"http://127.0.0.1:{self.server_address[1]}/callback"

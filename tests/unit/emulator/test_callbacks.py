@@ -97,6 +97,27 @@ def test_moderation_on_demand_through_the_control_interface(core, receiver):
     assert genuine(body, time.time())
 
 
+@pytest.mark.parametrize("senders, at_once", [(1, 1), (25, 25)])
+def test_a_raid_of_moderation_callbacks_is_sent_by_senders_at_once(core, receiver, senders, at_once):
+    """Tencent's many servers send a raid's callbacks side by side: `senders` deliveries under way at once (one
+    list of callbacks through the control interface), each callback once."""
+    receiver.hold = 0.3
+    core.callbacks.update({"senders": senders})
+    raid = {"callbacks": [{"domain_name": DOMAIN, "stream_name": f"raid-{n}"} for n in range(50)]}
+    status, answer = core.handle_control("POST", "callbacks/moderation", {}, json.dumps(raid).encode())
+    assert status == 200 and len(answer["deliveries"]) == 50
+    log = core.callbacks.wait_idle(60)
+    assert sorted(b["streamId"] for b in receiver.bodies) == sorted(f"raid-{n}" for n in range(50))
+    assert [entry["status"] for entry in log] == [200] * 50
+    assert receiver.most_at_once == at_once
+
+
+@pytest.mark.parametrize("value", [0, 501, "many"])
+def test_senders_out_of_range_is_refused(core, value):
+    with pytest.raises(le.ControlError, match="senders"):
+        core.callbacks.update({"senders": value})
+
+
 def test_unanswered_callbacks_are_re_sent_with_a_fresh_t(core, receiver):
     receiver.script = [500, 502]
     core.callbacks.update({"ttl": 600})

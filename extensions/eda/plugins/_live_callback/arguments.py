@@ -33,9 +33,13 @@ ARGUMENTS = {
     "dedup_window": ("seconds", 900),
     "max_body_bytes": ("positive_int", 1048576),
     "request_timeout": ("seconds", 10),
-    "max_pending": ("count", 100),
+    "max_pending": ("count", 1000),
+    "max_pending_bytes": ("positive_int", 67108864),
     "max_connections": ("count", 256),
     "queue_timeout": ("seconds", 10),
+    "batch_match": ("match", None),
+    "batch_window": ("seconds", 1),
+    "batch_max": ("count", 1000),
     "allowed_networks": ("networks", None),
     "certfile": ("text", None),
     "keyfile": ("text", None),
@@ -92,6 +96,8 @@ def _check(name, kind, value, all_events):
         return _integer(name, value, 1, 100_000, "a whole number from 1 to 100000")
     if kind == "networks":
         return _networks(name, value)
+    if kind == "match":
+        return _match(name, value)
     if kind == "seconds":
         if isinstance(value, str):
             try:
@@ -124,6 +130,20 @@ def _networks(name, value):
         except ValueError:
             raise ArgumentError(name, f"has {item.strip()!r}, which is not a network such as 203.0.113.0/24") from None
     return tuple(networks)
+
+
+def _match(name, value):
+    """batch_match: tencent_live keys, each with the one text value a batched callback has."""
+    if not isinstance(value, dict) or not value:
+        raise ArgumentError(
+            name, f"must be a mapping of tencent_live keys to values, such as {{event: moderation}}, got {value!r}"
+        )
+    for key, wanted in value.items():
+        if not isinstance(key, str) or not key.strip() or not isinstance(wanted, str) or not wanted.strip():
+            raise ArgumentError(name, f"must map each tencent_live key to one text value, got {key!r}: {wanted!r}")
+        if key.strip() in ("size", "callbacks"):
+            raise ArgumentError(name, f"cannot match {key!r}: a batch event has that key for itself")
+    return {key.strip(): wanted.strip() for key, wanted in value.items()}
 
 
 _FROM_ENVIRONMENT = {"callback_key": KEY_ENV, "password": PASSWORD_ENV}

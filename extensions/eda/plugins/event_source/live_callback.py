@@ -40,6 +40,7 @@ def _load_part(name):
 _body = _load_part("body")
 _gate = _load_part("gate")
 _arguments = _load_part("arguments")
+_batch = _load_part("batch")
 PLUGIN = _body.PLUGIN
 EVENT_NAMES, ALL_EVENTS, DEDUP_CAPACITY = _body.EVENT_NAMES, _body.ALL_EVENTS, _body.DEDUP_CAPACITY
 RecentCallbacks, normalise, signature_problem = _body.RecentCallbacks, _body.normalise, _body.signature_problem
@@ -52,22 +53,31 @@ logger = logging.getLogger(PLUGIN)
 
 def parse_arguments(args, environ):
     """The source's arguments, checked (_live_callback/arguments.py); raises ArgumentError naming the first bad one."""
-    return _arguments.parse_arguments(args, environ, ALL_EVENTS)
+    settings = _arguments.parse_arguments(args, environ, ALL_EVENTS)
+    if settings.batch_match is not None and settings.batch_window >= settings.queue_timeout:
+        raise ArgumentError(
+            "batch_window",
+            f"({settings.batch_window} s) must be shorter than queue_timeout ({settings.queue_timeout} s): a batched "
+            "callback waits for the rule engine at most queue_timeout, its window included",
+        )
+    return settings
 
 
 class CallbackReceiver:
     """The HTTP side: one route for every path, answers as Tencent expects, events onto the queue.
 
-    At most ``max_pending`` requests are handled at once; each one is answered within ``queue_timeout``
-    of its arrival once its body is read. A callback is answered 200 only once the queue has it."""
+    At most ``max_pending`` requests, with ``max_pending_bytes`` of bodies, are handled at once; each one is answered
+    within ``queue_timeout`` of its arrival once its body is read. A callback is answered 200 only once the queue has
+    the event carrying it: its own, or its batch's when ``batch_match`` selects it (_live_callback/batch.py)."""
 
     def __init__(self, queue, settings, clock=time.time):
         self.queue = queue
         self.settings = settings
         self.clock = clock
         self.recent = RecentCallbacks(settings.dedup_window)
-        self.pending = 0
-        self.in_flight = {}  # fingerprint -> future: True once the queue took it, False when it was given up
+        self.pending = _batch.Budget(settings.max_pending, settings.max_pending_bytes)
+        self.in_flight = _batch.InFlight()  # the first deliveries being handled (_live_callback/batch.py)
+        self.batcher = _batch.Batcher(queue, settings, logger, PLUGIN)
 
     def app(self):
         application = web.Application(client_max_size=self.settings.max_body_bytes)
@@ -93,14 +103,17 @@ class CallbackReceiver:
         # a sender outside allowed_networks never gets here: the gate closed its connection unread (_live_callback/gate.py)
         if request.method != "POST":
             return self._answer(405, "only POST is accepted", Allow="POST")
-        if self.pending >= self.settings.max_pending:
-            why = f"{self.pending} callbacks already wait for the rule engine (max_pending); re-send later"
-            return self._refuse(request, 503, why, close=True)  # the body is not read
-        self.pending += 1
+        # what may wait for the engine is counted in callbacks and in bytes (its body as the sender announces it)
+        announced = request.content_length
+        size = self.settings.max_body_bytes if announced is None else min(announced, self.settings.max_body_bytes)
+        refusal = self.pending.refusal(size)
+        if refusal:
+            return self._refuse(request, 503, f"{refusal}; re-send later", close=True)  # the body is not read
+        self.pending.take(size)
         try:
             return await self._receive(request, asyncio.get_running_loop().time() + self.settings.queue_timeout)
         finally:
-            self.pending -= 1
+            self.pending.give_back(size)
 
     async def _read(self, request):
         """(body, None) or (None, the refusal)."""
@@ -145,37 +158,54 @@ class CallbackReceiver:
             return self._refuse(request, 400, f"a callback that cannot be acted on safely: {problem}", body=body)
         info = normalise(body)
         fingerprint = self.recent.fingerprint(body)
-        if self.recent.seen_before(body, self.clock(), fingerprint):
+        first = self.in_flight.first(fingerprint)  # a first delivery still in flight, whatever dedup_window says
+        if first is not None or self.recent.seen_before(body, self.clock(), fingerprint):
             logger.info("%s: re-delivery of a %s callback for %s", PLUGIN, info["event"], _who(info))
-            first = self.in_flight.get(fingerprint)
             if first is None or await _outcome(first, deadline):
                 return self._answer(200)
             return self._refuse(request, 503, "the first delivery of this callback was not taken; re-send later")
         if info["event"] not in self.settings.event_types:
             logger.debug("%s: %s callback not in event_types, not emitted", PLUGIN, info["event"])
             return self._answer(200)
-        payload = {k: v for k, v in body.items() if k != "sign"}
-        event = {"tencent_live": info, "tencent_live_b64": _body.inert(info), "payload": payload}
-        event["meta"] = {"endpoint": request.path}
-        taken = self.in_flight[fingerprint] = asyncio.get_running_loop().create_future()
-        try:
-            await asyncio.wait_for(self.queue.put(event), max(0.0, deadline - asyncio.get_running_loop().time()))
-        except (asyncio.TimeoutError, asyncio.CancelledError) as error:
-            self.recent.forget(fingerprint)  # not handed on: Tencent's re-delivery must not count as a duplicate
-            taken.set_result(False)
-            if isinstance(error, asyncio.CancelledError):
-                raise
+        if _batch.matches(self.settings.batch_match, info):
+            handing = self.batcher.add(info, request.path, deadline)  # the body is not kept while it waits
+        else:
+            payload = {k: v for k, v in body.items() if k != "sign"}
+            event = {"tencent_live": info, "tencent_live_b64": _body.inert(info), "payload": payload}
+            event["meta"] = {"endpoint": request.path}
+            handing = self._put(event, deadline)
+        del body
+        if not await self._hand_on(fingerprint, handing):
             return self._refuse(
                 request,
                 503,
                 f"the rule engine did not take the callback within queue_timeout ({self.settings.queue_timeout} s); "
                 "it is not remembered, a re-delivery will be accepted",
             )
-        finally:
-            del self.in_flight[fingerprint]
-        taken.set_result(True)
         logger.info("%s: %s callback for %s emitted", PLUGIN, info["event"], _who(info))
         return self._answer(200)
+
+    async def _put(self, event, deadline):
+        """True once the queue has the event; False when deadline came first."""
+        try:
+            await asyncio.wait_for(self.queue.put(event), max(0.0, deadline - asyncio.get_running_loop().time()))
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def _hand_on(self, fingerprint, handing):
+        """Awaits handing (True: the queue took the callback) with the callback in flight; one given up (False, or its
+        request cancelled) is forgotten, so that Tencent's re-delivery is accepted and not taken for a duplicate."""
+        future, taken = self.in_flight.start(fingerprint), False
+        try:
+            taken = await handing
+        finally:
+            self.in_flight.end(fingerprint, future, taken)
+            if taken:
+                self.recent.seen_before(None, self.clock(), fingerprint)  # remembered again if its window has passed
+            else:
+                self.recent.forget(fingerprint)
+        return taken
 
 
 async def _read_at_most(request, limit):
@@ -231,8 +261,9 @@ async def main(queue, args):
     # keepalive_timeout also bounds a request whose headers never finish; lingering_time bounds the wait
     # for the rest of a body that was refused
     timeout = settings.request_timeout
+    receiver = CallbackReceiver(queue, settings)
     runner = web.AppRunner(
-        CallbackReceiver(queue, settings).app(),
+        receiver.app(),
         access_log=None,
         keepalive_timeout=timeout,
         lingering_time=min(timeout, 1.0),
@@ -258,4 +289,5 @@ async def main(queue, args):
         await asyncio.Event().wait()
     finally:
         gate.close()
+        receiver.batcher.close()
         await runner.cleanup()

@@ -365,3 +365,84 @@ def test_a_stopped_task_says_so_first_and_reports_the_streams_not_attempted(run,
     assert reasons == {
         "not attempted: the task was stopped (SIGTERM received) before DescribeLiveStreamState could be sent"
     }
+
+
+# ------------------------------------------------------------------ the forbid options of a batch of moderation Blocks
+# only_pushing forbids only what its one read shows pushing; reasons gives each stream its own reason in one task.
+
+
+class RecordingClient(FakeClient):
+    """A FakeClient that keeps the parameters of every write."""
+
+    def __init__(self, states, errors=None):
+        super().__init__(states, errors)
+        self.written = {}
+
+    def call(self, action, params):
+        answer = FakeClient.call(self, action, params)
+        if action != "DescribeLiveStreamState":
+            self.written[params["StreamName"]] = dict(params)
+        return answer
+
+
+STATES = {"pushing": "active", "off-air": "inactive", "banned": "forbid"}
+
+
+def test_only_pushing_forbids_what_its_one_read_shows_pushing_and_nothing_else(run):
+    client = RecordingClient(STATES)
+    result = run(client, stream_names=list(STATES), state="forbidden", only_pushing=True, reason="Block")
+    reads = sorted(call for call in client.calls if call[0] == "DescribeLiveStreamState")
+    assert reads == sorted(("DescribeLiveStreamState", name) for name in STATES)  # one read each
+    assert client.writes() == [("ForbidLiveStream", "pushing")]
+    by_name = {stream["stream_name"]: stream for stream in result["streams"]}
+    assert [(by_name[n]["previous_state"], by_name[n]["state"], by_name[n]["changed"]) for n in STATES] == [
+        ("active", "forbid", True),
+        ("inactive", "inactive", False),
+        ("forbid", "forbid", False),
+    ]
+    assert result["changed"] is True
+    assert result["counts"] == {"total": 3, "changed": 1, "ok": 2, "failed": 0, "skipped": 0, "unknown": 0}
+
+
+def test_without_only_pushing_an_inactive_stream_is_forbidden_as_before(run):
+    client = RecordingClient(STATES)
+    run(client, stream_names=list(STATES), state="forbidden")
+    assert sorted(client.writes()) == [("ForbidLiveStream", "off-air"), ("ForbidLiveStream", "pushing")]
+
+
+def test_only_pushing_in_check_mode_reads_and_says_what_it_would_forbid(run):
+    client = RecordingClient(STATES)
+    result = run(client, check_mode=True, diff=True, stream_names=list(STATES), state="forbidden", only_pushing=True)
+    assert client.writes() == []
+    assert result["diff"] == {"before": {"streams": {"pushing": "active"}}, "after": {"streams": {"pushing": "forbid"}}}
+
+
+def test_reasons_give_each_stream_its_own_reason_and_the_others_get_reason(run):
+    client = RecordingClient({"a": "active", "b": "active", "c": "active"})
+    reasons = {"a": "Tencent moderation: Block Porn PornHigh", "b": "Tencent moderation: Block Ad"}
+    result = run(client, stream_names=["a", "b", "c"], state="forbidden", reason="the rest", reasons=reasons)
+    assert result["counts"]["changed"] == 3
+    assert {name: params["Reason"] for name, params in client.written.items()} == dict(reasons, c="the rest")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"reasons": {"a": "x"}}, "reasons is only used with state=forbidden"),
+        ({"only_pushing": True}, "only_pushing is only used with state=forbidden"),
+        ({"state": "forbidden", "reasons": {"z": "x"}}, "reasons names 'z', which is not one of the streams"),
+        ({"state": "forbidden", "reasons": {"a": "\u4e2d" * 683}}, "reasons['a'] is 2049 bytes long in UTF-8"),
+        ({"state": "forbidden", "reasons": {"a": ["x"]}}, "reasons['a'] is a list, not a string"),
+    ],
+)
+def test_bad_forbid_options_fail_before_any_call_naming_the_option(run, args, message):
+    client = RecordingClient({"a": "active"})
+    result = run(client, stream_names=["a"], **args)
+    assert result["failed"] is True and message in result["msg"]
+    assert client.calls == []
+
+
+def test_a_reason_of_2048_bytes_is_accepted(run):
+    client = RecordingClient({"a": "active"})
+    result = run(client, stream_name="a", state="forbidden", reasons={"a": "\u4e2d" * 682 + "xx"})
+    assert result["changed"] is True and len(client.written["a"]["Reason"].encode()) == 2048
