@@ -228,7 +228,7 @@ def forbid_problems(params, now):
     for name, reason in reasons.items():
         if not isinstance(reason, str):
             problems.append(
-                f"reasons[{name!r}] is {_type_word(reason)}, not a string: give each stream's reason as text"
+                f"reasons[{name!r}] is {type_word(reason)}, not a string: give each stream's reason as text"
             )
         elif name not in names:
             problems.append(f"reasons names {name!r}, which is not one of the streams to forbid: remove it")
