@@ -61,6 +61,12 @@ def test_each_rulebook_is_valid_deployable_as_shipped_and_documented_at_its_top(
                 {k: rendered(v, listener.variables) for k, v in args.items()}, {"TENCENTCLOUD_LIVE_CALLBACK_KEY": "k"}
             )
             assert settings.host == "127.0.0.1" and settings.port == 5000 and settings.certfile is not None
+            # as shipped (no variable set): the safe defaults, every '' taken as not given
+            shipped = source["parse_arguments"](
+                {k: rendered(v, {}) for k, v in args.items()}, {"TENCENTCLOUD_LIVE_CALLBACK_KEY": "k"}
+            )
+            assert (shipped.host, shipped.port, shipped.certfile, shipped.keyfile) == ("0.0.0.0", 5000, None, None)
+            assert shipped.allowed_networks is None and shipped.password is None
 
 
 def test_the_moderation_rulebooks_batch_blocks_and_run_their_actions_side_by_side(source):

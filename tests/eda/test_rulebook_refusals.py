@@ -11,6 +11,7 @@ cannot write 1e400 or a lone surrogate), signed with the key the way Tencent sig
 
 import hashlib
 import json
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -61,27 +62,30 @@ TABLE = [
 ]
 
 
-def post(port, text):
+def post(port, text, ca=None):
+    """POST the text to the source: over HTTPS trusting the CA file ca, or over plain HTTP."""
+    scheme, context = ("https", ssl.create_default_context(cafile=ca)) if ca else ("http", None)
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/tencent/live", data=text.encode("utf-8", "surrogatepass")
+        f"{scheme}://127.0.0.1:{port}/tencent/live", data=text.encode("utf-8", "surrogatepass")
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
+        with urllib.request.urlopen(request, timeout=60, context=context) as answer:
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
 
 
-def test_each_body_of_the_table_is_refused_and_a_genuine_block_after_it_still_forbids(start, live_api):
+def test_each_body_of_the_table_is_refused_and_a_genuine_block_after_it_still_forbids(start, live_api, listener):
+    """Through the rulebook as a hardened deployment runs it (HTTPS, allowed_networks: the listener's variables)."""
     core = live_api.core
     rulebook = start("moderation_forbid", forbid_for="2h")
     genuine = [f"genuine-{n}" for n in range(len(TABLE))]
     seed_active(core, *BYSTANDERS, *genuine)
     core.clear_calls()
     for (what, text), name in zip(TABLE, genuine):
-        status, answer = post(rulebook.port, text)
+        status, answer = post(rulebook.port, text, listener.ca)
         assert status == 400, (what, status, answer)
-        assert post(rulebook.port, signed_text(block(name)))[0] == 200, what
+        assert post(rulebook.port, signed_text(block(name)), listener.ca)[0] == 200, what
         poll(lambda n=name: stream(core, n)["state"] == "forbid", OUTCOME_TIMEOUT, f"{name} after {what!r}", rulebook)
     for name in BYSTANDERS:
         assert stream(core, name)["state"] == "active", name
@@ -95,15 +99,19 @@ def test_each_body_of_the_table_is_refused_and_a_genuine_block_after_it_still_fo
 
 def test_a_review_label_with_terminal_escapes_is_printed_escaped(start, live_api):
     """The Review rule of moderation_forbid (the controller rulebook's is the same, test_rulebook_files.py).
-    Seeded fault: tencent_live text fields left raw -- the debug line then carries ESC, CR, LF and BEL."""
+    Seeded fault: tencent_live text fields left raw -- the debug line then carries ESC, CR, LF and BEL.
+    The rulebook runs with the shipped defaults of its listener's variables ('': plain HTTP, any sender), the
+    set-up a first try on a laptop has, so that path through real ansible-rulebook is tested too."""
     label = "\x1b[2J\x1b[31mPorn\r\n2099-01-01 00:00:00 FORGED LOG LINE\x07"
-    rulebook = start("moderation_forbid")
+    shipped = {"live_callback_certfile": "''", "live_callback_keyfile": "''", "live_callback_allowed_networks": "''"}
+    rulebook = start("moderation_forbid", live_callback_host="127.0.0.1", **shipped)
     body = block("review-1", suggestion="Review", label=label, img="http://x/\u202egpj.exe")
     assert post(rulebook.port, signed_text(body))[0] == 200
     shown = "moderation label \\x1b[2J\\x1b[31mPorn\\r\\n2099-01-01 00:00:00 FORGED LOG LINE\\x07, snapshot http://x/\\u202egpj.exe"
     poll(lambda: shown in rulebook.output(), OUTCOME_TIMEOUT, "the Review to be printed", rulebook)
     rulebook.stop()
     output = rulebook.output()
+    assert f"listening on http://127.0.0.1:{rulebook.port}" in output
     assert f"Review stream review-1 on {DOMAIN}: {shown}" in output
     assert not any(char in output for char in "\x1b\x07\r\u202e"), "a raw escape or control reached the output"
     assert not any(line.startswith("2099-01-01 00:00:00 FORGED") for line in output.splitlines())
