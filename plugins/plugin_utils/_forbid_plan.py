@@ -1,9 +1,11 @@
 # Copyright: tencent.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What playbooks/forbid_streams.yml forbids, worked out in Python: the filters tencent.cloud.callbacks_to_forbid
-(the callbacks a rulebook hands on, as tencent_live_b64), tencent.cloud.streams_to_forbid (names an operator gives)
-and tencent.cloud.forbid_rerun (what a failed run did not forbid, and the command that forbids it). Their documentation
-is in the .yml files of the same names next to this one.
+"""What playbooks/forbid_streams.yml forbids, worked out in Python: the code of the filters
+tencent.cloud.callbacks_to_forbid (the callbacks a rulebook hands on, as tencent_live_b64),
+tencent.cloud.streams_to_forbid (names an operator gives) and tencent.cloud.forbid_rerun (what a failed run did not
+forbid, and the command that forbids it). Each filter is a file of its own in plugins/filter/, with its documentation.
+
+PRIVATE to the tencent.cloud collection: not a public API, may change without notice.
 
 Callback text is hostile input: it is decoded here and nowhere else, never trimmed, re-spelled or re-typed, and the
 output is marked unsafe (wrap_var: AnsibleUnsafe before ansible-core 2.19, untrusted after), so that no template ever
@@ -111,11 +113,8 @@ def callbacks_to_forbid(tencent_live_b64, domain_name=None, app_name=None):
             "app_name": callback.get("app_name") or app_name or "live",
             "stream_name": callback.get("stream_name"),
         }
-        problem = (
-            _name_problem("stream_name", "stream name", stream["stream_name"])
-            or _name_problem("domain_name", "push domain", stream["domain_name"])
-            or _name_problem("app_name", "app", stream["app_name"])
-        )
+        checks = (("stream_name", "stream name"), ("domain_name", "push domain"), ("app_name", "app"))
+        problem = next(filter(None, (_name_problem(option, what, stream[option]) for option, what in checks)), None)
         resolved = dict(callback, **{k: v for k, v in stream.items() if v is not None})
         if problem:
             name = stream["stream_name"]
@@ -202,14 +201,3 @@ def forbid_rerun(plan, results=None, extra_vars=None):
         answer["command"] = f"ansible-playbook tencent.cloud.forbid_streams -e @forbid-rerun.yml{tail}"
         answer["vars_file"] = json.dumps(extra, ensure_ascii=False)
     return wrap_var(answer)
-
-
-class FilterModule:
-    """tencent.cloud's filters for playbooks/forbid_streams.yml."""
-
-    def filters(self):
-        return {
-            "callbacks_to_forbid": callbacks_to_forbid,
-            "streams_to_forbid": streams_to_forbid,
-            "forbid_rerun": forbid_rerun,
-        }
